@@ -1,0 +1,20 @@
+/// A position in a source file: 1-based line and column (columns count Unicode scalars).
+public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    /// `file:line:col`, the compiler convention.
+    public var description: String { "\(file):\(line):\(column)" }
+
+    /// The same location moved `columns` to the right on the same line.
+    public func advanced(byColumns columns: Int) -> SourceLocation {
+        SourceLocation(file: file, line: line, column: column + columns)
+    }
+}

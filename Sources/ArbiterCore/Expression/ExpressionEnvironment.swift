@@ -1,0 +1,81 @@
+/// What an expression can name: the host (the policy engine) resolves names to slots and
+/// supplies domain functions. The expression language itself knows nothing about policies.
+public protocol ExpressionEnvironment {
+    /// Resolves a dotted name such as `["order", "delivered_at"]` or `["window_days"]`.
+    func resolve(_ path: [String]) -> NameResolution
+    /// A host-provided function (`days_since`, `end_of_day`, …), or nil if there is none by that name.
+    func function(named name: String) -> FunctionDefinition?
+}
+
+/// How a host resolved a name.
+public enum NameResolution: Sendable {
+    /// A value read at evaluation time from `EvaluationContext.value(ofSlot:)`.
+    case slot(Int, ValueType)
+    /// A value known when the policy loads (a parameter): folded into the compiled expression.
+    case constant(Value, ValueType)
+    /// No such name; `suggestion` is the closest known name, for "did you mean".
+    case unknown(suggestion: String?)
+}
+
+/// A host function with a fixed signature.
+public struct FunctionDefinition: Sendable {
+    public let name: String
+    public let parameters: [ValueType]
+    public let result: ValueType
+    public let implementation: @Sendable ([Value], any EvaluationContext) throws(EvaluationError) -> Value
+
+    public init(
+        name: String, parameters: [ValueType], result: ValueType,
+        implementation: @escaping @Sendable ([Value], any EvaluationContext) throws(EvaluationError) -> Value
+    ) {
+        self.name = name
+        self.parameters = parameters
+        self.result = result
+        self.implementation = implementation
+    }
+}
+
+/// Supplies slot values while an expression evaluates.
+public protocol EvaluationContext {
+    func value(ofSlot slot: Int) -> Value
+}
+
+/// One sub-condition's value as recorded for the audit trail, in evaluation order.
+public struct ConditionStep: Hashable, Sendable {
+    /// The source text of the sub-expression, e.g. `days_since(order.delivered_at) <= 7`.
+    public var text: String
+    public var value: Value
+
+    public init(text: String, value: Value) {
+        self.text = text
+        self.value = value
+    }
+}
+
+/// A problem found while parsing or type-checking an expression, located inside its text.
+public struct ExpressionError: Error, Hashable, Sendable {
+    /// Stable snake_case code: `syntax_error`, `unknown_name`, `type_mismatch`, …
+    public var code: String
+    public var message: String
+    /// Byte offset into the expression's UTF-8 text where the problem starts.
+    public var utf8Offset: Int
+    public var length: Int
+
+    public init(code: String, message: String, utf8Offset: Int, length: Int) {
+        self.code = code
+        self.message = message
+        self.utf8Offset = utf8Offset
+        self.length = length
+    }
+}
+
+/// A problem while evaluating a checked expression (overflow, a null where a guard was expected).
+public struct EvaluationError: Error, Hashable, Sendable {
+    public var code: String
+    public var message: String
+
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+}
