@@ -1,0 +1,33 @@
+/// Functions policy expressions can call that know the domain: calendar windows in the
+/// order's time zone, and list tests. Registered by name in `PolicyEnvironment`.
+enum DomainFunctions {
+    static let all: [FunctionDefinition] = [daysSince, endOfDay, allIn]
+
+    /// `days_since(t)`: calendar days from the local date of `t` to the local date of
+    /// `requested_at`, in the order's time zone (SPEC: days after receipt; the day after receipt is 1).
+    static let daysSince = FunctionDefinition(name: "days_since", parameters: [.timestamp], result: .int) { arguments, context throws(EvaluationError) in
+        guard case .timestamp(let start) = arguments[0], let state = context as? EvaluationState else {
+            throw EvaluationError(code: "internal", message: "days_since called without a timestamp")
+        }
+        return .int(state.request.order.zone.calendarDays(from: start, to: state.request.requestedAt))
+    }
+
+    /// `end_of_day(t, n)`: 23:59:59 of the local calendar day `n` days after the local date of `t`,
+    /// in the order's time zone (the end of the last day of an n-day window starting the day after `t`).
+    static let endOfDay = FunctionDefinition(name: "end_of_day", parameters: [.timestamp, .int], result: .timestamp) { arguments, context throws(EvaluationError) in
+        guard case .timestamp(let start) = arguments[0], case .int(let days) = arguments[1],
+              let state = context as? EvaluationState else {
+            throw EvaluationError(code: "internal", message: "end_of_day called with wrong arguments")
+        }
+        let zone = state.request.order.zone
+        return .timestamp(zone.endOfLocalDay(zone.localDay(of: start) + days))
+    }
+
+    /// `all_in(values, allowed)`: true when every element of `values` is in `allowed` (and `values` is not empty).
+    static let allIn = FunctionDefinition(name: "all_in", parameters: [.list(.string), .list(.string)], result: .bool) { arguments, _ throws(EvaluationError) in
+        guard case .list(let values) = arguments[0], case .list(let allowed) = arguments[1] else {
+            throw EvaluationError(code: "internal", message: "all_in called without lists")
+        }
+        return .bool(!values.isEmpty && values.allSatisfy { allowed.contains($0) })
+    }
+}

@@ -1,0 +1,285 @@
+import Crypto
+
+/// Decides after-sale requests with a loaded policy. Immutable and `Sendable`: one engine
+/// can serve any number of requests; nothing in a decision depends on the clock or the machine.
+public struct Engine: Sendable {
+    public let policy: Policy
+    public let decoder: RequestDecoder
+
+    public init(policy: Policy) {
+        self.policy = policy
+        self.decoder = RequestDecoder(schema: policy.schema)
+    }
+
+    /// Validates and decides one parsed request.
+    public func decide(_ json: JSONValue, audit: AuditLevel) throws(DecideError) -> Decision {
+        let request: AfterSaleRequest
+        do {
+            request = try decoder.decode(json)
+        } catch {
+            throw .invalidRequest(error)
+        }
+        let digest = audit == .none ? "" : Self.inputDigest(of: json)
+        do {
+            return try decide(request, inputDigest: digest, audit: audit)
+        } catch {
+            throw .evaluation(error)
+        }
+    }
+
+    /// `sha256:<hex>` of the request's canonical JSON (keys sorted, no insignificant whitespace).
+    public static func inputDigest(of json: JSONValue) -> String {
+        "sha256:" + SHA256.hash(data: json.canonicalBytes()).hexString
+    }
+
+    /// Decides a validated request.
+    public func decide(_ request: AfterSaleRequest, inputDigest: String, audit: AuditLevel) throws(EvaluationFailure) -> Decision {
+        let state = EvaluationState(request: request)
+        var run = RuleRun(tracing: audit == .full)
+        if audit == .full { run.computations = Self.prorationComputations(state) }
+
+        // 1. Line rules, once per requested line, in policy order.
+        for lineIndex in state.lines.indices {
+            state.currentLine = lineIndex
+            let lineID = request.order.items[state.lines[lineIndex].itemIndex].line
+            for rule in policy.lineRules {
+                let fired = try run.evaluate(rule, state, line: lineID)
+                guard fired else { continue }
+                var applied: [String] = []
+                for effect in rule.effects {
+                    switch effect {
+                    case .verdict(let verdict, let codes):
+                        state.lines[lineIndex].record(verdict, codes: codes, rule: rule.id)
+                        if run.tracing { applied.append("\(verdict.rawValue) \(codes.joined(separator: ", "))") }
+                    case .offer(let kind, let amountExpression, let code):
+                        let amount = try run.money(amountExpression, state, rule: rule, what: "offer \(code)", line: lineID)
+                        run.offers.append(Grant(kind: kind, amount: amount, code: code, rule: rule.id, line: lineID))
+                        if run.tracing { applied.append("offer \(kind) \(code)") }
+                    default:
+                        break  // the loader only lets line rules have verdicts and offers
+                    }
+                }
+                run.recordEffects(applied)
+            }
+        }
+
+        // 2. Aggregates over the requested lines, for request rules.
+        var categories: [Value] = []
+        for line in state.lines {
+            switch line.verdict {
+            case .approve?: state.approvedCount += 1
+            case .review?: state.reviewCount += 1
+            case .reject?, nil: state.rejectedCount += 1
+            }
+            state.requestedGross += line.gross
+            state.requestedPaid += line.paid
+            categories.append(.string(request.order.items[line.itemIndex].category ?? ""))
+        }
+        state.requestedCategories = .list(categories)
+
+        // 3. Settlement rules switch on the built-in money steps, then amounts are settled.
+        var steps: [SettlementStep: String] = [:]
+        for rule in policy.settlementRules {
+            guard try run.evaluate(rule, state, line: nil) else { continue }
+            var applied: [String] = []
+            for effect in rule.effects {
+                if case .settle(let step) = effect {
+                    if steps[step] == nil { steps[step] = rule.id }
+                    applied.append("settle \(step.rawValue)")
+                }
+            }
+            run.recordEffects(applied)
+        }
+        let settled = Settlement.settle(state, steps: steps, computations: &run.computations)
+        state.refundItems = settled.items
+        state.refundShipping = settled.shipping
+        state.refundTotal = settled.total
+
+        // 4. Request rules: compensation, return shipping, deadlines, review routing, request verdicts.
+        var payer: ReturnShippingPayer?
+        var deadlines = Deadlines(returnBy: nil, refundWithinDaysOfReceipt: nil)
+        var deadlinesSet = false
+        var requestVerdict: Verdict?
+        var requestCodes: [RuleCode] = []
+        var compensation: [Grant] = []
+        for rule in policy.requestRules {
+            guard try run.evaluate(rule, state, line: nil) else { continue }
+            var applied: [String] = []
+            for effect in rule.effects {
+                switch effect {
+                case .verdict(let verdict, let codes):
+                    if requestVerdict.map({ verdict > $0 }) ?? true { requestVerdict = verdict }
+                    requestCodes += codes.map { RuleCode(code: $0, rule: rule.id) }
+                    if run.tracing { applied.append("\(verdict.rawValue) \(codes.joined(separator: ", "))") }
+                case .compensation(let kind, let amountExpression, let code):
+                    let amount = try run.money(amountExpression, state, rule: rule, what: "compensation \(code)", line: nil)
+                    compensation.append(Grant(kind: kind.rawValue, amount: amount, code: code, rule: rule.id, line: nil))
+                    requestCodes.append(RuleCode(code: code, rule: rule.id))
+                    if run.tracing { applied.append("compensation \(kind.rawValue) \(code)") }
+                case .offer(let kind, let amountExpression, let code):
+                    let amount = try run.money(amountExpression, state, rule: rule, what: "offer \(code)", line: nil)
+                    run.offers.append(Grant(kind: kind, amount: amount, code: code, rule: rule.id, line: nil))
+                    if run.tracing { applied.append("offer \(kind) \(code)") }
+                case .returnShipping(let chosen):
+                    // First rule wins, like a first-hit decision table.
+                    if payer == nil {
+                        payer = chosen
+                        if run.tracing { applied.append("return_shipping \(chosen.rawValue)") }
+                    }
+                case .routeToReview(let code):
+                    var routed = 0
+                    for index in state.lines.indices where state.lines[index].verdict == .approve {
+                        state.lines[index].verdict = .review
+                        state.lines[index].reviewCodes.append(RuleCode(code: code, rule: rule.id))
+                        routed += 1
+                    }
+                    for index in state.lines.indices where state.lines[index].verdict == .review
+                        && !state.lines[index].reviewCodes.contains(where: { $0.code == code }) {
+                        state.lines[index].reviewCodes.append(RuleCode(code: code, rule: rule.id))
+                    }
+                    requestCodes.append(RuleCode(code: code, rule: rule.id))
+                    if run.tracing { applied.append("route_to_review \(code) (\(routed) approved line(s) now in review)") }
+                case .deadlines(let returnBy, let windowDays):
+                    guard !deadlinesSet else { break }
+                    deadlinesSet = true
+                    if let returnBy {
+                        guard case .timestamp(let value) = try run.value(returnBy, state, rule: rule, what: "deadlines.return_by") else { break }
+                        deadlines.returnBy = value
+                    }
+                    if let windowDays {
+                        guard case .int(let value) = try run.value(windowDays, state, rule: rule, what: "deadlines.refund_within_days_of_receipt") else { break }
+                        deadlines.refundWithinDaysOfReceipt = value
+                    }
+                    if run.tracing { applied.append("deadlines") }
+                case .settle:
+                    break  // settlement rules are evaluated above
+                }
+            }
+            run.recordEffects(applied)
+        }
+
+        // 5. The decision.
+        var lines: [LineDecision] = []
+        lines.reserveCapacity(state.lines.count)
+        var reasons: [RuleCode] = []
+        for line in state.lines {
+            let codes = line.reasonCodes
+            for code in codes where !reasons.contains(code) { reasons.append(code) }
+            lines.append(LineDecision(
+                line: request.order.items[line.itemIndex].line, quantity: line.requestedUnits,
+                verdict: line.verdict ?? .reject, gross: line.gross, discount: line.gross - line.paid, paid: line.paid,
+                refund: line.isGranted ? line.paid : 0, reasons: codes.map(\.code)))
+        }
+        for code in requestCodes where !reasons.contains(code) { reasons.append(code) }
+        let outcome = Self.outcome(lines: lines, requestVerdict: requestVerdict, compensationGranted: !compensation.isEmpty)
+        let auditRecord: AuditRecord?
+        if audit == .none {
+            auditRecord = nil
+        } else {
+            auditRecord = AuditRecord(
+                policyName: policy.name, policyVersion: policy.version, policyDigest: policy.digest,
+                inputDigest: inputDigest, engine: EngineVersion.description, rulesFired: run.firedRules,
+                trace: run.trace, computations: run.computations ?? [])
+        }
+        return Decision(
+            id: request.id, outcome: outcome, currency: request.order.currency, lines: lines,
+            refund: RefundSummary(items: settled.items, shipping: settled.shipping, adjustments: settled.adjustments, total: settled.total),
+            returnShippingPayer: payer ?? .none, compensation: compensation, offers: run.offers,
+            reasons: reasons.map { DecisionReason(code: $0.code, rule: $0.rule, message: policy.message(for: $0.code, in: request.locale)) },
+            deadlines: deadlines, audit: auditRecord)
+    }
+
+    /// SPEC section 6, "Outcome".
+    static func outcome(lines: [LineDecision], requestVerdict: Verdict?, compensationGranted: Bool) -> Decision.Outcome {
+        if lines.isEmpty {
+            if requestVerdict == .review { return .review }
+            if requestVerdict == .reject { return .reject }
+            return compensationGranted || requestVerdict == .approve ? .approve : .reject
+        }
+        if lines.contains(where: { $0.verdict == .review }) { return .review }
+        let approved = lines.filter { $0.verdict == .approve }.count
+        if approved == lines.count { return .approve }
+        return approved == 0 ? .reject : .partial
+    }
+
+    /// The allocation table of every discount and the unit shares of every requested line.
+    static func prorationComputations(_ state: EvaluationState) -> [Computation] {
+        let order = state.request.order
+        var computations: [Computation] = []
+        for (discountIndex, discount) in order.discounts.enumerated() {
+            let scope = discount.appliesTo ?? Array(order.items.indices)
+            let scopeGross = scope.reduce(Int64(0)) { $0 + state.itemGross[$1] }
+            computations.append(Computation("allocate_discount", [
+                ("discount", .string(discount.id)), ("amount", .money(discount.amount)),
+                ("method", .string("largest remainder: floor(amount × gross / scope_gross), leftover minor units to the largest remainders, ties to the earlier line")),
+                ("scope_gross", .money(scopeGross)),
+                ("rows", .rows(scope.map { index in
+                    [("line", .string(order.items[index].line)), ("gross", .money(state.itemGross[index])),
+                     ("allocated", .money(state.allocations[discountIndex][index]))]
+                })),
+            ]))
+        }
+        for line in state.lines {
+            let item = order.items[line.itemIndex]
+            computations.append(Computation("line_paid", [
+                ("line", .string(item.line)), ("unit_price", .money(item.unitPrice)), ("quantity", .int(Int64(item.quantity))),
+                ("gross", .money(state.itemGross[line.itemIndex])),
+                ("discounts", .money(state.itemGross[line.itemIndex] - state.itemPaid[line.itemIndex])),
+                ("paid", .money(state.itemPaid[line.itemIndex])),
+            ]))
+            let before = Int64(item.refundedQuantity)
+            let after = before + Int64(line.units)
+            let paid = state.itemPaid[line.itemIndex]
+            computations.append(Computation("unit_share", [
+                ("line", .string(item.line)), ("requested_units", .int(Int64(line.requestedUnits))),
+                ("priced_units", .int(Int64(line.units))), ("refunded_before", .int(before)),
+                ("formula", .string("floor(\(paid) × \(after) / \(item.quantity)) − floor(\(paid) × \(before) / \(item.quantity))")),
+                ("gross", .money(line.gross)), ("paid", .money(line.paid)), ("discount", .money(line.gross - line.paid)),
+            ]))
+        }
+        return computations
+    }
+}
+
+/// Why a request got no decision.
+public enum DecideError: Error, Sendable {
+    case invalidRequest(RequestError)
+    case evaluation(EvaluationFailure)
+}
+
+/// A checked expression failed at evaluation time (a bug in a policy or the engine: answered as `internal`).
+public struct EvaluationFailure: Error, Sendable {
+    public var rule: String
+    public var source: String
+    public var message: String
+}
+
+extension LineState {
+    mutating func record(_ newVerdict: Verdict, codes: [String], rule: String) {
+        let entries = codes.map { RuleCode(code: $0, rule: rule) }
+        switch newVerdict {
+        case .approve: approveCodes += entries
+        case .review: reviewCodes += entries
+        case .reject: rejectCodes += entries
+        }
+        if verdict.map({ newVerdict > $0 }) ?? true { verdict = newVerdict }
+    }
+}
+
+extension Policy {
+    func message(for code: String, in locale: MessageLocale) -> String {
+        codes[code]?.message(in: locale) ?? code
+    }
+}
+
+extension Sequence where Element == UInt8 {
+    var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        for byte in self {
+            bytes.append(digits[Int(byte >> 4)])
+            bytes.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

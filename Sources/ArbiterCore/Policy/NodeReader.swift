@@ -1,0 +1,70 @@
+/// Strict reading of YAML nodes by a schema: wrong shapes and unknown keys become diagnostics
+/// (with "did you mean"), scalars are typed by what reads them.
+struct NodeReader {
+    var diagnostics: [Diagnostic] = []
+
+    mutating func error(_ location: SourceLocation, _ code: String, _ message: String) {
+        diagnostics.append(.error(at: location, code: code, message))
+    }
+
+    mutating func warning(_ location: SourceLocation, _ code: String, _ message: String) {
+        diagnostics.append(.warning(at: location, code: code, message))
+    }
+
+    /// The node as a mapping whose keys are all in `allowed`; unknown keys are reported.
+    mutating func mapping(_ node: YAMLNode, _ what: String, allowed: [String]) -> YAMLMapping? {
+        guard case .mapping(let mapping) = node else {
+            error(node.location, "expected_mapping", "\(what) must be a mapping")
+            return nil
+        }
+        for entry in mapping.entries where !allowed.contains(entry.key.value) {
+            var message = "unknown key '\(entry.key.value)' in \(what)"
+            if let suggestion = Suggestion.closest(to: entry.key.value, in: allowed) {
+                message += " (did you mean '\(suggestion)'?)"
+            } else {
+                message += "; expected one of: " + allowed.joined(separator: ", ")
+            }
+            error(entry.key.location, "unknown_key", message)
+        }
+        return mapping
+    }
+
+    mutating func scalar(_ node: YAMLNode, _ what: String) -> YAMLScalar? {
+        guard case .scalar(let scalar) = node else {
+            error(node.location, "expected_scalar", "\(what) must be a single value")
+            return nil
+        }
+        return scalar
+    }
+
+    /// A non-empty string scalar.
+    mutating func text(_ node: YAMLNode, _ what: String) -> String? {
+        guard let scalar = scalar(node, what) else { return nil }
+        guard !scalar.value.isEmpty, !scalar.isNull else {
+            error(scalar.location, "empty_value", "\(what) must not be empty")
+            return nil
+        }
+        return scalar.value
+    }
+
+    /// A required key of a mapping.
+    mutating func required(_ mapping: YAMLMapping, _ key: String, _ what: String) -> YAMLNode? {
+        guard let entry = mapping[key] else {
+            error(mapping.location, "missing_key", "\(what) is missing required key '\(key)'")
+            return nil
+        }
+        return entry.value
+    }
+
+    /// A scalar or a sequence of scalars, as a list.
+    mutating func scalarList(_ node: YAMLNode, _ what: String) -> [YAMLScalar] {
+        switch node {
+        case .scalar(let scalar): return [scalar]
+        case .sequence(let sequence):
+            return sequence.items.compactMap { scalar($0, what) }
+        case .mapping(let mapping):
+            error(mapping.location, "expected_list", "\(what) must be a value or a list of values")
+            return []
+        }
+    }
+}

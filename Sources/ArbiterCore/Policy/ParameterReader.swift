@@ -1,0 +1,143 @@
+/// Reads the `parameters:` section: named, typed values rules refer to by name.
+///
+///     parameters:
+///       no_reason_window_days:
+///         type: int
+///         value: 7
+///         description: days after receipt a no-reason return is accepted
+extension PolicyLoader {
+    /// Names that would shadow request fields if a parameter took them.
+    static let reservedNames: Set<String> = [
+        "kind", "reason", "requested_at", "order", "line", "item", "customer", "evidence", "facts", "requested",
+        "refund", "true", "false", "null", "in",
+    ]
+
+    static func parameterType(_ name: String) -> ValueType? {
+        switch name {
+        case "int": return .int
+        case "money": return .money
+        case "percent": return .percent
+        case "duration": return .duration
+        case "bool": return .bool
+        case "string": return .string
+        case "list<string>": return .list(.string)
+        case "list<int>": return .list(.int)
+        case "list<money>": return .list(.money)
+        case "list<kind>": return .list(.enumeration(RequestField.kindDomain))
+        case "list<reason>": return .list(.enumeration(RequestField.reasonDomain))
+        case "list<condition>": return .list(.enumeration(RequestField.conditionDomain))
+        default: return nil
+        }
+    }
+
+    static let parameterTypeNames = [
+        "int", "money", "percent", "duration", "bool", "string", "list<string>", "list<int>", "list<money>",
+        "list<kind>", "list<reason>", "list<condition>",
+    ]
+
+    static func readParameters(_ node: YAMLNode, currency: Currency, into parameters: inout [Parameter], reader: inout NodeReader) {
+        guard case .mapping(let mapping) = node else {
+            reader.error(node.location, "expected_mapping", "'parameters' must be a mapping of name to {type, value, description}")
+            return
+        }
+        for entry in mapping.entries {
+            let name = entry.key.value
+            guard isIdentifier(name) else {
+                reader.error(entry.key.location, "bad_parameter_name", "parameter name '\(name)' must be lower_snake_case")
+                continue
+            }
+            guard !reservedNames.contains(name) else {
+                reader.error(entry.key.location, "reserved_name", "parameter name '\(name)' is reserved for a request field")
+                continue
+            }
+            if let first = parameters.first(where: { $0.name == name }) {
+                reader.error(entry.key.location, "duplicate_parameter", "parameter '\(name)' is already defined at \(first.location)")
+                continue
+            }
+            guard let body = reader.mapping(entry.value, "parameter '\(name)'", allowed: ["type", "value", "description"]),
+                  let typeNode = reader.required(body, "type", "parameter '\(name)'"),
+                  let typeName = reader.text(typeNode, "type"),
+                  let valueNode = reader.required(body, "value", "parameter '\(name)'") else { continue }
+            guard let type = parameterType(typeName) else {
+                var message = "unknown parameter type '\(typeName)'"
+                if let suggestion = Suggestion.closest(to: typeName, in: parameterTypeNames) { message += " (did you mean '\(suggestion)'?)" }
+                reader.error(typeNode.location, "unknown_type", message + "; expected one of: " + parameterTypeNames.joined(separator: ", "))
+                continue
+            }
+            let description = body["description"].flatMap { reader.text($0.value, "description") } ?? ""
+            guard let value = parameterValue(valueNode, type: type, currency: currency, name: name, reader: &reader) else { continue }
+            parameters.append(Parameter(name: name, type: type, value: value, description: description, location: entry.key.location))
+        }
+    }
+
+    static func parameterValue(_ node: YAMLNode, type: ValueType, currency: Currency, name: String, reader: inout NodeReader) -> Value? {
+        if case .list(let element) = type {
+            guard case .sequence(let sequence) = node else {
+                reader.error(node.location, "type_mismatch", "parameter '\(name)' is a \(type): write a list like [a, b]")
+                return nil
+            }
+            var values: [Value] = []
+            for item in sequence.items {
+                guard let value = parameterValue(item, type: element, currency: currency, name: name, reader: &reader) else { return nil }
+                values.append(value)
+            }
+            return .list(values)
+        }
+        guard let scalar = reader.scalar(node, "value of parameter '\(name)'") else { return nil }
+        let text = scalar.value
+        func fail(_ expected: String) -> Value? {
+            reader.error(scalar.location, "type_mismatch", "parameter '\(name)' is \(type), but '\(text)' is not \(expected)")
+            return nil
+        }
+        switch type {
+        case .int:
+            guard let number = Int64(text), !text.hasPrefix("+") else { return fail("an integer") }
+            return .int(number)
+        case .money:
+            do {
+                return .money(try Money.parseMinorUnits(text, fractionDigits: currency.fractionDigits))
+            } catch {
+                reader.error(scalar.location, "bad_money", "parameter '\(name)': \(error.message)")
+                return nil
+            }
+        case .percent:
+            guard let percent = Percent.parse(text) else { return fail("a percentage like 5% or 12.5%") }
+            return .percent(percent.basisPoints)
+        case .duration:
+            guard let seconds = parseDuration(text) else { return fail("a duration like 48h or 15d") }
+            return .duration(seconds)
+        case .bool:
+            guard scalar.style == .plain, text == "true" || text == "false" else { return fail("true or false") }
+            return .bool(text == "true")
+        case .string:
+            return .string(text)
+        case .enumeration(let domain):
+            guard domain.cases.contains(text) else {
+                var message = "'\(text)' is not a valid \(domain.name)"
+                if let suggestion = Suggestion.closest(to: text, in: domain.cases) { message += " (did you mean '\(suggestion)'?)" }
+                reader.error(scalar.location, "unknown_enum_value", message)
+                return nil
+            }
+            return .string(text)
+        default:
+            return fail("supported")
+        }
+    }
+
+    /// `48h`, `15d`, `30m`, `90s` → seconds.
+    static func parseDuration(_ text: String) -> Int64? {
+        guard let unit = text.last, let number = Int64(text.dropLast()), number >= 0 else { return nil }
+        switch unit {
+        case "d": return number * 86_400
+        case "h": return number * 3_600
+        case "m": return number * 60
+        case "s": return number
+        default: return nil
+        }
+    }
+
+    static func isIdentifier(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || ("a"..."z").contains(first) else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("0"..."9").contains($0) }
+    }
+}

@@ -1,0 +1,141 @@
+/// Turns the sections of a policy's files into a checked `Policy`, collecting diagnostics.
+struct PolicyBuilder {
+    var reader: NodeReader
+
+    private struct Header {
+        var name: String
+        var version: String
+        var currency: Currency
+        var zone: Zone
+        var description: String
+    }
+
+    mutating func build(documents: [YAMLMapping], digest: String) -> Policy? {
+        // The header first: currency and zone are needed to read everything else.
+        var header: Header?
+        var headerLocation: SourceLocation?
+        var formatSeen = false
+        for document in documents {
+            if let entry = document["arbiter"] {
+                formatSeen = true
+                if let version = reader.text(entry.value, "arbiter"), version != PolicyLoader.formatVersion {
+                    reader.error(entry.value.location, "unsupported_format", "policy format 'arbiter: \(version)' is not supported (this engine reads format \(PolicyLoader.formatVersion))")
+                }
+            }
+            guard let entry = document["policy"] else { continue }
+            if let headerLocation {
+                reader.error(entry.key.location, "duplicate_section", "'policy' is already declared at \(headerLocation)")
+                continue
+            }
+            headerLocation = entry.key.location
+            header = readHeader(entry.value)
+        }
+        guard let headerLocation else {
+            let location = documents.first?.location ?? SourceLocation(file: "policy", line: 1, column: 1)
+            reader.error(location, "missing_header", "no file declares 'policy:' (name, version, currency, timezone, description)")
+            return nil
+        }
+        if !formatSeen {
+            reader.error(headerLocation, "missing_format", "declare the policy format with 'arbiter: \(PolicyLoader.formatVersion)' beside 'policy:'")
+        }
+        guard let header else { return nil }
+
+        var attributes: [DeclaredField] = []
+        var facts: [DeclaredField] = []
+        var parameters: [Parameter] = []
+        var codes: [String: ReasonCode] = [:]
+        for document in documents {
+            if let entry = document["attributes"] { readDeclaredFields(entry.value, "attributes", into: &attributes) }
+            if let entry = document["facts"] { readDeclaredFields(entry.value, "facts", into: &facts) }
+            if let entry = document["parameters"] {
+                PolicyLoader.readParameters(entry.value, currency: header.currency, into: &parameters, reader: &reader)
+            }
+            if let entry = document["codes"] { readCodes(entry.value, into: &codes) }
+        }
+        let schema = RequestSchema(currency: header.currency, defaultZone: header.zone, attributes: attributes, facts: facts)
+        var rules = RuleCompiler(schema: schema, parameters: parameters, codes: codes, reader: reader)
+        for document in documents {
+            if let entry = document["rules"] { rules.readRules(entry.value) }
+        }
+        rules.lint()
+        reader = rules.reader
+        return Policy(
+            name: header.name, version: header.version, description: header.description, schema: schema,
+            parameters: parameters, codes: codes, lineRules: rules.lineRules, settlementRules: rules.settlementRules,
+            requestRules: rules.requestRules, digest: digest)
+    }
+
+    private mutating func readHeader(_ node: YAMLNode) -> Header? {
+        guard let mapping = reader.mapping(node, "'policy'", allowed: ["name", "version", "currency", "timezone", "description"]) else { return nil }
+        let name = reader.required(mapping, "name", "'policy'").flatMap { reader.text($0, "name") }
+        let version = reader.required(mapping, "version", "'policy'").flatMap { reader.text($0, "version") }
+        let description = reader.required(mapping, "description", "'policy'").flatMap { reader.text($0, "description") }
+        var currency: Currency?
+        if let node = reader.required(mapping, "currency", "'policy'"), let code = reader.text(node, "currency") {
+            currency = Currency.named(code)
+            if currency == nil {
+                reader.error(node.location, "unknown_currency", "unknown currency '\(code)'; expected one of: " + Currency.known.map(\.code).joined(separator: ", "))
+            }
+        }
+        var zone: Zone?
+        if let node = reader.required(mapping, "timezone", "'policy'"), let identifier = reader.text(node, "timezone") {
+            zone = Zone.named(identifier)
+            if zone == nil { reader.error(node.location, "unknown_timezone", "unknown time zone '\(identifier)' (expected an IANA name like 'Asia/Shanghai')") }
+        }
+        guard let name, let version, let description, let currency, let zone else { return nil }
+        return Header(name: name, version: version, currency: currency, zone: zone, description: description)
+    }
+
+    /// `attributes:` / `facts:`: `name: bool|int|string|money`.
+    private mutating func readDeclaredFields(_ node: YAMLNode, _ section: String, into fields: inout [DeclaredField]) {
+        guard case .mapping(let mapping) = node else {
+            reader.error(node.location, "expected_mapping", "'\(section)' must be a mapping of name to type (bool, int, string, money)")
+            return
+        }
+        for entry in mapping.entries {
+            let name = entry.key.value
+            guard PolicyLoader.isIdentifier(name) else {
+                reader.error(entry.key.location, "bad_name", "\(section) name '\(name)' must be lower_snake_case")
+                continue
+            }
+            if let first = fields.first(where: { $0.name == name }) {
+                reader.error(entry.key.location, "duplicate_name", "'\(name)' is already declared at \(first.location)")
+                continue
+            }
+            guard let typeName = reader.text(entry.value, "type of '\(name)'") else { continue }
+            guard let type = DeclaredField.FieldType(rawValue: typeName) else {
+                reader.error(entry.value.location, "unknown_type", "unknown type '\(typeName)' for '\(name)'; expected bool, int, string or money")
+                continue
+            }
+            fields.append(DeclaredField(name: name, type: type, location: entry.key.location))
+        }
+    }
+
+    /// `codes:`: `CODE: {zh-CN: 文本, en: text}`.
+    private mutating func readCodes(_ node: YAMLNode, into codes: inout [String: ReasonCode]) {
+        guard case .mapping(let mapping) = node else {
+            reader.error(node.location, "expected_mapping", "'codes' must be a mapping of CODE to messages {zh-CN: …, en: …}")
+            return
+        }
+        for entry in mapping.entries {
+            let code = entry.key.value
+            guard RuleCompiler.isCode(code) else {
+                reader.error(entry.key.location, "bad_code", "reason code '\(code)' must be UPPER_SNAKE_CASE")
+                continue
+            }
+            if let first = codes[code] {
+                reader.error(entry.key.location, "duplicate_code", "code '\(code)' is already declared at \(first.location)")
+                continue
+            }
+            let locales = MessageLocale.allCases.map(\.rawValue)
+            guard let body = reader.mapping(entry.value, "code '\(code)'", allowed: locales) else { continue }
+            var messages: [MessageLocale: String] = [:]
+            for locale in MessageLocale.allCases {
+                if let node = reader.required(body, locale.rawValue, "code '\(code)'"), let text = reader.text(node, "message") {
+                    messages[locale] = text
+                }
+            }
+            codes[code] = ReasonCode(code: code, messages: messages, location: entry.key.location)
+        }
+    }
+}

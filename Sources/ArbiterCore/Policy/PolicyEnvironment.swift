@@ -1,0 +1,84 @@
+/// Which part of a decision a rule's expressions run in; it decides which fields they may read.
+public enum RulePhase: Sendable {
+    /// `scope: line` rules: one evaluation per requested line.
+    case line
+    /// `scope: request` rules with a `settle` effect: line verdicts known, amounts not final.
+    case settlement
+    /// Other `scope: request` rules: everything known, including `refund.*`.
+    case request
+
+    func canRead(_ availability: RequestField.Availability) -> Bool {
+        switch (availability, self) {
+        case (.anywhere, _): return true
+        case (.lineScope, .line): return true
+        case (.requestScope, .settlement), (.requestScope, .request): return true
+        case (.afterSettlement, .request): return true
+        default: return false
+        }
+    }
+}
+
+/// Resolves the names a policy's expressions use: request fields, declared attributes and facts,
+/// parameters (folded in as constants), and the domain functions.
+final class PolicyEnvironment: ExpressionEnvironment {
+    let schema: RequestSchema
+    let parameters: [String: Parameter]
+    var phase: RulePhase = .line
+    /// Parameters some expression used (for the "never used" warning).
+    private(set) var usedParameters: Set<String> = []
+    /// Names that exist but not in the current phase, with an explanation (reported instead of "unknown").
+    private(set) var misplacedNames: [String: String] = [:]
+
+    init(schema: RequestSchema, parameters: [Parameter]) {
+        self.schema = schema
+        var byName: [String: Parameter] = [:]
+        for parameter in parameters { byName[parameter.name] = parameter }
+        self.parameters = byName
+    }
+
+    func resolve(_ path: [String]) -> NameResolution {
+        let name = path.joined(separator: ".")
+        if path.count == 1, let parameter = parameters[name] {
+            usedParameters.insert(name)
+            return .constant(parameter.value, parameter.type)
+        }
+        if let field = RequestField.byPath[name] {
+            if phase.canRead(field.availability) { return .slot(field.rawValue, field.type) }
+            misplacedNames[name] = misplacedMessage(name, field.availability)
+            return .unknown(suggestion: nil)
+        }
+        if path.count == 3, path[0] == "item", path[1] == "attributes" {
+            if let index = schema.attributes.firstIndex(where: { $0.name == path[2] }) {
+                if phase == .line { return .slot(RequestField.attributeSlotBase + index, schema.attributes[index].valueType) }
+                misplacedNames[name] = misplacedMessage(name, .lineScope)
+                return .unknown(suggestion: nil)
+            }
+        }
+        if path.count == 2, path[0] == "facts", let index = schema.facts.firstIndex(where: { $0.name == path[1] }) {
+            return .slot(RequestField.factSlotBase + index, schema.facts[index].valueType)
+        }
+        return .unknown(suggestion: Suggestion.closest(to: name, in: knownNames()))
+    }
+
+    func function(named name: String) -> FunctionDefinition? {
+        DomainFunctions.all.first { $0.name == name }
+    }
+
+    /// Every name readable in the current phase, for "did you mean".
+    func knownNames() -> [String] {
+        var names = RequestField.allCases.filter { phase.canRead($0.availability) }.map(\.path)
+        if phase == .line { names += schema.attributes.map { "item.attributes." + $0.name } }
+        names += schema.facts.map { "facts." + $0.name }
+        names += parameters.keys.sorted()
+        return names
+    }
+
+    private func misplacedMessage(_ name: String, _ availability: RequestField.Availability) -> String {
+        switch availability {
+        case .lineScope: return "'\(name)' can only be read in rules with scope: line"
+        case .requestScope: return "'\(name)' can only be read in rules with scope: request"
+        case .afterSettlement: return "'\(name)' is only known after settlement: read it in a scope: request rule without 'settle'"
+        case .anywhere: return "'\(name)' cannot be read here"
+        }
+    }
+}

@@ -1,0 +1,129 @@
+/// The request facts rules can read, each resolved to a slot when a policy loads so that
+/// evaluation never looks a name up. Attributes and facts declared by the policy get slots
+/// after these (`attributeSlotBase`, `factSlotBase`).
+public enum RequestField: Int, CaseIterable, Sendable {
+    // Anywhere
+    case kind, reason, requestedAt
+    case orderPlacedAt, orderPaidAt, orderPromisedShipBy, orderPromisedDeliveryBy, orderShippedAt, orderDeliveredAt
+    case orderShippingFee, orderFreeShippingThreshold, orderShippingWaived, orderShippingClawedBack
+    case orderShippingInsurance, orderGross, orderPaidTotal
+    case customerTier, customerRefunds90d, customerOrders90d
+    case evidencePhotos, evidenceVideos
+    // scope: line
+    case lineID, lineQuantity, lineCondition, lineGross, lineDiscount, linePaid, lineRefundable, lineVerdict
+    case itemSKU, itemCategory, itemUnitPrice, itemQuantity, itemRefundedQuantity, itemIsGift
+    // scope: request
+    case requestedCount, requestedApproved, requestedReview, requestedRejected
+    case requestedGross, requestedPaid, requestedCategories
+    // scope: request, not in settlement rules
+    case refundItems, refundShipping, refundTotal
+
+    public static let attributeSlotBase = 1_000
+    public static let factSlotBase = 2_000
+
+    /// Where a field can be read.
+    public enum Availability: Sendable {
+        case anywhere
+        case lineScope
+        case requestScope
+        /// Request scope after settlement: amounts are final.
+        case afterSettlement
+    }
+
+    public static let kindDomain = EnumDomain(name: "kind", cases: RequestKind.allCases.map(\.rawValue))
+    public static let reasonDomain = EnumDomain(name: "reason", cases: Reason.allCases.map(\.rawValue))
+    public static let conditionDomain = EnumDomain(name: "condition", cases: ItemCondition.allCases.map(\.rawValue))
+    public static let verdictDomain = EnumDomain(name: "verdict", cases: ["none"] + Verdict.allCases.map(\.rawValue))
+
+    /// The dotted name policy authors write.
+    public var path: String {
+        switch self {
+        case .kind: return "kind"
+        case .reason: return "reason"
+        case .requestedAt: return "requested_at"
+        case .orderPlacedAt: return "order.placed_at"
+        case .orderPaidAt: return "order.paid_at"
+        case .orderPromisedShipBy: return "order.promised_ship_by"
+        case .orderPromisedDeliveryBy: return "order.promised_delivery_by"
+        case .orderShippedAt: return "order.shipped_at"
+        case .orderDeliveredAt: return "order.delivered_at"
+        case .orderShippingFee: return "order.shipping_fee"
+        case .orderFreeShippingThreshold: return "order.free_shipping_threshold"
+        case .orderShippingWaived: return "order.shipping_waived"
+        case .orderShippingClawedBack: return "order.shipping_clawed_back"
+        case .orderShippingInsurance: return "order.shipping_insurance"
+        case .orderGross: return "order.gross"
+        case .orderPaidTotal: return "order.paid_total"
+        case .customerTier: return "customer.tier"
+        case .customerRefunds90d: return "customer.refunds_90d"
+        case .customerOrders90d: return "customer.orders_90d"
+        case .evidencePhotos: return "evidence.photos"
+        case .evidenceVideos: return "evidence.videos"
+        case .lineID: return "line.line"
+        case .lineQuantity: return "line.quantity"
+        case .lineCondition: return "line.condition"
+        case .lineGross: return "line.gross"
+        case .lineDiscount: return "line.discount"
+        case .linePaid: return "line.paid"
+        case .lineRefundable: return "line.refundable"
+        case .lineVerdict: return "line.verdict"
+        case .itemSKU: return "item.sku"
+        case .itemCategory: return "item.category"
+        case .itemUnitPrice: return "item.unit_price"
+        case .itemQuantity: return "item.quantity"
+        case .itemRefundedQuantity: return "item.refunded_quantity"
+        case .itemIsGift: return "item.is_gift"
+        case .requestedCount: return "requested.count"
+        case .requestedApproved: return "requested.approved"
+        case .requestedReview: return "requested.review"
+        case .requestedRejected: return "requested.rejected"
+        case .requestedGross: return "requested.gross"
+        case .requestedPaid: return "requested.paid"
+        case .requestedCategories: return "requested.categories"
+        case .refundItems: return "refund.items"
+        case .refundShipping: return "refund.shipping"
+        case .refundTotal: return "refund.total"
+        }
+    }
+
+    public var type: ValueType {
+        switch self {
+        case .kind: return .enumeration(Self.kindDomain)
+        case .reason: return .enumeration(Self.reasonDomain)
+        case .requestedAt: return .timestamp
+        case .orderPlacedAt, .orderPaidAt, .orderPromisedShipBy, .orderPromisedDeliveryBy, .orderShippedAt, .orderDeliveredAt:
+            return .optional(.timestamp)
+        case .orderShippingFee, .orderShippingClawedBack, .orderGross, .orderPaidTotal: return .money
+        case .orderFreeShippingThreshold, .orderShippingWaived: return .optional(.money)
+        case .orderShippingInsurance, .itemIsGift: return .bool
+        case .customerTier, .lineID: return .string
+        case .customerRefunds90d, .customerOrders90d, .evidencePhotos, .evidenceVideos: return .int
+        case .lineQuantity, .lineRefundable, .itemQuantity, .itemRefundedQuantity: return .int
+        case .lineCondition: return .enumeration(Self.conditionDomain)
+        case .lineGross, .lineDiscount, .linePaid, .itemUnitPrice: return .money
+        case .lineVerdict: return .enumeration(Self.verdictDomain)
+        case .itemSKU, .itemCategory: return .optional(.string)
+        case .requestedCount, .requestedApproved, .requestedReview, .requestedRejected: return .int
+        case .requestedGross, .requestedPaid: return .money
+        case .requestedCategories: return .list(.string)
+        case .refundItems, .refundShipping, .refundTotal: return .money
+        }
+    }
+
+    public var availability: Availability {
+        switch self {
+        case .lineID, .lineQuantity, .lineCondition, .lineGross, .lineDiscount, .linePaid, .lineRefundable, .lineVerdict,
+             .itemSKU, .itemCategory, .itemUnitPrice, .itemQuantity, .itemRefundedQuantity, .itemIsGift:
+            return .lineScope
+        case .requestedCount, .requestedApproved, .requestedReview, .requestedRejected, .requestedGross, .requestedPaid,
+             .requestedCategories:
+            return .requestScope
+        case .refundItems, .refundShipping, .refundTotal:
+            return .afterSettlement
+        default:
+            return .anywhere
+        }
+    }
+
+    static let byPath: [String: RequestField] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.path, $0) })
+}

@@ -1,0 +1,245 @@
+/// Reads `rules:` sections and compiles every expression in them against the request schema,
+/// the parameters and the declared codes.
+///
+///     rules:
+///       - id: cn.no-reason.window
+///         description: 七日无理由退货：签收次日起七日内
+///         basis: 消费者权益保护法 第二十五条
+///         scope: line
+///         when: kind == "return" && reason in no_reason_reasons && days_since(order.delivered_at) <= 7
+///         approve: SEVEN_DAY_NO_REASON
+struct RuleCompiler {
+    static let ruleKeys = [
+        "id", "description", "basis", "scope", "when", "approve", "reject", "review", "offer", "compensation",
+        "return_shipping", "route_to_review", "settle", "deadlines",
+    ]
+    static let lineEffects: Set<String> = ["approve", "reject", "review", "offer"]
+    static let effectKeys: Set<String> = [
+        "approve", "reject", "review", "offer", "compensation", "return_shipping", "route_to_review", "settle", "deadlines",
+    ]
+
+    let schema: RequestSchema
+    let codes: [String: ReasonCode]
+    let environment: PolicyEnvironment
+    var reader: NodeReader
+    var lineRules: [Rule] = []
+    var settlementRules: [Rule] = []
+    var requestRules: [Rule] = []
+    private var ruleLocations: [String: SourceLocation] = [:]
+    private var referencedCodes: Set<String> = []
+    private var order = 0
+
+    init(schema: RequestSchema, parameters: [Parameter], codes: [String: ReasonCode], reader: NodeReader) {
+        self.schema = schema
+        self.codes = codes
+        self.environment = PolicyEnvironment(schema: schema, parameters: parameters)
+        self.reader = reader
+    }
+
+    static func isCode(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, ("A"..."Z").contains(first) else { return false }
+        return text.unicodeScalars.allSatisfy { $0 == "_" || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
+    }
+
+    static func isRuleID(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, ("a"..."z").contains(first) || ("0"..."9").contains(first) else { return false }
+        return text.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "-" || $0 == "_"
+        }
+    }
+
+    mutating func readRules(_ node: YAMLNode) {
+        guard case .sequence(let sequence) = node else {
+            reader.error(node.location, "expected_list", "'rules' must be a list of rules (each item starts with '- id:')")
+            return
+        }
+        for item in sequence.items {
+            if let rule = readRule(item) {
+                switch rule.scope {
+                case .line: lineRules.append(rule)
+                case .request:
+                    if rule.effects.contains(where: { if case .settle = $0 { return true } else { return false } }) {
+                        settlementRules.append(rule)
+                    } else {
+                        requestRules.append(rule)
+                    }
+                }
+            }
+        }
+    }
+
+    private mutating func readRule(_ node: YAMLNode) -> Rule? {
+        guard let mapping = reader.mapping(node, "a rule", allowed: Self.ruleKeys) else { return nil }
+        guard let idNode = reader.required(mapping, "id", "rule"), let id = reader.text(idNode, "id") else { return nil }
+        let what = "rule '\(id)'"
+        if !Self.isRuleID(id) {
+            reader.error(idNode.location, "bad_rule_id", "rule id '\(id)' must be lowercase letters, digits, '.', '-' or '_'")
+        }
+        if let first = ruleLocations[id] {
+            reader.error(idNode.location, "duplicate_rule_id", "duplicate rule id '\(id)' (first defined at \(first))")
+        } else {
+            ruleLocations[id] = idNode.location
+        }
+        let description = reader.required(mapping, "description", what).flatMap { reader.text($0, "description") } ?? ""
+        let basis = mapping["basis"].flatMap { reader.text($0.value, "basis") } ?? ""
+        var scope = RuleScope.line
+        if let scopeNode = mapping["scope"]?.value, let text = reader.text(scopeNode, "scope") {
+            if let parsed = RuleScope(rawValue: text) {
+                scope = parsed
+            } else {
+                reader.error(scopeNode.location, "unknown_scope", "unknown scope '\(text)'; expected 'line' (once per requested line) or 'request'")
+            }
+        }
+        let effectEntries = mapping.entries.filter { Self.effectKeys.contains($0.key.value) }
+        guard !effectEntries.isEmpty else {
+            reader.error(mapping.location, "no_effect", "\(what) has no effect (approve, reject, review, offer, compensation, return_shipping, route_to_review, settle or deadlines)")
+            return nil
+        }
+        let settles = mapping["settle"] != nil
+        if settles, effectEntries.count > 1 {
+            reader.error(mapping["settle"]?.key.location ?? mapping.location, "settle_with_other_effects",
+                         "a rule with 'settle' runs before amounts are final and can have no other effect; write a separate rule")
+        }
+        environment.phase = scope == .line ? .line : (settles ? .settlement : .request)
+        for entry in effectEntries where scope == .line && !Self.lineEffects.contains(entry.key.value) {
+            reader.error(entry.key.location, "effect_needs_request_scope", "'\(entry.key.value)' is a request-level effect: use it in a rule with scope: request")
+        }
+        var condition: CompiledExpression?
+        if let whenNode = mapping["when"]?.value {
+            condition = compile(whenNode, expecting: .bool, "when")
+        }
+        var effects: [Effect] = []
+        for entry in effectEntries {
+            effects += readEffect(entry, ruleWhat: what)
+        }
+        order += 1
+        return Rule(id: id, description: description, basis: basis, scope: scope, condition: condition, effects: effects,
+                    location: idNode.location, order: order)
+    }
+
+    private mutating func readEffect(_ entry: YAMLMappingEntry, ruleWhat: String) -> [Effect] {
+        let key = entry.key.value
+        switch key {
+        case "approve", "reject", "review":
+            let scalars = reader.scalarList(entry.value, key)
+            let codes = scalars.compactMap { checkCode($0) }
+            guard !codes.isEmpty, codes.count == scalars.count, let verdict = Verdict(rawValue: key) else { return [] }
+            return [.verdict(verdict, codes: codes)]
+        case "offer":
+            guard let body = reader.mapping(entry.value, "offer", allowed: ["kind", "amount", "code"]),
+                  let kindNode = reader.required(body, "kind", "offer"), let kind = reader.text(kindNode, "kind"),
+                  let amountNode = reader.required(body, "amount", "offer"),
+                  let codeNode = reader.required(body, "code", "offer"), let codeScalar = reader.scalar(codeNode, "code"),
+                  let code = checkCode(codeScalar),
+                  let amount = compile(amountNode, expecting: .money, "amount") else { return [] }
+            return [.offer(kind: kind, amount: amount, code: code)]
+        case "compensation":
+            guard let body = reader.mapping(entry.value, "compensation", allowed: ["kind", "amount", "code"]),
+                  let kindNode = reader.required(body, "kind", "compensation"), let kindText = reader.text(kindNode, "kind"),
+                  let amountNode = reader.required(body, "amount", "compensation"),
+                  let codeNode = reader.required(body, "code", "compensation"), let codeScalar = reader.scalar(codeNode, "code"),
+                  let code = checkCode(codeScalar) else { return [] }
+            guard let kind = CompensationKind(rawValue: kindText) else {
+                reader.error(kindNode.location, "unknown_compensation_kind", "unknown compensation kind '\(kindText)'; expected 'coupon' or 'cash'")
+                return []
+            }
+            guard let amount = compile(amountNode, expecting: .money, "amount") else { return [] }
+            return [.compensation(kind: kind, amount: amount, code: code)]
+        case "return_shipping":
+            guard let text = reader.text(entry.value, "return_shipping") else { return [] }
+            guard let payer = ReturnShippingPayer(rawValue: text) else {
+                var message = "unknown return shipping payer '\(text)'"
+                if let suggestion = Suggestion.closest(to: text, in: ReturnShippingPayer.allCases.map(\.rawValue)) { message += " (did you mean '\(suggestion)'?)" }
+                reader.error(entry.value.location, "unknown_payer", message + "; expected buyer, seller, insurance or none")
+                return []
+            }
+            return [.returnShipping(payer)]
+        case "route_to_review":
+            guard let scalar = reader.scalar(entry.value, "route_to_review"), let code = checkCode(scalar) else { return [] }
+            return [.routeToReview(code: code)]
+        case "settle":
+            return reader.scalarList(entry.value, "settle").compactMap { scalar in
+                guard let step = SettlementStep(rawValue: scalar.value) else {
+                    let names = SettlementStep.allCases.map(\.rawValue)
+                    var message = "unknown settlement step '\(scalar.value)'"
+                    if let suggestion = Suggestion.closest(to: scalar.value, in: names) { message += " (did you mean '\(suggestion)'?)" }
+                    reader.error(scalar.location, "unknown_settlement_step", message + "; expected one of: " + names.joined(separator: ", "))
+                    return nil
+                }
+                return .settle(step)
+            }
+        case "deadlines":
+            guard let body = reader.mapping(entry.value, "deadlines", allowed: ["return_by", "refund_within_days_of_receipt"]) else { return [] }
+            let returnBy = body["return_by"].flatMap { compile($0.value, expecting: .timestamp, "return_by") }
+            let windowDays = body["refund_within_days_of_receipt"].flatMap { compile($0.value, expecting: .int, "refund_within_days_of_receipt") }
+            return [.deadlines(returnBy: returnBy, windowDays: windowDays)]
+        default:
+            return []
+        }
+    }
+
+    /// A code reference must name a declared code.
+    private mutating func checkCode(_ scalar: YAMLScalar) -> String? {
+        let code = scalar.value
+        guard codes[code] != nil else {
+            var message = "unknown reason code '\(code)'"
+            if let suggestion = Suggestion.closest(to: code, in: codes.keys.sorted()) { message += " (did you mean '\(suggestion)'?)" }
+            reader.error(scalar.location, "unknown_code", message + "; declare it under 'codes:'")
+            return nil
+        }
+        referencedCodes.insert(code)
+        return code
+    }
+
+    /// Compiles an expression scalar; errors point at the exact column inside the YAML file.
+    private mutating func compile(_ node: YAMLNode, expecting type: ValueType, _ what: String) -> CompiledExpression? {
+        guard let scalar = reader.scalar(node, what) else { return nil }
+        switch ExpressionCompiler.compile(scalar.value, expecting: type, environment: environment, currency: schema.currency) {
+        case .success(let expression):
+            return expression
+        case .failure(let failure):
+            for error in failure.errors {
+                var message = error.message
+                if error.code == "unknown_name" {
+                    let bytes = Array(scalar.value.utf8)
+                    let end = min(bytes.count, error.utf8Offset + error.length)
+                    let start = min(error.utf8Offset, end)
+                    let name = String(decoding: bytes[start..<end], as: UTF8.self)
+                    if let explanation = environment.misplacedNames[name] { message = explanation }
+                }
+                reader.error(scalar.location(ofUTF8Offset: error.utf8Offset), error.code, message)
+            }
+            return nil
+        }
+    }
+
+    /// Warnings an author wants before shipping: unused parameters, codes no rule emits,
+    /// rules that can never fire.
+    mutating func lint() {
+        for parameter in environment.parameters.values.sorted(by: { $0.location.line < $1.location.line })
+        where !environment.usedParameters.contains(parameter.name) {
+            reader.warning(parameter.location, "unused_parameter", "parameter '\(parameter.name)' is never used by a rule")
+        }
+        for code in codes.values.sorted(by: { $0.code < $1.code }) where !referencedCodes.contains(code.code) {
+            reader.warning(code.location, "unused_code", "code '\(code.code)' is declared but no rule emits it")
+        }
+        for rule in lineRules + settlementRules + requestRules {
+            guard let condition = rule.condition else { continue }
+            let probe = ConstantProbe()
+            if case .bool(false)? = try? condition.evaluate(in: probe), !probe.readSlot {
+                reader.warning(rule.location, "rule_never_fires", "rule '\(rule.id)' can never fire: its condition is always false")
+            }
+        }
+    }
+}
+
+/// An evaluation context that notices whether an expression reads the request at all;
+/// an expression that does not and is false is constantly false.
+private final class ConstantProbe: EvaluationContext {
+    var readSlot = false
+
+    func value(ofSlot slot: Int) -> Value {
+        readSlot = true
+        return .null
+    }
+}

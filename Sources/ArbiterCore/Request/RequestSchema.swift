@@ -1,0 +1,45 @@
+/// What a policy lets requests carry beyond SPEC section 4: its currency and zone, and the
+/// typed `attributes` and `facts` its rules read (open maps in the request).
+public struct RequestSchema: Sendable {
+    public var currency: Currency
+    public var defaultZone: Zone
+    public var attributes: [DeclaredField]
+    public var facts: [DeclaredField]
+
+    public init(currency: Currency, defaultZone: Zone, attributes: [DeclaredField], facts: [DeclaredField]) {
+        self.currency = currency
+        self.defaultZone = defaultZone
+        self.attributes = attributes
+        self.facts = facts
+    }
+}
+
+/// An attribute or fact a policy declares, e.g. `perishable: bool`.
+public struct DeclaredField: Sendable {
+    public enum FieldType: String, Sendable, CaseIterable {
+        case bool, int, string, money
+    }
+
+    public var name: String
+    public var type: FieldType
+    public var location: SourceLocation
+
+    public init(name: String, type: FieldType, location: SourceLocation) {
+        self.name = name
+        self.type = type
+        self.location = location
+    }
+
+    /// Absent booleans are false; other absent fields are null (their type is optional).
+    public var defaultValue: Value { type == .bool ? .bool(false) : .null }
+
+    /// The type expressions see.
+    public var valueType: ValueType {
+        switch type {
+        case .bool: return .bool
+        case .int: return .optional(.int)
+        case .string: return .optional(.string)
+        case .money: return .optional(.money)
+        }
+    }
+}
