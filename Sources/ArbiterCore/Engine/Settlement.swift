@@ -14,8 +14,6 @@ enum Settlement {
     static func settle(_ state: EvaluationState, steps: [SettlementStep: String], computations: inout [Computation]?) -> Result {
         let order = state.request.order
         let items = order.items
-        let currency = order.currency
-        _ = currency
         var grantedUnits = [Int](repeating: 0, count: items.count)
         var refundItems: Int64 = 0
         for line in state.lines where line.isGranted {

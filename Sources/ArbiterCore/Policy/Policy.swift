@@ -86,9 +86,9 @@ public struct Rule: Sendable {
     public var location: SourceLocation
     /// Position in the whole policy, for stable ordering.
     public var order: Int
-
-    /// `file:line`, as the audit trail shows it.
-    public var source: String { "\(location.file):\(location.line)" }
+    /// `file:line` with the file relative to the policy folder, as the audit trail shows it
+    /// (independent of where the policy sits on a machine, so decisions are the same everywhere).
+    public var source: String
 }
 
 public enum Effect: Sendable {

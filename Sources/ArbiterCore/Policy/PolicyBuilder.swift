@@ -1,6 +1,8 @@
 /// Turns the sections of a policy's files into a checked `Policy`, collecting diagnostics.
 struct PolicyBuilder {
     var reader: NodeReader
+    /// Display path → path relative to the policy folder.
+    var relativePaths: [String: String] = [:]
 
     private struct Header {
         var name: String
@@ -53,7 +55,7 @@ struct PolicyBuilder {
             if let entry = document["codes"] { readCodes(entry.value, into: &codes) }
         }
         let schema = RequestSchema(currency: header.currency, defaultZone: header.zone, attributes: attributes, facts: facts)
-        var rules = RuleCompiler(schema: schema, parameters: parameters, codes: codes, reader: reader)
+        var rules = RuleCompiler(schema: schema, parameters: parameters, codes: codes, relativePaths: relativePaths, reader: reader)
         for document in documents {
             if let entry = document["rules"] { rules.readRules(entry.value) }
         }

@@ -47,6 +47,7 @@ public enum PolicyLoader {
             }
         }
         var builder = PolicyBuilder(reader: reader)
+        for file in files { builder.relativePaths[file.displayPath] = file.relativePath }
         let policy = builder.build(documents: documents.map(\.mapping), digest: PolicyDigest.digest(of: files.map { ($0.relativePath, $0.bytes) }))
         let diagnostics = builder.reader.diagnostics.sorted { lhs, rhs in
             (lhs.location.file, lhs.location.line, lhs.location.column) < (rhs.location.file, rhs.location.line, rhs.location.column)

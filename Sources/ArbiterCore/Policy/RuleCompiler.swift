@@ -21,6 +21,8 @@ struct RuleCompiler {
     let schema: RequestSchema
     let codes: [String: ReasonCode]
     let environment: PolicyEnvironment
+    /// Display path → path relative to the policy folder.
+    let relativePaths: [String: String]
     var reader: NodeReader
     var lineRules: [Rule] = []
     var settlementRules: [Rule] = []
@@ -29,8 +31,9 @@ struct RuleCompiler {
     private var referencedCodes: Set<String> = []
     private var order = 0
 
-    init(schema: RequestSchema, parameters: [Parameter], codes: [String: ReasonCode], reader: NodeReader) {
+    init(schema: RequestSchema, parameters: [Parameter], codes: [String: ReasonCode], relativePaths: [String: String], reader: NodeReader) {
         self.schema = schema
+        self.relativePaths = relativePaths
         self.codes = codes
         self.environment = PolicyEnvironment(schema: schema, parameters: parameters)
         self.reader = reader
@@ -113,8 +116,9 @@ struct RuleCompiler {
             effects += readEffect(entry, ruleWhat: what)
         }
         order += 1
+        let relativeFile = relativePaths[idNode.location.file] ?? idNode.location.file
         return Rule(id: id, description: description, basis: basis, scope: scope, condition: condition, effects: effects,
-                    location: idNode.location, order: order)
+                    location: idNode.location, order: order, source: "\(relativeFile):\(idNode.location.line)")
     }
 
     private mutating func readEffect(_ entry: YAMLMappingEntry, ruleWhat: String) -> [Effect] {

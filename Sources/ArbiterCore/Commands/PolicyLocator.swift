@@ -1,0 +1,46 @@
+import Foundation
+
+/// Finds the policy folder a command runs with: `--rules` when given, else the default pack.
+public enum PolicyLocator {
+    public static let defaultPack = "Rules/cn"
+
+    /// `--rules` if given; else `$ARBITER_RULES`; else `Rules/cn` in the working directory;
+    /// else `Rules/cn` next to the executable or in a folder above it (so `.build/release/arbiter`
+    /// run from anywhere finds the repository's pack).
+    public static func rulesDirectory(explicit: String?, executablePath: String = CommandLine.arguments.first ?? "") -> String {
+        if let explicit { return explicit }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["ARBITER_RULES"], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        let fileManager = FileManager.default
+        if fileManager.fileExists(atPath: defaultPack) { return defaultPack }
+        var directory = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            let candidate = directory.appendingPathComponent(defaultPack).path
+            if fileManager.fileExists(atPath: candidate) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return defaultPack
+    }
+
+    /// Loads and checks a policy for a command that needs a usable one; on failure returns
+    /// the text to print on stderr.
+    public static func loadUsablePolicy(at directory: String) -> Result<Policy, PolicyUnusable> {
+        let result: PolicyLoadResult
+        do {
+            result = try PolicyLoader.load(directory: directory)
+        } catch {
+            return .failure(PolicyUnusable(message: "arbiter: " + error.message))
+        }
+        guard let policy = result.policy else {
+            let lines = result.errors.map(\.description)
+            return .failure(PolicyUnusable(message: (lines + ["arbiter: policy '\(directory)' has errors; run 'arbiter check --rules \(directory)'"]).joined(separator: "\n")))
+        }
+        return .success(policy)
+    }
+}
+
+/// Why a command could not start: the message for stderr.
+public struct PolicyUnusable: Error, Sendable {
+    public var message: String
+}

@@ -1,0 +1,88 @@
+/// Answers one line of the JSON Lines protocol (SPEC section 3): a decision, a pong, or an
+/// error object. Never throws and never answers with anything but one JSON object.
+public struct ProtocolHandler: Sendable {
+    public let engine: Engine
+    public let audit: AuditLevel
+
+    public init(engine: Engine, audit: AuditLevel) {
+        self.engine = engine
+        self.audit = audit
+    }
+
+    /// Protocol error codes (SPEC section 3).
+    public enum ErrorCode: String, Sendable {
+        case invalidJSON = "invalid_json"
+        case invalidRequest = "invalid_request"
+        case tooLarge = "too_large"
+        case unsupportedOp = "unsupported_op"
+        case `internal`
+    }
+
+    /// Appends the answer to `line` (without its line break) as one compact JSON object, no newline.
+    public func respond(to line: UnsafeRawBufferPointer, lineNumber: Int, into writer: inout JSONWriter) {
+        let json: JSONValue
+        do {
+            json = try JSONReader.parse(line)
+        } catch {
+            writeError(.invalidJSON, "\(error.message) at byte \(error.offset + 1)", path: nil, id: nil, lineNumber: lineNumber, into: &writer)
+            return
+        }
+        respond(to: json, lineNumber: lineNumber, into: &writer)
+    }
+
+    /// Answers an already parsed line.
+    public func respond(to json: JSONValue, lineNumber: Int, into writer: inout JSONWriter) {
+        guard case .object = json else {
+            writeError(.invalidRequest, "a line must hold a JSON object", path: "$", id: nil, lineNumber: lineNumber, into: &writer)
+            return
+        }
+        let id = RequestDecoder.requestID(in: json)
+        if let op = json["op"] {
+            guard case .string(let name) = op, name == "ping" else {
+                let shown: String
+                if case .string(let name) = op { shown = "'\(name)'" } else { shown = "a non-string value" }
+                writeError(.unsupportedOp, "unsupported op \(shown); supported: ping (or no op for a request)", path: "$.op", id: id, lineNumber: lineNumber, into: &writer)
+                return
+            }
+            writePong(into: &writer)
+            return
+        }
+        do {
+            let decision = try engine.decide(json, audit: audit)
+            DecisionWriter.write(decision, into: &writer)
+        } catch {
+            switch error {
+            case .invalidRequest(let requestError):
+                writeError(.invalidRequest, requestError.message, path: requestError.path, id: id, lineNumber: lineNumber, into: &writer)
+            case .evaluation(let failure):
+                writeError(.internal, "rule '\(failure.rule)' (\(failure.source)): \(failure.message)", path: nil, id: id, lineNumber: lineNumber, into: &writer)
+            }
+        }
+    }
+
+    public func writePong(into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("op"); writer.string("pong")
+        writer.key("policy"); writer.beginObject()
+        writer.key("name"); writer.string(engine.policy.name)
+        writer.key("version"); writer.string(engine.policy.version)
+        writer.key("digest"); writer.string(engine.policy.digest)
+        writer.endObject()
+        writer.endObject()
+    }
+
+    /// `{"id": …, "error": {"code", "message", "path", "line"}}`.
+    public func writeError(_ code: ErrorCode, _ message: String, path: String?, id: String?, lineNumber: Int, into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("id")
+        if let id { writer.string(id) } else { writer.null() }
+        writer.key("error"); writer.beginObject()
+        writer.key("code"); writer.string(code.rawValue)
+        writer.key("message"); writer.string(message)
+        writer.key("path")
+        if let path { writer.string(path) } else { writer.null() }
+        writer.key("line"); writer.int(lineNumber)
+        writer.endObject()
+        writer.endObject()
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import ArbiterCore
+import Foundation
+
+struct DecideCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decide",
+        abstract: "Decide one request (a JSON file, or - for stdin) and print the decision as pretty JSON.")
+
+    @OptionGroup var rules: RulesOption
+
+    @Option(help: "Audit trail: full, summary or none.")
+    var audit: AuditLevel = .full
+
+    @Argument(help: "Request file, or - for stdin.")
+    var file: String = "-"
+
+    func run() throws {
+        let input: [UInt8]
+        if file == "-" {
+            input = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+        } else {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                FileHandle.standardError.write(Data("arbiter: cannot read '\(file)'\n".utf8))
+                throw ExitCode(ExitStatus.unusable.rawValue)
+            }
+            input = [UInt8](data)
+        }
+        let policy: Policy
+        switch PolicyLocator.loadUsablePolicy(at: rules.directory) {
+        case .success(let loaded): policy = loaded
+        case .failure(let unusable):
+            FileHandle.standardError.write(Data((unusable.message + "\n").utf8))
+            throw ExitCode(ExitStatus.unusable.rawValue)
+        }
+        let output = DecideCommandRunner.run(policy: policy, input: input, audit: audit)
+        FileHandle.standardOutput.write(Data(output.stdout.utf8))
+        FileHandle.standardError.write(Data(output.stderr.utf8))
+        throw output.status.exitCode
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import ArbiterCore
+import Foundation
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Answer JSON Lines requests on stdin with one JSON line each on stdout, until EOF.")
+
+    @OptionGroup var rules: RulesOption
+
+    @Option(help: "Audit trail in each decision: full, summary or none.")
+    var audit: AuditLevel = .full
+
+    @Option(name: .customLong("max-line-bytes"), help: "Longest accepted line, in bytes (answered with too_large beyond).")
+    var maxLineBytes: Int = 1 << 20
+
+    func validate() throws {
+        guard maxLineBytes > 0 else { throw ValidationError("--max-line-bytes must be positive") }
+    }
+
+    func run() throws {
+        switch PolicyLocator.loadUsablePolicy(at: rules.directory) {
+        case .success(let policy):
+            let handler = ProtocolHandler(engine: Engine(policy: policy), audit: audit)
+            let ok = ServeLoop(handler: handler, maxLineBytes: maxLineBytes).run()
+            if !ok { throw ExitCode(ExitStatus.failure.rawValue) }
+        case .failure(let unusable):
+            FileHandle.standardError.write(Data((unusable.message + "\n").utf8))
+            throw ExitCode(ExitStatus.unusable.rawValue)
+        }
+    }
+}
