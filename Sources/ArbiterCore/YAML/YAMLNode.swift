@@ -24,6 +24,9 @@ public struct YAMLScalar: Sendable {
     public var location: SourceLocation
     /// Where the first character of `value` was written (after the quote; the first content line of a block).
     public var contentStart: SourceLocation
+    /// How `value` maps back onto the source when that is not one straight line from
+    /// `contentStart` (folded, multi-line, escaped); filled by `YAMLLoader`, see `location(ofUTF8Offset:)`.
+    var contentRuns: [YAMLContentRun] = []
 
     public init(value: String, style: Style, location: SourceLocation, contentStart: SourceLocation) {
         self.value = value
