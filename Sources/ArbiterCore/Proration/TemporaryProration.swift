@@ -5,9 +5,3 @@ public enum Proration {
     public static func allocationOnKeptUnits(allocation: Int64, quantity: Int, goneUnits: Int) -> Int64 { 0 }
 }
 extension JSONValue { func canonicalBytes() -> [UInt8] { [] } }
-public enum YAMLLoader {
-    public static func load(contentsOf path: String, displayPath: String) throws(YAMLError) -> YAMLNode? { nil }
-    public static func load(text: String, file: String) throws(YAMLError) -> YAMLNode? { nil }
-}
-public enum YAMLError: Error { case x; public var diagnostic: Diagnostic { Diagnostic.error(at: SourceLocation(file: "", line: 1, column: 1), code: "", "") } }
-extension YAMLScalar { public func location(ofUTF8Offset offset: Int) -> SourceLocation { contentStart } }
