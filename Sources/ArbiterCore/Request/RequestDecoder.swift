@@ -50,7 +50,8 @@ public struct RequestDecoder: Sendable {
         guard let requestedAt else { throw RequestError(path: "$.requested_at", "missing required field 'requested_at'") }
         guard let orderJSON else { throw RequestError(path: "$.order", "missing required field 'order'") }
         let order = try decodeOrder(orderJSON)
-        let lines = try decodeLines(linesJSON, order: order, required: kind != .compensation)
+        // A compensation claim is about the order, not lines: its `lines` are ignored (SPEC rule 13).
+        let lines = kind == .compensation ? [] : try decodeLines(linesJSON, order: order)
         return AfterSaleRequest(
             id: id, kind: kind, reason: reason, requestedAt: requestedAt, order: order, lines: lines,
             customer: customer, evidence: evidence, facts: facts, locale: locale)
@@ -247,17 +248,14 @@ public struct RequestDecoder: Sendable {
         return discounts
     }
 
-    private func decodeLines(_ json: JSONValue?, order: Order, required: Bool) throws(RequestError) -> [RequestedLine] {
+    private func decodeLines(_ json: JSONValue?, order: Order) throws(RequestError) -> [RequestedLine] {
         var values: [JSONValue] = []
         switch json {
         case .array(let array)?: values = array
         case nil, .null?: break
         default: throw RequestError(path: "$.lines", "must be an array")
         }
-        if values.isEmpty {
-            if required { throw RequestError(path: "$.lines", "must name at least one line of the order") }
-            return []
-        }
+        if values.isEmpty { throw RequestError(path: "$.lines", "must name at least one line of the order") }
         var lines: [RequestedLine] = []
         lines.reserveCapacity(values.count)
         for (index, value) in values.enumerated() {

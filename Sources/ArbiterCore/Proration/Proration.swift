@@ -1,0 +1,63 @@
+/// Exact proration in minor units (SPEC section 6, rules 5 and 6). These are the functions
+/// most likely to cost real money when wrong: every result is an integer number of minor
+/// units, intermediate products are `Int128`, and the invariants (allocations sum to the
+/// discount, any split of unit refunds sums to the paid amount) are property-tested.
+public enum Proration {
+    /// Splits `total` over `weights` in proportion, by the largest-remainder method.
+    ///
+    /// Every share is first floored (`total × weight / Σweights`); the minor units left over
+    /// go one at a time to the largest fractional remainders, ties to the earlier position —
+    /// so the shares always sum to `total` and a line listed earlier in `order.items` wins a tie.
+    /// Returns nil when the split is undefined: a negative total or weight, or a positive total
+    /// over weights that sum to zero.
+    public static func allocate(_ total: Int64, proportionalTo weights: [Int64]) -> [Int64]? {
+        guard total >= 0, weights.allSatisfy({ $0 >= 0 }) else { return nil }
+        let weightSum = weights.reduce(Int128(0)) { $0 + Int128($1) }
+        if total == 0 { return [Int64](repeating: 0, count: weights.count) }
+        guard weightSum > 0 else { return nil }
+        var shares = [Int64](repeating: 0, count: weights.count)
+        var remainders = [Int128](repeating: 0, count: weights.count)
+        var allocated: Int128 = 0
+        for (index, weight) in weights.enumerated() {
+            let product = Int128(total) * Int128(weight)
+            let share = product / weightSum
+            shares[index] = Int64(share)
+            remainders[index] = product % weightSum
+            allocated += share
+        }
+        var leftover = Int(Int128(total) - allocated)  // < weights.count by construction
+        if leftover > 0 {
+            // Stable order: larger remainder first, then the earlier position.
+            let order = weights.indices.sorted { lhs, rhs in
+                remainders[lhs] != remainders[rhs] ? remainders[lhs] > remainders[rhs] : lhs < rhs
+            }
+            for index in order where leftover > 0 {
+                shares[index] += 1
+                leftover -= 1
+            }
+        }
+        return shares
+    }
+
+    /// The amount `share(n)` of a line's paid amount that belongs to its first `n` units:
+    /// `floor(paid × n / quantity)`. `share(quantity) == paid`, and shares never decrease.
+    public static func unitShare(paid: Int64, quantity: Int, units: Int) -> Int64 {
+        guard quantity > 0 else { return 0 }
+        return Int64(Int128(paid) * Int128(units) / Int128(quantity))
+    }
+
+    /// What refunding `units` more units of a line returns when `alreadyRefunded` units were
+    /// refunded before: `share(r + k) − share(r)`. Units are refunded in order, so any sequence of
+    /// partial refunds of a line sums exactly to its paid amount.
+    public static func refundOfUnits(paid: Int64, quantity: Int, alreadyRefunded: Int, units: Int) -> Int64 {
+        unitShare(paid: paid, quantity: quantity, units: alreadyRefunded + units)
+            - unitShare(paid: paid, quantity: quantity, units: alreadyRefunded)
+    }
+
+    /// The part of a line's allocation of one discount that sits on the units still kept after
+    /// `goneUnits` units (refunded earlier or granted now) left: `A − floor(A × gone / quantity)`
+    /// (rule 6). It is what the customer loses when the kept goods fall below the threshold.
+    public static func allocationOnKeptUnits(allocation: Int64, quantity: Int, goneUnits: Int) -> Int64 {
+        allocation - unitShare(paid: allocation, quantity: quantity, units: goneUnits)
+    }
+}
