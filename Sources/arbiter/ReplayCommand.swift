@@ -1,17 +1,35 @@
 import ArgumentParser
 import ArbiterCore
+import Foundation
 
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Run fixtures and decision logs against a policy; report differences.")
+        abstract: "Run fixtures and decision logs against a policy; report differences.",
+        discussion: """
+            PATH is a fixture file (.yaml, .yml, .json), a folder of them, or a decision log \
+            (.jsonl: one {"request": …, "decision": …} per line, as a caller recorded them). \
+            Exit 0 when every fixture passes and every logged decision is reproduced, 1 otherwise.
+            """)
 
     @OptionGroup var rules: RulesOption
+
+    @Flag(help: "Rewrite the expectations of failing fixtures from the actual decisions (review the diff in git).")
+    var update = false
 
     @Argument(help: "Fixture files or folders, or decision logs (.jsonl).")
     var paths: [String]
 
     func run() throws {
-        throw ValidationError("replay is not built yet")
+        let policy: Policy
+        switch PolicyLocator.loadUsablePolicy(at: rules.directory) {
+        case .success(let loaded): policy = loaded
+        case .failure(let unusable):
+            FileHandle.standardError.write(Data((unusable.message + "\n").utf8))
+            throw ExitCode(ExitStatus.unusable.rawValue)
+        }
+        let output = ReplayRunner(policy: policy).run(paths: paths, update: update)
+        print(output.text, terminator: "")
+        throw output.status.exitCode
     }
 }
