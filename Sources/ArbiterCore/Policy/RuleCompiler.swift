@@ -30,6 +30,8 @@ struct RuleCompiler {
     private var ruleLocations: [String: SourceLocation] = [:]
     private var referencedCodes: Set<String> = []
     private var order = 0
+    /// Names the current rule's `when:` proves non-null, for compiling its effects.
+    private var guardedByCondition: Set<String> = []
 
     init(schema: RequestSchema, parameters: [Parameter], codes: [String: ReasonCode], relativePaths: [String: String], reader: NodeReader) {
         self.schema = schema
@@ -111,10 +113,14 @@ struct RuleCompiler {
         if let whenNode = mapping["when"]?.value {
             condition = compile(whenNode, expecting: .bool, "when")
         }
+        // Effects run only when the condition held, so they may use what it proved non-null
+        // (`when: order.delivered_at != null` lets `return_by:` read `order.delivered_at`).
+        guardedByCondition = condition?.nonNullWhenTrue ?? []
         var effects: [Effect] = []
         for entry in effectEntries {
             effects += readEffect(entry, ruleWhat: what)
         }
+        guardedByCondition = []
         order += 1
         let relativeFile = relativePaths[idNode.location.file] ?? idNode.location.file
         return Rule(id: id, description: description, basis: basis, scope: scope, condition: condition, effects: effects,
@@ -198,7 +204,8 @@ struct RuleCompiler {
     /// Compiles an expression scalar; errors point at the exact column inside the YAML file.
     private mutating func compile(_ node: YAMLNode, expecting type: ValueType, _ what: String) -> CompiledExpression? {
         guard let scalar = reader.scalar(node, what) else { return nil }
-        switch ExpressionCompiler.compile(scalar.value, expecting: type, environment: environment, currency: schema.currency) {
+        switch ExpressionCompiler.compile(
+            scalar.value, expecting: type, environment: environment, currency: schema.currency, assumingNonNull: guardedByCondition) {
         case .success(let expression):
             return expression
         case .failure(let failure):
