@@ -5,6 +5,13 @@ public protocol ExpressionEnvironment {
     func resolve(_ path: [String]) -> NameResolution
     /// A host-provided function (`days_since`, `end_of_day`, …), or nil if there is none by that name.
     func function(named name: String) -> FunctionDefinition?
+    /// The names of the host's functions, offered as "did you mean" for a misspelt call.
+    func functionNames() -> [String]
+}
+
+extension ExpressionEnvironment {
+    /// No suggestions beyond the built-ins unless the host lists its functions.
+    public func functionNames() -> [String] { [] }
 }
 
 /// How a host resolved a name.

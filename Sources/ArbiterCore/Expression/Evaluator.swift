@@ -1,0 +1,133 @@
+/// Where an evaluation's audit steps go. Generic, so that with `NoTrace` the recording
+/// calls compile to nothing on the hot path.
+protocol TraceSink {
+    /// Records the value of the sub-expression whose text is `texts[text]`.
+    mutating func record(_ text: Int, _ value: Value)
+}
+
+/// Records nothing: the evaluation path for requests without `--audit full`.
+struct NoTrace: TraceSink {
+    @inline(__always)
+    mutating func record(_ text: Int, _ value: Value) {}
+}
+
+/// Collects `ConditionStep`s for the audit trail.
+struct StepTrace: TraceSink {
+    let texts: [String]
+    var steps: [ConditionStep]
+
+    mutating func record(_ text: Int, _ value: Value) {
+        steps.append(ConditionStep(text: texts[text], value: value))
+    }
+}
+
+/// Runs a compiled node tree against one context.
+///
+/// The type checker has proved every operand's type, so a value of the wrong shape can only
+/// come from the host (a slot that is null although its type is not optional, as in `lint`'s
+/// probe, or a function returning something else than it declared); that is an
+/// `EvaluationError`, never a trap. The tree's height is bounded by the parser, so the
+/// recursion is too.
+struct Evaluator<Context: EvaluationContext, Sink: TraceSink> {
+    let context: Context
+    var sink: Sink
+
+    mutating func evaluate(_ node: Node) throws(EvaluationError) -> Value {
+        switch node {
+        case .constant(let value):
+            return value
+        case .slot(let slot, _):
+            return context.value(ofSlot: slot)
+        case .list(let elements):
+            var values: [Value] = []
+            values.reserveCapacity(elements.count)
+            for element in elements { values.append(try evaluate(element)) }
+            return .list(values)
+        case .not(let operand):
+            return .bool(!(try bool(operand)))
+        case .negate(let operand):
+            return try ValueOperations.negate(try evaluate(operand), operand)
+        case .and(let operands):
+            for operand in operands {
+                let value = try bool(operand.node)
+                if !operand.recordsItself { sink.record(operand.text, .bool(value)) }
+                if !value { return .bool(false) }
+            }
+            return .bool(true)
+        case .or(let operands):
+            for operand in operands {
+                let value = try bool(operand.node)
+                if !operand.recordsItself { sink.record(operand.text, .bool(value)) }
+                if value { return .bool(true) }
+            }
+            return .bool(false)
+        case .isNull(let operand, let negated, let text):
+            let isNull: Bool
+            if case .null = try evaluate(operand) { isNull = true } else { isNull = false }
+            let result = isNull != negated
+            sink.record(text, .bool(result))
+            return .bool(result)
+        case .equal(let left, let right, let negated, let text):
+            let leftValue = try nonNull(left)
+            let rightValue = try nonNull(right)
+            let result = (leftValue == rightValue) != negated
+            sink.record(text, .bool(result))
+            return .bool(result)
+        case .compare(let comparison, let left, let right, let text):
+            let leftValue = try nonNull(left)
+            let rightValue = try nonNull(right)
+            guard let order = ValueOperations.order(leftValue, rightValue) else {
+                throw EvaluationError(.typeError, "cannot compare \(ValueOperations.kind(of: leftValue)) with \(ValueOperations.kind(of: rightValue))")
+            }
+            let result: Bool
+            switch comparison {
+            case .less: result = order < 0
+            case .lessEqual: result = order <= 0
+            case .greater: result = order > 0
+            case .greaterEqual: result = order >= 0
+            }
+            sink.record(text, .bool(result))
+            return .bool(result)
+        case .contains(let element, let list, let text):
+            let value = try nonNull(element)
+            guard case .list(let values) = try nonNull(list) else {
+                throw EvaluationError(.typeError, "the right side of 'in' is not a list")
+            }
+            let result = values.contains(value)
+            sink.record(text, .bool(result))
+            return .bool(result)
+        case .arithmetic(let operation, let left, let right):
+            return try ValueOperations.arithmetic(operation, try nonNull(left), try nonNull(right))
+        case .conditional(let condition, let then, let otherwise):
+            let value = try bool(condition.node)
+            if !condition.recordsItself { sink.record(condition.text, .bool(value)) }
+            return try evaluate(value ? then : otherwise)
+        case .coalesce(let left, let right):
+            let value = try evaluate(left)
+            if case .null = value { return try evaluate(right) }
+            return value
+        case .builtin(let function, let arguments):
+            return try evaluateBuiltin(function, arguments)
+        case .host(let function, let arguments):
+            var values: [Value] = []
+            values.reserveCapacity(arguments.count)
+            for argument in arguments { values.append(try evaluate(argument)) }
+            return try function.implementation(values, context)
+        }
+    }
+
+    mutating func bool(_ node: Node) throws(EvaluationError) -> Bool {
+        switch try evaluate(node) {
+        case .bool(let value): return value
+        case .null: throw ValueOperations.unexpectedNull(node)
+        case let other: throw EvaluationError(.typeError, "expected a bool, found \(ValueOperations.kind(of: other))")
+        }
+    }
+
+    /// The node's value, which the checker proved cannot be null.
+    mutating func nonNull(_ node: Node) throws(EvaluationError) -> Value {
+        let value = try evaluate(node)
+        if case .null = value { throw ValueOperations.unexpectedNull(node) }
+        return value
+    }
+}

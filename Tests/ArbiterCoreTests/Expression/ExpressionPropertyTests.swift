@@ -1,0 +1,87 @@
+import PropertyBased
+import Testing
+@testable import ArbiterCore
+
+/// Whatever the text, compiling returns an expression or located errors, and evaluating a
+/// compiled expression returns a value or an `EvaluationError`: never a crash, with every
+/// reported range inside the text.
+@Suite struct ExpressionPropertyTests {
+    /// Tokens that reach every part of the grammar and the checker, valid and not.
+    static let tokens: [String] = [
+        "kind", "reason", "requested_at", "order.delivered_at", "order.shipped_at", "line.paid", "line.quantity",
+        "customer.tier", "item.category", "facts.score", "facts.verified", "item.attributes.perishable",
+        "requested.categories", "line.condition", "window_days", "no_reason_reasons", "vip_tiers", "rate", "minimum",
+        "maximum", "claim_window", "enabled", "no_limit", "nope", "order.nope", "order.",
+        "days_since(", "end_of_day(", "all_in(", "refund_cap(", "min(", "max(", "clamp(", "abs(", "dayz(",
+        "0", "7", "-1", "9223372036854775807", "0.00", "1.005", "185.96", "5%", "12.5%", "48h", "15d", "1.5h", "7days",
+        "\"return\"", "\"no_reason\"", "\"retrun\"", "'opened'", "\"中文\"", "\"\\u{4E2D}\"", "\"\\q\"", "\"open",
+        "true", "false", "null", "in", "not", "and",
+        "(", ")", "[", "]", ",", "?", ":", "??", "||", "&&", "==", "!=", "<", "<=", ">", ">=", "+", "-", "*", "!",
+        "=", "&", "|", "/", "#", ".", "\n", "  ", "é", "¿",
+    ]
+
+    @Test func tokenSoupNeverCrashes() async {
+        let token = Gen<String?>.element(of: Self.tokens).map { $0 ?? " " }
+        await propertyCheck(count: 4000, input: token.array(of: 0...24), Gen.int(in: 0...2)) { tokens, spacing in
+            Self.checkCompilesAndEvaluates(tokens.joined(separator: spacing == 0 ? "" : " "))
+        }
+    }
+
+    /// Expressions that type-check more often: guarded comparisons joined by logic operators.
+    @Test func wellFormedSoupEvaluates() async {
+        let atoms = [
+            #"kind == "return""#, "reason in no_reason_reasons", "order.delivered_at != null", "order.shipped_at == null",
+            "days_since(order.delivered_at) <= window_days", "requested_at - order.delivered_at > claim_window",
+            "line.paid * rate > minimum", "enabled", "!enabled", "(order.shipped_at ?? requested_at) > requested_at",
+            "customer.tier in vip_tiers", "max(line.paid, minimum) >= clamp(line.paid * 3, minimum, maximum)",
+            "(facts.score ?? 0) > 3", "line.condition in [\"used\", \"new\"]",
+        ]
+        let atom = Gen<String?>.element(of: atoms).map { $0 ?? "enabled" }
+        let joiner = Gen<String?>.element(of: [" && ", " || ", " && !(", ") || ("]).map { $0 ?? " && " }
+        await propertyCheck(count: 2000, input: atom.array(of: 1...8), joiner.array(of: 8)) { atoms, joiners in
+            var text = atoms[0]
+            for (index, atom) in atoms.dropFirst().enumerated() { text += joiners[index] + atom }
+            Self.checkCompilesAndEvaluates(text)
+        }
+    }
+
+    @Test func randomCharactersNeverCrash() async {
+        let alphabet = Array("abkindorer._0179.%hdms\"'\\{}u()[],?:|&=!<>+-*/ \n\t中¿\u{0}\u{7}")
+        let character = Gen<Character?>.element(of: alphabet).map { $0 ?? " " }
+        await propertyCheck(count: 3000, input: character.string(of: 0...60)) { text in
+            Self.checkCompilesAndEvaluates(text)
+        }
+    }
+
+    static func checkCompilesAndEvaluates(_ text: String) {
+        let byteCount = text.utf8.count
+        let contexts = [
+            ExpressionTestContext.standard, ExpressionTestContext.allNull,
+            ExpressionTestContext.standard.overriding("order.delivered_at=null, order.shipped_at=null, item.category=food, facts.score=9")
+                ?? .standard,
+        ]
+        for expecting in [nil, ValueType.bool, .money] {
+            let result = ExpressionCompiler.compile(text, expecting: expecting, environment: ExpressionTestEnvironment(), currency: ExpressionTestEnvironment.currency)
+            switch result {
+            case .failure(let failure):
+                #expect(!failure.errors.isEmpty)
+                for error in failure.errors {
+                    #expect(error.utf8Offset >= 0 && error.length >= 0 && error.utf8Offset + error.length <= byteCount,
+                            "\(error) outside \(text.debugDescription)")
+                    #expect(!error.message.isEmpty && !error.message.contains("\n"))
+                }
+            case .success(let compiled):
+                if let expecting {
+                    #expect(TypeChecker<ExpressionTestEnvironment>.isAssignable(compiled.type, to: expecting))
+                }
+                for context in contexts {
+                    var steps: [ConditionStep] = []
+                    let plain = Result { () throws(EvaluationError) -> Value in try compiled.evaluate(in: context) }
+                    let traced = Result { () throws(EvaluationError) -> Value in try compiled.evaluate(in: context, trace: &steps) }
+                    #expect(plain == traced, "\(text.debugDescription)")
+                    for step in steps { #expect(text.contains(step.text)) }
+                }
+            }
+        }
+    }
+}
