@@ -1,0 +1,246 @@
+/// Writes JSON straight into a byte buffer; the caller states the structure, the writer adds
+/// commas, colons and (when `pretty`) line breaks and indentation.
+///
+/// ```swift
+/// var writer = JSONWriter(pretty: false)
+/// writer.beginObject()
+/// writer.key("op"); writer.string("pong")
+/// writer.endObject()          // writer.bytes == Array(#"{"op":"pong"}"#.utf8)
+/// ```
+///
+/// - Compact (`pretty: false`): no whitespace at all.
+/// - Pretty: two spaces per level, one member or element per line, `"key": value`, and empty
+///   containers as `{}` and `[]`. No trailing line break.
+/// - Strings get the minimal escapes: `\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`, other control
+///   characters as `\u00xx` (lowercase hex). Everything else, including non-ASCII text, emoji,
+///   DEL and U+2028/U+2029, is written as raw UTF-8: the output is JSON, read by JSON parsers
+///   (ECMAScript accepts U+2028/U+2029 in strings since ES2019), and this keeps it identical
+///   to the canonical form used for digests.
+/// - The writer trusts its caller to produce a well-formed structure (a key before each
+///   object value, balanced begin/end); it does not validate.
+public struct JSONWriter: Sendable {
+    /// The JSON written so far.
+    public private(set) var bytes: [UInt8]
+    public let pretty: Bool
+
+    /// Whether the innermost open container already holds an element (a comma goes first).
+    private var hasElements = false
+    /// `hasElements` of each enclosing container, innermost last.
+    private var enclosing: [Bool] = []
+    /// A key was just written: the next value follows it on the same line, with no comma.
+    private var afterKey = false
+
+    public init(pretty: Bool, reservingCapacity: Int = 4096) {
+        self.pretty = pretty
+        bytes = []
+        bytes.reserveCapacity(reservingCapacity)
+        enclosing.reserveCapacity(32)
+    }
+
+    /// Clears the output (keeping its capacity) to write the next document.
+    public mutating func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        enclosing.removeAll(keepingCapacity: true)
+        hasElements = false
+        afterKey = false
+    }
+
+    // MARK: - Structure
+
+    public mutating func beginObject() {
+        beforeValue()
+        bytes.append(UInt8(ascii: "{"))
+        open()
+    }
+
+    public mutating func endObject() { close(UInt8(ascii: "}")) }
+
+    public mutating func beginArray() {
+        beforeValue()
+        bytes.append(UInt8(ascii: "["))
+        open()
+    }
+
+    public mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    /// Starts a member of the current object; its value is whatever is written next.
+    public mutating func key(_ name: String) {
+        startElement()
+        appendString(name)
+        bytes.append(UInt8(ascii: ":"))
+        if pretty { bytes.append(UInt8(ascii: " ")) }
+        afterKey = true
+    }
+
+    // MARK: - Values
+
+    public mutating func string(_ text: String) {
+        beforeValue()
+        appendString(text)
+    }
+
+    public mutating func int(_ value: Int) { int64(Int64(value)) }
+
+    public mutating func int64(_ value: Int64) {
+        beforeValue()
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        appendDigits(of: value.magnitude)
+    }
+
+    public mutating func bool(_ value: Bool) {
+        beforeValue()
+        appendASCII(value ? "true" : "false")
+    }
+
+    public mutating func null() {
+        beforeValue()
+        appendASCII("null")
+    }
+
+    /// Writes a number literal as given. `literal` must already be a valid JSON number (such
+    /// as the text of `JSONValue.number`); it is not checked.
+    public mutating func number(literal: String) {
+        beforeValue()
+        var literal = literal
+        literal.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    // MARK: - Layout
+
+    @inline(__always)
+    private mutating func beforeValue() {
+        if afterKey {
+            afterKey = false
+        } else if !enclosing.isEmpty {
+            startElement()
+        }
+    }
+
+    /// A comma unless this is the container's first element, then (pretty) a line break and indentation.
+    @inline(__always)
+    private mutating func startElement() {
+        if hasElements { bytes.append(UInt8(ascii: ",")) }
+        hasElements = true
+        if pretty { newline(depth: enclosing.count) }
+    }
+
+    @inline(__always)
+    private mutating func open() {
+        enclosing.append(hasElements)
+        hasElements = false
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        let wroteElements = hasElements
+        hasElements = enclosing.popLast() ?? true
+        if pretty, wroteElements { newline(depth: enclosing.count) }
+        bytes.append(bracket)
+    }
+
+    private mutating func newline(depth: Int) {
+        bytes.append(UInt8(ascii: "\n"))
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+    }
+
+    // MARK: - Encoding
+
+    @inline(__always)
+    private mutating func appendASCII(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Appends the decimal digits of `value`.
+    private mutating func appendDigits(of value: UInt64) {
+        if value < 10 {
+            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var rest = value
+            var start = 20
+            while rest > 0 {
+                let (quotient, remainder) = rest.quotientAndRemainder(dividingBy: 10)
+                start -= 1
+                digits[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remainder)
+                rest = quotient
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start..<20]))
+        }
+    }
+
+    /// Appends `text` as a quoted JSON string with the minimal escapes.
+    mutating func appendString(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { appendEscaped($0) }
+        if done == nil {
+            var copy = text
+            copy.withUTF8 { appendEscaped($0) }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends `utf8` with `"`, `\` and control characters escaped, copying the runs between
+    /// them in one piece (the whole string, usually).
+    private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        guard let base = utf8.baseAddress else { return }
+        let count = utf8.count
+        var runStart = 0
+        var at = 0
+        while true {
+            // Eight bytes at a time until one needs escaping.
+            while at + 8 <= count {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + at).loadUnaligned(as: UInt64.self))
+                let flagged = Self.needsEscape(word)
+                if flagged != 0 {
+                    at += flagged.trailingZeroBitCount >> 3
+                    break
+                }
+                at += 8
+            }
+            while at < count {
+                let b = base[at]
+                if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { break }
+                at += 1
+            }
+            if runStart < at { bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: at - runStart)) }
+            guard at < count else { return }
+            appendEscape(of: base[at])
+            at += 1
+            runStart = at
+        }
+    }
+
+    /// High bit set in the bytes of `word` that are `"`, `\` or below 0x20 (the lowest flagged
+    /// byte is exact; higher ones may be false alarms, which the byte loop sorts out).
+    @inline(__always)
+    private static func needsEscape(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let isQuote = (quote &- ones) & ~quote
+        let isBackslash = (backslash &- ones) & ~backslash
+        let isControl = (word &- ones &* 0x20) & ~word
+        return (isQuote | isBackslash | isControl) & 0x8080_8080_8080_8080
+    }
+
+    private mutating func appendEscape(of b: UInt8) {
+        let letter: UInt8
+        switch b {
+        case UInt8(ascii: "\""): letter = UInt8(ascii: "\"")
+        case UInt8(ascii: "\\"): letter = UInt8(ascii: "\\")
+        case 0x08: letter = UInt8(ascii: "b")
+        case 0x0C: letter = UInt8(ascii: "f")
+        case 0x0A: letter = UInt8(ascii: "n")
+        case 0x0D: letter = UInt8(ascii: "r")
+        case 0x09: letter = UInt8(ascii: "t")
+        default:
+            let hexDigits: StaticString = "0123456789abcdef"
+            appendASCII("\\u00")
+            bytes.append(hexDigits.utf8Start[Int(b >> 4)])
+            bytes.append(hexDigits.utf8Start[Int(b & 0xF)])
+            return
+        }
+        bytes.append(UInt8(ascii: "\\"))
+        bytes.append(letter)
+    }
+}

@@ -1,0 +1,183 @@
+import Testing
+@testable import ArbiterCore
+
+/// Layout and escaping of `JSONWriter`, and `JSONValue.serialized(pretty:)`.
+@Suite struct JSONWriterTests {
+    /// A document with every kind of value and nested empty containers.
+    static func writeSample(into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("id"); writer.string("req-1")
+        writer.key("lines"); writer.beginArray()
+        writer.beginObject()
+        writer.key("line"); writer.string("L1")
+        writer.key("quantity"); writer.int(1)
+        writer.key("reasons"); writer.beginArray(); writer.string("SEVEN_DAY_NO_REASON"); writer.endArray()
+        writer.endObject()
+        writer.endArray()
+        writer.key("adjustments"); writer.beginArray(); writer.endArray()
+        writer.key("facts"); writer.beginObject(); writer.endObject()
+        writer.key("nested"); writer.beginArray()
+        writer.beginArray(); writer.endArray()
+        writer.beginObject(); writer.endObject()
+        writer.beginArray(); writer.beginArray(); writer.int64(-3); writer.endArray(); writer.endArray()
+        writer.endArray()
+        writer.key("ratio"); writer.number(literal: "1.50e-3")
+        writer.key("ok"); writer.bool(true)
+        writer.key("no"); writer.bool(false)
+        writer.key("none"); writer.null()
+        writer.endObject()
+    }
+
+    static let compactSample =
+        #"{"id":"req-1","lines":[{"line":"L1","quantity":1,"reasons":["SEVEN_DAY_NO_REASON"]}],"adjustments":[],"facts":{},"nested":[[],{},[[-3]]],"ratio":1.50e-3,"ok":true,"no":false,"none":null}"#
+
+    static let prettySample = """
+        {
+          "id": "req-1",
+          "lines": [
+            {
+              "line": "L1",
+              "quantity": 1,
+              "reasons": [
+                "SEVEN_DAY_NO_REASON"
+              ]
+            }
+          ],
+          "adjustments": [],
+          "facts": {},
+          "nested": [
+            [],
+            {},
+            [
+              [
+                -3
+              ]
+            ]
+          ],
+          "ratio": 1.50e-3,
+          "ok": true,
+          "no": false,
+          "none": null
+        }
+        """
+
+    static func text(_ writer: JSONWriter) -> String { String(decoding: writer.bytes, as: UTF8.self) }
+
+    @Test func compactLayout() {
+        var writer = JSONWriter(pretty: false)
+        Self.writeSample(into: &writer)
+        #expect(Self.text(writer) == Self.compactSample)
+    }
+
+    @Test func prettyLayout() {
+        var writer = JSONWriter(pretty: true)
+        Self.writeSample(into: &writer)
+        #expect(Self.text(writer) == Self.prettySample)
+    }
+
+    /// `arbiter decide` re-indents the compact answer: same text as writing pretty directly.
+    @Test func serializedMatchesTheWriter() throws {
+        let value = try JSONReader.parse(Self.compactSample)
+        #expect(value.serialized(pretty: false) == Self.compactSample)
+        #expect(value.serialized(pretty: true) == Self.prettySample)
+    }
+
+    @Test func topLevelValues() {
+        for pretty in [false, true] {
+            var writer = JSONWriter(pretty: pretty)
+            writer.beginArray(); writer.endArray()
+            #expect(Self.text(writer) == "[]")
+            writer.reset()
+            writer.beginObject(); writer.endObject()
+            #expect(Self.text(writer) == "{}")
+            writer.reset()
+            writer.string("x")
+            #expect(Self.text(writer) == #""x""#)
+            writer.reset()
+            writer.null()
+            #expect(Self.text(writer) == "null")
+        }
+    }
+
+    @Test func escaping() {
+        var writer = JSONWriter(pretty: false)
+        writer.string("quote \" backslash \\ slash / nl \n cr \r tab \t bs \u{8} ff \u{C} nul \u{0} us \u{1F} esc \u{1B} del \u{7F}")
+        #expect(Self.text(writer) == #""quote \" backslash \\ slash / nl \n cr \r tab \t bs \b ff \f nul \u0000 us \u001f esc \u001b del "# + "\u{7F}\"")
+    }
+
+    /// Non-ASCII text, emoji and U+2028/U+2029 are written as raw UTF-8.
+    @Test func nonASCIIIsRaw() {
+        var writer = JSONWriter(pretty: false)
+        let text = "七天无理由退货 é 😀 👨‍👩‍👧 \u{2028}\u{2029} \u{FEFF}"
+        writer.string(text)
+        #expect(writer.bytes == [0x22] + Array(text.utf8) + [0x22])
+    }
+
+    @Test func keysAreEscapedToo() {
+        var writer = JSONWriter(pretty: false)
+        writer.beginObject()
+        writer.key("a\"b\n键")
+        writer.int(1)
+        writer.endObject()
+        #expect(Self.text(writer) == #"{"a\"b\n键":1}"#)
+    }
+
+    /// Escapes at every position relative to the eight-byte scanner.
+    @Test func escapesAtEveryOffset() throws {
+        for length in 0..<20 {
+            for position in 0...length {
+                var characters = Array(repeating: Character("a"), count: length)
+                characters.insert("\n", at: position)
+                let text = String(characters)
+                var writer = JSONWriter(pretty: false)
+                writer.string(text)
+                let expected = "\"" + String(repeating: "a", count: position) + "\\n" + String(repeating: "a", count: length - position) + "\""
+                #expect(Self.text(writer) == expected)
+                #expect(try JSONReader.parse(writer.bytes) == .string(text))
+            }
+        }
+    }
+
+    @Test(arguments: [
+        (0, "0"), (7, "7"), (-1, "-1"), (10, "10"), (-10, "-10"), (99, "99"), (100, "100"),
+        (1_234_567_890, "1234567890"), (Int.max, "9223372036854775807"), (Int.min, "-9223372036854775808"),
+    ])
+    func integers(value: Int, text: String) {
+        var writer = JSONWriter(pretty: false)
+        writer.int(value)
+        #expect(Self.text(writer) == text)
+        writer.reset()
+        writer.int64(Int64(value))
+        #expect(Self.text(writer) == text)
+    }
+
+    @Test func resetKeepsCapacityAndStartsAfresh() {
+        var writer = JSONWriter(pretty: false, reservingCapacity: 64)
+        Self.writeSample(into: &writer)
+        let capacity = writer.bytes.capacity
+        writer.reset()
+        #expect(writer.bytes.isEmpty)
+        #expect(writer.bytes.capacity == capacity)
+        // Even in the middle of a document.
+        writer.beginObject(); writer.key("a"); writer.beginArray(); writer.int(1)
+        writer.reset()
+        writer.beginObject(); writer.key("b"); writer.int(2); writer.endObject()
+        #expect(Self.text(writer) == #"{"b":2}"#)
+    }
+
+    @Test func manyDocumentsInARow() {
+        var writer = JSONWriter(pretty: false)
+        for index in 0..<3 {
+            writer.reset()
+            writer.beginObject(); writer.key("n"); writer.int(index); writer.endObject()
+            #expect(Self.text(writer) == "{\"n\":\(index)}")
+        }
+    }
+
+    @Test func writesValuesAsTheyAre() throws {
+        let text = #"{"b":1,"a":[true,null,"x",-0.0,1E+2],"b":{"c":{}}}"#
+        let value = try JSONReader.parse(text)
+        // Order, duplicates and number spelling kept.
+        #expect(value.serialized(pretty: false) == text)
+    }
+}
