@@ -75,20 +75,37 @@ public enum ReturnShippingPayer: String, Sendable, CaseIterable {
     case buyer, seller, insurance, none
 }
 
-public struct Rule: Sendable {
-    public var id: String
-    public var description: String
-    public var basis: String
-    public var scope: RuleScope
+/// One compiled rule. A class so that the engine's per-request walk over the policy's rules
+/// costs one reference-count operation per rule rather than a copy of every field.
+public final class Rule: Sendable {
+    public let id: String
+    public let description: String
+    public let basis: String
+    public let scope: RuleScope
     /// nil means the rule always applies.
-    public var condition: CompiledExpression?
-    public var effects: [Effect]
-    public var location: SourceLocation
+    public let condition: CompiledExpression?
+    public let effects: [Effect]
+    public let location: SourceLocation
     /// Position in the whole policy, for stable ordering.
-    public var order: Int
+    public let order: Int
     /// `file:line` with the file relative to the policy folder, as the audit trail shows it
     /// (independent of where the policy sits on a machine, so decisions are the same everywhere).
-    public var source: String
+    public let source: String
+
+    public init(
+        id: String, description: String, basis: String, scope: RuleScope, condition: CompiledExpression?,
+        effects: [Effect], location: SourceLocation, order: Int, source: String
+    ) {
+        self.id = id
+        self.description = description
+        self.basis = basis
+        self.scope = scope
+        self.condition = condition
+        self.effects = effects
+        self.location = location
+        self.order = order
+        self.source = source
+    }
 }
 
 public enum Effect: Sendable {

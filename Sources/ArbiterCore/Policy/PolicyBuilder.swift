@@ -59,7 +59,9 @@ struct PolicyBuilder {
         for document in documents {
             if let entry = document["rules"] { rules.readRules(entry.value) }
         }
-        rules.lint()
+        // Usage warnings only mean something when every expression compiled: a rule that failed
+        // to compile would make its parameters and codes look unused.
+        if !rules.reader.diagnostics.contains(where: { $0.severity == .error }) { rules.lint() }
         reader = rules.reader
         return Policy(
             name: header.name, version: header.version, description: header.description, schema: schema,

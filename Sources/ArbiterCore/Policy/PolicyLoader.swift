@@ -46,6 +46,12 @@ public enum PolicyLoader {
                 reader.diagnostics.append(error.diagnostic)
             }
         }
+        // A file that is not YAML leaves its sections out; checking references against the
+        // rest would only bury the real error under consequences of it (codes it declared
+        // reported as unknown everywhere). Syntax errors are reported alone.
+        if reader.diagnostics.contains(where: { $0.severity == .error }) {
+            return PolicyLoadResult(policy: nil, diagnostics: reader.diagnostics)
+        }
         var builder = PolicyBuilder(reader: reader)
         for file in files { builder.relativePaths[file.displayPath] = file.relativePath }
         let policy = builder.build(documents: documents.map(\.mapping), digest: PolicyDigest.digest(of: files.map { ($0.relativePath, $0.bytes) }))

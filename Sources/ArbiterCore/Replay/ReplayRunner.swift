@@ -3,7 +3,7 @@ import Foundation
 /// `arbiter replay`: runs fixtures and decision logs against a policy and reports, like a test
 /// runner, what passed, what differs (field path, expected, actual) and which rules no fixture
 /// made fire.
-public struct ReplayRunner {
+public struct ReplayRunner: Sendable {
     public let policy: Policy
     let handler: ProtocolHandler
 

@@ -39,15 +39,33 @@ public final class Zone: Sendable, CustomStringConvertible {
     }
 
     /// The last second (23:59:59) of a local calendar day, written with this zone's offset then.
+    ///
+    /// When clocks go back across midnight (America/Santiago in April) 23:59:59 happens twice;
+    /// the day ends at the later one, so this is the latest instant whose local date is `day`.
     public func endOfLocalDay(_ day: Int64) -> Timestamp {
         let localEnd = day * 86_400 + 86_399
-        // The offset in force at the end of the day; try the offset an hour before as well in
-        // case a transition happens during the day's last hour.
-        var offset = offset(atEpochSeconds: localEnd - 86_400 / 2)
-        let candidate = localEnd - Int64(offset)
-        let actual = self.offset(atEpochSeconds: candidate)
-        if actual != offset { offset = actual }
-        return Timestamp(epochSeconds: localEnd - Int64(offset), offsetSeconds: offset)
+        // Every offset in force within a day of the end; one of them is the offset at the end.
+        var offsets: [Int32] = []
+        for probe in stride(from: localEnd - 2 * 86_400, through: localEnd + 2 * 86_400, by: 3 * 3_600) {
+            let offset = offset(atEpochSeconds: probe)
+            if !offsets.contains(offset) { offsets.append(offset) }
+        }
+        var best: Timestamp?
+        for offset in offsets {
+            let instant = localEnd - Int64(offset)
+            // A valid reading: the zone really uses this offset at that instant.
+            guard self.offset(atEpochSeconds: instant) == offset else { continue }
+            if best.map({ instant > $0.epochSeconds }) ?? true {
+                best = Timestamp(epochSeconds: instant, offsetSeconds: offset)
+            }
+        }
+        if let best { return best }
+        // 23:59:59 does not exist that day (clocks jumped forward over it): the day ends just
+        // before the first instant of the next local day.
+        var instant = localEnd - Int64(offsets.first ?? 0)
+        while localDay(of: Timestamp(epochSeconds: instant)) > day { instant -= 60 }
+        while localDay(of: Timestamp(epochSeconds: instant + 1)) == day { instant += 1 }
+        return Timestamp(epochSeconds: instant, offsetSeconds: offset(atEpochSeconds: instant))
     }
 
     /// Calendar days from the local date of `start` to the local date of `end`

@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+@testable import ArbiterCore
+
+/// `arbiter check` on a copy of the real pack with one typical author mistake each: exit 1 and
+/// a diagnostic on the right file, line and column. The whole output is a golden file
+/// (`Golden/check/NAME.expected`); re-record with `ARBITER_RECORD_GOLDEN=1 swift test --filter CheckCommandTests`
+/// and review the diff.
+@Suite struct CheckCommandTests {
+    /// A mistake: which file of the pack to edit, the text to replace and its replacement.
+    struct Mistake: Sendable, CustomStringConvertible {
+        var name: String
+        var file: String
+        var original: String
+        var replacement: String
+        var description: String { name }
+    }
+
+    static let mistakes: [Mistake] = [
+        Mistake(name: "misspelt-field", file: "rules/20-no-reason.yaml",
+                original: "order.delivered_at == null", replacement: "order.deliverd_at == null"),
+        Mistake(name: "yaml-syntax-error", file: "codes.yaml",
+                original: "    en: The goods are not intact", replacement: "    en: \"The goods are not intact"),
+        Mistake(name: "reason-compared-to-number", file: "rules/50-refund-only.yaml",
+                original: "reason == \"not_received\" && order.shipped_at == null", replacement: "reason == 5 && order.shipped_at == null"),
+        Mistake(name: "duplicate-rule-id", file: "rules/40-cancel.yaml",
+                original: "id: cn.cancel.already-shipped", replacement: "id: cn.cancel.before-shipment"),
+        Mistake(name: "unknown-code", file: "rules/20-no-reason.yaml",
+                original: "reject: WINDOW_EXPIRED", replacement: "reject: WINDOW_EXPIRD"),
+        Mistake(name: "unknown-parameter", file: "rules/30-seller-fault.yaml",
+                original: "<= quality_return_window_days", replacement: "<= quality_return_window_day"),
+        Mistake(name: "unknown-reason-literal", file: "rules/50-refund-only.yaml",
+                original: "reason == \"not_received\" && order.shipped_at == null", replacement: "reason == \"not_recieved\" && order.shipped_at == null"),
+        Mistake(name: "money-compared-to-duration", file: "rules/95-review.yaml",
+                original: "refund.total >= review_refund_total", replacement: "refund.total >= 48h"),
+        Mistake(name: "unchecked-optional", file: "rules/40-cancel.yaml",
+                original: "kind == \"cancel\" && order.shipped_at != null", replacement: "kind == \"cancel\" && order.shipped_at > requested_at"),
+        Mistake(name: "line-field-in-request-rule", file: "rules/95-review.yaml",
+                original: "customer.refunds_90d >= review_refund_count", replacement: "line.quantity >= review_refund_count"),
+    ]
+
+    static let golden = Repository.root.appendingPathComponent("Tests/ArbiterCoreTests/Golden/check")
+    static let recording = ProcessInfo.processInfo.environment["ARBITER_RECORD_GOLDEN"] == "1"
+
+    /// Copies Rules/cn to a temporary folder, applies `edit` to one file, runs `check` there and
+    /// returns its output with the temporary folder shown as `Rules/cn`.
+    static func check(editing file: String, _ edit: (String) -> String) throws -> CheckCommandRunner.Output {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-check-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let copy = directory.appendingPathComponent("cn")
+        try FileManager.default.copyItem(atPath: Repository.path("Rules/cn"), toPath: copy.path)
+        let target = copy.appendingPathComponent(file).path
+        let text = try String(contentsOfFile: target, encoding: .utf8)
+        let edited = edit(text)
+        #expect(edited != text, "the mistake applies to \(file)")
+        try edited.write(toFile: target, atomically: true, encoding: .utf8)
+        var output = CheckCommandRunner.run(rulesDirectory: copy.path)
+        output.text = output.text.replacingOccurrences(of: copy.path, with: "Rules/cn")
+        return output
+    }
+
+    @Test func shippedPackIsClean() {
+        let output = CheckCommandRunner.run(rulesDirectory: Repository.path("Rules/cn"))
+        #expect(output.status == .success)
+        #expect(output.text.hasSuffix("0 errors, 0 warnings\n"), "\(output.text)")
+    }
+
+    @Test(arguments: mistakes)
+    func mistakeIsReportedWhereItIs(mistake: Mistake) throws {
+        let output = try Self.check(editing: mistake.file) { text in
+            guard let range = text.range(of: mistake.original) else { return text }
+            return text.replacingCharacters(in: range, with: mistake.replacement)
+        }
+        #expect(output.status == .failure)
+        let first = output.text.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(first.hasPrefix("Rules/cn/\(mistake.file):"), "the first diagnostic names the edited file: \(first)")
+        #expect(first.contains(": error: "))
+        let expectedURL = Self.golden.appendingPathComponent("\(mistake.name).expected")
+        if Self.recording {
+            try Data(output.text.utf8).write(to: expectedURL)
+        } else {
+            #expect(output.text == (try String(contentsOf: expectedURL, encoding: .utf8)), "golden check/\(mistake.name)")
+        }
+    }
+
+    @Test func warningsForWhatAnAuthorWouldWantToKnow() throws {
+        let output = try Self.check(editing: "parameters.yaml") { text in
+            text + """
+              forgotten_limit:
+                type: money
+                value: "99.00"
+                description: a parameter no rule uses
+
+            """
+        }
+        #expect(output.status == .success, "warnings do not fail check")
+        #expect(output.text.contains("Rules/cn/parameters.yaml:108:3: warning: parameter 'forgotten_limit' is never used by a rule"), "\(output.text)")
+
+        let never = try Self.check(editing: "rules/40-cancel.yaml") { text in
+            text + """
+
+              - id: cn.cancel.never
+                description: a condition that is constantly false
+                basis: test
+                when: 1 > 2
+                reject: ALREADY_SHIPPED
+
+            """
+        }
+        #expect(never.text.contains("warning: rule 'cn.cancel.never' can never fire: its condition is always false"), "\(never.text)")
+
+        let unusedCode = try Self.check(editing: "codes.yaml") { text in
+            text + """
+              NEVER_EMITTED:
+                zh-CN: 从未使用
+                en: Never used
+
+            """
+        }
+        #expect(unusedCode.text.contains("warning: code 'NEVER_EMITTED' is declared but no rule emits it"), "\(unusedCode.text)")
+    }
+
+    @Test func unusableFolderExitsTwo() {
+        let output = CheckCommandRunner.run(rulesDirectory: "/nonexistent/rules")
+        #expect(output.status == .unusable)
+        #expect(output.text.contains("/nonexistent/rules"))
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+@testable import ArbiterCore
+
+/// Where tests find the repository's files and the built `arbiter` binary.
+enum Repository {
+    /// The repository root (this file is `Tests/ArbiterCoreTests/Support/Repository.swift`).
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+
+    /// The default pack, loaded once for the whole test run.
+    static let cnPolicy: Policy = {
+        guard case .success(let policy) = PolicyLocator.loadUsablePolicy(at: path("Rules/cn")) else {
+            fatalError("Rules/cn does not load; run `arbiter check --rules Rules/cn`")
+        }
+        return policy
+    }()
+
+    /// The `arbiter` executable `swift test` built next to the test bundle (whatever the scratch path).
+    static var binary: URL {
+        let testExecutable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var directory = testExecutable.deletingLastPathComponent()
+        // On Linux the test runner is `<build>/debug/arbiterPackageTests.xctest`; on macOS it sits inside a bundle.
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("arbiter")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return root.appendingPathComponent(".build/debug/arbiter")
+    }
+}
+
+/// Runs the real `arbiter` binary, feeding stdin and collecting stdout, stderr and the exit status.
+struct ArbiterRun {
+    var stdout: [UInt8]
+    var stderr: String
+    var status: Int32
+
+    var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+
+    static func run(_ arguments: [String], stdin: [UInt8] = [], currentDirectory: String = Repository.root.path) throws -> ArbiterRun {
+        let process = Process()
+        process.executableURL = Repository.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory)
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        // Write stdin on another thread so a large input cannot deadlock against a full stdout pipe.
+        let writer = Thread {
+            input.fileHandleForWriting.write(Data(stdin))
+            try? input.fileHandleForWriting.close()
+        }
+        writer.start()
+        let errorData = ErrorCollector(errors.fileHandleForReading)
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return ArbiterRun(stdout: [UInt8](out), stderr: errorData.text(), status: process.terminationStatus)
+    }
+}
+
+/// Drains a pipe on a background thread.
+final class ErrorCollector: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }.start()
+    }
+
+    func text() -> String {
+        done.wait()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
