@@ -98,6 +98,8 @@ public enum DecisionWriter {
                     writer.beginObject()
                     writer.key("expr"); writer.string(step.text)
                     writer.key("value"); write(AuditValue(step.value), digits: digits, into: &writer)
+                    if let left = step.left { writer.key("left"); write(AuditValue(left), digits: digits, into: &writer) }
+                    if let right = step.right { writer.key("right"); write(AuditValue(right), digits: digits, into: &writer) }
                     writer.endObject()
                 }
                 writer.endArray()

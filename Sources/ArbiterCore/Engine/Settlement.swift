@@ -87,21 +87,32 @@ enum Settlement {
                 if delta < 0 { proposed.append(("THRESHOLD_CLAWBACK_RELEASE", -delta, rule)) }
             }
         }
-        if let rule = steps[.freeShippingClawback], let threshold = order.freeShippingThreshold,
-           let waived = order.shippingWaived, order.shippingFee == 0, state.orderGross >= threshold {
+        // Free shipping (rule 8). The deduction is a no-reason return's; giving it back once
+        // nothing of the order is kept (gifts count as kept, interpretation 10) is its own step,
+        // whatever the request that returns the last unit.
+        if let threshold = order.freeShippingThreshold, let waived = order.shippingWaived, order.shippingFee == 0,
+           state.orderGross >= threshold, steps[.freeShippingClawback] != nil || steps[.freeShippingRelease] != nil {
             var amount: Int64 = 0
             var code = ""
-            if keptGrossTotal > 0, keptGrossTotal < threshold, waived > order.shippingClawedBack {
+            var rule = ""
+            if let clawbackRule = steps[.freeShippingClawback], keptGrossTotal > 0, keptGrossTotal < threshold,
+               waived > order.shippingClawedBack {
                 code = "FREE_SHIPPING_CLAWBACK"
                 amount = -(waived - order.shippingClawedBack)
-            } else if keptGrossTotal == 0, order.shippingClawedBack > 0 {
+                rule = clawbackRule
+            } else if let releaseRule = steps[.freeShippingRelease], keptUnitsTotal == 0, order.shippingClawedBack > 0 {
                 code = "FREE_SHIPPING_RELEASE"
                 amount = order.shippingClawedBack
+                rule = releaseRule
             }
-            computations?.append(Computation("free_shipping_clawback", [
-                ("rule", .string(rule)), ("free_shipping_threshold", .money(threshold)), ("order_gross", .money(state.orderGross)),
-                ("kept_gross", .money(keptGrossTotal)), ("shipping_waived", .money(waived)),
-                ("clawed_back_before", .money(order.shippingClawedBack)), ("adjustment", .money(amount)),
+            computations?.append(Computation("free_shipping", [
+                ("clawback_rule", steps[.freeShippingClawback].map(AuditValue.string) ?? .null),
+                ("release_rule", steps[.freeShippingRelease].map(AuditValue.string) ?? .null),
+                ("free_shipping_threshold", .money(threshold)), ("order_gross", .money(state.orderGross)),
+                ("kept_gross", .money(keptGrossTotal)), ("kept_units", .int(Int64(keptUnitsTotal))),
+                ("shipping_waived", .money(waived)), ("clawed_back_before", .money(order.shippingClawedBack)),
+                ("formula", .string("clawback −(waived − clawed_back) when 0 < kept_gross < threshold; release +clawed_back when kept_units = 0")),
+                ("adjustment", .money(amount)),
             ]))
             if amount != 0 { proposed.append((code, amount, rule)) }
         }

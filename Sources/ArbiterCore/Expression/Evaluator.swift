@@ -3,12 +3,16 @@
 protocol TraceSink {
     /// Records the value of the sub-expression whose text is `texts[text]`.
     mutating func record(_ text: Int, _ value: Value)
+    /// Records a comparison's result with the operands that decided it (`right` nil for `==`/`in`).
+    mutating func record(_ text: Int, _ value: Value, left: Value, right: Value?)
 }
 
 /// Records nothing: the evaluation path for requests without `--audit full`.
 struct NoTrace: TraceSink {
     @inline(__always)
     mutating func record(_ text: Int, _ value: Value) {}
+    @inline(__always)
+    mutating func record(_ text: Int, _ value: Value, left: Value, right: Value?) {}
 }
 
 /// Collects `ConditionStep`s for the audit trail.
@@ -18,6 +22,10 @@ struct StepTrace: TraceSink {
 
     mutating func record(_ text: Int, _ value: Value) {
         steps.append(ConditionStep(text: texts[text], value: value))
+    }
+
+    mutating func record(_ text: Int, _ value: Value, left: Value, right: Value?) {
+        steps.append(ConditionStep(text: texts[text], value: value, left: left, right: right))
     }
 }
 
@@ -71,7 +79,7 @@ struct Evaluator<Context: EvaluationContext, Sink: TraceSink> {
             let leftValue = try nonNull(left)
             let rightValue = try nonNull(right)
             let result = (leftValue == rightValue) != negated
-            sink.record(text, .bool(result))
+            sink.record(text, .bool(result), left: leftValue, right: nil)
             return .bool(result)
         case .compare(let comparison, let left, let right, let text):
             let leftValue = try nonNull(left)
@@ -86,7 +94,7 @@ struct Evaluator<Context: EvaluationContext, Sink: TraceSink> {
             case .greater: result = order > 0
             case .greaterEqual: result = order >= 0
             }
-            sink.record(text, .bool(result))
+            sink.record(text, .bool(result), left: leftValue, right: rightValue)
             return .bool(result)
         case .contains(let element, let list, let text):
             let value = try nonNull(element)
@@ -94,7 +102,7 @@ struct Evaluator<Context: EvaluationContext, Sink: TraceSink> {
                 throw EvaluationError(.typeError, "the right side of 'in' is not a list")
             }
             let result = values.contains(value)
-            sink.record(text, .bool(result))
+            sink.record(text, .bool(result), left: value, right: nil)
             return .bool(result)
         case .arithmetic(let operation, let left, let right):
             return try ValueOperations.arithmetic(operation, try nonNull(left), try nonNull(right))

@@ -52,10 +52,16 @@ public struct ConditionStep: Hashable, Sendable {
     /// The source text of the sub-expression, e.g. `days_since(order.delivered_at) <= 7`.
     public var text: String
     public var value: Value
+    /// For a comparison, the values of its two sides (`4` and `7` above); for `==`, `!=` and
+    /// `in`, the value tested on the left. Lets an auditor see why, not only what.
+    public var left: Value?
+    public var right: Value?
 
-    public init(text: String, value: Value) {
+    public init(text: String, value: Value, left: Value? = nil, right: Value? = nil) {
         self.text = text
         self.value = value
+        self.left = left
+        self.right = right
     }
 }
 

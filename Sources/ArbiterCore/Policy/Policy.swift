@@ -67,6 +67,8 @@ public enum Verdict: String, Sendable, Comparable, CaseIterable {
 public enum SettlementStep: String, Sendable, CaseIterable {
     case thresholdClawback = "threshold_clawback"
     case freeShippingClawback = "free_shipping_clawback"
+    /// Gives an earlier free-shipping clawback back once nothing of the order is kept.
+    case freeShippingRelease = "free_shipping_release"
     case giftNotReturned = "gift_not_returned"
     case refundShipping = "refund_shipping"
 }

@@ -112,9 +112,11 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         guard index == bytes.count else { throw .malformed(text) }
         guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
               hour <= 23, minute <= 59, second <= 60 else { throw .outOfRange(text) }
-        // A leap second is read as the last second of its minute.
+        // A leap second is read as the last second of its minute. RFC 3339 allows second 60
+        // only there: at 23:59:60 UTC (whatever the offset it is written with).
         let days = daysFromCivil(year: year, month: month, day: day)
         let local = days * 86_400 + hour * 3600 + minute * 60 + min(second, 59)
+        if second == 60, floorDiv(local - offset, 86_400) * 86_400 + 86_399 != local - offset { throw .outOfRange(text) }
         return Timestamp(epochSeconds: local - offset, nanoseconds: Int32(nanoseconds), offsetSeconds: Int32(offset))
     }
 
