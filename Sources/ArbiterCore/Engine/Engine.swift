@@ -5,10 +5,44 @@ import Crypto
 public struct Engine: Sendable {
     public let policy: Policy
     public let decoder: RequestDecoder
+    /// The policy's rules that can apply to each combination of request kind and reason, in
+    /// policy order (indexed by `ruleSetIndex`). A rule whose condition requires another kind or
+    /// reason (`kind == "cancel" && …`, `reason in no_reason_reasons && …`) is not considered:
+    /// it could not fire, and leaving it out keeps both the evaluation and the audit trail to
+    /// the rules that can matter for the request.
+    let ruleSets: [RuleSet]
+
+    struct RuleSet: Sendable {
+        var line: [Rule]
+        var settlement: [Rule]
+        var request: [Rule]
+    }
 
     public init(policy: Policy) {
         self.policy = policy
         self.decoder = RequestDecoder(schema: policy.schema)
+        var sets: [RuleSet] = []
+        for kind in RequestKind.allCases {
+            for reason in Reason.allCases {
+                func applies(_ rule: Rule) -> Bool {
+                    guard let condition = rule.condition else { return true }
+                    if let kinds = condition.requiredValues(ofSlot: RequestField.kind.rawValue),
+                       !kinds.contains(.string(kind.rawValue)) { return false }
+                    if let reasons = condition.requiredValues(ofSlot: RequestField.reason.rawValue),
+                       !reasons.contains(.string(reason.rawValue)) { return false }
+                    return true
+                }
+                sets.append(RuleSet(
+                    line: policy.lineRules.filter(applies), settlement: policy.settlementRules.filter(applies),
+                    request: policy.requestRules.filter(applies)))
+            }
+        }
+        self.ruleSets = sets
+    }
+
+    /// Where the rules for a kind and reason sit in `ruleSets`.
+    static func ruleSetIndex(_ kind: RequestKind, _ reason: Reason) -> Int {
+        (RequestKind.allCases.firstIndex(of: kind) ?? 0) * Reason.allCases.count + (Reason.allCases.firstIndex(of: reason) ?? 0)
     }
 
     /// Validates and decides one parsed request.
@@ -35,6 +69,7 @@ public struct Engine: Sendable {
     /// Decides a validated request.
     public func decide(_ request: AfterSaleRequest, inputDigest: String, audit: AuditLevel) throws(EvaluationFailure) -> Decision {
         let state = EvaluationState(request: request)
+        let rules = ruleSets[Self.ruleSetIndex(request.kind, request.reason)]
         var run = RuleRun(tracing: audit == .full)
         if audit == .full { run.computations = Self.prorationComputations(state) }
 
@@ -42,7 +77,7 @@ public struct Engine: Sendable {
         for lineIndex in state.lines.indices {
             state.currentLine = lineIndex
             let lineID = request.order.items[state.lines[lineIndex].itemIndex].line
-            for rule in policy.lineRules {
+            for rule in rules.line {
                 let fired = try run.evaluate(rule, state, line: lineID)
                 guard fired else { continue }
                 var applied: [String] = []
@@ -79,7 +114,7 @@ public struct Engine: Sendable {
 
         // 3. Settlement rules switch on the built-in money steps, then amounts are settled.
         var steps: [SettlementStep: String] = [:]
-        for rule in policy.settlementRules {
+        for rule in rules.settlement {
             guard try run.evaluate(rule, state, line: nil) else { continue }
             var applied: [String] = []
             for effect in rule.effects {
@@ -102,7 +137,7 @@ public struct Engine: Sendable {
         var requestVerdict: Verdict?
         var requestCodes: [RuleCode] = []
         var compensation: [Grant] = []
-        for rule in policy.requestRules {
+        for rule in rules.request {
             guard try run.evaluate(rule, state, line: nil) else { continue }
             var applied: [String] = []
             for effect in rule.effects {

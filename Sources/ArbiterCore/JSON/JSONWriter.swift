@@ -72,7 +72,42 @@ public struct JSONWriter: Sendable {
         afterKey = true
     }
 
+    /// Starts a member whose name is a literal known not to need escaping (the decision's own
+    /// field names): copied straight in, the writer's hot path for decisions.
+    public mutating func field(_ name: StaticString) {
+        startElement()
+        bytes.append(UInt8(ascii: "\""))
+        appendASCII(name)
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        if pretty { bytes.append(UInt8(ascii: " ")) }
+        afterKey = true
+    }
+
     // MARK: - Values
+
+    /// Writes an amount of minor units as a JSON string with exactly `fractionDigits` decimals
+    /// (`"185.96"`, `"-12.00"`, `"500"`), without building a `String` first.
+    public mutating func money(_ minorUnits: Int64, fractionDigits: Int) {
+        beforeValue()
+        bytes.append(UInt8(ascii: "\""))
+        if minorUnits < 0 { bytes.append(UInt8(ascii: "-")) }
+        var factor: UInt64 = 1
+        for _ in 0..<fractionDigits { factor &*= 10 }
+        let magnitude = minorUnits.magnitude
+        appendDigits(of: magnitude / factor)
+        if fractionDigits > 0 {
+            bytes.append(UInt8(ascii: "."))
+            var fraction = magnitude % factor
+            var divisor = factor / 10
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: fraction / divisor))
+                fraction %= divisor
+                divisor /= 10
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
 
     public mutating func string(_ text: String) {
         beforeValue()

@@ -147,8 +147,8 @@ public struct RequestDecoder: Sendable {
             shippingInsurance: shippingInsurance, items: items, discounts: discounts)
     }
 
-    private func decodeItem(_ json: JSONValue, path: String) throws(RequestError) -> (OrderItem, giftFor: String?) {
-        guard case .object(let members) = json else { throw RequestError(path: path, "must be an object") }
+    private func decodeItem(_ json: JSONValue, path: @autoclosure () -> String) throws(RequestError) -> (OrderItem, giftFor: String?) {
+        guard case .object(let members) = json else { throw RequestError(path: path(), "must be an object") }
         var line: String?
         var sku, title, category: String?
         var unitPrice: Int64?
@@ -160,33 +160,33 @@ public struct RequestDecoder: Sendable {
         for member in members {
             let value = member.value
             switch member.key {
-            case "line": line = try string(value, path + ".line")
-            case "sku": sku = try optionalString(value, path + ".sku")
-            case "title": title = try optionalString(value, path + ".title")
-            case "category": category = try optionalString(value, path + ".category")
-            case "unit_price": unitPrice = try money(value, path + ".unit_price")
-            case "quantity": quantity = try integer(value, path + ".quantity", in: 1...1_000_000)
+            case "line": line = try string(value, path() + ".line")
+            case "sku": sku = try optionalString(value, path() + ".sku")
+            case "title": title = try optionalString(value, path() + ".title")
+            case "category": category = try optionalString(value, path() + ".category")
+            case "unit_price": unitPrice = try money(value, path() + ".unit_price")
+            case "quantity": quantity = try integer(value, path() + ".quantity", in: 1...1_000_000)
             case "refunded_quantity":
                 if case .null = value { break }
-                refundedQuantity = try integer(value, path + ".refunded_quantity", in: 0...1_000_000)
-            case "attributes": try decodeDeclared(value, path + ".attributes", schema.attributes, into: &attributes)
-            case "gift_for": giftFor = try optionalString(value, path + ".gift_for")
-            case "gift_value": giftValue = try optionalMoney(value, path + ".gift_value")
+                refundedQuantity = try integer(value, path() + ".refunded_quantity", in: 0...1_000_000)
+            case "attributes": try decodeDeclared(value, path() + ".attributes", schema.attributes, into: &attributes)
+            case "gift_for": giftFor = try optionalString(value, path() + ".gift_for")
+            case "gift_value": giftValue = try optionalMoney(value, path() + ".gift_value")
             default: continue
             }
         }
-        guard let line else { throw RequestError(path: path + ".line", "missing required field 'line'") }
-        guard let unitPrice else { throw RequestError(path: path + ".unit_price", "missing required field 'unit_price'") }
-        guard let quantity else { throw RequestError(path: path + ".quantity", "missing required field 'quantity'") }
+        guard let line else { throw RequestError(path: path() + ".line", "missing required field 'line'") }
+        guard let unitPrice else { throw RequestError(path: path() + ".unit_price", "missing required field 'unit_price'") }
+        guard let quantity else { throw RequestError(path: path() + ".quantity", "missing required field 'quantity'") }
         guard refundedQuantity <= quantity else {
-            throw RequestError(path: path + ".refunded_quantity", "refunded_quantity \(refundedQuantity) is more than quantity \(quantity)")
+            throw RequestError(path: path() + ".refunded_quantity", "refunded_quantity \(refundedQuantity) is more than quantity \(quantity)")
         }
         guard unitPrice.multipliedReportingOverflow(by: Int64(quantity)).partialValue <= Money.maxMinorUnits,
               !unitPrice.multipliedReportingOverflow(by: Int64(quantity)).overflow else {
-            throw RequestError(path: path + ".quantity", "unit_price × quantity is too large")
+            throw RequestError(path: path() + ".quantity", "unit_price × quantity is too large")
         }
         if giftFor != nil, giftValue == nil {
-            throw RequestError(path: path + ".gift_value", "gift_value is required when gift_for is set")
+            throw RequestError(path: path() + ".gift_value", "gift_value is required when gift_for is set")
         }
         let item = OrderItem(
             line: line, sku: sku, title: title, category: category, unitPrice: unitPrice, quantity: quantity,
@@ -200,8 +200,8 @@ public struct RequestDecoder: Sendable {
         guard case .array(let values) = json else { throw RequestError(path: "$.order.discounts", "must be an array") }
         var discounts: [Discount] = []
         for (index, value) in values.enumerated() {
-            let path = "$.order.discounts[\(index)]"
-            guard case .object(let members) = value else { throw RequestError(path: path, "must be an object") }
+            let path = { "$.order.discounts[\(index)]" }
+            guard case .object(let members) = value else { throw RequestError(path: path(), "must be an object") }
             var id: String?
             var kind: DiscountKind?
             var amount: Int64?
@@ -211,38 +211,38 @@ public struct RequestDecoder: Sendable {
             for member in members {
                 let field = member.value
                 switch member.key {
-                case "id": id = try string(field, path + ".id")
-                case "kind": kind = try enumeration(field, path + ".kind", DiscountKind.self)
-                case "amount": amount = try money(field, path + ".amount")
-                case "threshold": threshold = try optionalMoney(field, path + ".threshold")
-                case "clawed_back": clawedBack = try optionalMoney(field, path + ".clawed_back") ?? 0
+                case "id": id = try string(field, path() + ".id")
+                case "kind": kind = try enumeration(field, path() + ".kind", DiscountKind.self)
+                case "amount": amount = try money(field, path() + ".amount")
+                case "threshold": threshold = try optionalMoney(field, path() + ".threshold")
+                case "clawed_back": clawedBack = try optionalMoney(field, path() + ".clawed_back") ?? 0
                 case "applies_to":
                     if case .null = field { break }
-                    guard case .array(let lineValues) = field else { throw RequestError(path: path + ".applies_to", "must be an array of line ids or null") }
+                    guard case .array(let lineValues) = field else { throw RequestError(path: path() + ".applies_to", "must be an array of line ids or null") }
                     var indices: [Int] = []
                     for (position, lineValue) in lineValues.enumerated() {
-                        let linePath = path + ".applies_to[\(position)]"
-                        let line = try string(lineValue, linePath)
+                        let linePath = { path() + ".applies_to[\(position)]" }
+                        let line = try string(lineValue, linePath())
                         guard let itemIndex = items.firstIndex(where: { $0.line == line }) else {
-                            throw RequestError(path: linePath, "'\(line)' names no item of the order")
+                            throw RequestError(path: linePath(), "'\(line)' names no item of the order")
                         }
-                        guard !indices.contains(itemIndex) else { throw RequestError(path: linePath, "line '\(line)' is listed twice") }
+                        guard !indices.contains(itemIndex) else { throw RequestError(path: linePath(), "line '\(line)' is listed twice") }
                         indices.append(itemIndex)
                     }
-                    guard !indices.isEmpty else { throw RequestError(path: path + ".applies_to", "must name at least one line (null means the whole order)") }
+                    guard !indices.isEmpty else { throw RequestError(path: path() + ".applies_to", "must name at least one line (null means the whole order)") }
                     // Scope in order.items order: allocation ties go to the earlier line of the order.
                     appliesTo = indices.sorted()
                 default: continue
                 }
             }
-            guard let id else { throw RequestError(path: path + ".id", "missing required field 'id'") }
-            guard let kind else { throw RequestError(path: path + ".kind", "missing required field 'kind'") }
-            guard let amount else { throw RequestError(path: path + ".amount", "missing required field 'amount'") }
+            guard let id else { throw RequestError(path: path() + ".id", "missing required field 'id'") }
+            guard let kind else { throw RequestError(path: path() + ".kind", "missing required field 'kind'") }
+            guard let amount else { throw RequestError(path: path() + ".amount", "missing required field 'amount'") }
             let scopeGross = (appliesTo ?? Array(items.indices)).reduce(Int64(0)) { $0 + items[$1].gross }
             guard amount <= scopeGross else {
-                throw RequestError(path: path + ".amount", "discount \(format(amount)) is larger than the gross \(format(scopeGross)) it applies to")
+                throw RequestError(path: path() + ".amount", "discount \(format(amount)) is larger than the gross \(format(scopeGross)) it applies to")
             }
-            if discounts.contains(where: { $0.id == id }) { throw RequestError(path: path + ".id", "duplicate discount id '\(id)'") }
+            if discounts.contains(where: { $0.id == id }) { throw RequestError(path: path() + ".id", "duplicate discount id '\(id)'") }
             discounts.append(Discount(id: id, kind: kind, amount: amount, appliesTo: appliesTo, threshold: threshold, clawedBack: clawedBack))
         }
         return discounts
@@ -259,28 +259,28 @@ public struct RequestDecoder: Sendable {
         var lines: [RequestedLine] = []
         lines.reserveCapacity(values.count)
         for (index, value) in values.enumerated() {
-            let path = "$.lines[\(index)]"
-            guard case .object(let members) = value else { throw RequestError(path: path, "must be an object") }
+            let path = { "$.lines[\(index)]" }
+            guard case .object(let members) = value else { throw RequestError(path: path(), "must be an object") }
             var lineID: String?
             var quantity: Int?
             var condition = ItemCondition.new
             for member in members {
                 switch member.key {
-                case "line": lineID = try string(member.value, path + ".line")
-                case "quantity": quantity = try integer(member.value, path + ".quantity", in: 1...1_000_000)
+                case "line": lineID = try string(member.value, path() + ".line")
+                case "quantity": quantity = try integer(member.value, path() + ".quantity", in: 1...1_000_000)
                 case "condition":
                     if case .null = member.value { break }
-                    condition = try enumeration(member.value, path + ".condition", ItemCondition.self)
+                    condition = try enumeration(member.value, path() + ".condition", ItemCondition.self)
                 default: continue
                 }
             }
-            guard let lineID else { throw RequestError(path: path + ".line", "missing required field 'line'") }
+            guard let lineID else { throw RequestError(path: path() + ".line", "missing required field 'line'") }
             guard let itemIndex = order.items.firstIndex(where: { $0.line == lineID }) else {
-                throw RequestError(path: path + ".line", "'\(lineID)' names no item of the order")
+                throw RequestError(path: path() + ".line", "'\(lineID)' names no item of the order")
             }
-            guard let quantity else { throw RequestError(path: path + ".quantity", "missing required field 'quantity'") }
+            guard let quantity else { throw RequestError(path: path() + ".quantity", "missing required field 'quantity'") }
             if lines.contains(where: { $0.itemIndex == itemIndex }) {
-                throw RequestError(path: path + ".line", "line '\(lineID)' is requested twice")
+                throw RequestError(path: path() + ".line", "line '\(lineID)' is requested twice")
             }
             lines.append(RequestedLine(itemIndex: itemIndex, quantity: quantity, condition: condition))
         }
@@ -320,94 +320,93 @@ public struct RequestDecoder: Sendable {
     }
 
     /// Reads the declared keys of an open map (`attributes`, `facts`); undeclared keys are ignored.
-    private func decodeDeclared(_ json: JSONValue, _ path: String, _ declared: [DeclaredField], into values: inout [Value]) throws(RequestError) {
+    private func decodeDeclared(_ json: JSONValue, _ path: @autoclosure () -> String, _ declared: [DeclaredField], into values: inout [Value]) throws(RequestError) {
         if case .null = json { return }
-        guard case .object(let members) = json else { throw RequestError(path: path, "must be an object") }
+        guard case .object(let members) = json else { throw RequestError(path: path(), "must be an object") }
         for member in members {
             guard let index = declared.firstIndex(where: { $0.name == member.key }) else { continue }
-            let fieldPath = path + "." + member.key
             let value = member.value
             if case .null = value {
                 values[index] = declared[index].defaultValue
                 continue
             }
             switch declared[index].type {
-            case .bool: values[index] = .bool(try bool(value, fieldPath))
-            case .int: values[index] = .int(Int64(try integer(value, fieldPath, in: Int.min...Int.max)))
-            case .string: values[index] = .string(try string(value, fieldPath))
-            case .money: values[index] = .money(try money(value, fieldPath))
+            case .bool: values[index] = .bool(try bool(value, path() + "." + member.key))
+            case .int: values[index] = .int(Int64(try integer(value, path() + "." + member.key, in: Int.min...Int.max)))
+            case .string: values[index] = .string(try string(value, path() + "." + member.key))
+            case .money: values[index] = .money(try money(value, path() + "." + member.key))
             }
         }
     }
 
     // MARK: - Scalars
 
-    private func string(_ value: JSONValue, _ path: String) throws(RequestError) -> String {
-        guard case .string(let text) = value else { throw RequestError(path: path, "must be a string, found \(describe(value))") }
+    private func string(_ value: JSONValue, _ path: @autoclosure () -> String) throws(RequestError) -> String {
+        guard case .string(let text) = value else { throw RequestError(path: path(), "must be a string, found \(describe(value))") }
         return text
     }
 
-    private func optionalString(_ value: JSONValue, _ path: String) throws(RequestError) -> String? {
+    private func optionalString(_ value: JSONValue, _ path: @autoclosure () -> String) throws(RequestError) -> String? {
         if case .null = value { return nil }
-        return try string(value, path)
+        return try string(value, path())
     }
 
-    private func bool(_ value: JSONValue, _ path: String) throws(RequestError) -> Bool {
-        guard case .bool(let flag) = value else { throw RequestError(path: path, "must be true or false, found \(describe(value))") }
+    private func bool(_ value: JSONValue, _ path: @autoclosure () -> String) throws(RequestError) -> Bool {
+        guard case .bool(let flag) = value else { throw RequestError(path: path(), "must be true or false, found \(describe(value))") }
         return flag
     }
 
-    private func enumeration<E: RawRepresentable & CaseIterable>(_ value: JSONValue, _ path: String, _: E.Type) throws(RequestError) -> E where E.RawValue == String {
-        let text = try string(value, path)
+    private func enumeration<E: RawRepresentable & CaseIterable>(_ value: JSONValue, _ path: @autoclosure () -> String, _: E.Type) throws(RequestError) -> E where E.RawValue == String {
+        let text = try string(value, path())
         guard let result = E(rawValue: text) else {
             let allowed = E.allCases.map(\.rawValue)
             var message = "unknown value '\(text)'"
             if let suggestion = Suggestion.closest(to: text, in: allowed) { message += " (did you mean '\(suggestion)'?)" }
-            throw RequestError(path: path, message + "; expected one of " + allowed.joined(separator: ", "))
+            throw RequestError(path: path(), message + "; expected one of " + allowed.joined(separator: ", "))
         }
         return result
     }
 
-    private func integer(_ value: JSONValue, _ path: String, in range: ClosedRange<Int>) throws(RequestError) -> Int {
-        guard case .number(let literal) = value else { throw RequestError(path: path, "must be an integer, found \(describe(value))") }
-        guard let number = Int(literal) else { throw RequestError(path: path, "must be an integer, found \(literal)") }
+    private func integer(_ value: JSONValue, _ path: @autoclosure () -> String, in range: ClosedRange<Int>) throws(RequestError) -> Int {
+        guard case .number(let literal) = value else { throw RequestError(path: path(), "must be an integer, found \(describe(value))") }
+        guard let number = Int(literal) else { throw RequestError(path: path(), "must be an integer, found \(literal)") }
         guard range.contains(number) else {
-            throw RequestError(path: path, number < range.lowerBound ? "must be at least \(range.lowerBound), found \(number)" : "must be at most \(range.upperBound), found \(number)")
+            throw RequestError(path: path(), number < range.lowerBound ? "must be at least \(range.lowerBound), found \(number)" : "must be at most \(range.upperBound), found \(number)")
         }
         return number
     }
 
-    private func money(_ value: JSONValue, _ path: String) throws(RequestError) -> Int64 {
+    private func money(_ value: JSONValue, _ path: @autoclosure () -> String) throws(RequestError) -> Int64 {
         guard case .string(let text) = value else {
             if case .number(let literal) = value {
-                throw RequestError(path: path, "money must be a decimal string like \"\(literal)\", not a JSON number")
+                throw RequestError(path: path(), "money must be a decimal string like \"\(literal)\", not a JSON number")
             }
-            throw RequestError(path: path, "money must be a decimal string, found \(describe(value))")
+            throw RequestError(path: path(), "money must be a decimal string, found \(describe(value))")
         }
         do {
             return try Money.parseMinorUnits(text, fractionDigits: schema.currency.fractionDigits)
         } catch {
-            throw RequestError(path: path, error.message)
+            throw RequestError(path: path(), error.message)
         }
     }
 
-    private func optionalMoney(_ value: JSONValue, _ path: String) throws(RequestError) -> Int64? {
+    private func optionalMoney(_ value: JSONValue, _ path: @autoclosure () -> String) throws(RequestError) -> Int64? {
         if case .null = value { return nil }
-        return try money(value, path)
+        return try money(value, path())
     }
 
-    private func timestamp(_ value: JSONValue, _ path: String) throws(RequestError) -> Timestamp {
-        let text = try string(value, path)
+    private func timestamp(_ value: JSONValue, _ path: @autoclosure () -> String) throws(RequestError) -> Timestamp {
+        let text = try string(value, path())
         do {
             return try Timestamp.parse(text)
         } catch {
-            throw RequestError(path: path, error.message)
+            throw RequestError(path: path(), error.message)
         }
     }
 
-    private func optionalTimestamp(_ value: JSONValue, _ path: String) throws(RequestError) -> Timestamp? {
+    private func optionalTimestamp(_ value: JSONValue, _ path: @autoclosure () -> String) throws(RequestError) -> Timestamp? {
         if case .null = value { return nil }
-        return try timestamp(value, path)
+        return try timestamp(value, path())
     }
 
     private func format(_ minorUnits: Int64) -> String {

@@ -6,9 +6,30 @@ public final class Zone: Sendable, CustomStringConvertible {
     public let identifier: String
     private let timeZone: TimeZone
 
+    /// From this instant on the zone keeps one offset for good (Asia/Shanghai since 1991, UTC
+    /// always), so offsets there need no call into the time-zone database.
+    private let fixedSince: Int64?
+    private let fixedOffset: Int32
+
     private init(identifier: String, timeZone: TimeZone) {
         self.identifier = identifier
         self.timeZone = timeZone
+        // The last transition, if the database lists a finite number of them.
+        var instant = Date(timeIntervalSince1970: -2_208_988_800)  // 1900
+        var transitions = 0
+        while transitions < 400, let next = timeZone.nextDaylightSavingTimeTransition(after: instant) {
+            instant = next
+            transitions += 1
+        }
+        let horizon = Date(timeIntervalSince1970: 4_102_444_800)  // 2100
+        let offset = timeZone.secondsFromGMT(for: instant)
+        if transitions < 400, instant < horizon, timeZone.secondsFromGMT(for: horizon) == offset {
+            fixedSince = Int64(instant.timeIntervalSince1970.rounded(.up)) + 1
+            fixedOffset = Int32(offset)
+        } else {
+            fixedSince = nil
+            fixedOffset = 0
+        }
     }
 
     public var description: String { identifier }
@@ -29,7 +50,8 @@ public final class Zone: Sendable, CustomStringConvertible {
 
     /// Offset from UTC, in seconds, at an instant.
     public func offset(atEpochSeconds seconds: Int64) -> Int32 {
-        Int32(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds))))
+        if let fixedSince, seconds >= fixedSince { return fixedOffset }
+        return Int32(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds))))
     }
 
     /// The local calendar day (days since 1970-01-01) on which an instant falls in this zone.
