@@ -15,15 +15,19 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("max-line-bytes"), help: "Longest accepted line, in bytes (answered with too_large beyond).")
     var maxLineBytes: Int = 1 << 20
 
+    @Option(help: "Threads deciding requests (default: one per core). Answers stay in input order.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
     func validate() throws {
         guard maxLineBytes > 0 else { throw ValidationError("--max-line-bytes must be positive") }
+        guard (1...64).contains(threads) else { throw ValidationError("--threads must be between 1 and 64") }
     }
 
     func run() throws {
         switch PolicyLocator.loadUsablePolicy(at: rules.directory) {
         case .success(let policy):
             let handler = ProtocolHandler(engine: Engine(policy: policy), audit: audit)
-            let ok = ServeLoop(handler: handler, maxLineBytes: maxLineBytes).run()
+            let ok = ServeLoop(handler: handler, maxLineBytes: maxLineBytes, workers: threads).run()
             if !ok { throw ExitCode(ExitStatus.failure.rawValue) }
         case .failure(let unusable):
             FileHandle.standardError.write(Data((unusable.message + "\n").utf8))

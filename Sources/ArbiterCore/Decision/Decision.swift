@@ -103,7 +103,7 @@ public struct Computation: Sendable {
 }
 
 /// A value in the audit trail, written as JSON.
-public indirect enum AuditValue: Sendable {
+public enum AuditValue: Sendable {
     case money(Int64)
     case int(Int64)
     case string(String)

@@ -3,19 +3,35 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 
 /// The `serve` loop: reads JSON Lines from a file descriptor and writes one answer per
-/// non-empty line, in order. Answers are buffered while more input is already waiting and
-/// flushed before the loop would block on a read, so a caller that writes one line and waits
-/// gets its answer at once, and bulk input is written in large chunks.
-public struct ServeLoop {
+/// non-empty line, in order.
+///
+/// Every read is followed by answering all the complete lines it brought, then by writing
+/// the answers out before the loop blocks on the next read: a caller that writes one line and
+/// waits gets its answer at once, and bulk input is answered in large batches and written in
+/// large chunks. A batch is split into contiguous slices decided on `workers` threads (the
+/// engine is immutable and each decision independent); the slices' answers are written in
+/// input order, so threads change only the speed, never the bytes.
+public struct ServeLoop: Sendable {
     public let handler: ProtocolHandler
     /// Lines longer than this (without the line break) are answered with `too_large`.
     public let maxLineBytes: Int
+    /// Threads deciding a batch of lines (1 decides on the reading thread only).
+    public let workers: Int
 
-    public init(handler: ProtocolHandler, maxLineBytes: Int = 1 << 20) {
+    public init(handler: ProtocolHandler, maxLineBytes: Int = 1 << 20, workers: Int = 1) {
         self.handler = handler
         self.maxLineBytes = maxLineBytes
+        self.workers = max(1, workers)
+    }
+
+    /// One input line to answer: where it sits in the read buffer, or how long it was when it
+    /// was too long to keep.
+    enum Work {
+        case line(start: Int, end: Int, number: Int)
+        case tooLarge(size: Int, number: Int)
     }
 
     /// Runs until end of input. Returns false if the output could not be written (e.g. a closed pipe).
@@ -28,14 +44,20 @@ public struct ServeLoop {
         var lineStart = 0
         var lineNumber = 0
         var discarding = false  // inside a line that is already too large
-        var writer = JSONWriter(pretty: false, reservingCapacity: 1 << 16)
+        var discardedBytes = 0
+        var work: [Work] = []
+        var writers = (0..<workers).map { _ in JSONWriter(pretty: false, reservingCapacity: 1 << 16) }
+        var slices = [[UInt8]](repeating: [], count: workers)
         var out: [UInt8] = []
         out.reserveCapacity(1 << 17)
 
         func flush() -> Bool {
             var offset = 0
             while offset < out.count {
-                let written = out.withUnsafeBytes { write(output, $0.baseAddress! + offset, out.count - offset) }
+                let written = out.withUnsafeBytes { raw -> Int in
+                    guard let base = raw.baseAddress else { return 0 }
+                    return write(output, base + offset, out.count - offset)
+                }
                 if written < 0 {
                     if errno == EINTR { continue }
                     return false
@@ -46,37 +68,12 @@ public struct ServeLoop {
             return true
         }
 
-        func answer(_ line: UnsafeRawBufferPointer) {
-            lineNumber += 1
-            var end = line.count
-            if end > 0, line[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-            let content = UnsafeRawBufferPointer(rebasing: line[0..<end])
-            if content.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }  // empty lines get no answer
-            writer.reset()
-            if content.count > maxLineBytes {
-                handler.writeError(.tooLarge, "line is \(content.count) bytes; the limit is \(maxLineBytes)", path: nil, id: nil, lineNumber: lineNumber, into: &writer)
-            } else {
-                handler.respond(to: content, lineNumber: lineNumber, into: &writer)
-            }
-            out.append(contentsOf: writer.bytes)
-            out.append(UInt8(ascii: "\n"))
-        }
-
-        func tooLarge(size: Int) {
-            lineNumber += 1
-            writer.reset()
-            handler.writeError(.tooLarge, "line is more than \(maxLineBytes) bytes (\(size) bytes)", path: nil, id: nil, lineNumber: lineNumber, into: &writer)
-            out.append(contentsOf: writer.bytes)
-            out.append(UInt8(ascii: "\n"))
-        }
-
-        var discardedBytes = 0
         while true {
             // Make room: move the incomplete line to the front, grow if one line needs it.
             if lineStart > 0 {
                 if lineStart < filled {
                     buffer.withUnsafeMutableBytes { raw in
-                        let base = raw.baseAddress!
+                        guard let base = raw.baseAddress else { return }
                         memmove(base, base + lineStart, filled - lineStart)
                     }
                 }
@@ -88,7 +85,10 @@ public struct ServeLoop {
             }
             // About to block: everything answered so far goes out now.
             if !out.isEmpty, !flush() { return false }
-            let count = buffer.withUnsafeMutableBytes { raw in read(input, raw.baseAddress! + filled, raw.count - filled) }
+            let count = buffer.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return read(input, base + filled, raw.count - filled)
+            }
             if count < 0 {
                 if errno == EINTR { continue }
                 break
@@ -96,27 +96,28 @@ public struct ServeLoop {
             if count == 0 { break }
             let scanFrom = filled
             filled += count
+            // Find the complete lines this read brought.
+            work.removeAll(keepingCapacity: true)
             buffer.withUnsafeBytes { raw in
+                guard let base = raw.baseAddress else { return }
                 var position = scanFrom
                 while position < filled {
-                    guard let found = memchr(raw.baseAddress! + position, Int32(UInt8(ascii: "\n")), filled - position) else {
-                        position = filled
-                        break
-                    }
-                    let newline = raw.baseAddress!.distance(to: UnsafeRawPointer(found))
+                    guard let found = memchr(base + position, Int32(UInt8(ascii: "\n")), filled - position) else { break }
+                    let newline = base.distance(to: UnsafeRawPointer(found))
+                    lineNumber += 1
                     if discarding {
                         discardedBytes += newline - lineStart
-                        tooLarge(size: discardedBytes)
+                        work.append(.tooLarge(size: discardedBytes, number: lineNumber))
                         discarding = false
                         discardedBytes = 0
                     } else {
-                        answer(UnsafeRawBufferPointer(rebasing: raw[lineStart..<newline]))
+                        work.append(.line(start: lineStart, end: newline, number: lineNumber))
                     }
                     lineStart = newline + 1
                     position = lineStart
-                    if out.count >= 1 << 16, !flush() { return }
                 }
             }
+            answer(work, in: buffer, writers: &writers, slices: &slices, into: &out)
             // A line longer than the limit (plus room for "\r") is not kept in memory.
             if filled - lineStart > maxLineBytes + 1 {
                 discardedBytes += filled - lineStart
@@ -125,12 +126,65 @@ public struct ServeLoop {
             }
         }
         // A final line without a line break still gets its answer.
+        work.removeAll(keepingCapacity: true)
         if discarding {
-            discardedBytes += filled - lineStart
-            tooLarge(size: discardedBytes)
+            lineNumber += 1
+            work.append(.tooLarge(size: discardedBytes + filled - lineStart, number: lineNumber))
         } else if filled > lineStart {
-            buffer.withUnsafeBytes { raw in answer(UnsafeRawBufferPointer(rebasing: raw[lineStart..<filled])) }
+            lineNumber += 1
+            work.append(.line(start: lineStart, end: filled, number: lineNumber))
         }
+        answer(work, in: buffer, writers: &writers, slices: &slices, into: &out)
         return flush()
+    }
+
+    /// Appends the answers to `work` to `out`, in order, deciding slices of a large batch on
+    /// several threads.
+    private func answer(_ work: [Work], in buffer: [UInt8], writers: inout [JSONWriter], slices: inout [[UInt8]], into out: inout [UInt8]) {
+        // Below this many lines per thread, handing work to another thread costs more than it saves.
+        let minimumPerWorker = 8
+        let threads = min(workers, work.count / minimumPerWorker)
+        guard threads > 1 else {
+            for item in work { answer(item, in: buffer, writer: &writers[0], into: &out) }
+            return
+        }
+        let perThread = (work.count + threads - 1) / threads
+        writers.withUnsafeMutableBufferPointer { writerBuffer in
+            slices.withUnsafeMutableBufferPointer { sliceBuffer in
+                // Each thread touches only its own writer and slice.
+                nonisolated(unsafe) let writerBase = writerBuffer
+                nonisolated(unsafe) let sliceBase = sliceBuffer
+                DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                    sliceBase[thread].removeAll(keepingCapacity: true)
+                    let range = (thread * perThread)..<min(work.count, (thread + 1) * perThread)
+                    for index in range {
+                        answer(work[index], in: buffer, writer: &writerBase[thread], into: &sliceBase[thread])
+                    }
+                }
+            }
+        }
+        for thread in 0..<threads { out.append(contentsOf: slices[thread]) }
+    }
+
+    /// Appends the answer to one line (and its line break) to `out`; empty lines get none.
+    private func answer(_ item: Work, in buffer: [UInt8], writer: inout JSONWriter, into out: inout [UInt8]) {
+        writer.reset()
+        switch item {
+        case .tooLarge(let size, let number):
+            handler.writeError(.tooLarge, "line is more than \(maxLineBytes) bytes (\(size) bytes)", path: nil, id: nil, lineNumber: number, into: &writer)
+        case .line(let start, var end, let number):
+            if end > start, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            let blank = buffer[start..<end].allSatisfy { $0 == 0x20 || $0 == 0x09 }
+            if blank { return }  // empty lines get no answer
+            if end - start > maxLineBytes {
+                handler.writeError(.tooLarge, "line is \(end - start) bytes; the limit is \(maxLineBytes)", path: nil, id: nil, lineNumber: number, into: &writer)
+            } else {
+                buffer.withUnsafeBytes { raw in
+                    handler.respond(to: UnsafeRawBufferPointer(rebasing: raw[start..<end]), lineNumber: number, into: &writer)
+                }
+            }
+        }
+        out.append(contentsOf: writer.bytes)
+        out.append(UInt8(ascii: "\n"))
     }
 }
