@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArbiterCore
+import Foundation
 
 @main
 struct Arbiter: ParsableCommand {
@@ -17,6 +18,17 @@ struct RulesOption: ParsableArguments {
     var rules: String?
 
     var directory: String { PolicyLocator.rulesDirectory(explicit: rules) }
+
+    /// The checked policy, or (policy unusable) its diagnostics on stderr and exit status 2.
+    func loadPolicy() throws -> Policy {
+        switch PolicyLocator.loadUsablePolicy(at: directory) {
+        case .success(let policy):
+            return policy
+        case .failure(let unusable):
+            FileHandle.standardError.write(Data((unusable.message + "\n").utf8))
+            throw ExitCode(ExitStatus.unusable.rawValue)
+        }
+    }
 }
 
 extension ExitStatus {

@@ -26,13 +26,7 @@ struct DecideCommand: ParsableCommand {
             }
             input = [UInt8](data)
         }
-        let policy: Policy
-        switch PolicyLocator.loadUsablePolicy(at: rules.directory) {
-        case .success(let loaded): policy = loaded
-        case .failure(let unusable):
-            FileHandle.standardError.write(Data((unusable.message + "\n").utf8))
-            throw ExitCode(ExitStatus.unusable.rawValue)
-        }
+        let policy = try rules.loadPolicy()
         let output = DecideCommandRunner.run(policy: policy, input: input, audit: audit)
         FileHandle.standardOutput.write(Data(output.stdout.utf8))
         FileHandle.standardError.write(Data(output.stderr.utf8))

@@ -21,13 +21,7 @@ struct ReplayCommand: ParsableCommand {
     var paths: [String]
 
     func run() throws {
-        let policy: Policy
-        switch PolicyLocator.loadUsablePolicy(at: rules.directory) {
-        case .success(let loaded): policy = loaded
-        case .failure(let unusable):
-            FileHandle.standardError.write(Data((unusable.message + "\n").utf8))
-            throw ExitCode(ExitStatus.unusable.rawValue)
-        }
+        let policy = try rules.loadPolicy()
         let output = ReplayRunner(policy: policy).run(paths: paths, update: update)
         print(output.text, terminator: "")
         throw output.status.exitCode

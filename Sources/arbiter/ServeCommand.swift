@@ -24,14 +24,9 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        switch PolicyLocator.loadUsablePolicy(at: rules.directory) {
-        case .success(let policy):
-            let handler = ProtocolHandler(engine: Engine(policy: policy), audit: audit)
-            let ok = ServeLoop(handler: handler, maxLineBytes: maxLineBytes, workers: threads).run()
-            if !ok { throw ExitCode(ExitStatus.failure.rawValue) }
-        case .failure(let unusable):
-            FileHandle.standardError.write(Data((unusable.message + "\n").utf8))
-            throw ExitCode(ExitStatus.unusable.rawValue)
-        }
+        let handler = ProtocolHandler(engine: Engine(policy: try rules.loadPolicy()), audit: audit)
+        let ok = ServeLoop(handler: handler, maxLineBytes: maxLineBytes, workers: threads).run()
+        // Output that could not be written (the caller closed the pipe) is a failure, not a crash.
+        if !ok { throw ExitCode(ExitStatus.failure.rawValue) }
     }
 }

@@ -113,7 +113,7 @@ public struct Engine: Sendable {
         state.requestedCategories = .list(categories)
 
         // 3. Settlement rules switch on the built-in money steps, then amounts are settled.
-        var steps: [SettlementStep: String] = [:]
+        var steps = SettlementSteps()
         for rule in rules.settlement {
             guard try run.evaluate(rule, state, line: nil) else { continue }
             var applied: [String] = []
@@ -213,7 +213,7 @@ public struct Engine: Sendable {
         } else {
             auditRecord = AuditRecord(
                 policyName: policy.name, policyVersion: policy.version, policyDigest: policy.digest,
-                inputDigest: inputDigest, engine: EngineVersion.description, rulesFired: run.firedRules,
+                inputDigest: inputDigest, engine: EngineVersion.description, rulesFired: run.firedRules.map(\.id),
                 trace: run.trace, computations: run.computations ?? [])
         }
         return Decision(

@@ -2,7 +2,8 @@
 /// With tracing off it keeps only the ids of rules that fired (for `--audit summary`).
 struct RuleRun {
     let tracing: Bool
-    var firedRules: [String] = []
+    /// Rules that fired, in the order they first fired (compared by identity: no string work).
+    var firedRules: [Rule] = []
     var trace: [TraceEntry] = []
     var computations: [Computation]?
     var offers: [Grant] = []
@@ -28,7 +29,7 @@ struct RuleRun {
             }
             fired = result
         }
-        if fired, firedRules.last != rule.id, !firedRules.contains(rule.id) { firedRules.append(rule.id) }
+        if fired, !firedRules.contains(where: { $0 === rule }) { firedRules.append(rule) }
         if tracing {
             trace.append(TraceEntry(rule: rule.id, source: rule.source, line: line, fired: fired, conditions: steps, effects: []))
         }

@@ -11,7 +11,7 @@ enum Settlement {
     }
 
     /// - Parameter steps: the steps some rule enabled, with the id of the first rule that did.
-    static func settle(_ state: EvaluationState, steps: [SettlementStep: String], computations: inout [Computation]?) -> Result {
+    static func settle(_ state: EvaluationState, steps: SettlementSteps, computations: inout [Computation]?) -> Result {
         let order = state.request.order
         let items = order.items
         var grantedUnits = [Int](repeating: 0, count: items.count)
@@ -146,5 +146,36 @@ enum Settlement {
             ("items", .money(refundItems)), ("shipping", .money(shipping)), ("total", .money(running)),
         ]))
         return Result(items: refundItems, shipping: shipping, adjustments: adjustments, total: running)
+    }
+}
+
+/// The settlement steps rules switched on for one request, each with the id of the first rule
+/// that did. Stored fields rather than a dictionary: built once per request on the hot path.
+struct SettlementSteps {
+    private var thresholdClawback: String?
+    private var freeShippingClawback: String?
+    private var freeShippingRelease: String?
+    private var giftNotReturned: String?
+    private var refundShipping: String?
+
+    subscript(step: SettlementStep) -> String? {
+        get {
+            switch step {
+            case .thresholdClawback: return thresholdClawback
+            case .freeShippingClawback: return freeShippingClawback
+            case .freeShippingRelease: return freeShippingRelease
+            case .giftNotReturned: return giftNotReturned
+            case .refundShipping: return refundShipping
+            }
+        }
+        set {
+            switch step {
+            case .thresholdClawback: thresholdClawback = newValue
+            case .freeShippingClawback: freeShippingClawback = newValue
+            case .freeShippingRelease: freeShippingRelease = newValue
+            case .giftNotReturned: giftNotReturned = newValue
+            case .refundShipping: refundShipping = newValue
+            }
+        }
     }
 }

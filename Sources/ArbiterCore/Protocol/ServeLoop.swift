@@ -37,6 +37,9 @@ public struct ServeLoop: Sendable {
     /// Runs until end of input. Returns false if the output could not be written (e.g. a closed pipe).
     @discardableResult
     public func run(input: Int32 = 0, output: Int32 = 1) -> Bool {
+        // A caller that goes away closes the pipe: writing then fails with EPIPE and the loop
+        // ends cleanly instead of the process dying of SIGPIPE mid-answer.
+        signal(SIGPIPE, SIG_IGN)
         let chunkSize = 256 * 1024
         var buffer = [UInt8](repeating: 0, count: chunkSize)
         // Bytes of the current (incomplete) line are kept from `lineStart` to `filled`.
