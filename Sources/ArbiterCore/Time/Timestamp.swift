@@ -30,22 +30,55 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     public var description: String { rfc3339 }
 
     public var rfc3339: String {
+        // Digits written into one small buffer: this runs for every timestamp an answer shows.
         let local = epochSeconds + Int64(offsetSeconds)
         let day = Timestamp.floorDiv(local, 86_400)
         let secondOfDay = local - day * 86_400
         let (year, month, dayOfMonth) = Timestamp.civilDate(fromDays: day)
-        var text = Timestamp.pad(year, 4) + "-" + Timestamp.pad(month, 2) + "-" + Timestamp.pad(dayOfMonth, 2)
-        text += "T" + Timestamp.pad(secondOfDay / 3600, 2) + ":" + Timestamp.pad(secondOfDay / 60 % 60, 2)
-        text += ":" + Timestamp.pad(secondOfDay % 60, 2)
-        if nanoseconds != 0 {
-            var fraction = Timestamp.pad(Int64(nanoseconds), 9)
-            while fraction.hasSuffix("0") { fraction.removeLast() }
-            text += "." + fraction
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { buffer in
+            var count = 0
+            func put(_ byte: UInt8) {
+                buffer[count] = byte
+                count += 1
+            }
+            func digits(_ value: Int64, _ width: Int) {
+                var text = String(value.magnitude).utf8.map { $0 }
+                while text.count < width { text.insert(UInt8(ascii: "0"), at: 0) }
+                for byte in text { put(byte) }
+            }
+            func two(_ value: Int64) {
+                put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value / 10))
+                put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10))
+            }
+            if (0...9999).contains(year) {
+                two(year / 100)
+                two(year % 100)
+            } else {
+                if year < 0 { put(UInt8(ascii: "-")) }
+                digits(year, 4)
+            }
+            put(UInt8(ascii: "-")); two(month); put(UInt8(ascii: "-")); two(dayOfMonth)
+            put(UInt8(ascii: "T")); two(secondOfDay / 3600); put(UInt8(ascii: ":")); two(secondOfDay / 60 % 60)
+            put(UInt8(ascii: ":")); two(secondOfDay % 60)
+            if nanoseconds != 0 {
+                put(UInt8(ascii: "."))
+                var fraction = Int64(nanoseconds)
+                var width = 9
+                while fraction % 10 == 0 {
+                    fraction /= 10
+                    width -= 1
+                }
+                digits(fraction, width)
+            }
+            if offsetSeconds == 0 {
+                put(UInt8(ascii: "Z"))
+            } else {
+                let magnitude = Int64(offsetSeconds.magnitude)
+                put(offsetSeconds < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+                two(magnitude / 3600); put(UInt8(ascii: ":")); two(magnitude / 60 % 60)
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<count]), as: UTF8.self)
         }
-        if offsetSeconds == 0 { return text + "Z" }
-        let magnitude = Int64(offsetSeconds.magnitude)
-        text += (offsetSeconds < 0 ? "-" : "+") + Timestamp.pad(magnitude / 3600, 2) + ":" + Timestamp.pad(magnitude / 60 % 60, 2)
-        return text
     }
 
     /// Parses RFC 3339 `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; the offset is required.
@@ -160,10 +193,6 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         return (a % b != 0 && (a < 0) != (b < 0)) ? quotient - 1 : quotient
     }
 
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let text = String(value)
-        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
-    }
 }
 
 /// Why a timestamp string was refused.
