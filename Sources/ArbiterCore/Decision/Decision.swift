@@ -83,8 +83,8 @@ public struct AuditRecord: Sendable {
 
 /// One rule considered for the request or for one line.
 public struct TraceEntry: Sendable {
-    public var rule: String
-    public var source: String
+    /// The rule (its id and source `file:line` are what the trail shows).
+    public var rule: Rule
     public var line: String?
     public var fired: Bool
     public var conditions: [ConditionStep]

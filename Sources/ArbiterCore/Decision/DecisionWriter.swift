@@ -89,14 +89,22 @@ public enum DecisionWriter {
             writer.field("trace"); writer.beginArray()
             for entry in audit.trace {
                 writer.beginObject()
-                writer.field("rule"); writer.string(entry.rule)
-                writer.field("at"); writer.string(entry.source)
+                if writer.pretty {
+                    writer.field("rule"); writer.string(entry.rule.id)
+                    writer.field("at"); writer.string(entry.rule.source)
+                } else {
+                    writer.members(json: entry.rule.auditHeader)
+                }
                 if let line = entry.line { writer.field("line"); writer.string(line) }
                 writer.field("fired"); writer.bool(entry.fired)
                 writer.field("conditions"); writer.beginArray()
                 for step in entry.conditions {
                     writer.beginObject()
-                    writer.field("expr"); writer.string(step.text)
+                    if !writer.pretty, entry.rule.conditionTextMembers.indices.contains(step.textIndex) {
+                        writer.members(json: entry.rule.conditionTextMembers[step.textIndex])
+                    } else {
+                        writer.field("expr"); writer.string(step.text)
+                    }
                     writer.field("value"); write(AuditValue(step.value), digits: digits, into: &writer)
                     if let left = step.left { writer.field("left"); write(AuditValue(left), digits: digits, into: &writer) }
                     if let right = step.right { writer.field("right"); write(AuditValue(right), digits: digits, into: &writer) }

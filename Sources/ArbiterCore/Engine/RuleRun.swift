@@ -31,7 +31,7 @@ struct RuleRun {
         }
         if fired, !firedRules.contains(where: { $0 === rule }) { firedRules.append(rule) }
         if tracing {
-            trace.append(TraceEntry(rule: rule.id, source: rule.source, line: line, fired: fired, conditions: steps, effects: []))
+            trace.append(TraceEntry(rule: rule, line: line, fired: fired, conditions: steps, effects: []))
         }
         return fired
     }

@@ -21,11 +21,11 @@ struct StepTrace: TraceSink {
     var steps: [ConditionStep]
 
     mutating func record(_ text: Int, _ value: Value) {
-        steps.append(ConditionStep(text: texts[text], value: value))
+        steps.append(ConditionStep(text: texts[text], value: value, textIndex: text))
     }
 
     mutating func record(_ text: Int, _ value: Value, left: Value, right: Value?) {
-        steps.append(ConditionStep(text: texts[text], value: value, left: left, right: right))
+        steps.append(ConditionStep(text: texts[text], value: value, left: left, right: right, textIndex: text))
     }
 }
 

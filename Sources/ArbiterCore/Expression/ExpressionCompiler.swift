@@ -12,8 +12,9 @@ public final class CompiledExpression: Sendable {
     /// this one was true (a rule's amounts under its `when:`) with these as `assumingNonNull`.
     public let nonNullWhenTrue: Set<String>
     let root: Node
-    /// The texts of the sub-expressions recorded in a trace, indexed from the nodes.
-    let texts: [String]
+    /// The texts of the sub-expressions recorded in a trace, indexed from the nodes
+    /// (`ConditionStep.textIndex`).
+    public let texts: [String]
 
     init(source: String, type: ValueType, nonNullWhenTrue: Set<String>, root: Node, texts: [String]) {
         self.source = source

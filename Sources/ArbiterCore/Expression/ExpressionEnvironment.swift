@@ -56,12 +56,16 @@ public struct ConditionStep: Hashable, Sendable {
     /// `in`, the value tested on the left. Lets an auditor see why, not only what.
     public var left: Value?
     public var right: Value?
+    /// Which sub-expression of the compiled expression this is (an index into its traced
+    /// texts), so a host can keep per-text data such as pre-encoded output; -1 when unknown.
+    public var textIndex: Int
 
-    public init(text: String, value: Value, left: Value? = nil, right: Value? = nil) {
+    public init(text: String, value: Value, left: Value? = nil, right: Value? = nil, textIndex: Int = -1) {
         self.text = text
         self.value = value
         self.left = left
         self.right = right
+        self.textIndex = textIndex
     }
 }
 

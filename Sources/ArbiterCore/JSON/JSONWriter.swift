@@ -84,6 +84,25 @@ public struct JSONWriter: Sendable {
         afterKey = true
     }
 
+    /// Appends members already encoded as compact JSON (`"a":1,"b":"x"`, see `encodedMembers`)
+    /// to the current object: text that is the same in every answer is escaped once, not per answer.
+    public mutating func members(json fragment: [UInt8]) {
+        startElement()
+        bytes.append(contentsOf: fragment)
+    }
+
+    /// `"name":"value"` pairs encoded once as compact JSON, for `members(json:)`.
+    public static func encodedMembers(_ pairs: [(name: String, value: String)]) -> [UInt8] {
+        var writer = JSONWriter(pretty: false, reservingCapacity: 128)
+        writer.beginObject()
+        for pair in pairs {
+            writer.key(pair.name)
+            writer.string(pair.value)
+        }
+        writer.endObject()
+        return Array(writer.bytes.dropFirst().dropLast())
+    }
+
     // MARK: - Values
 
     /// Writes an amount of minor units as a JSON string with exactly `fractionDigits` decimals

@@ -93,6 +93,10 @@ public final class Rule: Sendable {
     /// `file:line` with the file relative to the policy folder, as the audit trail shows it
     /// (independent of where the policy sits on a machine, so decisions are the same everywhere).
     public let source: String
+    /// `"rule":"<id>","at":"<source>"`, encoded once for every audit trail that lists the rule.
+    let auditHeader: [UInt8]
+    /// `"expr":"<text>"` for each traced sub-expression of the condition (by `ConditionStep.textIndex`).
+    let conditionTextMembers: [[UInt8]]
 
     public init(
         id: String, description: String, basis: String, scope: RuleScope, condition: CompiledExpression?,
@@ -107,6 +111,8 @@ public final class Rule: Sendable {
         self.location = location
         self.order = order
         self.source = source
+        self.auditHeader = JSONWriter.encodedMembers([("rule", id), ("at", source)])
+        self.conditionTextMembers = condition?.texts.map { JSONWriter.encodedMembers([("expr", $0)]) } ?? []
     }
 }
 
