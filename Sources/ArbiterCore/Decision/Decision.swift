@@ -92,11 +92,14 @@ public struct TraceEntry: Sendable {
 }
 
 /// One step of arithmetic an auditor can redo: a name, the inputs and the result, in order.
+///
+/// Names are literals (`StaticString`): the writer copies them without escaping, and an audit
+/// trail's vocabulary is fixed by the engine, not by input.
 public struct Computation: Sendable {
-    public var step: String
-    public var fields: [(String, AuditValue)]
+    public var step: StaticString
+    public var fields: [(StaticString, AuditValue)]
 
-    public init(_ step: String, _ fields: [(String, AuditValue)]) {
+    public init(_ step: StaticString, _ fields: [(StaticString, AuditValue)]) {
         self.step = step
         self.fields = fields
     }
@@ -109,5 +112,5 @@ public enum AuditValue: Sendable {
     case string(String)
     case bool(Bool)
     case null
-    case rows([[(String, AuditValue)]])
+    case rows([[(StaticString, AuditValue)]])
 }

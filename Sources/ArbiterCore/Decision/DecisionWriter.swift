@@ -122,9 +122,9 @@ public enum DecisionWriter {
             writer.field("computations"); writer.beginArray()
             for computation in audit.computations {
                 writer.beginObject()
-                writer.field("step"); writer.string(computation.step)
+                writer.field("step"); writer.literal(computation.step)
                 for (name, value) in computation.fields {
-                    writer.key(name); write(value, digits: digits, into: &writer)
+                    writer.field(name); write(value, digits: digits, into: &writer)
                 }
                 writer.endObject()
             }
@@ -145,7 +145,7 @@ public enum DecisionWriter {
             for row in rows {
                 writer.beginObject()
                 for (name, field) in row {
-                    writer.key(name); write(field, digits: digits, into: &writer)
+                    writer.field(name); write(field, digits: digits, into: &writer)
                 }
                 writer.endObject()
             }

@@ -268,7 +268,8 @@ public struct Engine: Sendable {
             computations.append(Computation("unit_share", [
                 ("line", .string(item.line)), ("requested_units", .int(Int64(line.requestedUnits))),
                 ("priced_units", .int(Int64(line.units))), ("refunded_before", .int(before)),
-                ("formula", .string("floor(\(paid) × \(after) / \(item.quantity)) − floor(\(paid) × \(before) / \(item.quantity))")),
+                ("formula", .string("floor(paid_of_line × (refunded_before + priced_units) / quantity) − floor(paid_of_line × refunded_before / quantity)")),
+                ("paid_of_line", .money(paid)), ("quantity", .int(Int64(item.quantity))),
                 ("gross", .money(line.gross)), ("paid", .money(line.paid)), ("discount", .money(line.gross - line.paid)),
             ]))
         }

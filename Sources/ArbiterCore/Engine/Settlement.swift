@@ -63,7 +63,7 @@ enum Settlement {
                 var keptGross: Int64 = 0
                 for index in scope { keptGross += items[index].unitPrice * Int64(kept[index]) }
                 var owed: Int64 = 0
-                var rows: [[(String, AuditValue)]] = []
+                var rows: [[(StaticString, AuditValue)]] = []
                 if keptGross < threshold {
                     for index in scope {
                         let allocation = state.allocations[discountIndex][index]

@@ -133,6 +133,14 @@ public struct JSONWriter: Sendable {
         appendString(text)
     }
 
+    /// Writes a string literal known not to need escaping (a name of the engine's vocabulary).
+    public mutating func literal(_ text: StaticString) {
+        beforeValue()
+        bytes.append(UInt8(ascii: "\""))
+        appendASCII(text)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     public mutating func int(_ value: Int) { int64(Int64(value)) }
 
     public mutating func int64(_ value: Int64) {
