@@ -18,8 +18,50 @@ public struct ProtocolHandler: Sendable {
         case `internal`
     }
 
-    /// Appends the answer to `line` (without its line break) as one compact JSON object, no newline.
+    /// Appends the answer to `line` (without its line break) as one compact JSON object, no
+    /// newline. The line is read into the calling thread's `RequestScratch`.
     public func respond(to line: UnsafeRawBufferPointer, lineNumber: Int, into writer: inout JSONWriter) {
+        respond(to: line, lineNumber: lineNumber, into: &writer, scratch: .current)
+    }
+
+    /// Appends the answer to `line`, reading it into `scratch` (a tape, no `JSONValue` tree).
+    /// The answer is byte for byte the one `respond(to: JSONReader.parse(line), …)` gives.
+    public func respond(to line: UnsafeRawBufferPointer, lineNumber: Int, into writer: inout JSONWriter, scratch: RequestScratch) {
+        guard line.count <= JSONTape.maximumInputBytes else {
+            respondFromTree(to: line, lineNumber: lineNumber, into: &writer)
+            return
+        }
+        let document: JSONTape.View
+        do {
+            document = try scratch.tape.parse(line)
+        } catch {
+            writeError(.invalidJSON, "\(error.message) at byte \(error.offset + 1)", path: nil, id: nil, lineNumber: lineNumber, into: &writer)
+            return
+        }
+        guard document.kind(document.root) == .object else {
+            writeError(.invalidRequest, "a line must hold a JSON object", path: "$", id: nil, lineNumber: lineNumber, into: &writer)
+            return
+        }
+        let id = RequestDecoder.requestID(in: document)
+        if let op = document.lastMember(of: document.root, named: "op") {
+            guard document.kind(op) == .string, document.string(op, equals: "ping") else {
+                let shown = document.kind(op) == .string ? "'\(document.string(op))'" : "a non-string value"
+                writeUnsupportedOp(shown, id: id, lineNumber: lineNumber, into: &writer)
+                return
+            }
+            writePong(into: &writer)
+            return
+        }
+        do {
+            let decision = try engine.decide(document, canonical: scratch.canonical, audit: audit)
+            DecisionWriter.write(decision, into: &writer)
+        } catch {
+            writeError(error, id: id, lineNumber: lineNumber, into: &writer)
+        }
+    }
+
+    /// Answers `line` by way of the `JSONValue` tree (for inputs too large for a tape).
+    private func respondFromTree(to line: UnsafeRawBufferPointer, lineNumber: Int, into writer: inout JSONWriter) {
         let json: JSONValue
         do {
             json = try JSONReader.parse(line)
@@ -41,7 +83,7 @@ public struct ProtocolHandler: Sendable {
             guard case .string(let name) = op, name == "ping" else {
                 let shown: String
                 if case .string(let name) = op { shown = "'\(name)'" } else { shown = "a non-string value" }
-                writeError(.unsupportedOp, "unsupported op \(shown); supported: ping (or no op for a request)", path: "$.op", id: id, lineNumber: lineNumber, into: &writer)
+                writeUnsupportedOp(shown, id: id, lineNumber: lineNumber, into: &writer)
                 return
             }
             writePong(into: &writer)
@@ -51,12 +93,21 @@ public struct ProtocolHandler: Sendable {
             let decision = try engine.decide(json, audit: audit)
             DecisionWriter.write(decision, into: &writer)
         } catch {
-            switch error {
-            case .invalidRequest(let requestError):
-                writeError(.invalidRequest, requestError.message, path: requestError.path, id: id, lineNumber: lineNumber, into: &writer)
-            case .evaluation(let failure):
-                writeError(.internal, "rule '\(failure.rule)' (\(failure.source)): \(failure.message)", path: nil, id: id, lineNumber: lineNumber, into: &writer)
-            }
+            writeError(error, id: id, lineNumber: lineNumber, into: &writer)
+        }
+    }
+
+    private func writeUnsupportedOp(_ shown: String, id: String?, lineNumber: Int, into writer: inout JSONWriter) {
+        writeError(.unsupportedOp, "unsupported op \(shown); supported: ping (or no op for a request)", path: "$.op", id: id, lineNumber: lineNumber, into: &writer)
+    }
+
+    /// The answer for a request that got no decision.
+    private func writeError(_ error: DecideError, id: String?, lineNumber: Int, into writer: inout JSONWriter) {
+        switch error {
+        case .invalidRequest(let requestError):
+            writeError(.invalidRequest, requestError.message, path: requestError.path, id: id, lineNumber: lineNumber, into: &writer)
+        case .evaluation(let failure):
+            writeError(.internal, "rule '\(failure.rule)' (\(failure.source)): \(failure.message)", path: nil, id: id, lineNumber: lineNumber, into: &writer)
         }
     }
 

@@ -3,9 +3,17 @@
 /// Unknown fields are ignored (forward compatible).
 public struct RequestDecoder: Sendable {
     public let schema: RequestSchema
+    /// The declared attribute and fact names (to declaration indices) and the policy's zone
+    /// by name, for decoding from a `JSONTape`.
+    let attributeKeys: KeyTable<Int>
+    let factKeys: KeyTable<Int>
+    let zoneKeys: KeyTable<Zone>
 
     public init(schema: RequestSchema) {
         self.schema = schema
+        attributeKeys = KeyTable(schema.attributes.enumerated().map { ($1.name, $0) })
+        factKeys = KeyTable(schema.facts.enumerated().map { ($1.name, $0) })
+        zoneKeys = KeyTable([(schema.defaultZone.identifier, schema.defaultZone)])
     }
 
     /// Reads the request id if there is one, for error answers about requests that fail validation.

@@ -1,0 +1,52 @@
+import Crypto
+
+/// Deciding a request read into a `JSONTape`, the `serve` hot path: no `JSONValue` tree.
+extension Engine {
+    /// Validates and decides the request on a tape: the same decision, or the same error, as
+    /// `decide(_: JSONValue, audit:)` on the tree of the same line. `canonical` is the buffer
+    /// the input digest is written in (reused between calls).
+    public func decide(_ document: JSONTape.View, canonical: CanonicalJSONWriter, audit: AuditLevel) throws(DecideError) -> Decision {
+        let request: AfterSaleRequest
+        do {
+            request = try decoder.decode(document)
+        } catch {
+            throw .invalidRequest(error)
+        }
+        let digest = audit == .none ? "" : Self.inputDigest(of: document, using: canonical)
+        do {
+            return try decide(request, inputDigest: digest, audit: audit)
+        } catch {
+            throw .evaluation(error)
+        }
+    }
+
+    /// `sha256:<hex>` of the canonical JSON of a document on a tape: the same string as
+    /// `inputDigest(of:)` gives for its tree.
+    public static func inputDigest(of document: JSONTape.View, using canonical: CanonicalJSONWriter) -> String {
+        var hasher = SHA256()
+        hasher.update(bufferPointer: canonical.write(document))
+        return digestText(hasher.finalize())
+    }
+
+    /// `sha256:` and the digest in lowercase hex, written in one go.
+    static func digestText(_ digest: SHA256.Digest) -> String {
+        let prefix: StaticString = "sha256:"
+        let hexDigits: StaticString = "0123456789abcdef"
+        let length = prefix.utf8CodeUnitCount + 2 * SHA256.Digest.byteCount
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var position = 0
+            for offset in 0..<prefix.utf8CodeUnitCount {
+                buffer[position] = prefix.utf8Start[offset]
+                position += 1
+            }
+            digest.withUnsafeBytes { bytes in
+                for byte in bytes {
+                    buffer[position] = hexDigits.utf8Start[Int(byte >> 4)]
+                    buffer[position + 1] = hexDigits.utf8Start[Int(byte & 0x0F)]
+                    position += 2
+                }
+            }
+            return position
+        }
+    }
+}

@@ -1,0 +1,288 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes the canonical JSON of a tape: byte for byte `JSONValue.canonicalBytes()` of the same
+/// document (docs/interpretations.md item 13), without building the tree.
+///
+/// - Object members are ordered by their decoded key bytes (compared as unsigned bytes, first
+///   eight at a time as one integer), and of a key written several times only the last member
+///   is kept.
+/// - Numbers and strings without escapes are copied from the input (a raw string span holds no
+///   quote, backslash or control character, so it needs no escape); escaped strings are
+///   written from their decoded bytes with the writer's minimal escapes.
+/// - Canonical JSON is never longer than the input (whitespace and duplicates go, escapes only
+///   get shorter), so the output buffer, sized to the input once, is reused without regrowth.
+///
+/// One writer serves one thread; its buffers are kept between documents.
+public final class CanonicalJSONWriter {
+    /// The output and sorting buffers, kept between documents; `write` works on a copy.
+    private var buffers = Emitter.Buffers()
+
+    public init() {}
+
+    deinit { buffers.deallocate() }
+
+    /// The canonical JSON of the document `view` shows, valid until the next call.
+    public func write(_ view: JSONTape.View) -> UnsafeRawBufferPointer {
+        buffers.trim()
+        var emitter = Emitter(view: view, buffers: buffers)
+        if view.count > 0 { emitter.writeValue(view.root) }
+        buffers = emitter.buffers
+        return UnsafeRawBufferPointer(start: buffers.output, count: emitter.used)
+    }
+}
+
+/// The canonical writer's work for one document, in a value so that its loops touch no class
+/// property.
+private struct Emitter {
+    /// Manually managed output and member buffers.
+    struct Buffers {
+        var output = UnsafeMutablePointer<UInt8>.allocate(capacity: 1024)
+        var outputCapacity = 1024
+        /// Members of the objects being written, innermost object's last; each object sorts
+        /// its own stretch.
+        var entries = UnsafeMutablePointer<Entry>.allocate(capacity: 64)
+        var entryCapacity = 64
+
+        func deallocate() {
+            output.deallocate()
+            entries.deallocate()
+        }
+
+        /// Lets go of buffers grown past a megabyte by an unusually large document, so that
+        /// one huge line does not stay in memory for good.
+        mutating func trim() {
+            if outputCapacity > 1 << 20 {
+                output.deallocate()
+                outputCapacity = 1024
+                output = .allocate(capacity: outputCapacity)
+            }
+            if entryCapacity > 1 << 15 {
+                entries.deallocate()
+                entryCapacity = 64
+                entries = .allocate(capacity: entryCapacity)
+            }
+        }
+    }
+
+    /// One member of an object, with what sorting needs.
+    struct Entry {
+        /// The key's first eight bytes, big-endian, zero-padded: integer order is byte order.
+        var prefix: UInt64
+        var key: UnsafeRawBufferPointer
+        /// Token index of the member's key (its value follows it).
+        var token: Int
+    }
+
+    let view: JSONTape.View
+    var buffers: Buffers
+    var used = 0
+    var entryCount = 0
+
+    init(view: JSONTape.View, buffers: Buffers) {
+        self.view = view
+        self.buffers = buffers
+    }
+
+    mutating func writeValue(_ index: Int) {
+        switch view.kind(index) {
+        case .null: append("null")
+        case .false: append("false")
+        case .true: append("true")
+        case .number: append(view.bytes(index))
+        case .string: writeString(index)
+        case .array:
+            append(byte: UInt8(ascii: "["))
+            var first = true
+            for element in view.elements(of: index) {
+                if !first { append(byte: UInt8(ascii: ",")) }
+                first = false
+                writeValue(element)
+            }
+            append(byte: UInt8(ascii: "]"))
+        case .object:
+            writeObject(index)
+        }
+    }
+
+    private mutating func writeObject(_ index: Int) {
+        let base = entryCount
+        for (key, _) in view.members(of: index) {
+            let bytes = view.bytes(key)
+            appendEntry(Entry(prefix: Self.prefix(bytes), key: bytes, token: key))
+        }
+        let end = entryCount
+        sortEntries(base..<end)
+        append(byte: UInt8(ascii: "{"))
+        var first = true
+        var position = base
+        while position < end {
+            // Read afresh each time: nested objects append entries past `end` (and may move the buffer).
+            let entry = buffers.entries[position]
+            position += 1
+            // Of a run of equal keys (in input order after sorting) the last member counts.
+            if position < end, Self.compare(entry, buffers.entries[position]) == 0 { continue }
+            if !first { append(byte: UInt8(ascii: ",")) }
+            first = false
+            writeString(entry.token)
+            append(byte: UInt8(ascii: ":"))
+            writeValue(entry.token + 1)
+        }
+        entryCount = base
+        append(byte: UInt8(ascii: "}"))
+    }
+
+    /// Sorts the entries in `range` by key bytes, then by input position (entries are
+    /// appended in input order, so a stable sort keeps that order among equal keys).
+    private mutating func sortEntries(_ range: Range<Int>) {
+        if range.count < 2 { return }
+        var entries = UnsafeMutableBufferPointer(rebasing: UnsafeMutableBufferPointer(start: buffers.entries, count: range.upperBound)[range])
+        if entries.count <= 32 {
+            // Insertion sort: stable, and fastest for the few members a request object has.
+            for position in 1..<entries.count {
+                let entry = entries[position]
+                var hole = position
+                while hole > 0, Self.compare(entries[hole - 1], entry) > 0 {
+                    entries[hole] = entries[hole - 1]
+                    hole -= 1
+                }
+                entries[hole] = entry
+            }
+        } else {
+            // Large objects (any input can have them) in n log n; the token index breaks ties.
+            entries.sort { left, right in
+                let order = Self.compare(left, right)
+                return order != 0 ? order < 0 : left.token < right.token
+            }
+        }
+    }
+
+    /// Orders two keys by their bytes: negative, zero or positive.
+    @inline(__always)
+    static func compare(_ left: Entry, _ right: Entry) -> Int {
+        if left.prefix != right.prefix { return left.prefix < right.prefix ? -1 : 1 }
+        let common = min(left.key.count, right.key.count)
+        if common > 8, let leftBase = left.key.baseAddress, let rightBase = right.key.baseAddress {
+            let order = memcmp(leftBase + 8, rightBase + 8, common - 8)
+            if order != 0 { return Int(order) }
+        }
+        return left.key.count - right.key.count
+    }
+
+    @inline(__always)
+    static func prefix(_ key: UnsafeRawBufferPointer) -> UInt64 {
+        let count = key.count
+        guard let base = key.baseAddress else { return 0 }
+        if count >= 8 { return UInt64(bigEndian: base.loadUnaligned(as: UInt64.self)) }
+        if count >= 4 {
+            // Two overlapping four-byte loads put every byte in its big-endian place.
+            let head = UInt64(UInt32(bigEndian: base.loadUnaligned(as: UInt32.self))) << 32
+            let tail = UInt64(UInt32(bigEndian: base.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))) << UInt64(64 - 8 * count)
+            return head | tail
+        }
+        var prefix: UInt64 = 0
+        for position in 0..<count {
+            prefix |= UInt64(key[position]) << UInt64(56 - 8 * position)
+        }
+        return prefix
+    }
+
+    @inline(__always)
+    private mutating func appendEntry(_ entry: Entry) {
+        if entryCount == buffers.entryCapacity {
+            let larger = UnsafeMutablePointer<Entry>.allocate(capacity: buffers.entryCapacity * 2)
+            larger.moveInitialize(from: buffers.entries, count: entryCount)
+            buffers.entries.deallocate()
+            buffers.entries = larger
+            buffers.entryCapacity *= 2
+        }
+        (buffers.entries + entryCount).initialize(to: entry)
+        entryCount += 1
+    }
+
+    // MARK: - Output
+
+    /// A string token, quoted: raw input bytes when it had no escape, else its decoded bytes
+    /// with the minimal escapes.
+    private mutating func writeString(_ index: Int) {
+        guard view.isDecoded(index) else {
+            append(view.quotedInputBytes(index))
+            return
+        }
+        append(byte: UInt8(ascii: "\""))
+        appendEscaped(view.bytes(index))
+        append(byte: UInt8(ascii: "\""))
+    }
+
+    /// `JSONWriter`'s escaping: `\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`, other control
+    /// characters as `\u00xx` (lowercase hex), everything else as is.
+    private mutating func appendEscaped(_ bytes: UnsafeRawBufferPointer) {
+        var runStart = 0
+        for (position, b) in bytes.enumerated() where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+            append(UnsafeRawBufferPointer(rebasing: bytes[runStart..<position]))
+            runStart = position + 1
+            append(byte: UInt8(ascii: "\\"))
+            switch b {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): append(byte: b)
+            case 0x08: append(byte: UInt8(ascii: "b"))
+            case 0x0C: append(byte: UInt8(ascii: "f"))
+            case 0x0A: append(byte: UInt8(ascii: "n"))
+            case 0x0D: append(byte: UInt8(ascii: "r"))
+            case 0x09: append(byte: UInt8(ascii: "t"))
+            default:
+                let hexDigits: StaticString = "0123456789abcdef"
+                append("u00")
+                append(byte: hexDigits.utf8Start[Int(b >> 4)])
+                append(byte: hexDigits.utf8Start[Int(b & 0xF)])
+            }
+        }
+        append(UnsafeRawBufferPointer(rebasing: bytes[runStart...]))
+    }
+
+    @inline(__always)
+    private mutating func append(byte: UInt8) {
+        if used == buffers.outputCapacity { grow(to: used + 1) }
+        buffers.output[used] = byte
+        used += 1
+    }
+
+    /// Appends `bytes`; the short runs most tokens are (keys, values, numbers) are copied with
+    /// two overlapping word moves rather than a `memcpy` call.
+    @inline(__always)
+    private mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        let length = bytes.count
+        if used + length > buffers.outputCapacity { grow(to: used + length) }
+        let target = UnsafeMutableRawPointer(buffers.output + used)
+        if length >= 8, length <= 16 {
+            target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            (target + (length - 8)).storeBytes(of: source.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self), as: UInt64.self)
+        } else if length >= 4, length < 8 {
+            target.storeBytes(of: source.loadUnaligned(as: UInt32.self), as: UInt32.self)
+            (target + (length - 4)).storeBytes(of: source.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self), as: UInt32.self)
+        } else {
+            target.copyMemory(from: source, byteCount: length)
+        }
+        used += length
+    }
+
+    @inline(__always)
+    private mutating func append(_ text: StaticString) {
+        append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Makes room for `needed` bytes in all. Canonical JSON is never longer than its input, so
+    /// once the buffer has grown to the longest line this never runs.
+    @inline(never)
+    private mutating func grow(to needed: Int) {
+        let capacity = max(needed, buffers.outputCapacity * 2)
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        larger.update(from: buffers.output, count: used)
+        buffers.output.deallocate()
+        buffers.output = larger
+        buffers.outputCapacity = capacity
+    }
+}

@@ -1,0 +1,234 @@
+/// Building a `JSONTape`: the reader's own parser walks the input, with its value-building
+/// steps replaced by appending tokens.
+///
+/// The scanner is an extension of `JSONParser` so that everything deciding acceptance and
+/// errors is the reader's code: whitespace, literals, container entry and the depth limit,
+/// the trailing-comma and unclosed checks, UTF-8 validation, escape decoding and every error
+/// message. Only two steps are the scanner's own, line for line the reader's minus the
+/// `String`: `scanString` (`parseString`) and `scanNumber` (`parseNumber`). The differential
+/// tests in `Tests/ArbiterCoreTests/JSON/JSONTapeTests.swift` hold the two to the same answers.
+extension JSONTape {
+    /// Reads one JSON text into this tape (replacing the previous document) and returns the
+    /// view to read it with, or throws the error `JSONReader.parse` throws for the same bytes.
+    @discardableResult
+    public func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> View {
+        // The scanner works on a copy of the storage, written back even on error: the token
+        // buffer may have been reallocated.
+        var building = storage
+        defer { storage = building }
+        building.reset(for: bytes)
+        guard let base = bytes.baseAddress, !bytes.isEmpty else {
+            throw JSONParseError("unexpected end of input", offset: 0)
+        }
+        precondition(bytes.count <= Self.maximumInputBytes, "input too large for a tape; use JSONReader")
+        var parser = JSONParser(base: base, count: bytes.count)
+        // The reader's unescaping buffer, kept with the tape so its capacity is reused.
+        swap(&parser.unescaped, &unescapeScratch)
+        defer { swap(&parser.unescaped, &unescapeScratch) }
+        do {
+            try parser.scanDocument(into: &building)
+        } catch {
+            building.count = 0  // no half-read document is left to look at
+            throw error
+        }
+        return View(building)
+    }
+}
+
+extension JSONParser {
+    /// `parseDocument`, appending tokens to `tape`.
+    mutating func scanDocument(into tape: inout JSONTape.Storage) throws(JSONParseError) {
+        skipWhitespace()
+        guard index < count else { throw JSONParseError("unexpected end of input", offset: index) }
+        try scanValue(into: &tape)
+        skipWhitespace()
+        if index < count { throw unexpected("after the JSON value", at: index) }
+    }
+
+    /// `parseValue`, appending tokens to `tape`. A frame's `first` is its container's token.
+    mutating func scanValue(into tape: inout JSONTape.Storage) throws(JSONParseError) {
+        while true {
+            switch byte(index) {
+            case UInt8(ascii: "["):
+                let open = index
+                try enterContainer(at: open)
+                let token = tape.append(.array, start: open)
+                if byte(index) == UInt8(ascii: "]") {
+                    index += 1
+                    tape.close(token, empty: true)
+                } else {
+                    frames.push(Frame(isObject: false, open: open, first: token))
+                    continue
+                }
+            case UInt8(ascii: "{"):
+                let open = index
+                try enterContainer(at: open)
+                let token = tape.append(.object, start: open)
+                if byte(index) == UInt8(ascii: "}") {
+                    index += 1
+                    tape.close(token, empty: true)
+                } else {
+                    frames.push(Frame(isObject: true, open: open, first: token))
+                    try scanMemberKey(of: open, into: &tape)
+                    continue
+                }
+            default:
+                try scanScalar(into: &tape)
+            }
+            // After a complete value: a comma, or the end of the innermost container.
+            while true {
+                guard frames.count > 0 else { return }
+                let frame = frames.last
+                skipWhitespace()
+                guard index < count else { throw Self.unclosed(frame) }
+                let separator = byte(index)
+                if separator == UInt8(ascii: ",") {
+                    try nextElement(of: frame)
+                    tape.countElement(of: frame.first)
+                    if frame.isObject { try scanMemberKey(of: frame.open, into: &tape) }
+                    break
+                }
+                if frame.isObject {
+                    guard separator == UInt8(ascii: "}") else { throw unexpected("expected ',' or '}'", at: index) }
+                } else {
+                    guard separator == UInt8(ascii: "]") else { throw unexpected("expected ',' or ']'", at: index) }
+                }
+                index += 1
+                frames.removeLast()
+                tape.close(frame.first, empty: false)
+            }
+        }
+    }
+
+    /// `beginMember`: scans `"key" :` at `index` into a string token.
+    @inline(__always)
+    mutating func scanMemberKey(of open: Int, into tape: inout JSONTape.Storage) throws(JSONParseError) {
+        guard byte(index) == UInt8(ascii: "\"") else { throw unexpected("expected a string key", at: index) }
+        try scanString(into: &tape)
+        skipWhitespace()
+        guard index < count else { throw JSONParseError("unclosed object", offset: open) }
+        guard byte(index) == UInt8(ascii: ":") else { throw unexpected("expected ':' after the key", at: index) }
+        index += 1
+        skipWhitespace()
+        guard index < count else { throw JSONParseError("unclosed object", offset: open) }
+    }
+
+    /// `parseScalar`, appending a token.
+    @inline(__always)
+    mutating func scanScalar(into tape: inout JSONTape.Storage) throws(JSONParseError) {
+        switch byte(index) {
+        case UInt8(ascii: "\""):
+            try scanString(into: &tape)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let start = index
+            try scanNumber()
+            tape.append(.number, start: start, length: index - start)
+        case UInt8(ascii: "t"):
+            try parseLiteral(0x6575_7274, length: 4)  // "true", little-endian
+            tape.append(.true, start: index - 4)
+        case UInt8(ascii: "f"):
+            try parseLiteral(0x65_736C_6166, length: 5)  // "false"
+            tape.append(.false, start: index - 5)
+        case UInt8(ascii: "n"):
+            try parseLiteral(0x6C6C_756E, length: 4)  // "null"
+            tape.append(.null, start: index - 4)
+        default:
+            throw unexpectedValue(at: index)
+        }
+    }
+
+    /// `parseNumber` without making its `String`: checks the number at `index` and moves past it.
+    mutating func scanNumber() throws(JSONParseError) {
+        let start = index
+        var at = index
+        if byte(at) == UInt8(ascii: "-") {
+            at += 1
+            guard at < count, byte(at) &- UInt8(ascii: "0") < 10 else {
+                throw JSONParseError("expected a digit after '-'", offset: at)
+            }
+        }
+        if byte(at) == UInt8(ascii: "0") {
+            at += 1
+            if at < count, byte(at) &- UInt8(ascii: "0") < 10 {
+                throw JSONParseError("number with a leading zero", offset: start)
+            }
+        } else {
+            at += 1
+            while at < count, byte(at) &- UInt8(ascii: "0") < 10 { at += 1 }
+        }
+        if at < count, byte(at) == UInt8(ascii: ".") {
+            at += 1
+            guard at < count, byte(at) &- UInt8(ascii: "0") < 10 else {
+                throw JSONParseError("expected a digit after '.'", offset: at)
+            }
+            at += 1
+            while at < count, byte(at) &- UInt8(ascii: "0") < 10 { at += 1 }
+        }
+        if at < count, byte(at) | 0x20 == UInt8(ascii: "e") {
+            at += 1
+            if at < count, byte(at) == UInt8(ascii: "+") || byte(at) == UInt8(ascii: "-") { at += 1 }
+            guard at < count, byte(at) &- UInt8(ascii: "0") < 10 else {
+                throw JSONParseError("expected a digit in the exponent", offset: at)
+            }
+            at += 1
+            while at < count, byte(at) &- UInt8(ascii: "0") < 10 { at += 1 }
+        }
+        index = at
+    }
+
+    /// `parseString` without making its `String`: scans the string whose opening quote is at
+    /// `index` into a token spanning its bytes, and moves past its closing quote.
+    mutating func scanString(into tape: inout JSONTape.Storage) throws(JSONParseError) {
+        let open = index
+        let start = open + 1
+        var at = start
+        var flags: JSONTape.Flags = []
+        while true {
+            at = skipPlainBytes(from: at)
+            guard at < count else { throw JSONParseError("unterminated string", offset: open) }
+            let b = byte(at)
+            if b == UInt8(ascii: "\"") {
+                index = at + 1
+                tape.append(.string, start: start, length: at - start, flags: flags)
+                return
+            } else if b == UInt8(ascii: "\\") {
+                return try scanEscapedString(open: open, plainUpTo: at, flags: flags, into: &tape)
+            } else if b < 0x20 {
+                throw Self.controlCharacter(b, at: at)
+            } else {
+                flags.insert(.nonASCII)
+                at += try utf8Length(at: at)
+            }
+        }
+    }
+
+    /// `parseEscapedString`, keeping the decoded bytes in the tape's arena instead of a `String`.
+    mutating func scanEscapedString(open: Int, plainUpTo escape: Int, flags: JSONTape.Flags, into tape: inout JSONTape.Storage) throws(JSONParseError) {
+        var flags = flags
+        unescaped.removeAll(keepingCapacity: true)
+        appendInput(from: open + 1, to: escape)
+        var at = escape
+        while true {
+            guard at < count else { throw JSONParseError("unterminated string", offset: open) }
+            let b = byte(at)
+            if b == UInt8(ascii: "\"") {
+                index = at + 1
+                unescaped.withUnsafeBufferPointer { tape.appendDecodedString($0, flags: flags) }
+                return
+            } else if b == UInt8(ascii: "\\") {
+                at = try appendEscape(at: at, open: open)
+            } else if b < 0x20 {
+                throw Self.controlCharacter(b, at: at)
+            } else if b >= 0x80 {
+                flags.insert(.nonASCII)
+                let length = try utf8Length(at: at)
+                appendInput(from: at, to: at + length)
+                at += length
+            } else {
+                let end = skipPlainBytes(from: at)
+                appendInput(from: at, to: end)
+                at = end
+            }
+        }
+    }
+}

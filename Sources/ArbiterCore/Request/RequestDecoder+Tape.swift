@@ -1,0 +1,17 @@
+/// Decoding requests from a `JSONTape`, the `serve` hot path: the same results as decoding
+/// the `JSONValue` tree of the same line (see `TapeRequestDecoder`).
+extension RequestDecoder {
+    /// Validates the document on a tape into a request; the same request or error as
+    /// `decode(_: JSONValue)` on `JSONReader.parse` of the same bytes.
+    public func decode(_ document: JSONTape.View) throws(RequestError) -> AfterSaleRequest {
+        try TapeRequestDecoder(decoder: self, tape: document).decode(document.root)
+    }
+
+    /// The request id for error answers, as `requestID(in: JSONValue)` reads it: the last
+    /// top-level `id` member, when it is a string.
+    public static func requestID(in document: JSONTape.View) -> String? {
+        guard document.count > 0, document.kind(document.root) == .object,
+              let id = document.lastMember(of: document.root, named: "id"), document.kind(id) == .string else { return nil }
+        return document.string(id)
+    }
+}

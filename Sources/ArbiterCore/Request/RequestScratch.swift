@@ -1,0 +1,45 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The buffers one thread needs to answer request lines, kept from one line to the next so
+/// that reading a line allocates nothing once they have grown to the workload's size.
+///
+/// A scratch is used by one thread at a time. `current` gives each thread its own, made on
+/// first use and freed when the thread ends; a caller that manages its threads can also make
+/// one per worker and pass it along.
+public final class RequestScratch {
+    /// The line read as tokens.
+    public let tape = JSONTape()
+    /// The canonical JSON of the line, for its input digest.
+    public let canonical = CanonicalJSONWriter()
+
+    public init() {}
+
+    /// The calling thread's scratch.
+    public static var current: RequestScratch {
+        if let stored = pthread_getspecific(key) {
+            return Unmanaged<RequestScratch>.fromOpaque(stored).takeUnretainedValue()
+        }
+        let scratch = RequestScratch()
+        // The thread-specific slot owns one reference, released by the key's destructor.
+        pthread_setspecific(key, Unmanaged.passRetained(scratch).toOpaque())
+        return scratch
+    }
+
+    /// The thread-specific slot holding each thread's scratch.
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        let status = pthread_key_create(&key) { stored in
+            #if canImport(Darwin)
+            Unmanaged<RequestScratch>.fromOpaque(stored).release()
+            #else
+            if let stored { Unmanaged<RequestScratch>.fromOpaque(stored).release() }
+            #endif
+        }
+        precondition(status == 0, "pthread_key_create failed (\(status))")
+        return key
+    }()
+}
