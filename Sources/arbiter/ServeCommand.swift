@@ -24,8 +24,9 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let handler = ProtocolHandler(engine: Engine(policy: try rules.loadPolicy()), audit: audit)
-        let ok = ServeLoop(handler: handler, maxLineBytes: maxLineBytes, workers: threads).run()
+        // A copy of the policy per thread: see ServeLoop.handlers.
+        let handlers = try (0..<threads).map { _ in ProtocolHandler(engine: Engine(policy: try rules.loadPolicy()), audit: audit) }
+        let ok = ServeLoop(handlers: handlers, maxLineBytes: maxLineBytes).run()
         // Output that could not be written (the caller closed the pipe) is a failure, not a crash.
         if !ok { throw ExitCode(ExitStatus.failure.rawValue) }
     }

@@ -15,17 +15,27 @@ import Dispatch
 /// engine is immutable and each decision independent); the slices' answers are written in
 /// input order, so threads change only the speed, never the bytes.
 public struct ServeLoop: Sendable {
-    public let handler: ProtocolHandler
+    /// One handler per thread. Handlers built from separately loaded copies of the policy share
+    /// no objects, so threads never contend on the reference counts of rules and expressions
+    /// (which, shared, cost more than the second core gains); all of them decide alike.
+    public let handlers: [ProtocolHandler]
     /// Lines longer than this (without the line break) are answered with `too_large`.
     public let maxLineBytes: Int
     /// Threads deciding a batch of lines (1 decides on the reading thread only).
-    public let workers: Int
+    public var workers: Int { handlers.count }
 
-    public init(handler: ProtocolHandler, maxLineBytes: Int = 1 << 20, workers: Int = 1) {
-        self.handler = handler
-        self.maxLineBytes = maxLineBytes
-        self.workers = max(1, workers)
+    public init(handler: ProtocolHandler, maxLineBytes: Int = 1 << 20) {
+        self.init(handlers: [handler], maxLineBytes: maxLineBytes)
     }
+
+    /// - Parameter handlers: one per thread (at least one), each with its own copy of the same policy.
+    public init(handlers: [ProtocolHandler], maxLineBytes: Int = 1 << 20) {
+        precondition(!handlers.isEmpty, "serve needs a handler")
+        self.handlers = handlers
+        self.maxLineBytes = maxLineBytes
+    }
+
+    var handler: ProtocolHandler { handlers[0] }
 
     /// One input line to answer: where it sits in the read buffer, or how long it was when it
     /// was too long to keep.
@@ -148,7 +158,7 @@ public struct ServeLoop: Sendable {
         let minimumPerWorker = 8
         let threads = min(workers, work.count / minimumPerWorker)
         guard threads > 1 else {
-            for item in work { answer(item, in: buffer, writer: &writers[0], into: &out) }
+            for item in work { answer(item, in: buffer, handler: handlers[0], writer: &writers[0], into: &out) }
             return
         }
         let perThread = (work.count + threads - 1) / threads
@@ -161,7 +171,7 @@ public struct ServeLoop: Sendable {
                     sliceBase[thread].removeAll(keepingCapacity: true)
                     let range = (thread * perThread)..<min(work.count, (thread + 1) * perThread)
                     for index in range {
-                        answer(work[index], in: buffer, writer: &writerBase[thread], into: &sliceBase[thread])
+                        answer(work[index], in: buffer, handler: handlers[thread], writer: &writerBase[thread], into: &sliceBase[thread])
                     }
                 }
             }
@@ -170,7 +180,7 @@ public struct ServeLoop: Sendable {
     }
 
     /// Appends the answer to one line (and its line break) to `out`; empty lines get none.
-    private func answer(_ item: Work, in buffer: [UInt8], writer: inout JSONWriter, into out: inout [UInt8]) {
+    private func answer(_ item: Work, in buffer: [UInt8], handler: ProtocolHandler, writer: inout JSONWriter, into out: inout [UInt8]) {
         writer.reset()
         switch item {
         case .tooLarge(let size, let number):
