@@ -20,15 +20,16 @@ bytes=$(stat -c %s "$workload")
 printf 'workload: %s lines, %s MB (%s)\n' "$lines" "$((bytes / 1000000))" "$workload"
 for audit in none summary full; do
     start=$(date +%s.%N)
+    # Answers go to a pipe read by `wc`, as a caller would read them (a file on disk would
+    # measure the disk: --audit full writes about 1 GB per 100,000 answers).
     if [ -x /usr/bin/time ]; then
-        /usr/bin/time -f '%M' -o bench/out/rss "$binary" serve --audit "$audit" < "$workload" > bench/out/answers-$audit.jsonl
+        answers=$(/usr/bin/time -f '%M' -o bench/out/rss "$binary" serve --audit "$audit" < "$workload" | wc -l)
         rss_kb=$(cat bench/out/rss)
     else
-        "$binary" serve --audit "$audit" < "$workload" > bench/out/answers-$audit.jsonl
+        answers=$("$binary" serve --audit "$audit" < "$workload" | wc -l)
         rss_kb="?"
     fi
     end=$(date +%s.%N)
-    answers=$(wc -l < bench/out/answers-$audit.jsonl)
     python3 - "$audit" "$lines" "$answers" "$start" "$end" "$rss_kb" <<'PY'
 import sys
 audit, lines, answers, start, end, rss = sys.argv[1:]
