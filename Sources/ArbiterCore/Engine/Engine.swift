@@ -45,20 +45,26 @@ public struct Engine: Sendable {
         (RequestKind.allCases.firstIndex(of: kind) ?? 0) * Reason.allCases.count + (Reason.allCases.firstIndex(of: reason) ?? 0)
     }
 
-    /// Validates and decides one parsed request.
+    /// Validates and decides one parsed request (fixtures, property tests): written back out
+    /// as compact JSON and decided like a line of input, the same path `serve` takes.
     public func decide(_ json: JSONValue, audit: AuditLevel) throws(DecideError) -> Decision {
-        let request: AfterSaleRequest
-        do {
-            request = try decoder.decode(json)
-        } catch {
-            throw .invalidRequest(error)
+        let line = Array(json.serialized(pretty: false).utf8)
+        let scratch = RequestScratch.current
+        let result = line.withUnsafeBytes { raw -> Result<Decision, DecideError> in
+            let document: JSONTape.View
+            do throws(JSONParseError) {
+                document = try scratch.tape.parse(raw)
+            } catch {
+                // A tree deeper than JSON input may be (built in code, not read) cannot be a request.
+                return .failure(.invalidRequest(RequestError(path: "$", error.message)))
+            }
+            do throws(DecideError) {
+                return .success(try decide(document, canonical: scratch.canonical, audit: audit))
+            } catch {
+                return .failure(error)
+            }
         }
-        let digest = audit == .none ? "" : Self.inputDigest(of: json)
-        do {
-            return try decide(request, inputDigest: digest, audit: audit)
-        } catch {
-            throw .evaluation(error)
-        }
+        return try result.get()
     }
 
     /// `sha256:<hex>` of the request's canonical JSON (keys sorted, no insignificant whitespace).

@@ -27,8 +27,9 @@ public struct ProtocolHandler: Sendable {
     /// Appends the answer to `line`, reading it into `scratch` (a tape, no `JSONValue` tree).
     /// The answer is byte for byte the one `respond(to: JSONReader.parse(line), …)` gives.
     public func respond(to line: UnsafeRawBufferPointer, lineNumber: Int, into writer: inout JSONWriter, scratch: RequestScratch) {
+        // Lines are capped far below this by `serve`'s line limit; a tape cannot index more.
         guard line.count <= JSONTape.maximumInputBytes else {
-            respondFromTree(to: line, lineNumber: lineNumber, into: &writer)
+            writeError(.tooLarge, "line is \(line.count) bytes; the limit is \(JSONTape.maximumInputBytes)", path: nil, id: nil, lineNumber: lineNumber, into: &writer)
             return
         }
         let document: JSONTape.View
@@ -60,41 +61,11 @@ public struct ProtocolHandler: Sendable {
         }
     }
 
-    /// Answers `line` by way of the `JSONValue` tree (for inputs too large for a tape).
-    private func respondFromTree(to line: UnsafeRawBufferPointer, lineNumber: Int, into writer: inout JSONWriter) {
-        let json: JSONValue
-        do {
-            json = try JSONReader.parse(line)
-        } catch {
-            writeError(.invalidJSON, "\(error.message) at byte \(error.offset + 1)", path: nil, id: nil, lineNumber: lineNumber, into: &writer)
-            return
-        }
-        respond(to: json, lineNumber: lineNumber, into: &writer)
-    }
-
-    /// Answers an already parsed line.
+    /// Answers an already parsed line (fixtures, decision logs): written back out as compact
+    /// JSON and answered like a line of input, so there is one way of reading requests.
     public func respond(to json: JSONValue, lineNumber: Int, into writer: inout JSONWriter) {
-        guard case .object = json else {
-            writeError(.invalidRequest, "a line must hold a JSON object", path: "$", id: nil, lineNumber: lineNumber, into: &writer)
-            return
-        }
-        let id = RequestDecoder.requestID(in: json)
-        if let op = json["op"] {
-            guard case .string(let name) = op, name == "ping" else {
-                let shown: String
-                if case .string(let name) = op { shown = "'\(name)'" } else { shown = "a non-string value" }
-                writeUnsupportedOp(shown, id: id, lineNumber: lineNumber, into: &writer)
-                return
-            }
-            writePong(into: &writer)
-            return
-        }
-        do {
-            let decision = try engine.decide(json, audit: audit)
-            DecisionWriter.write(decision, into: &writer)
-        } catch {
-            writeError(error, id: id, lineNumber: lineNumber, into: &writer)
-        }
+        let line = Array(json.serialized(pretty: false).utf8)
+        line.withUnsafeBytes { respond(to: $0, lineNumber: lineNumber, into: &writer) }
     }
 
     private func writeUnsupportedOp(_ shown: String, id: String?, lineNumber: Int, into writer: inout JSONWriter) {
@@ -102,7 +73,7 @@ public struct ProtocolHandler: Sendable {
     }
 
     /// The answer for a request that got no decision.
-    private func writeError(_ error: DecideError, id: String?, lineNumber: Int, into writer: inout JSONWriter) {
+    func writeError(_ error: DecideError, id: String?, lineNumber: Int, into writer: inout JSONWriter) {
         switch error {
         case .invalidRequest(let requestError):
             writeError(.invalidRequest, requestError.message, path: requestError.path, id: id, lineNumber: lineNumber, into: &writer)

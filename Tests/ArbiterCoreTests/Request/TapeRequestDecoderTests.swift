@@ -44,10 +44,10 @@ import Testing
             let tape = try? scratch.tape.parse(raw)
             #expect((tape != nil) == (tree != nil), "\(comment())")
             guard let tree, let tape else { return .notJSON }
-            let expected = Decoded { () throws(RequestError) in try engine.decoder.decode(tree) }
+            let expected = Decoded { () throws(RequestError) in try engine.decoder.referenceDecode(tree) }
             let actual = Decoded { () throws(RequestError) in try engine.decoder.decode(tape) }
             #expect(actual == expected, "\(comment()): \(String(decoding: bytes.prefix(300), as: UTF8.self))")
-            #expect(RequestDecoder.requestID(in: tape) == RequestDecoder.requestID(in: tree), "\(comment())")
+            #expect(RequestDecoder.requestID(in: tape) == RequestDecoder.referenceRequestID(in: tree), "\(comment())")
             #expect(Engine.inputDigest(of: tape, using: scratch.canonical) == Engine.inputDigest(of: tree), "\(comment())")
             return expected
         }
@@ -61,7 +61,7 @@ import Testing
         var fromTree = JSONWriter(pretty: false)
         switch JSONTestSupport.parse(bytes) {
         case .success(let json):
-            handler.respond(to: json, lineNumber: lineNumber, into: &fromTree)
+            handler.referenceRespond(to: json, lineNumber: lineNumber, into: &fromTree)
         case .failure(let error):
             handler.writeError(.invalidJSON, "\(error.message) at byte \(error.offset + 1)", path: nil, id: nil, lineNumber: lineNumber, into: &fromTree)
         }
