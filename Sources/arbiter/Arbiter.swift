@@ -10,6 +10,21 @@ struct Arbiter: ParsableCommand {
         version: EngineVersion.version,
         subcommands: [ServeCommand.self, DecideCommand.self, CheckCommand.self, ReplayCommand.self]
     )
+
+    /// Runs a subcommand. Unusable arguments exit 2, as SPEC section 2 says, where
+    /// ArgumentParser would use 64 (EX_USAGE); its messages are kept.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitStatus.unusable.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// `--rules DIR`, shared by every subcommand.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArbiterCore
+import Foundation
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,7 +11,11 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let output = CheckCommandRunner.run(rulesDirectory: rules.directory)
-        print(output.text, terminator: "")
+        if output.status == .unusable {
+            FileHandle.standardError.write(Data(output.text.utf8))  // no policy to report on: why, on stderr
+        } else {
+            print(output.text, terminator: "")
+        }
         throw output.status.exitCode
     }
 }
