@@ -103,7 +103,9 @@ public enum DecisionWriter {
                     if !writer.pretty, entry.rule.conditionTextMembers.indices.contains(step.textIndex) {
                         writer.members(json: entry.rule.conditionTextMembers[step.textIndex])
                     } else {
-                        writer.field("expr"); writer.string(step.text)
+                        // Steps recorded by the engine carry their text by index only.
+                        let texts = entry.rule.condition?.texts ?? []
+                        writer.field("expr"); writer.string(texts.indices.contains(step.textIndex) ? texts[step.textIndex] : step.text)
                     }
                     writer.field("value"); write(AuditValue(step.value), digits: digits, into: &writer)
                     if let left = step.left { writer.field("left"); write(AuditValue(left), digits: digits, into: &writer) }

@@ -20,7 +20,7 @@ struct RuleRun {
         if let condition = rule.condition {
             let value: Value
             do {
-                value = tracing ? try condition.evaluate(in: state, trace: &steps) : try condition.evaluate(in: state)
+                value = tracing ? try condition.evaluate(in: state, indexedTrace: &steps) : try condition.evaluate(in: state)
             } catch {
                 throw EvaluationFailure(rule: rule.id, source: rule.source, message: "when: \(error.message)")
             }

@@ -18,14 +18,17 @@ struct NoTrace: TraceSink {
 /// Collects `ConditionStep`s for the audit trail.
 struct StepTrace: TraceSink {
     let texts: [String]
+    /// False when the host looks texts up by `textIndex` itself: steps then carry no string,
+    /// which saves a reference count per step on the audit hot path.
+    let includeTexts: Bool
     var steps: [ConditionStep]
 
     mutating func record(_ text: Int, _ value: Value) {
-        steps.append(ConditionStep(text: texts[text], value: value, textIndex: text))
+        steps.append(ConditionStep(text: includeTexts ? texts[text] : "", value: value, textIndex: text))
     }
 
     mutating func record(_ text: Int, _ value: Value, left: Value, right: Value?) {
-        steps.append(ConditionStep(text: texts[text], value: value, left: left, right: right, textIndex: text))
+        steps.append(ConditionStep(text: includeTexts ? texts[text] : "", value: value, left: left, right: right, textIndex: text))
     }
 }
 
@@ -78,8 +81,10 @@ struct Evaluator<Context: EvaluationContext, Sink: TraceSink> {
         case .equal(let left, let right, let negated, let text):
             let leftValue = try nonNull(left)
             let rightValue = try nonNull(right)
-            let result = (leftValue == rightValue) != negated
-            sink.record(text, .bool(result), left: leftValue, right: nil)
+            let equal = leftValue == rightValue
+            let result = equal != negated
+            // The tested value says something only when it is not the one compared with.
+            if equal { sink.record(text, .bool(result)) } else { sink.record(text, .bool(result), left: leftValue, right: nil) }
             return .bool(result)
         case .compare(let comparison, let left, let right, let text):
             let leftValue = try nonNull(left)

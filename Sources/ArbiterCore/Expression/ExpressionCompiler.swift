@@ -34,7 +34,17 @@ public final class CompiledExpression: Sendable {
     /// evaluated operand of an `&&`/`||` chain, each comparison and `in`, and the condition
     /// of each `?:` taken, in evaluation order.
     public func evaluate<C: EvaluationContext>(in context: C, trace: inout [ConditionStep]) throws(EvaluationError) -> Value {
-        var evaluator = Evaluator(context: context, sink: StepTrace(texts: texts, steps: []))
+        try evaluate(in: context, trace: &trace, includeTexts: true)
+    }
+
+    /// Like `evaluate(in:trace:)`, but the steps' `text` is left empty: for a host that finds
+    /// each step's text by its `textIndex` in `texts` (or in its own copy of them).
+    public func evaluate<C: EvaluationContext>(in context: C, indexedTrace trace: inout [ConditionStep]) throws(EvaluationError) -> Value {
+        try evaluate(in: context, trace: &trace, includeTexts: false)
+    }
+
+    private func evaluate<C: EvaluationContext>(in context: C, trace: inout [ConditionStep], includeTexts: Bool) throws(EvaluationError) -> Value {
+        var evaluator = Evaluator(context: context, sink: StepTrace(texts: texts, includeTexts: includeTexts, steps: []))
         // Move the caller's array in and out rather than copying it.
         swap(&evaluator.sink.steps, &trace)
         defer { swap(&evaluator.sink.steps, &trace) }

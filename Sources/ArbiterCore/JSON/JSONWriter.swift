@@ -75,12 +75,29 @@ public struct JSONWriter: Sendable {
     /// Starts a member whose name is a literal known not to need escaping (the decision's own
     /// field names): copied straight in, the writer's hot path for decisions.
     public mutating func field(_ name: StaticString) {
-        startElement()
-        bytes.append(UInt8(ascii: "\""))
-        appendASCII(name)
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
-        if pretty { bytes.append(UInt8(ascii: " ")) }
+        if pretty {
+            startElement()
+            bytes.append(UInt8(ascii: "\""))
+            appendASCII(name)
+            bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":"), UInt8(ascii: " ")])
+        } else {
+            // `,"name":` assembled first and appended at once: one capacity check, not five.
+            let comma = hasElements
+            hasElements = true
+            let length = name.utf8CodeUnitCount
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length + 4) { buffer in
+                var at = 0
+                if comma {
+                    buffer[0] = UInt8(ascii: ",")
+                    at = 1
+                }
+                buffer[at] = UInt8(ascii: "\"")
+                for offset in 0..<length { buffer[at + 1 + offset] = name.utf8Start[offset] }
+                buffer[at + 1 + length] = UInt8(ascii: "\"")
+                buffer[at + 2 + length] = UInt8(ascii: ":")
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<(at + 3 + length)]))
+            }
+        }
         afterKey = true
     }
 
