@@ -255,8 +255,11 @@ public struct Engine: Sendable {
                 ("method", .string("largest remainder: floor(amount × gross / scope_gross), leftover minor units to the largest remainders, ties to the earlier line")),
                 ("scope_gross", .money(scopeGross)),
                 ("rows", .rows(scope.map { index in
-                    [("line", .string(order.items[index].line)), ("gross", .money(state.itemGross[index])),
-                     ("allocated", .money(state.allocations[discountIndex][index]))]
+                    // The floored share and the leftover minor unit it got, so the table can be redone by hand.
+                    let floored = scopeGross == 0 ? 0 : Int64(Int128(discount.amount) * Int128(state.itemGross[index]) / Int128(scopeGross))
+                    return [("line", .string(order.items[index].line)), ("gross", .money(state.itemGross[index])),
+                            ("floor", .money(floored)), ("leftover", .money(state.allocations[discountIndex][index] - floored)),
+                            ("allocated", .money(state.allocations[discountIndex][index]))]
                 })),
             ]))
         }
