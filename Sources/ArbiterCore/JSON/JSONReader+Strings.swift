@@ -1,29 +1,7 @@
-/// String scanning for `JSONParser`: eight bytes at a time while nothing needs attention, UTF-8
-/// validated in the same pass, and a `String` made straight from the input bytes when the
-/// string has no escapes.
+/// String scanning helpers for `JSONParser` (used by `scanString` in `JSONTape+Scanner.swift`):
+/// eight bytes at a time while nothing needs attention, UTF-8 validated in the same pass, and
+/// escapes decoded into `unescaped`.
 extension JSONParser {
-    /// Parses the string whose opening quote is at `index` and moves past its closing quote.
-    mutating func parseString() throws(JSONParseError) -> String {
-        let open = index
-        let start = open + 1
-        var at = start
-        while true {
-            at = skipPlainBytes(from: at)
-            guard at < count else { throw JSONParseError("unterminated string", offset: open) }
-            let b = byte(at)
-            if b == UInt8(ascii: "\"") {
-                index = at + 1
-                return makeString(from: start, to: at)
-            } else if b == UInt8(ascii: "\\") {
-                return try parseEscapedString(open: open, plainUpTo: at)
-            } else if b < 0x20 {
-                throw Self.controlCharacter(b, at: at)
-            } else {
-                at += try utf8Length(at: at)
-            }
-        }
-    }
-
     /// The first offset from `at` holding a quote, a backslash, a control character or a
     /// non-ASCII byte (or `count`).
     @inline(__always)
@@ -90,34 +68,6 @@ extension JSONParser {
         guard second >= low, second <= high else { return 0 }
         for at in offset + 2..<offset + length where byte(at) & 0xC0 != 0x80 { return 0 }
         return length
-    }
-
-    /// Parses the rest of a string that has an escape at `escape`; the bytes from just after
-    /// the opening quote up to `escape` are already known to be plain and valid.
-    mutating func parseEscapedString(open: Int, plainUpTo escape: Int) throws(JSONParseError) -> String {
-        unescaped.removeAll(keepingCapacity: true)
-        appendInput(from: open + 1, to: escape)
-        var at = escape
-        while true {
-            guard at < count else { throw JSONParseError("unterminated string", offset: open) }
-            let b = byte(at)
-            if b == UInt8(ascii: "\"") {
-                index = at + 1
-                return String(decoding: unescaped, as: UTF8.self)
-            } else if b == UInt8(ascii: "\\") {
-                at = try appendEscape(at: at, open: open)
-            } else if b < 0x20 {
-                throw Self.controlCharacter(b, at: at)
-            } else if b >= 0x80 {
-                let length = try utf8Length(at: at)
-                appendInput(from: at, to: at + length)
-                at += length
-            } else {
-                let end = skipPlainBytes(from: at)
-                appendInput(from: at, to: end)
-                at = end
-            }
-        }
     }
 
     @inline(__always)

@@ -1,4 +1,10 @@
-/// A strict RFC 8259 JSON reader working on raw bytes, built for the `serve` hot path.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A strict RFC 8259 JSON reader working on raw bytes, giving a `JSONValue` tree.
 ///
 /// - Exactly one value, optionally surrounded by whitespace (space, tab, line feed, carriage
 ///   return only). No byte order mark, comments, trailing commas, `NaN` or single quotes.
@@ -13,17 +19,19 @@
 /// - Arrays and objects nest at most `maximumDepth` deep; deeper input is an error, never a
 ///   stack overflow. Large containers are built in linear time.
 /// - Object members keep their input order; duplicate keys are kept (see `JSONValue`).
+/// - Inputs longer than `JSONTape.maximumInputBytes` (about 4 GiB) are a precondition failure.
+///
+/// There is one scanner: the text is read into a `JSONTape` (the calling thread's own, reused
+/// from one call to the next), which decides acceptance and every error, and the tree is then
+/// made from the tape's tokens.
 public enum JSONReader {
     /// How deep arrays and objects may nest; `[[1]]` has depth 2.
     public static let maximumDepth = 256
 
     /// Parses one JSON text.
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else {
-            throw JSONParseError("unexpected end of input", offset: 0)
-        }
-        var parser = JSONParser(base: base, count: bytes.count)
-        return try parser.parseDocument()
+        let view = try threadTape.parse(bytes)
+        return value(view, view.root)
     }
 
     /// Parses one JSON text.
@@ -37,15 +45,63 @@ public enum JSONReader {
         var text = text
         return try text.withUTF8 { utf8 in Result { () throws(JSONParseError) in try parse(UnsafeRawBufferPointer(utf8)) } }.get()
     }
+
+    /// The value whose token is at `index`. Recursion is bounded: the scanner allows at most
+    /// `maximumDepth` levels of nesting.
+    static func value(_ view: JSONTape.View, _ index: Int) -> JSONValue {
+        switch view.kind(index) {
+        case .null: return .null
+        case .true: return .bool(true)
+        case .false: return .bool(false)
+        case .number: return .number(view.string(index))
+        case .string: return .string(view.string(index))
+        case .array:
+            var elements: [JSONValue] = []
+            elements.reserveCapacity(view.elementCount(index))
+            for element in view.elements(of: index) { elements.append(value(view, element)) }
+            return .array(elements)
+        case .object:
+            var members: [JSONMember] = []
+            members.reserveCapacity(view.elementCount(index))
+            for (key, member) in view.members(of: index) {
+                members.append(JSONMember(key: view.string(key), value: value(view, member)))
+            }
+            return .object(members)
+        }
+    }
+
+    /// The calling thread's tape for `parse` (its own, not `RequestScratch`'s, so that a view
+    /// the caller holds on that one stays valid), made on first use and freed with the thread.
+    static var threadTape: JSONTape {
+        if let stored = pthread_getspecific(tapeKey) {
+            return Unmanaged<JSONTape>.fromOpaque(stored).takeUnretainedValue()
+        }
+        let tape = JSONTape()
+        // The thread-specific slot owns one reference, released by the key's destructor.
+        pthread_setspecific(tapeKey, Unmanaged.passRetained(tape).toOpaque())
+        return tape
+    }
+
+    private static let tapeKey: pthread_key_t = {
+        var key = pthread_key_t()
+        let status = pthread_key_create(&key) { stored in
+            #if canImport(Darwin)
+            Unmanaged<JSONTape>.fromOpaque(stored).release()
+            #else
+            if let stored { Unmanaged<JSONTape>.fromOpaque(stored).release() }
+            #endif
+        }
+        precondition(status == 0, "pthread_key_create failed (\(status))")
+        return key
+    }()
 }
 
-/// The reader's state: a cursor over borrowed bytes. Strings, numbers and whitespace are
-/// scanned in tight loops without function calls per byte.
+/// The scanner's state: a cursor over borrowed bytes. Strings, numbers and whitespace are
+/// scanned in tight loops without function calls per byte; `JSONTape+Scanner.swift` walks the
+/// grammar and appends tokens.
 ///
-/// Containers are parsed without recursion, so no input can exhaust the call stack: the open
-/// containers are `frames`, and their elements and members wait on scratch stacks until the
-/// container closes, when they are moved into an exactly sized array (one allocation per
-/// container, no regrowth, no reference-counting traffic).
+/// Containers are scanned without recursion, so no input can exhaust the call stack: the open
+/// containers are `frames`.
 struct JSONParser: ~Copyable {
     let base: UnsafeRawPointer
     let count: Int
@@ -53,19 +109,13 @@ struct JSONParser: ~Copyable {
     /// Reused for strings that contain escapes.
     var unescaped: [UInt8] = []
     var frames: ScratchStack<Frame>
-    var elements: ScratchStack<JSONValue>
-    var members: ScratchStack<JSONMember>
-    /// The key of each open object's member whose value is being parsed.
-    var keys: ScratchStack<String>
-    /// The complete top-level value.
-    var result = JSONValue.null
 
     /// An open array or object.
     struct Frame {
         var isObject: Bool
         /// Offset of its `[` or `{`.
         var open: Int
-        /// Where its elements or members start on their scratch stack.
+        /// The index of its container's token on the tape.
         var first: Int
     }
 
@@ -73,22 +123,10 @@ struct JSONParser: ~Copyable {
         self.base = base
         self.count = count
         frames = ScratchStack(capacity: 16)
-        elements = ScratchStack(capacity: 32)
-        members = ScratchStack(capacity: 32)
-        keys = ScratchStack(capacity: 16)
     }
 
     @inline(__always)
     func byte(_ at: Int) -> UInt8 { base.load(fromByteOffset: at, as: UInt8.self) }
-
-    mutating func parseDocument() throws(JSONParseError) -> JSONValue {
-        skipWhitespace()
-        guard index < count else { throw JSONParseError("unexpected end of input", offset: index) }
-        let value = try parseValue()
-        skipWhitespace()
-        if index < count { throw unexpected("after the JSON value", at: index) }
-        return value
-    }
 
     /// Skips space, tab, line feed and carriage return.
     @inline(__always)
@@ -98,77 +136,6 @@ struct JSONParser: ~Copyable {
             // Bits 9 (\t), 10 (\n), 13 (\r) and 32 (space).
             guard b <= 0x20, (UInt64(0x1_0000_2600) >> UInt64(b)) & 1 != 0 else { return }
             index += 1
-        }
-    }
-
-    /// Parses the value starting at `index` (which is in bounds and not whitespace).
-    mutating func parseValue() throws(JSONParseError) -> JSONValue {
-        while true {
-            // Descend: read the start of a value. A non-empty container opens a frame and
-            // goes on with its first element or member; anything else is complete at once.
-            switch byte(index) {
-            case UInt8(ascii: "["):
-                let open = index
-                try enterContainer(at: open)
-                if byte(index) == UInt8(ascii: "]") {
-                    index += 1
-                    deliver(.array([]))
-                } else {
-                    frames.push(Frame(isObject: false, open: open, first: elements.count))
-                    continue
-                }
-            case UInt8(ascii: "{"):
-                let open = index
-                try enterContainer(at: open)
-                if byte(index) == UInt8(ascii: "}") {
-                    index += 1
-                    deliver(.object([]))
-                } else {
-                    frames.push(Frame(isObject: true, open: open, first: members.count))
-                    try beginMember(of: open)
-                    continue
-                }
-            default:
-                deliver(try parseScalar())
-            }
-            // Ascend: after a complete value comes a comma (go on with the next element or
-            // member) or the end of the innermost container, which completes that one.
-            while true {
-                guard frames.count > 0 else { return result }
-                let frame = frames.last
-                skipWhitespace()
-                guard index < count else { throw Self.unclosed(frame) }
-                let separator = byte(index)
-                if separator == UInt8(ascii: ",") {
-                    try nextElement(of: frame)
-                    if frame.isObject { try beginMember(of: frame.open) }
-                    break
-                }
-                if frame.isObject {
-                    guard separator == UInt8(ascii: "}") else { throw unexpected("expected ',' or '}'", at: index) }
-                    index += 1
-                    frames.removeLast()
-                    deliver(.object(members.pop(from: frame.first)))
-                } else {
-                    guard separator == UInt8(ascii: "]") else { throw unexpected("expected ',' or ']'", at: index) }
-                    index += 1
-                    frames.removeLast()
-                    deliver(.array(elements.pop(from: frame.first)))
-                }
-            }
-        }
-    }
-
-    /// Hands a complete value to the innermost open container (as an element, or as the value
-    /// of the member whose key is waiting), or keeps it as the result when none is open.
-    @inline(__always)
-    mutating func deliver(_ value: consuming JSONValue) {
-        if frames.count == 0 {
-            result = value
-        } else if frames.last.isObject {
-            members.push(JSONMember(key: keys.popLast(), value: value))
-        } else {
-            elements.push(value)
         }
     }
 
@@ -201,46 +168,12 @@ struct JSONParser: ~Copyable {
         }
     }
 
-    /// Parses `"key" :` at `index` and pushes the key; leaves `index` at the start of the value.
-    @inline(__always)
-    mutating func beginMember(of open: Int) throws(JSONParseError) {
-        guard byte(index) == UInt8(ascii: "\"") else { throw unexpected("expected a string key", at: index) }
-        let key = try parseString()
-        skipWhitespace()
-        guard index < count else { throw JSONParseError("unclosed object", offset: open) }
-        guard byte(index) == UInt8(ascii: ":") else { throw unexpected("expected ':' after the key", at: index) }
-        index += 1
-        skipWhitespace()
-        guard index < count else { throw JSONParseError("unclosed object", offset: open) }
-        keys.push(key)
-    }
-
     @inline(never)
     static func unclosed(_ frame: Frame) -> JSONParseError {
         JSONParseError(frame.isObject ? "unclosed object" : "unclosed array", offset: frame.open)
     }
 
     // MARK: - Scalars
-
-    /// Parses the string, number or literal at `index`.
-    @inline(__always)
-    mutating func parseScalar() throws(JSONParseError) -> JSONValue {
-        switch byte(index) {
-        case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
-        case UInt8(ascii: "t"):
-            try parseLiteral(0x6575_7274, length: 4)  // "true", little-endian
-            return .bool(true)
-        case UInt8(ascii: "f"):
-            try parseLiteral(0x65_736C_6166, length: 5)  // "false"
-            return .bool(false)
-        case UInt8(ascii: "n"):
-            try parseLiteral(0x6C6C_756E, length: 4)  // "null"
-            return .null
-        default:
-            throw unexpectedValue(at: index)
-        }
-    }
 
     /// Checks the literal `true`, `false` or `null` at `index` against `word` (its bytes,
     /// little-endian) and moves past it.
@@ -255,68 +188,6 @@ struct JSONParser: ~Copyable {
             }
         }
         throw unexpectedValue(at: index)
-    }
-
-    /// Scans a number per RFC 8259 (`-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`)
-    /// and returns its text.
-    mutating func parseNumber() throws(JSONParseError) -> String {
-        let start = index
-        var at = index
-        if byte(at) == UInt8(ascii: "-") {
-            at += 1
-            guard at < count, byte(at) &- UInt8(ascii: "0") < 10 else {
-                throw JSONParseError("expected a digit after '-'", offset: at)
-            }
-        }
-        if byte(at) == UInt8(ascii: "0") {
-            at += 1
-            if at < count, byte(at) &- UInt8(ascii: "0") < 10 {
-                throw JSONParseError("number with a leading zero", offset: start)
-            }
-        } else {
-            at += 1
-            while at < count, byte(at) &- UInt8(ascii: "0") < 10 { at += 1 }
-        }
-        if at < count, byte(at) == UInt8(ascii: ".") {
-            at += 1
-            guard at < count, byte(at) &- UInt8(ascii: "0") < 10 else {
-                throw JSONParseError("expected a digit after '.'", offset: at)
-            }
-            at += 1
-            while at < count, byte(at) &- UInt8(ascii: "0") < 10 { at += 1 }
-        }
-        if at < count, byte(at) | 0x20 == UInt8(ascii: "e") {
-            at += 1
-            if at < count, byte(at) == UInt8(ascii: "+") || byte(at) == UInt8(ascii: "-") { at += 1 }
-            guard at < count, byte(at) &- UInt8(ascii: "0") < 10 else {
-                throw JSONParseError("expected a digit in the exponent", offset: at)
-            }
-            at += 1
-            while at < count, byte(at) &- UInt8(ascii: "0") < 10 { at += 1 }
-        }
-        index = at
-        return makeString(from: start, to: at)
-    }
-
-    /// A `String` of the (already validated) input bytes `start..<end`. Short strings (most
-    /// keys and values) are copied with two overlapping word moves instead of a `memcpy` call.
-    @inline(__always)
-    func makeString(from start: Int, to end: Int) -> String {
-        let source = base + start
-        let length = end - start
-        return String(unsafeUninitializedCapacity: length) { buffer in
-            guard let target = UnsafeMutableRawPointer(buffer.baseAddress) else { return 0 }
-            if length >= 8, length <= 16 {
-                target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
-                (target + (length - 8)).storeBytes(of: source.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self), as: UInt64.self)
-            } else if length >= 4, length < 8 {
-                target.storeBytes(of: source.loadUnaligned(as: UInt32.self), as: UInt32.self)
-                (target + (length - 4)).storeBytes(of: source.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self), as: UInt32.self)
-            } else {
-                target.copyMemory(from: source, byteCount: length)
-            }
-            return length
-        }
     }
 
     // MARK: - Errors (kept out of line: the hot path never gets here)
@@ -385,7 +256,7 @@ struct JSONParser: ~Copyable {
     }
 }
 
-/// A stack of values in manually managed memory whose tops are moved out as arrays.
+/// A stack of values in manually managed memory.
 struct ScratchStack<Element>: ~Copyable {
     private var storage: UnsafeMutablePointer<Element>
     private var capacity: Int
@@ -416,25 +287,6 @@ struct ScratchStack<Element>: ~Copyable {
     mutating func removeLast() {
         count -= 1
         (storage + count).deinitialize(count: 1)
-    }
-
-    /// Moves the top element out.
-    @inline(__always)
-    mutating func popLast() -> Element {
-        count -= 1
-        return (storage + count).move()
-    }
-
-    /// Moves the elements from `first` to the top into a new array and drops them from the stack.
-    @inline(__always)
-    mutating func pop(from first: Int) -> [Element] {
-        let moved = count - first
-        let source = storage + first
-        count = first
-        return [Element](unsafeUninitializedCapacity: moved) { buffer, initialized in
-            if let target = buffer.baseAddress { target.moveInitialize(from: source, count: moved) }
-            initialized = moved
-        }
     }
 
     @inline(never)

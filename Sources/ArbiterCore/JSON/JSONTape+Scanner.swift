@@ -1,12 +1,11 @@
-/// Building a `JSONTape`: the reader's own parser walks the input, with its value-building
-/// steps replaced by appending tokens.
+/// Building a `JSONTape`: the one JSON scanner. `JSONReader.parse` reads into a tape too and
+/// makes its `JSONValue` from the tokens, so the tape and the reader accept, reject and report
+/// errors identically by construction.
 ///
-/// The scanner is an extension of `JSONParser` so that everything deciding acceptance and
-/// errors is the reader's code: whitespace, literals, container entry and the depth limit,
+/// The scanner is an extension of `JSONParser`, whose shared steps live in `JSONReader.swift`
+/// and `JSONReader+Strings.swift`: whitespace, literals, container entry and the depth limit,
 /// the trailing-comma and unclosed checks, UTF-8 validation, escape decoding and every error
-/// message. Only two steps are the scanner's own, line for line the reader's minus the
-/// `String`: `scanString` (`parseString`) and `scanNumber` (`parseNumber`). The differential
-/// tests in `Tests/ArbiterCoreTests/JSON/JSONTapeTests.swift` hold the two to the same answers.
+/// message.
 extension JSONTape {
     /// Reads one JSON text into this tape (replacing the previous document) and returns the
     /// view to read it with, or throws the error `JSONReader.parse` throws for the same bytes.
@@ -20,9 +19,9 @@ extension JSONTape {
         guard let base = bytes.baseAddress, !bytes.isEmpty else {
             throw JSONParseError("unexpected end of input", offset: 0)
         }
-        precondition(bytes.count <= Self.maximumInputBytes, "input too large for a tape; use JSONReader")
+        precondition(bytes.count <= Self.maximumInputBytes, "JSON input too large (offsets are 32-bit)")
         var parser = JSONParser(base: base, count: bytes.count)
-        // The reader's unescaping buffer, kept with the tape so its capacity is reused.
+        // The unescaping buffer, kept with the tape so its capacity is reused.
         swap(&parser.unescaped, &unescapeScratch)
         defer { swap(&parser.unescaped, &unescapeScratch) }
         do {
@@ -36,7 +35,7 @@ extension JSONTape {
 }
 
 extension JSONParser {
-    /// `parseDocument`, appending tokens to `tape`.
+    /// Scans one JSON text (a value with optional whitespace around it) into `tape`.
     mutating func scanDocument(into tape: inout JSONTape.Storage) throws(JSONParseError) {
         skipWhitespace()
         guard index < count else { throw JSONParseError("unexpected end of input", offset: index) }
@@ -45,7 +44,8 @@ extension JSONParser {
         if index < count { throw unexpected("after the JSON value", at: index) }
     }
 
-    /// `parseValue`, appending tokens to `tape`. A frame's `first` is its container's token.
+    /// Scans the value starting at `index` (in bounds, not whitespace), appending tokens to
+    /// `tape`, without recursion. A frame's `first` is its container's token.
     mutating func scanValue(into tape: inout JSONTape.Storage) throws(JSONParseError) {
         while true {
             switch byte(index) {
@@ -100,7 +100,7 @@ extension JSONParser {
         }
     }
 
-    /// `beginMember`: scans `"key" :` at `index` into a string token.
+    /// Scans `"key" :` at `index` into a string token; leaves `index` at the start of the value.
     @inline(__always)
     mutating func scanMemberKey(of open: Int, into tape: inout JSONTape.Storage) throws(JSONParseError) {
         guard byte(index) == UInt8(ascii: "\"") else { throw unexpected("expected a string key", at: index) }
@@ -113,7 +113,7 @@ extension JSONParser {
         guard index < count else { throw JSONParseError("unclosed object", offset: open) }
     }
 
-    /// `parseScalar`, appending a token.
+    /// Scans the string, number or literal at `index`, appending a token.
     @inline(__always)
     mutating func scanScalar(into tape: inout JSONTape.Storage) throws(JSONParseError) {
         switch byte(index) {
@@ -137,7 +137,8 @@ extension JSONParser {
         }
     }
 
-    /// `parseNumber` without making its `String`: checks the number at `index` and moves past it.
+    /// Checks the number at `index` per RFC 8259
+    /// (`-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`) and moves past it.
     mutating func scanNumber() throws(JSONParseError) {
         let start = index
         var at = index
@@ -176,8 +177,8 @@ extension JSONParser {
         index = at
     }
 
-    /// `parseString` without making its `String`: scans the string whose opening quote is at
-    /// `index` into a token spanning its bytes, and moves past its closing quote.
+    /// Scans the string whose opening quote is at `index` into a token spanning its bytes, and
+    /// moves past its closing quote.
     mutating func scanString(into tape: inout JSONTape.Storage) throws(JSONParseError) {
         let open = index
         let start = open + 1
@@ -202,7 +203,8 @@ extension JSONParser {
         }
     }
 
-    /// `parseEscapedString`, keeping the decoded bytes in the tape's arena instead of a `String`.
+    /// The rest of a string that has an escape at `escape` (the bytes before it are already
+    /// known to be plain and valid), keeping the decoded bytes in the tape's arena.
     mutating func scanEscapedString(open: Int, plainUpTo escape: Int, flags: JSONTape.Flags, into tape: inout JSONTape.Storage) throws(JSONParseError) {
         var flags = flags
         unescaped.removeAll(keepingCapacity: true)

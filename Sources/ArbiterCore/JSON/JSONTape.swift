@@ -6,13 +6,12 @@
 ///   object's by key and value tokens, alternating) and records the index just past its last
 ///   descendant, so a value can be skipped in one step.
 /// - A string token spans the bytes between its quotes when the string has no escape; an
-///   escaped string's decoded bytes are copied to the tape's own arena (decoding is the
-///   reader's, so the bytes are the ones `JSONReader` would put in the `String`).
+///   escaped string's decoded bytes are copied to the tape's own arena.
 /// - Numbers span their literal text, exactly as written.
 ///
 /// `parse` accepts and rejects exactly what `JSONReader.parse` does, with the same
-/// `JSONParseError` (it runs the reader's own scanning code; see `JSONTape+Scanner.swift`),
-/// and returns a `View` to read the document with. The tape refers to the input it was built
+/// `JSONParseError` (the reader parses into a tape; see `JSONTape+Scanner.swift`), and
+/// returns a `View` to read the document with. The tape refers to the input it was built
 /// from: the input must stay alive and unchanged while the view is used, and the view is
 /// valid until the tape parses again. A tape is meant for one thread at a time.
 public final class JSONTape {
@@ -43,14 +42,14 @@ public final class JSONTape {
         static let nonASCII = Flags(rawValue: 2)
     }
 
-    /// Inputs longer than this are not read into a tape (offsets are 32-bit); use `JSONReader`.
+    /// Inputs longer than this are not read (offsets are 32-bit); `JSONReader` has the same limit.
     public static let maximumInputBytes = Int(UInt32.max) - 1
 
     /// The buffers and the current document. Kept in one value that the scanner and the
     /// readers copy out, so that the hot loops touch no class property (no exclusivity checks,
     /// no reference counting).
     var storage = Storage()
-    /// The reader's buffer for unescaping, kept between documents.
+    /// The scanner's buffer for unescaping, kept between documents.
     var unescapeScratch: [UInt8] = []
 
     public init() {}

@@ -6,6 +6,11 @@ import Testing
 /// The tape against `JSONReader`, differentially: the same inputs are accepted and rejected,
 /// rejected ones with the same message and byte offset, and accepted ones describe the same
 /// value (compared as bytes, so string normalisation counts) with the same canonical form.
+///
+/// `JSONReader.parse` now parses into a tape itself, so the accept/reject and error halves of
+/// these checks hold by construction (they stay as a guard against the two drifting apart
+/// again); the value half compares this file's tree walk with the reader's materialisation,
+/// and the canonical half compares `CanonicalJSONWriter` with `JSONValue.canonicalBytes()`.
 @Suite struct JSONTapeTests {
     typealias Support = JSONTapeTestSupport
 
