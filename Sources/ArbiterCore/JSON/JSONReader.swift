@@ -19,7 +19,7 @@ import Darwin
 /// - Arrays and objects nest at most `maximumDepth` deep; deeper input is an error, never a
 ///   stack overflow. Large containers are built in linear time.
 /// - Object members keep their input order; duplicate keys are kept (see `JSONValue`).
-/// - Inputs longer than `JSONTape.maximumInputBytes` (about 4 GiB) are a precondition failure.
+/// - Inputs longer than `JSONTape.maximumInputBytes` (about 4 GiB) are rejected with an error.
 ///
 /// There is one scanner: the text is read into a `JSONTape` (the calling thread's own, reused
 /// from one call to the next), which decides acceptance and every error, and the tree is then

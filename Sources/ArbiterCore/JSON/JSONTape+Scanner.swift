@@ -19,7 +19,10 @@ extension JSONTape {
         guard let base = bytes.baseAddress, !bytes.isEmpty else {
             throw JSONParseError("unexpected end of input", offset: 0)
         }
-        precondition(bytes.count <= Self.maximumInputBytes, "JSON input too large (offsets are 32-bit)")
+        // Offsets are 32-bit: a larger document is refused like any unreadable input, never a trap.
+        guard bytes.count <= Self.maximumInputBytes else {
+            throw JSONParseError("document larger than \(Self.maximumInputBytes) bytes", offset: Self.maximumInputBytes)
+        }
         var parser = JSONParser(base: base, count: bytes.count)
         // The unescaping buffer, kept with the tape so its capacity is reused.
         swap(&parser.unescaped, &unescapeScratch)
