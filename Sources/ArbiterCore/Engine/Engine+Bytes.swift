@@ -25,28 +25,6 @@ extension Engine {
     public static func inputDigest(of document: JSONTape.View, using canonical: CanonicalJSONWriter) -> String {
         var hasher = SHA256()
         hasher.update(bufferPointer: canonical.write(document))
-        return digestText(hasher.finalize())
-    }
-
-    /// `sha256:` and the digest in lowercase hex, written in one go.
-    static func digestText(_ digest: SHA256.Digest) -> String {
-        let prefix: StaticString = "sha256:"
-        let hexDigits: StaticString = "0123456789abcdef"
-        let length = prefix.utf8CodeUnitCount + 2 * SHA256.Digest.byteCount
-        return String(unsafeUninitializedCapacity: length) { buffer in
-            var position = 0
-            for offset in 0..<prefix.utf8CodeUnitCount {
-                buffer[position] = prefix.utf8Start[offset]
-                position += 1
-            }
-            digest.withUnsafeBytes { bytes in
-                for byte in bytes {
-                    buffer[position] = hexDigits.utf8Start[Int(byte >> 4)]
-                    buffer[position + 1] = hexDigits.utf8Start[Int(byte & 0x0F)]
-                    position += 2
-                }
-            }
-            return position
-        }
+        return hasher.finalize().auditText
     }
 }

@@ -67,11 +67,6 @@ public struct Engine: Sendable {
         return try result.get()
     }
 
-    /// `sha256:<hex>` of the request's canonical JSON (keys sorted, no insignificant whitespace).
-    public static func inputDigest(of json: JSONValue) -> String {
-        "sha256:" + SHA256.hash(data: json.canonicalBytes()).hexString
-    }
-
     /// Decides a validated request.
     public func decide(_ request: AfterSaleRequest, inputDigest: String, audit: AuditLevel) throws(EvaluationFailure) -> Decision {
         let state = EvaluationState(request: request)
@@ -314,17 +309,5 @@ extension LineState {
 extension Policy {
     func message(for code: String, in locale: MessageLocale) -> String {
         codes[code]?.message(in: locale) ?? code
-    }
-}
-
-extension Sequence where Element == UInt8 {
-    var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var bytes: [UInt8] = []
-        for byte in self {
-            bytes.append(digits[Int(byte >> 4)])
-            bytes.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

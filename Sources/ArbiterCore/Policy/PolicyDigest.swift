@@ -14,6 +14,6 @@ enum PolicyDigest {
             hasher.update(data: [0])
             hasher.update(data: file.bytes)
         }
-        return "sha256:" + hasher.finalize().hexString
+        return hasher.finalize().auditText
     }
 }

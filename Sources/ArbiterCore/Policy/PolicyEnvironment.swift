@@ -64,6 +64,10 @@ final class PolicyEnvironment: ExpressionEnvironment {
         DomainFunctions.all.first { $0.name == name }
     }
 
+    func functionNames() -> [String] {
+        DomainFunctions.all.map(\.name)
+    }
+
     /// Every name readable in the current phase, for "did you mean".
     func knownNames() -> [String] {
         var names = RequestField.allCases.filter { phase.canRead($0.availability) }.map(\.path)

@@ -24,18 +24,12 @@ public struct ServeLoop: Sendable {
     /// Threads deciding a batch of lines (1 decides on the reading thread only).
     public var workers: Int { handlers.count }
 
-    public init(handler: ProtocolHandler, maxLineBytes: Int = 1 << 20) {
-        self.init(handlers: [handler], maxLineBytes: maxLineBytes)
-    }
-
     /// - Parameter handlers: one per thread (at least one), each with its own copy of the same policy.
     public init(handlers: [ProtocolHandler], maxLineBytes: Int = 1 << 20) {
         precondition(!handlers.isEmpty, "serve needs a handler")
         self.handlers = handlers
         self.maxLineBytes = maxLineBytes
     }
-
-    var handler: ProtocolHandler { handlers[0] }
 
     /// One input line to answer: where it sits in the read buffer, or how long it was when it
     /// was too long to keep.

@@ -35,6 +35,8 @@ import Testing
                 original: "refund.total >= review_refund_total", replacement: "refund.total >= 48h"),
         Mistake(name: "unchecked-optional", file: "rules/40-cancel.yaml",
                 original: "kind == \"cancel\" && order.shipped_at != null", replacement: "kind == \"cancel\" && order.shipped_at > requested_at"),
+        Mistake(name: "misspelt-function", file: "rules/30-seller-fault.yaml",
+                original: "days_since(order.delivered_at) <= quality_return_window_days", replacement: "days_snce(order.delivered_at) <= quality_return_window_days"),
         Mistake(name: "line-field-in-request-rule", file: "rules/95-review.yaml",
                 original: "customer.refunds_90d >= review_refund_count", replacement: "line.quantity >= review_refund_count"),
     ]
