@@ -267,7 +267,6 @@ public struct Engine: Sendable {
                 ("paid", .money(state.itemPaid[line.itemIndex])),
             ]))
             let before = Int64(item.refundedQuantity)
-            let after = before + Int64(line.units)
             let paid = state.itemPaid[line.itemIndex]
             computations.append(Computation("unit_share", [
                 ("line", .string(item.line)), ("requested_units", .int(Int64(line.requestedUnits))),

@@ -8,10 +8,10 @@ import Dispatch
 /// The `serve` loop: reads JSON Lines from a file descriptor and writes one answer per
 /// non-empty line, in order.
 ///
-/// Every read is followed by answering all the complete lines it brought, then by writing
-/// the answers out before the loop blocks on the next read: a caller that writes one line and
-/// waits gets its answer at once, and bulk input is answered in large batches and written in
-/// large chunks. A batch is split into contiguous slices decided on `workers` threads (the
+/// Every read is followed by answering all the complete lines it brought, then by handing
+/// the answers to the output thread before the loop blocks on the next read: a caller that
+/// writes one line and waits gets its answer at once, and bulk input is answered in large
+/// batches, written in large chunks while the next batch is being decided. A batch is split into contiguous slices decided on `workers` threads (the
 /// engine is immutable and each decision independent); the slices' answers are written in
 /// input order, so threads change only the speed, never the bytes.
 public struct ServeLoop: Sendable {
@@ -54,26 +54,8 @@ public struct ServeLoop: Sendable {
         var discardedBytes = 0
         var work: [Work] = []
         var writers = (0..<workers).map { _ in JSONWriter(pretty: false, reservingCapacity: 1 << 16) }
-        var slices = [[UInt8]](repeating: [], count: workers)
-        var out: [UInt8] = []
-        out.reserveCapacity(1 << 17)
-
-        func flush() -> Bool {
-            var offset = 0
-            while offset < out.count {
-                let written = out.withUnsafeBytes { raw -> Int in
-                    guard let base = raw.baseAddress else { return 0 }
-                    return write(output, base + offset, out.count - offset)
-                }
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += written
-            }
-            out.removeAll(keepingCapacity: true)
-            return true
-        }
+        // Room for each thread's slice of one batch being written while the next is decided.
+        let output = AnswerOutput(descriptor: output, depth: 2 * workers)
 
         while true {
             // Make room: move the incomplete line to the front, grow if one line needs it.
@@ -90,8 +72,6 @@ public struct ServeLoop: Sendable {
             if filled == buffer.count {
                 buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count))
             }
-            // About to block: everything answered so far goes out now.
-            if !out.isEmpty, !flush() { return false }
             let count = buffer.withUnsafeMutableBytes { raw -> Int in
                 guard let base = raw.baseAddress else { return 0 }
                 return read(input, base + filled, raw.count - filled)
@@ -124,7 +104,9 @@ public struct ServeLoop: Sendable {
                     position = lineStart
                 }
             }
-            answer(work, in: buffer, writers: &writers, slices: &slices, into: &out)
+            // Everything answered so far goes out now (on the output thread), before the
+            // next read can block: a caller that writes one line and waits gets its answer.
+            guard answer(work, in: buffer, writers: &writers, output: output) else { return false }
             // A line longer than the limit (plus room for "\r") is not kept in memory.
             if filled - lineStart > maxLineBytes + 1 {
                 discardedBytes += filled - lineStart
@@ -141,36 +123,39 @@ public struct ServeLoop: Sendable {
             lineNumber += 1
             work.append(.line(start: lineStart, end: filled, number: lineNumber))
         }
-        answer(work, in: buffer, writers: &writers, slices: &slices, into: &out)
-        return flush()
+        guard answer(work, in: buffer, writers: &writers, output: output) else { return false }
+        return output.finish()
     }
 
-    /// Appends the answers to `work` to `out`, in order, deciding slices of a large batch on
-    /// several threads.
-    private func answer(_ work: [Work], in buffer: [UInt8], writers: inout [JSONWriter], slices: inout [[UInt8]], into out: inout [UInt8]) {
+    /// Answers `work` and submits the answers to `output`, in order, deciding slices of a
+    /// large batch on several threads. False once the output cannot be written.
+    private func answer(_ work: [Work], in buffer: [UInt8], writers: inout [JSONWriter], output: AnswerOutput) -> Bool {
         // Below this many lines per thread, handing work to another thread costs more than it saves.
         let minimumPerWorker = 8
         let threads = min(workers, work.count / minimumPerWorker)
         guard threads > 1 else {
-            for item in work { answer(item, in: buffer, handler: handlers[0], writer: &writers[0], into: &out) }
-            return
+            let batch = output.nextBatch()
+            for item in work { answer(item, in: buffer, handler: handlers[0], writer: &writers[0], into: &batch.bytes) }
+            return output.submit(batch)
         }
         let perThread = (work.count + threads - 1) / threads
+        // Each thread fills its own batch with its contiguous slice; they are submitted in order.
+        let batches = (0..<threads).map { _ in output.nextBatch() }
         writers.withUnsafeMutableBufferPointer { writerBuffer in
-            slices.withUnsafeMutableBufferPointer { sliceBuffer in
-                // Each thread touches only its own writer and slice.
-                nonisolated(unsafe) let writerBase = writerBuffer
-                nonisolated(unsafe) let sliceBase = sliceBuffer
-                DispatchQueue.concurrentPerform(iterations: threads) { thread in
-                    sliceBase[thread].removeAll(keepingCapacity: true)
-                    let range = (thread * perThread)..<min(work.count, (thread + 1) * perThread)
-                    for index in range {
-                        answer(work[index], in: buffer, handler: handlers[thread], writer: &writerBase[thread], into: &sliceBase[thread])
-                    }
+            // Each thread touches only its own writer.
+            nonisolated(unsafe) let writerBase = writerBuffer
+            DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                let batch = batches[thread]
+                let range = (thread * perThread)..<min(work.count, (thread + 1) * perThread)
+                for index in range {
+                    answer(work[index], in: buffer, handler: handlers[thread], writer: &writerBase[thread], into: &batch.bytes)
                 }
             }
         }
-        for thread in 0..<threads { out.append(contentsOf: slices[thread]) }
+        for batch in batches {
+            guard output.submit(batch) else { return false }
+        }
+        return true
     }
 
     /// Appends the answer to one line (and its line break) to `out`; empty lines get none.

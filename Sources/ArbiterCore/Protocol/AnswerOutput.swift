@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Synchronization
+
+/// Writes batches of answers to a file descriptor on a thread of its own, so that the next
+/// batch is decided while the previous one is still being written.
+///
+/// Without it the deciding threads sit idle while a large batch drains into a pipe that its
+/// reader empties 64 KiB at a time (a batch of `--audit full` answers is megabytes). Batches
+/// are written strictly in the order they were submitted, and at most `depth` of them wait at
+/// once, so memory stays bounded however slowly the caller reads.
+final class AnswerOutput: Sendable {
+    /// A reusable buffer of answer bytes; owned by one side at a time (the loop fills it, the
+    /// writer thread drains it and hands it back).
+    final class Batch: @unchecked Sendable {
+        var bytes: [UInt8] = []
+    }
+
+    private struct State {
+        var spare: [Batch] = []
+        var failed = false
+    }
+
+    private let descriptor: Int32
+    private let queue = DispatchQueue(label: "arbiter.serve.output")
+    private let slots: DispatchSemaphore
+    private let state = Mutex(State())
+
+    init(descriptor: Int32, depth: Int = 2) {
+        self.descriptor = descriptor
+        self.slots = DispatchSemaphore(value: depth)
+    }
+
+    /// An empty buffer to fill with the next batch of answers.
+    func nextBatch() -> Batch {
+        state.withLock { $0.spare.popLast() } ?? Batch()
+    }
+
+    /// Queues `batch` for writing (waiting while `depth` batches are already queued).
+    /// Returns false once any write has failed (e.g. the caller closed the pipe).
+    func submit(_ batch: Batch) -> Bool {
+        if state.withLock({ $0.failed }) { return false }
+        if batch.bytes.isEmpty {
+            recycle(batch, failed: false)
+            return true
+        }
+        slots.wait()
+        queue.async { [descriptor] in
+            let ok = Self.writeAll(batch.bytes, to: descriptor)
+            self.recycle(batch, failed: !ok)
+            self.slots.signal()
+        }
+        return true
+    }
+
+    /// Waits until every submitted batch is written; true if all of them were.
+    func finish() -> Bool {
+        queue.sync {}
+        return !state.withLock { $0.failed }
+    }
+
+    private func recycle(_ batch: Batch, failed: Bool) {
+        batch.bytes.removeAll(keepingCapacity: true)
+        state.withLock { state in
+            state.spare.append(batch)
+            if failed { state.failed = true }
+        }
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return true }
+            var offset = 0
+            while offset < raw.count {
+                let written = write(descriptor, base + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += written
+            }
+            return true
+        }
+    }
+}
