@@ -18,38 +18,99 @@
 ///   to the canonical form used for digests.
 /// - The writer trusts its caller to produce a well-formed structure (a key before each
 ///   object value, balanced begin/end); it does not validate.
-public struct JSONWriter: Sendable {
-    /// The JSON written so far.
-    public private(set) var bytes: [UInt8]
+///
+/// The writer owns a plain growable byte buffer and is `~Copyable`: a decision is thousands of
+/// small appends, and an `Array` would check its uniqueness (a runtime call) on every one of
+/// them. Being non-copyable, the writer is unique by construction, so an append is a capacity
+/// check and a store.
+public struct JSONWriter: ~Copyable, @unchecked Sendable {
     public let pretty: Bool
+
+    private var base: UnsafeMutablePointer<UInt8>
+    /// Bytes the buffer holds before it must grow.
+    public private(set) var capacity: Int
+    /// Number of bytes written so far.
+    public private(set) var count = 0
 
     /// Whether the innermost open container already holds an element (a comma goes first).
     private var hasElements = false
-    /// `hasElements` of each enclosing container, innermost last.
-    private var enclosing: [Bool] = []
+    /// Open containers: `hasElements` of each enclosing one is bit `depth - 1` of `shallow`
+    /// (for the first 64 levels) or an element of `deep` (beyond).
+    private var depth = 0
+    private var shallow: UInt64 = 0
+    private var deep: [Bool] = []
     /// A key was just written: the next value follows it on the same line, with no comma.
     private var afterKey = false
 
     public init(pretty: Bool, reservingCapacity: Int = 4096) {
         self.pretty = pretty
-        bytes = []
-        bytes.reserveCapacity(reservingCapacity)
-        enclosing.reserveCapacity(32)
+        capacity = max(64, reservingCapacity)
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The JSON written so far (a copy; see `withBytes` for the bytes in place).
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// Calls `body` with the JSON written so far, without copying it.
+    public func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        try body(UnsafeBufferPointer(start: base, count: count))
     }
 
     /// Clears the output (keeping its capacity) to write the next document.
     public mutating func reset() {
-        bytes.removeAll(keepingCapacity: true)
-        enclosing.removeAll(keepingCapacity: true)
+        count = 0
+        depth = 0
+        shallow = 0
+        deep.removeAll(keepingCapacity: true)
         hasElements = false
         afterKey = false
+    }
+
+    // MARK: - Buffer
+
+    /// Makes room for `extra` more bytes.
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(toHold: count + extra) }
+    }
+
+    private mutating func grow(toHold needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    private mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress else { return }
+        reserve(bytes.count)
+        (base + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    @inline(__always)
+    private mutating func put(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { put($0) }
     }
 
     // MARK: - Structure
 
     public mutating func beginObject() {
         beforeValue()
-        bytes.append(UInt8(ascii: "{"))
+        put(UInt8(ascii: "{"))
         open()
     }
 
@@ -57,7 +118,7 @@ public struct JSONWriter: Sendable {
 
     public mutating func beginArray() {
         beforeValue()
-        bytes.append(UInt8(ascii: "["))
+        put(UInt8(ascii: "["))
         open()
     }
 
@@ -67,8 +128,8 @@ public struct JSONWriter: Sendable {
     public mutating func key(_ name: String) {
         startElement()
         appendString(name)
-        bytes.append(UInt8(ascii: ":"))
-        if pretty { bytes.append(UInt8(ascii: " ")) }
+        put(UInt8(ascii: ":"))
+        if pretty { put(UInt8(ascii: " ")) }
         afterKey = true
     }
 
@@ -77,9 +138,9 @@ public struct JSONWriter: Sendable {
     public mutating func field(_ name: StaticString) {
         if pretty {
             startElement()
-            bytes.append(UInt8(ascii: "\""))
+            put(UInt8(ascii: "\""))
             appendASCII(name)
-            bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":"), UInt8(ascii: " ")])
+            put(UInt8(ascii: "\"")); put(UInt8(ascii: ":")); put(UInt8(ascii: " "))
         } else {
             // `,"name":` assembled first and appended at once: one capacity check, not five.
             let comma = hasElements
@@ -95,7 +156,7 @@ public struct JSONWriter: Sendable {
                 for offset in 0..<length { buffer[at + 1 + offset] = name.utf8Start[offset] }
                 buffer[at + 1 + length] = UInt8(ascii: "\"")
                 buffer[at + 2 + length] = UInt8(ascii: ":")
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<(at + 3 + length)]))
+                put(UnsafeBufferPointer(rebasing: buffer[0..<(at + 3 + length)]))
             }
         }
         afterKey = true
@@ -105,7 +166,7 @@ public struct JSONWriter: Sendable {
     /// to the current object: text that is the same in every answer is escaped once, not per answer.
     public mutating func members(json fragment: [UInt8]) {
         startElement()
-        bytes.append(contentsOf: fragment)
+        put(fragment)
     }
 
     /// `"name":"value"` pairs encoded once as compact JSON, for `members(json:)`.
@@ -126,23 +187,23 @@ public struct JSONWriter: Sendable {
     /// (`"185.96"`, `"-12.00"`, `"500"`), without building a `String` first.
     public mutating func money(_ minorUnits: Int64, fractionDigits: Int) {
         beforeValue()
-        bytes.append(UInt8(ascii: "\""))
-        if minorUnits < 0 { bytes.append(UInt8(ascii: "-")) }
+        put(UInt8(ascii: "\""))
+        if minorUnits < 0 { put(UInt8(ascii: "-")) }
         var factor: UInt64 = 1
         for _ in 0..<fractionDigits { factor &*= 10 }
         let magnitude = minorUnits.magnitude
         appendDigits(of: magnitude / factor)
         if fractionDigits > 0 {
-            bytes.append(UInt8(ascii: "."))
+            put(UInt8(ascii: "."))
             var fraction = magnitude % factor
             var divisor = factor / 10
             while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: fraction / divisor))
+                put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: fraction / divisor))
                 fraction %= divisor
                 divisor /= 10
             }
         }
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
     }
 
     public mutating func string(_ text: String) {
@@ -153,16 +214,16 @@ public struct JSONWriter: Sendable {
     /// Writes a string literal known not to need escaping (a name of the engine's vocabulary).
     public mutating func literal(_ text: StaticString) {
         beforeValue()
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
         appendASCII(text)
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
     }
 
     public mutating func int(_ value: Int) { int64(Int64(value)) }
 
     public mutating func int64(_ value: Int64) {
         beforeValue()
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        if value < 0 { put(UInt8(ascii: "-")) }
         appendDigits(of: value.magnitude)
     }
 
@@ -181,7 +242,7 @@ public struct JSONWriter: Sendable {
     public mutating func number(literal: String) {
         beforeValue()
         var literal = literal
-        literal.withUTF8 { bytes.append(contentsOf: $0) }
+        literal.withUTF8 { put($0) }
     }
 
     // MARK: - Layout
@@ -190,7 +251,7 @@ public struct JSONWriter: Sendable {
     private mutating func beforeValue() {
         if afterKey {
             afterKey = false
-        } else if !enclosing.isEmpty {
+        } else if depth > 0 {
             startElement()
         }
     }
@@ -198,40 +259,53 @@ public struct JSONWriter: Sendable {
     /// A comma unless this is the container's first element, then (pretty) a line break and indentation.
     @inline(__always)
     private mutating func startElement() {
-        if hasElements { bytes.append(UInt8(ascii: ",")) }
+        if hasElements { put(UInt8(ascii: ",")) }
         hasElements = true
-        if pretty { newline(depth: enclosing.count) }
+        if pretty { newline(depth: depth) }
     }
 
     @inline(__always)
     private mutating func open() {
-        enclosing.append(hasElements)
+        if depth < 64 {
+            if hasElements { shallow |= 1 << UInt64(depth) } else { shallow &= ~(1 << UInt64(depth)) }
+        } else {
+            deep.append(hasElements)
+        }
+        depth += 1
         hasElements = false
     }
 
     private mutating func close(_ bracket: UInt8) {
         let wroteElements = hasElements
-        hasElements = enclosing.popLast() ?? true
-        if pretty, wroteElements { newline(depth: enclosing.count) }
-        bytes.append(bracket)
+        if depth > 64 {
+            hasElements = deep.removeLast()
+            depth -= 1
+        } else if depth > 0 {
+            depth -= 1
+            hasElements = shallow & (1 << UInt64(depth)) != 0
+        } else {
+            hasElements = true  // unbalanced close: the writer does not validate
+        }
+        if pretty, wroteElements { newline(depth: depth) }
+        put(bracket)
     }
 
     private mutating func newline(depth: Int) {
-        bytes.append(UInt8(ascii: "\n"))
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+        put(UInt8(ascii: "\n"))
+        for _ in 0..<(2 * depth) { put(UInt8(ascii: " ")) }
     }
 
     // MARK: - Encoding
 
     @inline(__always)
     private mutating func appendASCII(_ text: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        put(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// Appends the decimal digits of `value`.
     private mutating func appendDigits(of value: UInt64) {
         if value < 10 {
-            bytes.append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
+            put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
             return
         }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
@@ -243,32 +317,32 @@ public struct JSONWriter: Sendable {
                 digits[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remainder)
                 rest = quotient
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start..<20]))
+            put(UnsafeBufferPointer(rebasing: digits[start..<20]))
         }
     }
 
     /// Appends `text` as a quoted JSON string with the minimal escapes.
     mutating func appendString(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
         let done: Void? = text.utf8.withContiguousStorageIfAvailable { appendEscaped($0) }
         if done == nil {
             var copy = text
             copy.withUTF8 { appendEscaped($0) }
         }
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
     }
 
     /// Appends `utf8` with `"`, `\` and control characters escaped, copying the runs between
     /// them in one piece (the whole string, usually).
     private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
-        guard let base = utf8.baseAddress else { return }
+        guard let source = utf8.baseAddress else { return }
         let count = utf8.count
         var runStart = 0
         var at = 0
         while true {
             // Eight bytes at a time until one needs escaping.
             while at + 8 <= count {
-                let word = UInt64(littleEndian: UnsafeRawPointer(base + at).loadUnaligned(as: UInt64.self))
+                let word = UInt64(littleEndian: UnsafeRawPointer(source + at).loadUnaligned(as: UInt64.self))
                 let flagged = Self.needsEscape(word)
                 if flagged != 0 {
                     at += flagged.trailingZeroBitCount >> 3
@@ -277,13 +351,13 @@ public struct JSONWriter: Sendable {
                 at += 8
             }
             while at < count {
-                let b = base[at]
+                let b = source[at]
                 if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { break }
                 at += 1
             }
-            if runStart < at { bytes.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: at - runStart)) }
+            if runStart < at { put(UnsafeBufferPointer(start: source + runStart, count: at - runStart)) }
             guard at < count else { return }
-            appendEscape(of: base[at])
+            appendEscape(of: source[at])
             at += 1
             runStart = at
         }
@@ -315,11 +389,11 @@ public struct JSONWriter: Sendable {
         default:
             let hexDigits: StaticString = "0123456789abcdef"
             appendASCII("\\u00")
-            bytes.append(hexDigits.utf8Start[Int(b >> 4)])
-            bytes.append(hexDigits.utf8Start[Int(b & 0xF)])
+            put(hexDigits.utf8Start[Int(b >> 4)])
+            put(hexDigits.utf8Start[Int(b & 0xF)])
             return
         }
-        bytes.append(UInt8(ascii: "\\"))
-        bytes.append(letter)
+        put(UInt8(ascii: "\\"))
+        put(letter)
     }
 }

@@ -53,7 +53,7 @@ public struct ServeLoop: Sendable {
         var discarding = false  // inside a line that is already too large
         var discardedBytes = 0
         var work: [Work] = []
-        var writers = (0..<workers).map { _ in JSONWriter(pretty: false, reservingCapacity: 1 << 16) }
+        var writer = JSONWriter(pretty: false, reservingCapacity: 1 << 16)
         // Room for each thread's slice of one batch being written while the next is decided.
         let output = AnswerOutput(descriptor: output, depth: 2 * workers)
 
@@ -106,7 +106,7 @@ public struct ServeLoop: Sendable {
             }
             // Everything answered so far goes out now (on the output thread), before the
             // next read can block: a caller that writes one line and waits gets its answer.
-            guard answer(work, in: buffer, writers: &writers, output: output) else { return false }
+            guard answer(work, in: buffer, writer: &writer, output: output) else { return false }
             // A line longer than the limit (plus room for "\r") is not kept in memory.
             if filled - lineStart > maxLineBytes + 1 {
                 discardedBytes += filled - lineStart
@@ -123,33 +123,30 @@ public struct ServeLoop: Sendable {
             lineNumber += 1
             work.append(.line(start: lineStart, end: filled, number: lineNumber))
         }
-        guard answer(work, in: buffer, writers: &writers, output: output) else { return false }
+        guard answer(work, in: buffer, writer: &writer, output: output) else { return false }
         return output.finish()
     }
 
     /// Answers `work` and submits the answers to `output`, in order, deciding slices of a
     /// large batch on several threads. False once the output cannot be written.
-    private func answer(_ work: [Work], in buffer: [UInt8], writers: inout [JSONWriter], output: AnswerOutput) -> Bool {
+    private func answer(_ work: [Work], in buffer: [UInt8], writer: inout JSONWriter, output: AnswerOutput) -> Bool {
         // Below this many lines per thread, handing work to another thread costs more than it saves.
         let minimumPerWorker = 8
         let threads = min(workers, work.count / minimumPerWorker)
         guard threads > 1 else {
             let batch = output.nextBatch()
-            for item in work { answer(item, in: buffer, handler: handlers[0], writer: &writers[0], into: &batch.bytes) }
+            for item in work { answer(item, in: buffer, handler: handlers[0], writer: &writer, into: &batch.bytes) }
             return output.submit(batch)
         }
         let perThread = (work.count + threads - 1) / threads
         // Each thread fills its own batch with its contiguous slice; they are submitted in order.
         let batches = (0..<threads).map { _ in output.nextBatch() }
-        writers.withUnsafeMutableBufferPointer { writerBuffer in
-            // Each thread touches only its own writer.
-            nonisolated(unsafe) let writerBase = writerBuffer
-            DispatchQueue.concurrentPerform(iterations: threads) { thread in
-                let batch = batches[thread]
-                let range = (thread * perThread)..<min(work.count, (thread + 1) * perThread)
-                for index in range {
-                    answer(work[index], in: buffer, handler: handlers[thread], writer: &writerBase[thread], into: &batch.bytes)
-                }
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            let batch = batches[thread]
+            var writer = JSONWriter(pretty: false, reservingCapacity: 1 << 16)
+            let range = (thread * perThread)..<min(work.count, (thread + 1) * perThread)
+            for index in range {
+                answer(work[index], in: buffer, handler: handlers[thread], writer: &writer, into: &batch.bytes)
             }
         }
         for batch in batches {
@@ -176,7 +173,7 @@ public struct ServeLoop: Sendable {
                 }
             }
         }
-        out.append(contentsOf: writer.bytes)
+        writer.withBytes { out.append(contentsOf: $0) }
         out.append(UInt8(ascii: "\n"))
     }
 }

@@ -61,7 +61,7 @@ import Testing
         }
         """
 
-    static func text(_ writer: JSONWriter) -> String { String(decoding: writer.bytes, as: UTF8.self) }
+    static func text(_ writer: borrowing JSONWriter) -> String { String(decoding: writer.bytes, as: UTF8.self) }
 
     @Test func compactLayout() {
         var writer = JSONWriter(pretty: false)
@@ -154,15 +154,31 @@ import Testing
     @Test func resetKeepsCapacityAndStartsAfresh() {
         var writer = JSONWriter(pretty: false, reservingCapacity: 64)
         Self.writeSample(into: &writer)
-        let capacity = writer.bytes.capacity
+        let capacity = writer.capacity
+        #expect(capacity > 64)  // the sample outgrew the reservation
         writer.reset()
         #expect(writer.bytes.isEmpty)
-        #expect(writer.bytes.capacity == capacity)
+        #expect(writer.capacity == capacity)
         // Even in the middle of a document.
         writer.beginObject(); writer.key("a"); writer.beginArray(); writer.int(1)
         writer.reset()
         writer.beginObject(); writer.key("b"); writer.int(2); writer.endObject()
         #expect(Self.text(writer) == #"{"b":2}"#)
+    }
+
+    /// Commas stay right below, at and beyond 64 levels of nesting (where the writer keeps
+    /// its open containers differently), compact and pretty, and round-trip through the reader.
+    @Test(arguments: [1, 63, 64, 65, 200])  // the reader allows 256 levels
+    func deepNesting(levels: Int) throws {
+        var expected: JSONValue = .array([.number("0"), .string("x")])
+        for _ in 1..<levels {
+            expected = .array([.number("1"), expected, .object([JSONMember(key: "k", value: .bool(true))])])
+        }
+        for pretty in [false, true] {
+            var writer = JSONWriter(pretty: pretty, reservingCapacity: 1)
+            writer.value(expected)
+            #expect(try JSONReader.parse(writer.bytes) == expected, "levels \(levels), pretty \(pretty)")
+        }
     }
 
     @Test func manyDocumentsInARow() {
