@@ -75,20 +75,15 @@ public struct AuditRecord: Sendable {
     public var engine: String
     /// Ids of the rules that fired, in policy order (summary and full).
     public var rulesFired: [String]
-    /// Every rule considered (full only).
-    public var trace: [TraceEntry]
+    /// Every rule considered (full only): the `trace` array as compact JSON, written by the
+    /// engine while it evaluated the rules — each rule's id, source `file:line`, the line it
+    /// was considered for, whether it fired, each condition step's value and operands, and
+    /// the effects applied. Empty at `summary`.
+    public var traceJSON: [UInt8]
+    /// How many rules `traceJSON` lists.
+    public var traceEntries: Int
     /// Every amount's derivation (full only).
     public var computations: [Computation]
-}
-
-/// One rule considered for the request or for one line.
-public struct TraceEntry: Sendable {
-    /// The rule (its id and source `file:line` are what the trail shows).
-    public var rule: Rule
-    public var line: String?
-    public var fired: Bool
-    public var conditions: [ConditionStep]
-    public var effects: [String]
 }
 
 /// One step of arithmetic an auditor can redo: a name, the inputs and the result, in order.

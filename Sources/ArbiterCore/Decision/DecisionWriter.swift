@@ -85,42 +85,8 @@ public enum DecisionWriter {
         writer.field("rules_fired"); writer.beginArray()
         for rule in audit.rulesFired { writer.string(rule) }
         writer.endArray()
-        if !audit.trace.isEmpty || !audit.computations.isEmpty {
-            writer.field("trace"); writer.beginArray()
-            for entry in audit.trace {
-                writer.beginObject()
-                if writer.pretty {
-                    writer.field("rule"); writer.string(entry.rule.id)
-                    writer.field("at"); writer.string(entry.rule.source)
-                } else {
-                    writer.members(json: entry.rule.auditHeader)
-                }
-                if let line = entry.line { writer.field("line"); writer.string(line) }
-                writer.field("fired"); writer.bool(entry.fired)
-                writer.field("conditions"); writer.beginArray()
-                for step in entry.conditions {
-                    writer.beginObject()
-                    if !writer.pretty, entry.rule.conditionTextMembers.indices.contains(step.textIndex) {
-                        writer.members(json: entry.rule.conditionTextMembers[step.textIndex])
-                    } else {
-                        // Steps recorded by the engine carry their text by index only.
-                        let texts = entry.rule.condition?.texts ?? []
-                        writer.field("expr"); writer.string(texts.indices.contains(step.textIndex) ? texts[step.textIndex] : step.text)
-                    }
-                    writer.field("value"); write(AuditValue(step.value), digits: digits, into: &writer)
-                    if let left = step.left { writer.field("left"); write(AuditValue(left), digits: digits, into: &writer) }
-                    if let right = step.right { writer.field("right"); write(AuditValue(right), digits: digits, into: &writer) }
-                    writer.endObject()
-                }
-                writer.endArray()
-                if !entry.effects.isEmpty {
-                    writer.field("effects"); writer.beginArray()
-                    for effect in entry.effects { writer.string(effect) }
-                    writer.endArray()
-                }
-                writer.endObject()
-            }
-            writer.endArray()
+        if audit.traceEntries > 0 || !audit.computations.isEmpty {
+            writer.field("trace"); writer.value(json: audit.traceJSON)
             writer.field("computations"); writer.beginArray()
             for computation in audit.computations {
                 writer.beginObject()

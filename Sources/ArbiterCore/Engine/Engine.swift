@@ -71,7 +71,7 @@ public struct Engine: Sendable {
     public func decide(_ request: AfterSaleRequest, inputDigest: String, audit: AuditLevel) throws(EvaluationFailure) -> Decision {
         let state = EvaluationState(request: request)
         let rules = ruleSets[Self.ruleSetIndex(request.kind, request.reason)]
-        var run = RuleRun(tracing: audit == .full)
+        var run = RuleRun(tracing: audit == .full, digits: request.order.currency.fractionDigits)
         if audit == .full { run.computations = Self.prorationComputations(state) }
 
         // 1. Line rules, once per requested line, in policy order.
@@ -212,10 +212,11 @@ public struct Engine: Sendable {
         if audit == .none {
             auditRecord = nil
         } else {
+            let trace = run.finishTrace()
             auditRecord = AuditRecord(
                 policyName: policy.name, policyVersion: policy.version, policyDigest: policy.digest,
                 inputDigest: inputDigest, engine: EngineVersion.description, rulesFired: run.firedRules.map(\.id),
-                trace: run.trace, computations: run.computations ?? [])
+                traceJSON: trace?.json ?? [], traceEntries: trace?.entries ?? 0, computations: run.computations ?? [])
         }
         return Decision(
             id: request.id, outcome: outcome, currency: request.order.currency, lines: lines,

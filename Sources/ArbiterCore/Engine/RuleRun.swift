@@ -1,22 +1,37 @@
 /// Evaluates rule conditions and amounts for one decision, and records the trace when asked.
 /// With tracing off it keeps only the ids of rules that fired (for `--audit summary`).
-struct RuleRun {
+///
+/// The trace is written as compact JSON while the rules run (`traceJSON`), not collected as
+/// objects to be serialised later: a full audit trail lists dozens of rules with several
+/// condition steps each, and building, reference-counting and freeing those objects cost
+/// more than writing their text once.
+struct RuleRun: ~Copyable {
     let tracing: Bool
+    /// Fraction digits of the request's currency, for money values in the trace.
+    let digits: Int
     /// Rules that fired, in the order they first fired (compared by identity: no string work).
     var firedRules: [Rule] = []
-    var trace: [TraceEntry] = []
     var computations: [Computation]?
     var offers: [Grant] = []
+    /// The `trace` array so far; its last entry stays open until its effects are known.
+    private var trace: JSONWriter
+    private var traceEntries = 0
+    private var entryOpen = false
+    /// Reused for each rule's condition steps.
+    private var steps: [ConditionStep] = []
 
-    init(tracing: Bool) {
+    init(tracing: Bool, digits: Int) {
         self.tracing = tracing
+        self.digits = digits
         self.computations = tracing ? [] : nil
+        trace = JSONWriter(pretty: false, reservingCapacity: tracing ? 16_384 : 0)
+        if tracing { trace.beginArray() }
     }
 
     /// Evaluates a rule's condition; records it in the trace and, if it fired, in `firedRules`.
     mutating func evaluate(_ rule: Rule, _ state: EvaluationState, line: String?) throws(EvaluationFailure) -> Bool {
         var fired = true
-        var steps: [ConditionStep] = []
+        if tracing { steps.removeAll(keepingCapacity: true) }
         if let condition = rule.condition {
             let value: Value
             do {
@@ -30,16 +45,55 @@ struct RuleRun {
             fired = result
         }
         if fired, !firedRules.contains(where: { $0 === rule }) { firedRules.append(rule) }
-        if tracing {
-            trace.append(TraceEntry(rule: rule, line: line, fired: fired, conditions: steps, effects: []))
-        }
+        if tracing { writeEntry(rule, line: line, fired: fired) }
         return fired
+    }
+
+    /// `{"rule":…,"at":…,"line":…,"fired":…,"conditions":[…]` — left open for `recordEffects`.
+    private mutating func writeEntry(_ rule: Rule, line: String?, fired: Bool) {
+        closeEntry()
+        trace.beginObject()
+        trace.members(json: rule.auditHeader)
+        if let line { trace.field("line"); trace.string(line) }
+        trace.field("fired"); trace.bool(fired)
+        trace.field("conditions"); trace.beginArray()
+        for step in steps {
+            trace.beginObject()
+            if rule.conditionTextMembers.indices.contains(step.textIndex) {
+                trace.members(json: rule.conditionTextMembers[step.textIndex])
+            } else {
+                trace.field("expr"); trace.string(step.text)
+            }
+            trace.field("value"); trace.auditValue(step.value, fractionDigits: digits)
+            if let left = step.left { trace.field("left"); trace.auditValue(left, fractionDigits: digits) }
+            if let right = step.right { trace.field("right"); trace.auditValue(right, fractionDigits: digits) }
+            trace.endObject()
+        }
+        trace.endArray()
+        traceEntries += 1
+        entryOpen = true
+    }
+
+    private mutating func closeEntry() {
+        guard entryOpen else { return }
+        trace.endObject()
+        entryOpen = false
     }
 
     /// Attaches the effects applied to the last trace entry.
     mutating func recordEffects(_ effects: [String]) {
-        guard tracing, !effects.isEmpty, !trace.isEmpty else { return }
-        trace[trace.count - 1].effects = effects
+        guard tracing, !effects.isEmpty, entryOpen else { return }
+        trace.field("effects"); trace.beginArray()
+        for effect in effects { trace.string(effect) }
+        trace.endArray()
+    }
+
+    /// The finished `trace` array as compact JSON, and how many rules it lists; nil unless tracing.
+    mutating func finishTrace() -> (json: [UInt8], entries: Int)? {
+        guard tracing else { return nil }
+        closeEntry()
+        trace.endArray()
+        return (trace.bytes, traceEntries)
     }
 
     mutating func value(_ expression: CompiledExpression, _ state: EvaluationState, rule: Rule, what: String) throws(EvaluationFailure) -> Value {

@@ -169,6 +169,17 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         put(fragment)
     }
 
+    /// Writes a complete value already encoded as compact JSON (such as an audit trail written
+    /// while a decision was made). Pretty output re-indents it, which costs a parse.
+    public mutating func value(json: [UInt8]) {
+        if pretty, let parsed = try? JSONReader.parse(json) {
+            value(parsed)
+            return
+        }
+        beforeValue()
+        put(json)
+    }
+
     /// `"name":"value"` pairs encoded once as compact JSON, for `members(json:)`.
     public static func encodedMembers(_ pairs: [(name: String, value: String)]) -> [UInt8] {
         var writer = JSONWriter(pretty: false, reservingCapacity: 128)
