@@ -2,7 +2,7 @@ import Crypto
 
 /// Decides after-sale requests with a loaded policy. Immutable and `Sendable`: one engine
 /// can serve any number of requests; nothing in a decision depends on the clock or the machine.
-public struct Engine: Sendable {
+public final class Engine: Sendable {
     public let policy: Policy
     public let decoder: RequestDecoder
     /// The policy's rules that can apply to each combination of request kind and reason, in

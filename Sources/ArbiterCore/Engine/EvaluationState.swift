@@ -76,6 +76,8 @@ final class EvaluationState: EvaluationContext {
 
     var currentLineState: LineState { lines[currentLine] }
 
+    // Reads go field by field (`request.order.shippingFee`), never through a local copy of
+    // `request.order` or of an item: copying those structs retains every string and array in them.
     func value(ofSlot slot: Int) -> Value {
         if slot >= RequestField.factSlotBase {
             return request.facts[slot - RequestField.factSlotBase]
@@ -84,22 +86,21 @@ final class EvaluationState: EvaluationContext {
             return request.order.items[lines[currentLine].itemIndex].attributes[slot - RequestField.attributeSlotBase]
         }
         guard let field = RequestField(rawValue: slot) else { return .null }
-        let order = request.order
         switch field {
         case .kind: return .string(request.kind.rawValue)
         case .reason: return .string(request.reason.rawValue)
         case .requestedAt: return .timestamp(request.requestedAt)
-        case .orderPlacedAt: return Self.optional(order.placedAt)
-        case .orderPaidAt: return Self.optional(order.paidAt)
-        case .orderPromisedShipBy: return Self.optional(order.promisedShipBy)
-        case .orderPromisedDeliveryBy: return Self.optional(order.promisedDeliveryBy)
-        case .orderShippedAt: return Self.optional(order.shippedAt)
-        case .orderDeliveredAt: return Self.optional(order.deliveredAt)
-        case .orderShippingFee: return .money(order.shippingFee)
-        case .orderFreeShippingThreshold: return order.freeShippingThreshold.map(Value.money) ?? .null
-        case .orderShippingWaived: return order.shippingWaived.map(Value.money) ?? .null
-        case .orderShippingClawedBack: return .money(order.shippingClawedBack)
-        case .orderShippingInsurance: return .bool(order.shippingInsurance)
+        case .orderPlacedAt: return Self.optional(request.order.placedAt)
+        case .orderPaidAt: return Self.optional(request.order.paidAt)
+        case .orderPromisedShipBy: return Self.optional(request.order.promisedShipBy)
+        case .orderPromisedDeliveryBy: return Self.optional(request.order.promisedDeliveryBy)
+        case .orderShippedAt: return Self.optional(request.order.shippedAt)
+        case .orderDeliveredAt: return Self.optional(request.order.deliveredAt)
+        case .orderShippingFee: return .money(request.order.shippingFee)
+        case .orderFreeShippingThreshold: return request.order.freeShippingThreshold.map(Value.money) ?? .null
+        case .orderShippingWaived: return request.order.shippingWaived.map(Value.money) ?? .null
+        case .orderShippingClawedBack: return .money(request.order.shippingClawedBack)
+        case .orderShippingInsurance: return .bool(request.order.shippingInsurance)
         case .orderGross: return .money(orderGross)
         case .orderPaidTotal: return .money(orderPaidTotal)
         case .customerTier: return .string(request.customer.tier)
@@ -107,22 +108,22 @@ final class EvaluationState: EvaluationContext {
         case .customerOrders90d: return .int(Int64(request.customer.orders90d))
         case .evidencePhotos: return .int(Int64(request.evidence.photos))
         case .evidenceVideos: return .int(Int64(request.evidence.videos))
-        case .lineID: return .string(order.items[lines[currentLine].itemIndex].line)
+        case .lineID: return .string(request.order.items[lines[currentLine].itemIndex].line)
         case .lineQuantity: return .int(Int64(lines[currentLine].requestedUnits))
         case .lineCondition: return .string(request.lines[currentLine].condition.rawValue)
         case .lineGross: return .money(lines[currentLine].gross)
         case .lineDiscount: return .money(lines[currentLine].gross - lines[currentLine].paid)
         case .linePaid: return .money(lines[currentLine].paid)
         case .lineRefundable:
-            let item = order.items[lines[currentLine].itemIndex]
-            return .int(Int64(item.quantity - item.refundedQuantity))
+            let itemIndex = lines[currentLine].itemIndex
+            return .int(Int64(request.order.items[itemIndex].quantity - request.order.items[itemIndex].refundedQuantity))
         case .lineVerdict: return .string(lines[currentLine].verdict?.rawValue ?? "none")
-        case .itemSKU: return order.items[lines[currentLine].itemIndex].sku.map(Value.string) ?? .null
-        case .itemCategory: return order.items[lines[currentLine].itemIndex].category.map(Value.string) ?? .null
-        case .itemUnitPrice: return .money(order.items[lines[currentLine].itemIndex].unitPrice)
-        case .itemQuantity: return .int(Int64(order.items[lines[currentLine].itemIndex].quantity))
-        case .itemRefundedQuantity: return .int(Int64(order.items[lines[currentLine].itemIndex].refundedQuantity))
-        case .itemIsGift: return .bool(order.items[lines[currentLine].itemIndex].giftFor != nil)
+        case .itemSKU: return request.order.items[lines[currentLine].itemIndex].sku.map(Value.string) ?? .null
+        case .itemCategory: return request.order.items[lines[currentLine].itemIndex].category.map(Value.string) ?? .null
+        case .itemUnitPrice: return .money(request.order.items[lines[currentLine].itemIndex].unitPrice)
+        case .itemQuantity: return .int(Int64(request.order.items[lines[currentLine].itemIndex].quantity))
+        case .itemRefundedQuantity: return .int(Int64(request.order.items[lines[currentLine].itemIndex].refundedQuantity))
+        case .itemIsGift: return .bool(request.order.items[lines[currentLine].itemIndex].giftFor != nil)
         case .requestedCount: return .int(Int64(lines.count))
         case .requestedApproved: return .int(Int64(approvedCount))
         case .requestedReview: return .int(Int64(reviewCount))

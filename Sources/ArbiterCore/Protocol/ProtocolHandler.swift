@@ -1,6 +1,6 @@
 /// Answers one line of the JSON Lines protocol (SPEC section 3): a decision, a pong, or an
 /// error object. Never throws and never answers with anything but one JSON object.
-public struct ProtocolHandler: Sendable {
+public final class ProtocolHandler: Sendable {
     public let engine: Engine
     public let audit: AuditLevel
 
