@@ -106,7 +106,12 @@ public struct ServeLoop: Sendable {
             }
             // Everything answered so far goes out now (on the output thread), before the
             // next read can block: a caller that writes one line and waits gets its answer.
-            guard answer(work, in: buffer, writer: &writer, output: output) else { return false }
+            // A failed write (the caller went away) ends the loop once pending writes are done:
+            // nothing may still write to `output` after `run` returns.
+            guard answer(work, in: buffer, writer: &writer, output: output) else {
+                _ = output.finish()
+                return false
+            }
             // A line longer than the limit (plus room for "\r") is not kept in memory.
             if filled - lineStart > maxLineBytes + 1 {
                 discardedBytes += filled - lineStart
@@ -123,8 +128,8 @@ public struct ServeLoop: Sendable {
             lineNumber += 1
             work.append(.line(start: lineStart, end: filled, number: lineNumber))
         }
-        guard answer(work, in: buffer, writer: &writer, output: output) else { return false }
-        return output.finish()
+        let submitted = answer(work, in: buffer, writer: &writer, output: output)
+        return output.finish() && submitted
     }
 
     /// Answers `work` and submits the answers to `output`, in order, deciding slices of a

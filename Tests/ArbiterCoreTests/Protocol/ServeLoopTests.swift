@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+@testable import ArbiterCore
+
+/// The serve loop in-process, on real file descriptors: threads and the output thread change
+/// the speed, never the bytes; a caller that goes away ends the loop instead of hanging it.
+@Suite(.serialized) struct ServeLoopTests {
+    static func handlers(_ count: Int, audit: AuditLevel) -> [ProtocolHandler] {
+        (0..<count).map { _ in ProtocolHandler(engine: Engine(policy: Repository.cnPolicy), audit: audit) }
+    }
+
+    /// Runs `loop` with `input` on a file and returns what it wrote to another file.
+    static func serve(_ loop: ServeLoop, input: [UInt8]) throws -> (ok: Bool, output: [UInt8]) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("serve-loop-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let inputPath = directory.appendingPathComponent("in.jsonl").path
+        let outputPath = directory.appendingPathComponent("out.jsonl").path
+        FileManager.default.createFile(atPath: inputPath, contents: Data(input))
+        let inputDescriptor = open(inputPath, O_RDONLY)
+        let outputDescriptor = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        try #require(inputDescriptor >= 0 && outputDescriptor >= 0)
+        let ok = loop.run(input: inputDescriptor, output: outputDescriptor)
+        close(inputDescriptor)
+        close(outputDescriptor)
+        return (ok, Array(try Data(contentsOf: URL(fileURLWithPath: outputPath))))
+    }
+
+    /// Enough lines (with malformed ones and blank ones) to fill several reads and split every
+    /// batch between threads; the answers must be the one-thread answers, byte for byte.
+    @Test(arguments: [AuditLevel.full, .summary])
+    func threadsChangeSpeedNotBytes(audit: AuditLevel) throws {
+        var lines = try ServeEndToEndTests.workload(count: 1200, bad: 0.2, seed: 11)
+        lines.insert("", at: 100)
+        lines.insert("{\"op\":\"ping\"}", at: 500)
+        let input = Array((lines.joined(separator: "\n") + "\n").utf8)
+        let single = try Self.serve(ServeLoop(handlers: Self.handlers(1, audit: audit)), input: input)
+        let threaded = try Self.serve(ServeLoop(handlers: Self.handlers(3, audit: audit)), input: input)
+        #expect(single.ok && threaded.ok)
+        let answers = single.output.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast()
+        #expect(answers.count == lines.count - 1, "one answer per non-empty line")
+        #expect(threaded.output == single.output)
+        // In order: each decision is about the line at its position (it echoes that line's id).
+        let requests = lines.filter { !$0.isEmpty }
+        var decisions = 0
+        for (index, answer) in answers.enumerated() {
+            let decision = try JSONReader.parse(Array(answer))
+            guard decision["outcome"] != nil else { continue }
+            decisions += 1
+            #expect(decision["id"] == (try JSONReader.parse(requests[index]))["id"], "answer \(index + 1)")
+        }
+        #expect(decisions > 800)
+    }
+
+    /// A line limit smaller than the loop's read size: a too-long line is answered where it
+    /// stood, and the lines around it are decided normally.
+    @Test func tooLargeLineKeepsItsPlace() throws {
+        let lines = try ServeEndToEndTests.workload(count: 3, bad: 0, seed: 5)
+        let huge = "{\"id\":\"big\",\"pad\":\"" + String(repeating: "x", count: 600_000) + "\"}"
+        let input = Array((lines[0] + "\n" + huge + "\n" + lines[1] + "\n" + lines[2]).utf8)
+        let run = try Self.serve(ServeLoop(handlers: Self.handlers(2, audit: .none), maxLineBytes: 100_000), input: input)
+        let answers = try run.output.split(separator: UInt8(ascii: "\n")).map { try JSONReader.parse(Array($0)) }
+        try #require(answers.count == 4)
+        #expect(answers[0]["outcome"] != nil)
+        #expect(answers[1]["error"]?["code"] == .string("too_large"))
+        #expect(answers[1]["error"]?["line"] == .number("2"))
+        #expect(answers[2]["outcome"] != nil)
+        #expect(answers[3]["outcome"] != nil, "a last line without a newline is answered")
+    }
+
+    /// The caller closed its end of the pipe: writing fails (EPIPE, SIGPIPE ignored) and `run`
+    /// returns false promptly instead of dying or blocking.
+    @Test func closedOutputEndsTheLoop() throws {
+        var descriptors: [Int32] = [0, 0]
+        try #require(pipe(&descriptors) == 0)
+        close(descriptors[0])
+        let lines = try ServeEndToEndTests.workload(count: 400, bad: 0, seed: 3)
+        let input = Array((lines.joined(separator: "\n") + "\n").utf8)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("serve-loop-\(UUID().uuidString).jsonl")
+        FileManager.default.createFile(atPath: directory.path, contents: Data(input))
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let inputDescriptor = open(directory.path, O_RDONLY)
+        defer { close(inputDescriptor) }
+        let ok = ServeLoop(handlers: Self.handlers(2, audit: .full)).run(input: inputDescriptor, output: descriptors[1])
+        close(descriptors[1])
+        #expect(!ok)
+    }
+}
