@@ -35,23 +35,25 @@ final class AnswerOutput: Sendable {
         self.slots = DispatchSemaphore(value: depth)
     }
 
-    /// An empty buffer to fill with the next batch of answers.
+    /// An empty buffer to fill with (part of) the next batch of answers.
     func nextBatch() -> Batch {
         state.withLock { $0.spare.popLast() } ?? Batch()
     }
 
-    /// Queues `batch` for writing (waiting while `depth` batches are already queued).
-    /// Returns false once any write has failed (e.g. the caller closed the pipe).
-    func submit(_ batch: Batch) -> Bool {
+    /// Queues `batches` for writing, in order, as one unit (waiting while `depth` units are
+    /// already queued). Returns false once any write has failed (e.g. the caller closed the pipe).
+    func submit(_ batches: [Batch]) -> Bool {
         if state.withLock({ $0.failed }) { return false }
-        if batch.bytes.isEmpty {
-            recycle(batch, failed: false)
-            return true
-        }
+        let nonEmpty = batches.filter { !$0.bytes.isEmpty }
+        for batch in batches where batch.bytes.isEmpty { recycle(batch, failed: false) }
+        guard !nonEmpty.isEmpty else { return true }
         slots.wait()
         queue.async { [descriptor] in
-            let ok = Self.writeAll(batch.bytes, to: descriptor)
-            self.recycle(batch, failed: !ok)
+            var ok = true
+            for batch in nonEmpty {
+                if ok { ok = Self.writeAll(batch.bytes, to: descriptor) }
+                self.recycle(batch, failed: !ok)
+            }
             self.slots.signal()
         }
         return true

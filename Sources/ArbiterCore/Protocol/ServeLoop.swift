@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Dispatch
+import Synchronization
 
 /// The `serve` loop: reads JSON Lines from a file descriptor and writes one answer per
 /// non-empty line, in order.
@@ -54,8 +55,8 @@ public struct ServeLoop: Sendable {
         var discardedBytes = 0
         var work: [Work] = []
         var writer = JSONWriter(pretty: false, reservingCapacity: 1 << 16)
-        // Room for each thread's slice of one batch being written while the next is decided.
-        let output = AnswerOutput(descriptor: output, depth: 2 * workers)
+        // One batch being written while the next is decided (and one more read ahead).
+        let output = AnswerOutput(descriptor: output, depth: 2)
 
         while true {
             // Make room: move the incomplete line to the front, grow if one line needs it.
@@ -132,8 +133,13 @@ public struct ServeLoop: Sendable {
         return output.finish() && submitted
     }
 
-    /// Answers `work` and submits the answers to `output`, in order, deciding slices of a
-    /// large batch on several threads. False once the output cannot be written.
+    /// Answers `work` and submits the answers to `output`, in order, deciding a large batch on
+    /// several threads. False once the output cannot be written.
+    ///
+    /// A large batch is cut into small chunks that the threads take in turn from a shared
+    /// counter, each thread with its own handler: requests differ in cost (one line or ten,
+    /// a short or a long audit trail), and fixed halves would leave one thread waiting for the
+    /// other. Each chunk is answered into its own buffer; the buffers go out in chunk order.
     private func answer(_ work: [Work], in buffer: [UInt8], writer: inout JSONWriter, output: AnswerOutput) -> Bool {
         // Below this many lines per thread, handing work to another thread costs more than it saves.
         let minimumPerWorker = 8
@@ -141,23 +147,24 @@ public struct ServeLoop: Sendable {
         guard threads > 1 else {
             let batch = output.nextBatch()
             for item in work { answer(item, in: buffer, handler: handlers[0], writer: &writer, into: &batch.bytes) }
-            return output.submit(batch)
+            return output.submit([batch])
         }
-        let perThread = (work.count + threads - 1) / threads
-        // Each thread fills its own batch with its contiguous slice; they are submitted in order.
-        let batches = (0..<threads).map { _ in output.nextBatch() }
+        let chunkSize = max(4, work.count / (threads * 8))
+        let chunkCount = (work.count + chunkSize - 1) / chunkSize
+        let chunks = (0..<chunkCount).map { _ in output.nextBatch() }
+        let nextChunk = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: threads) { thread in
-            let batch = batches[thread]
             var writer = JSONWriter(pretty: false, reservingCapacity: 1 << 16)
-            let range = (thread * perThread)..<min(work.count, (thread + 1) * perThread)
-            for index in range {
-                answer(work[index], in: buffer, handler: handlers[thread], writer: &writer, into: &batch.bytes)
+            while true {
+                let chunk = nextChunk.add(1, ordering: .relaxed).oldValue
+                guard chunk < chunkCount else { break }
+                let batch = chunks[chunk]
+                for index in (chunk * chunkSize)..<min(work.count, (chunk + 1) * chunkSize) {
+                    answer(work[index], in: buffer, handler: handlers[thread], writer: &writer, into: &batch.bytes)
+                }
             }
         }
-        for batch in batches {
-            guard output.submit(batch) else { return false }
-        }
-        return true
+        return output.submit(chunks)
     }
 
     /// Appends the answer to one line (and its line break) to `out`; empty lines get none.
