@@ -65,10 +65,19 @@ final class AnswerOutput: Sendable {
         return !state.withLock { $0.failed }
     }
 
+    /// Spare buffers kept for reuse, and the largest capacity kept: what the output holds on
+    /// to between batches is bounded, whatever sizes the answers had.
+    private static let maximumSpare = 32
+    private static let maximumSpareCapacity = 1 << 20
+
     private func recycle(_ batch: Batch, failed: Bool) {
-        batch.bytes.removeAll(keepingCapacity: true)
+        if batch.bytes.capacity > Self.maximumSpareCapacity {
+            batch.bytes = []
+        } else {
+            batch.bytes.removeAll(keepingCapacity: true)
+        }
         state.withLock { state in
-            state.spare.append(batch)
+            if state.spare.count < Self.maximumSpare { state.spare.append(batch) }
             if failed { state.failed = true }
         }
     }

@@ -12,9 +12,10 @@ import Synchronization
 /// Every read is followed by answering all the complete lines it brought, then by handing
 /// the answers to the output thread before the loop blocks on the next read: a caller that
 /// writes one line and waits gets its answer at once, and bulk input is answered in large
-/// batches, written in large chunks while the next batch is being decided. A batch is split into contiguous slices decided on `workers` threads (the
-/// engine is immutable and each decision independent); the slices' answers are written in
-/// input order, so threads change only the speed, never the bytes.
+/// batches, written in large chunks while the next batch is being decided. A batch is cut
+/// into chunks of contiguous lines decided on `workers` threads (the engine is immutable and
+/// each decision independent); the chunks' answers are written in input order, so threads
+/// change only the speed, never the bytes.
 public struct ServeLoop: Sendable {
     /// One handler per thread. Handlers built from separately loaded copies of the policy share
     /// no objects, so threads never contend on the reference counts of rules and expressions
