@@ -86,7 +86,12 @@ public enum DecisionWriter {
         for rule in audit.rulesFired { writer.string(rule) }
         writer.endArray()
         if audit.traceEntries > 0 || !audit.computations.isEmpty {
-            writer.field("trace"); writer.value(json: audit.traceJSON)
+            writer.field("trace")
+            if audit.traceJSON.isEmpty {
+                writer.beginArray(); writer.endArray()
+            } else {
+                writer.value(json: audit.traceJSON)
+            }
             writer.field("computations"); writer.beginArray()
             for computation in audit.computations {
                 writer.beginObject()

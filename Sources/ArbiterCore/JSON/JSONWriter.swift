@@ -42,13 +42,19 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     /// A key was just written: the next value follows it on the same line, with no comma.
     private var afterKey = false
 
+    /// What a writer created with no capacity points at: it allocates on its first write, so
+    /// one that is never written to (an audit trail not asked for) costs no allocation.
+    private nonisolated(unsafe) static let noStorage = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+
     public init(pretty: Bool, reservingCapacity: Int = 4096) {
         self.pretty = pretty
-        capacity = max(64, reservingCapacity)
-        base = .allocate(capacity: capacity)
+        capacity = max(0, reservingCapacity)
+        base = capacity > 0 ? .allocate(capacity: capacity) : Self.noStorage
     }
 
-    deinit { base.deallocate() }
+    deinit {
+        if capacity > 0 { base.deallocate() }
+    }
 
     /// The JSON written so far (a copy; see `withBytes` for the bytes in place).
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
@@ -77,11 +83,11 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     }
 
     private mutating func grow(toHold needed: Int) {
-        var newCapacity = capacity * 2
+        var newCapacity = max(64, capacity * 2)
         while newCapacity < needed { newCapacity *= 2 }
         let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        newBase.update(from: base, count: count)
-        base.deallocate()
+        newBase.initialize(from: base, count: count)
+        if capacity > 0 { base.deallocate() }
         base = newBase
         capacity = newCapacity
     }
@@ -170,7 +176,8 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     }
 
     /// Writes a complete value already encoded as compact JSON (such as an audit trail written
-    /// while a decision was made). Pretty output re-indents it, which costs a parse.
+    /// while a decision was made); `json` must be one well-formed value (it is not checked).
+    /// Pretty output re-indents it, which costs a parse.
     public mutating func value(json: [UInt8]) {
         if pretty, let parsed = try? JSONReader.parse(json) {
             value(parsed)

@@ -43,13 +43,15 @@ final class AnswerOutput: Sendable {
     /// Queues `batches` for writing, in order, as one unit (waiting while `depth` units are
     /// already queued). Returns false once any write has failed (e.g. the caller closed the pipe).
     func submit(_ batches: [Batch]) -> Bool {
-        if state.withLock({ $0.failed }) { return false }
+        if hasFailed { return false }
         let nonEmpty = batches.filter { !$0.bytes.isEmpty }
         for batch in batches where batch.bytes.isEmpty { recycle(batch, failed: false) }
         guard !nonEmpty.isEmpty else { return true }
         slots.wait()
         queue.async { [descriptor] in
-            var ok = true
+            // After a failed write nothing more is written, even batches already queued: a
+            // caller must never receive answers after a gap or a half-written line.
+            var ok = !self.hasFailed
             for batch in nonEmpty {
                 if ok { ok = Self.writeAll(batch.bytes, to: descriptor) }
                 self.recycle(batch, failed: !ok)
@@ -58,6 +60,9 @@ final class AnswerOutput: Sendable {
         }
         return true
     }
+
+    /// Whether a write has failed (nothing more will be written).
+    var hasFailed: Bool { state.withLock { $0.failed } }
 
     /// Waits until every submitted batch is written; true if all of them were.
     func finish() -> Bool {

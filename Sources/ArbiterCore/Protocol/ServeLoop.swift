@@ -57,7 +57,7 @@ public struct ServeLoop: Sendable {
         var work: [Work] = []
         var writer = JSONWriter(pretty: false, reservingCapacity: 1 << 16)
         // One batch being written while the next is decided (and one more read ahead).
-        let output = AnswerOutput(descriptor: output, depth: 2)
+        let answers = AnswerOutput(descriptor: output, depth: 2)
 
         while true {
             // Make room: move the incomplete line to the front, grow if one line needs it.
@@ -73,6 +73,11 @@ public struct ServeLoop: Sendable {
             }
             if filled == buffer.count {
                 buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count))
+            }
+            // The caller has gone away (a write failed): stop before waiting for more input.
+            if answers.hasFailed {
+                _ = answers.finish()
+                return false
             }
             let count = buffer.withUnsafeMutableBytes { raw -> Int in
                 guard let base = raw.baseAddress else { return 0 }
@@ -110,8 +115,8 @@ public struct ServeLoop: Sendable {
             // next read can block: a caller that writes one line and waits gets its answer.
             // A failed write (the caller went away) ends the loop once pending writes are done:
             // nothing may still write to `output` after `run` returns.
-            guard answer(work, in: buffer, writer: &writer, output: output) else {
-                _ = output.finish()
+            guard answer(work, in: buffer, writer: &writer, output: answers) else {
+                _ = answers.finish()
                 return false
             }
             // A line longer than the limit (plus room for "\r") is not kept in memory.
@@ -130,8 +135,8 @@ public struct ServeLoop: Sendable {
             lineNumber += 1
             work.append(.line(start: lineStart, end: filled, number: lineNumber))
         }
-        let submitted = answer(work, in: buffer, writer: &writer, output: output)
-        return output.finish() && submitted
+        let submitted = answer(work, in: buffer, writer: &writer, output: answers)
+        return answers.finish() && submitted
     }
 
     /// Answers `work` and submits the answers to `output`, in order, deciding a large batch on

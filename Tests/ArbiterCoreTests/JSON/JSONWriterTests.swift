@@ -181,6 +181,18 @@ import Testing
         }
     }
 
+    /// A writer made with no capacity allocates on its first write and grows from there.
+    @Test func startsWithoutStorage() {
+        var writer = JSONWriter(pretty: false, reservingCapacity: 0)
+        #expect(writer.capacity == 0 && writer.bytes.isEmpty)
+        Self.writeSample(into: &writer)
+        #expect(writer.capacity >= writer.count)
+        #expect(Self.text(writer) == Self.compactSample)
+        var untouched = JSONWriter(pretty: true, reservingCapacity: 0)
+        untouched.reset()
+        #expect(untouched.bytes.isEmpty)
+    }
+
     @Test func manyDocumentsInARow() {
         var writer = JSONWriter(pretty: false)
         for index in 0..<3 {
