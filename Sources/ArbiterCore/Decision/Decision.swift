@@ -75,13 +75,11 @@ public struct AuditRecord: Sendable {
     public var engine: String
     /// Ids of the rules that fired, in policy order (summary and full).
     public var rulesFired: [String]
-    /// Every rule considered (full only): the `trace` array as compact JSON, written by the
-    /// engine while it evaluated the rules — each rule's id, source `file:line`, the line it
-    /// was considered for, whether it fired, each condition step's value and operands, and
-    /// the effects applied. Empty at `summary`.
-    public var traceJSON: [UInt8]
-    /// How many rules `traceJSON` lists.
-    public var traceEntries: Int
+    /// Every rule considered (full only, nil at `summary`): the `trace` array as compact JSON,
+    /// written by the engine while it evaluated the rules — each rule's id, source
+    /// `file:line`, the line it was considered for, whether it fired, each condition step's
+    /// value and operands, and the effects applied.
+    public var traceJSON: [UInt8]?
     /// Every amount's derivation (full only).
     public var computations: [Computation]
 }

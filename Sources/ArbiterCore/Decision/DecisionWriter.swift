@@ -85,13 +85,8 @@ public enum DecisionWriter {
         writer.field("rules_fired"); writer.beginArray()
         for rule in audit.rulesFired { writer.string(rule) }
         writer.endArray()
-        if audit.traceEntries > 0 || !audit.computations.isEmpty {
-            writer.field("trace")
-            if audit.traceJSON.isEmpty {
-                writer.beginArray(); writer.endArray()
-            } else {
-                writer.value(json: audit.traceJSON)
-            }
+        if let trace = audit.traceJSON {
+            writer.field("trace"); writer.value(json: trace)
             writer.field("computations"); writer.beginArray()
             for computation in audit.computations {
                 writer.beginObject()

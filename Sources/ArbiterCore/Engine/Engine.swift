@@ -212,11 +212,10 @@ public final class Engine: Sendable {
         if audit == .none {
             auditRecord = nil
         } else {
-            let trace = run.finishTrace()
             auditRecord = AuditRecord(
                 policyName: policy.name, policyVersion: policy.version, policyDigest: policy.digest,
                 inputDigest: inputDigest, engine: EngineVersion.description, rulesFired: run.firedRules.map(\.id),
-                traceJSON: trace?.json ?? [], traceEntries: trace?.entries ?? 0, computations: run.computations ?? [])
+                traceJSON: run.finishTrace(), computations: run.computations ?? [])
         }
         return Decision(
             id: request.id, outcome: outcome, currency: request.order.currency, lines: lines,

@@ -15,7 +15,6 @@ struct RuleRun: ~Copyable {
     var offers: [Grant] = []
     /// The `trace` array so far; its last entry stays open until its effects are known.
     private var trace: JSONWriter
-    private var traceEntries = 0
     private var entryOpen = false
     /// Reused for each rule's condition steps.
     private var steps: [ConditionStep] = []
@@ -59,18 +58,14 @@ struct RuleRun: ~Copyable {
         trace.field("conditions"); trace.beginArray()
         for step in steps {
             trace.beginObject()
-            if rule.conditionTextMembers.indices.contains(step.textIndex) {
-                trace.members(json: rule.conditionTextMembers[step.textIndex])
-            } else {
-                trace.field("expr"); trace.string(step.text)
-            }
-            trace.field("value"); trace.auditValue(step.value, fractionDigits: digits)
-            if let left = step.left { trace.field("left"); trace.auditValue(left, fractionDigits: digits) }
-            if let right = step.right { trace.field("right"); trace.auditValue(right, fractionDigits: digits) }
+            // The steps come from this rule's own condition, so their text indexes are its own.
+            trace.members(json: rule.conditionTextMembers[step.textIndex])
+            trace.field("value"); DecisionWriter.write(AuditValue(step.value), digits: digits, into: &trace)
+            if let left = step.left { trace.field("left"); DecisionWriter.write(AuditValue(left), digits: digits, into: &trace) }
+            if let right = step.right { trace.field("right"); DecisionWriter.write(AuditValue(right), digits: digits, into: &trace) }
             trace.endObject()
         }
         trace.endArray()
-        traceEntries += 1
         entryOpen = true
     }
 
@@ -88,12 +83,12 @@ struct RuleRun: ~Copyable {
         trace.endArray()
     }
 
-    /// The finished `trace` array as compact JSON, and how many rules it lists; nil unless tracing.
-    mutating func finishTrace() -> (json: [UInt8], entries: Int)? {
+    /// The finished `trace` array as compact JSON; nil unless tracing.
+    mutating func finishTrace() -> [UInt8]? {
         guard tracing else { return nil }
         closeEntry()
         trace.endArray()
-        return (trace.bytes, traceEntries)
+        return trace.bytes
     }
 
     mutating func value(_ expression: CompiledExpression, _ state: EvaluationState, rule: Rule, what: String) throws(EvaluationFailure) -> Value {

@@ -26,14 +26,7 @@ extension JSONParser {
     /// caller uses.
     @inline(__always)
     static func specialBytes(_ word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5C)
-        let isQuote = (quote &- ones) & ~quote
-        let isBackslash = (backslash &- ones) & ~backslash
-        let isControl = (word &- ones &* 0x20) & ~word
-        return (isQuote | isBackslash | isControl | word) & highs
+        JSONStringEscaping.mustEscape(word) | (word & 0x8080_8080_8080_8080)
     }
 
     /// The length of the well-formed UTF-8 sequence at `at` (whose first byte is ≥ 0x80), or

@@ -217,27 +217,13 @@ private struct Emitter {
         append(byte: UInt8(ascii: "\""))
     }
 
-    /// `JSONWriter`'s escaping: `\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`, other control
-    /// characters as `\u00xx` (lowercase hex), everything else as is.
+    /// The decoded bytes with `JSONWriter`'s escapes (`JSONStringEscaping`).
     private mutating func appendEscaped(_ bytes: UnsafeRawBufferPointer) {
         var runStart = 0
-        for (position, b) in bytes.enumerated() where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+        for (position, b) in bytes.enumerated() where JSONStringEscaping.mustEscape(b) {
             append(UnsafeRawBufferPointer(rebasing: bytes[runStart..<position]))
             runStart = position + 1
-            append(byte: UInt8(ascii: "\\"))
-            switch b {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): append(byte: b)
-            case 0x08: append(byte: UInt8(ascii: "b"))
-            case 0x0C: append(byte: UInt8(ascii: "f"))
-            case 0x0A: append(byte: UInt8(ascii: "n"))
-            case 0x0D: append(byte: UInt8(ascii: "r"))
-            case 0x09: append(byte: UInt8(ascii: "t"))
-            default:
-                let hexDigits: StaticString = "0123456789abcdef"
-                append("u00")
-                append(byte: hexDigits.utf8Start[Int(b >> 4)])
-                append(byte: hexDigits.utf8Start[Int(b & 0xF)])
-            }
+            JSONStringEscaping.escape(b) { append(byte: $0) }
         }
         append(UnsafeRawBufferPointer(rebasing: bytes[runStart...]))
     }

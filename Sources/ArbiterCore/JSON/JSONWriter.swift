@@ -361,7 +361,7 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
             // Eight bytes at a time until one needs escaping.
             while at + 8 <= count {
                 let word = UInt64(littleEndian: UnsafeRawPointer(source + at).loadUnaligned(as: UInt64.self))
-                let flagged = Self.needsEscape(word)
+                let flagged = JSONStringEscaping.mustEscape(word)
                 if flagged != 0 {
                     at += flagged.trailingZeroBitCount >> 3
                     break
@@ -369,49 +369,14 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
                 at += 8
             }
             while at < count {
-                let b = source[at]
-                if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { break }
+                if JSONStringEscaping.mustEscape(source[at]) { break }
                 at += 1
             }
             if runStart < at { put(UnsafeBufferPointer(start: source + runStart, count: at - runStart)) }
             guard at < count else { return }
-            appendEscape(of: source[at])
+            JSONStringEscaping.escape(source[at]) { put($0) }
             at += 1
             runStart = at
         }
-    }
-
-    /// High bit set in the bytes of `word` that are `"`, `\` or below 0x20 (the lowest flagged
-    /// byte is exact; higher ones may be false alarms, which the byte loop sorts out).
-    @inline(__always)
-    private static func needsEscape(_ word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5C)
-        let isQuote = (quote &- ones) & ~quote
-        let isBackslash = (backslash &- ones) & ~backslash
-        let isControl = (word &- ones &* 0x20) & ~word
-        return (isQuote | isBackslash | isControl) & 0x8080_8080_8080_8080
-    }
-
-    private mutating func appendEscape(of b: UInt8) {
-        let letter: UInt8
-        switch b {
-        case UInt8(ascii: "\""): letter = UInt8(ascii: "\"")
-        case UInt8(ascii: "\\"): letter = UInt8(ascii: "\\")
-        case 0x08: letter = UInt8(ascii: "b")
-        case 0x0C: letter = UInt8(ascii: "f")
-        case 0x0A: letter = UInt8(ascii: "n")
-        case 0x0D: letter = UInt8(ascii: "r")
-        case 0x09: letter = UInt8(ascii: "t")
-        default:
-            let hexDigits: StaticString = "0123456789abcdef"
-            appendASCII("\\u00")
-            put(hexDigits.utf8Start[Int(b >> 4)])
-            put(hexDigits.utf8Start[Int(b & 0xF)])
-            return
-        }
-        put(UInt8(ascii: "\\"))
-        put(letter)
     }
 }
