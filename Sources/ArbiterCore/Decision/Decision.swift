@@ -82,6 +82,11 @@ public struct AuditRecord: Sendable {
     public var traceJSON: [UInt8]?
     /// Every amount's derivation (full only).
     public var computations: [Computation]
+
+    /// The most bytes the trace and computations of one answer may take (SPEC section 8: no
+    /// answer over 16 MiB). The rest of an answer is at most a few MiB: the request's own line
+    /// ids, once per line and offer.
+    public static let maximumTrailBytes = 10 * 1_048_576
 }
 
 /// One step of arithmetic an auditor can redo: a name, the inputs and the result, in order.

@@ -86,6 +86,7 @@ public enum DecisionWriter {
         for rule in audit.rulesFired { writer.string(rule) }
         writer.endArray()
         if let trace = audit.traceJSON {
+            let beforeTrail = writer.mark()
             writer.field("trace"); writer.value(json: trace)
             writer.field("computations"); writer.beginArray()
             for computation in audit.computations {
@@ -97,6 +98,17 @@ public enum DecisionWriter {
                 writer.endObject()
             }
             writer.endArray()
+            let trailBytes = writer.count - beforeTrail.count
+            if trailBytes > AuditRecord.maximumTrailBytes {
+                // Bounded answers (SPEC section 8): a trail this long is replaced by its size;
+                // the decision itself, the digests and the rules that fired stay.
+                writer.rewind(to: beforeTrail)
+                writer.field("trail_omitted"); writer.beginObject()
+                writer.field("bytes"); writer.int(trailBytes)
+                writer.field("limit"); writer.int(AuditRecord.maximumTrailBytes)
+                writer.field("why"); writer.string("the trace and computations of this request are longer than an answer may carry; decide it with fewer lines per request to audit it in full")
+                writer.endObject()
+            }
         }
         writer.endObject()
     }

@@ -249,13 +249,13 @@ public final class Engine: Sendable {
                 ("discount", .string(discount.id)), ("amount", .money(discount.amount)),
                 ("method", .string("largest remainder: floor(amount × gross / scope_gross), leftover minor units to the largest remainders, ties to the earlier line")),
                 ("scope_gross", .money(scopeGross)),
-                ("rows", .rows(scope.map { index in
+                state.auditRows(scope.count) { scope.map { index in
                     // The floored share and the leftover minor unit it got, so the table can be redone by hand.
                     let floored = scopeGross == 0 ? 0 : Int64(Int128(discount.amount) * Int128(state.itemGross[index]) / Int128(scopeGross))
                     return [("line", .string(order.items[index].line)), ("gross", .money(state.itemGross[index])),
                             ("floor", .money(floored)), ("leftover", .money(state.allocations[discountIndex][index] - floored)),
                             ("allocated", .money(state.allocations[discountIndex][index]))]
-                })),
+                } },
             ]))
         }
         for line in state.lines {

@@ -22,6 +22,12 @@ final class EvaluationState: EvaluationContext {
     var requestedPaid: Int64 = 0
     var requestedCategories: Value = .list([])
 
+    /// Rows the audit trail's tables (discount allocations, clawbacks) may still list. Those
+    /// tables grow with items × discounts; the budget grows with the request's size, so that a
+    /// full audit trail stays linear in the request (a table past the budget gives its totals and
+    /// how many rows it left out: every one can be recomputed from the request).
+    var auditRowsLeft: Int
+
     // Known after settlement.
     var refundItems: Int64 = 0
     var refundShipping: Int64 = 0
@@ -30,34 +36,14 @@ final class EvaluationState: EvaluationContext {
     init(request: AfterSaleRequest) {
         self.request = request
         let items = request.order.items
-        var gross = [Int64](repeating: 0, count: items.count)
-        var orderGross: Int64 = 0
-        for index in items.indices {
-            gross[index] = items[index].gross
-            orderGross += gross[index]
-        }
-        var allocations: [[Int64]] = []
-        allocations.reserveCapacity(request.order.discounts.count)
-        var paid = gross
-        var discountTotal: Int64 = 0
-        for discount in request.order.discounts {
-            let scope = discount.appliesTo ?? Array(items.indices)
-            let weights = scope.map { gross[$0] }
-            // The decoder guarantees amount ≤ scope gross, so a positive amount has positive weights.
-            let shares = Proration.allocate(discount.amount, proportionalTo: weights) ?? [Int64](repeating: 0, count: scope.count)
-            var row = [Int64](repeating: 0, count: items.count)
-            for (position, itemIndex) in scope.enumerated() {
-                row[itemIndex] = shares[position]
-                paid[itemIndex] -= shares[position]
-            }
-            discountTotal += discount.amount
-            allocations.append(row)
-        }
-        self.itemGross = gross
-        self.allocations = allocations
-        self.itemPaid = paid
-        self.orderGross = orderGross
-        self.orderPaidTotal = orderGross - discountTotal
+        let proration = request.proration
+        self.itemGross = proration.itemGross
+        self.allocations = proration.allocations
+        self.itemPaid = proration.itemPaid
+        self.orderGross = proration.orderGross
+        self.orderPaidTotal = proration.orderPaidTotal
+        let paid = proration.itemPaid
+        self.auditRowsLeft = Self.auditRowsPerEntry * (items.count + request.lines.count + request.order.discounts.count) + 64
         self.lines = request.lines.map { requested in
             let item = items[requested.itemIndex]
             let refundable = item.quantity - item.refundedQuantity
@@ -75,6 +61,16 @@ final class EvaluationState: EvaluationContext {
     }
 
     var currentLineState: LineState { lines[currentLine] }
+
+    static let auditRowsPerEntry = 8
+
+    /// The rows of an audit table, or nil when listing them would exceed the budget (and the
+    /// table names how many it left out instead); `count` rows are taken from the budget if they fit.
+    func auditRows(_ count: Int, _ make: () -> [[(StaticString, AuditValue)]]) -> (StaticString, AuditValue) {
+        guard count <= auditRowsLeft else { return ("rows_omitted", .int(Int64(count))) }
+        auditRowsLeft -= count
+        return ("rows", .rows(make()))
+    }
 
     // Reads go field by field (`request.order.shippingFee`), never through a local copy of
     // `request.order` or of an item: copying those structs retains every string and array in them.

@@ -63,24 +63,29 @@ enum Settlement {
                 var keptGross: Int64 = 0
                 for index in scope { keptGross += items[index].unitPrice * Int64(kept[index]) }
                 var owed: Int64 = 0
-                var rows: [[(StaticString, AuditValue)]] = []
+                func onKeptUnits(_ index: Int) -> (allocation: Int64, gone: Int, onKept: Int64) {
+                    let allocation = state.allocations[discountIndex][index]
+                    let gone = items[index].refundedQuantity + grantedUnits[index]
+                    return (allocation, gone, Proration.allocationOnKeptUnits(allocation: allocation, quantity: items[index].quantity, goneUnits: gone))
+                }
                 if keptGross < threshold {
-                    for index in scope {
-                        let allocation = state.allocations[discountIndex][index]
-                        let gone = items[index].refundedQuantity + grantedUnits[index]
-                        let onKept = Proration.allocationOnKeptUnits(allocation: allocation, quantity: items[index].quantity, goneUnits: gone)
-                        owed += onKept
-                        rows.append([("line", .string(items[index].line)), ("allocation", .money(allocation)),
-                                     ("quantity", .int(Int64(items[index].quantity))), ("gone_units", .int(Int64(gone))),
-                                     ("on_kept_units", .money(onKept))])
-                    }
+                    for index in scope { owed += onKeptUnits(index).onKept }
                 }
                 let delta = owed - discount.clawedBack
                 computations?.append(Computation("threshold_clawback", [
                     ("rule", .string(rule)), ("discount", .string(discount.id)), ("threshold", .money(threshold)),
                     ("kept_gross", .money(keptGross)), ("below_threshold", .bool(keptGross < threshold)),
                     ("formula", .string("owed = sum over kept lines of A − floor(A × (r+k) / q); adjustment = −(owed − clawed_back)")),
-                    ("rows", .rows(rows)), ("owed", .money(owed)), ("clawed_back_before", .money(discount.clawedBack)),
+                    state.auditRows(keptGross < threshold ? scope.count : 0) {
+                        guard keptGross < threshold else { return [] }
+                        return scope.map { index in
+                            let row = onKeptUnits(index)
+                            return [("line", .string(items[index].line)), ("allocation", .money(row.allocation)),
+                                    ("quantity", .int(Int64(items[index].quantity))), ("gone_units", .int(Int64(row.gone))),
+                                    ("on_kept_units", .money(row.onKept))]
+                        }
+                    },
+                    ("owed", .money(owed)), ("clawed_back_before", .money(discount.clawedBack)),
                     ("adjustment", .money(-delta)),
                 ]))
                 if delta > 0 { proposed.append(("THRESHOLD_CLAWBACK", -delta, rule)) }

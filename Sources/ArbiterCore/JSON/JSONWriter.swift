@@ -263,6 +263,33 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         literal.withUTF8 { put($0) }
     }
 
+    /// Where the writer stands: `rewind(to:)` forgets everything written after it.
+    public struct Mark {
+        /// Bytes written when the mark was taken.
+        public fileprivate(set) var count: Int
+        fileprivate var hasElements: Bool
+        fileprivate var depth: Int
+        fileprivate var shallow: UInt64
+        fileprivate var deepCount: Int
+        fileprivate var afterKey: Bool
+    }
+
+    public func mark() -> Mark {
+        Mark(count: count, hasElements: hasElements, depth: depth, shallow: shallow, deepCount: deep.count, afterKey: afterKey)
+    }
+
+    /// Drops what was written since `mark`, which must be a mark of this writer at or below the
+    /// current size (containers opened since are forgotten with their bytes).
+    public mutating func rewind(to mark: Mark) {
+        precondition(mark.count <= count, "rewind past the end of what was written")
+        count = mark.count
+        hasElements = mark.hasElements
+        depth = mark.depth
+        shallow = mark.shallow
+        if deep.count > mark.deepCount { deep.removeLast(deep.count - mark.deepCount) }
+        afterKey = mark.afterKey
+    }
+
     // MARK: - Layout
 
     @inline(__always)

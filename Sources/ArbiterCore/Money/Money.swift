@@ -46,14 +46,19 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
         var utf8 = text.utf8[...]
         if utf8.first == UInt8(ascii: "-") { throw .negative(text) }
         var major: Int64 = 0
-        var sawMajorDigit = false
+        var majorDigits = 0
+        // "0.10" and "10", never "00.10" or "0199.00": one way to write each amount.
+        if utf8.first == UInt8(ascii: "0"), let second = utf8.dropFirst().first,
+           second >= UInt8(ascii: "0"), second <= UInt8(ascii: "9") {
+            throw .leadingZero(text)
+        }
         while let byte = utf8.first, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
-            sawMajorDigit = true
+            majorDigits += 1
             major = major &* 10 &+ Int64(byte - UInt8(ascii: "0"))
             if major > maxMinorUnits { throw .tooLarge(text) }
             utf8 = utf8.dropFirst()
         }
-        guard sawMajorDigit else { throw .notADecimal(text) }
+        guard majorDigits > 0 else { throw .notADecimal(text) }
         var minor: Int64 = 0
         var fractionCount = 0
         if utf8.first == UInt8(ascii: ".") {
@@ -83,6 +88,7 @@ public enum MoneyError: Error, Equatable, Sendable {
     case negative(String)
     case tooManyFractionDigits(String, allowed: Int)
     case tooLarge(String)
+    case leadingZero(String)
 
     public var message: String {
         switch self {
@@ -91,6 +97,7 @@ public enum MoneyError: Error, Equatable, Sendable {
         case .tooManyFractionDigits(let text, let allowed):
             return "'\(text)' has more than \(allowed) fraction digit\(allowed == 1 ? "" : "s")"
         case .tooLarge(let text): return "'\(text)' is too large"
+        case .leadingZero(let text): return "'\(text)' has a leading zero; write amounts without one (\"0.10\", \"10\")"
         }
     }
 }

@@ -39,7 +39,7 @@ public struct ReasonCode: Sendable {
     public var location: SourceLocation
 
     public func message(in locale: MessageLocale) -> String {
-        messages[locale] ?? messages[.zhCN] ?? code
+        messages[locale] ?? messages[.en] ?? code
     }
 }
 

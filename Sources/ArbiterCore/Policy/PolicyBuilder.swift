@@ -54,7 +54,7 @@ struct PolicyBuilder {
             }
             if let entry = document["codes"] { readCodes(entry.value, into: &codes) }
         }
-        let schema = RequestSchema(currency: header.currency, defaultZone: header.zone, attributes: attributes, facts: facts)
+        let schema = RequestSchema(packName: header.name, currency: header.currency, defaultZone: header.zone, attributes: attributes, facts: facts)
         var rules = RuleCompiler(schema: schema, parameters: parameters, codes: codes, relativePaths: relativePaths, reader: reader)
         for document in documents {
             if let entry = document["rules"] { rules.readRules(entry.value) }
@@ -134,8 +134,10 @@ struct PolicyBuilder {
             let locales = MessageLocale.allCases.map(\.rawValue)
             guard let body = reader.mapping(entry.value, "code '\(code)'", allowed: locales) else { continue }
             var messages: [MessageLocale: String] = [:]
+            // `en` is every pack's fallback language; the others are optional.
             for locale in MessageLocale.allCases {
-                if let node = reader.required(body, locale.rawValue, "code '\(code)'"), let text = reader.text(node, "message") {
+                let node = locale == .en ? reader.required(body, locale.rawValue, "code '\(code)'") : body[locale.rawValue]?.value
+                if let node, let text = reader.text(node, "message") {
                     messages[locale] = text
                 }
             }

@@ -41,10 +41,11 @@ public enum DiscountKind: String, CaseIterable, Sendable {
     case platformSubsidy = "platform_subsidy"
 }
 
-/// The language reason messages are written in.
+/// The language reason messages are written in; a pack without messages in it answers in `en`.
 public enum MessageLocale: String, CaseIterable, Sendable {
     case zhCN = "zh-CN"
     case en
+    case de
 }
 
 public struct AfterSaleRequest: Sendable {
@@ -59,6 +60,9 @@ public struct AfterSaleRequest: Sendable {
     /// Values of the facts the policy declares, by declaration index (absent → the declared default).
     public var facts: [Value]
     public var locale: MessageLocale
+    /// Every discount allocated over the items (SPEC rule 5), computed once when the request
+    /// is validated: a discount that would make a line's paid amount negative is refused there.
+    public var proration: OrderProration
 }
 
 public struct Order: Sendable {
@@ -76,9 +80,20 @@ public struct Order: Sendable {
     public var freeShippingThreshold: Int64?
     public var shippingWaived: Int64?
     public var shippingClawedBack: Int64
+    /// The least expensive standard delivery offered (SPEC section 12, rule 6); nil when not given.
+    public var standardShippingFee: Int64?
     public var shippingInsurance: Bool
     public var items: [OrderItem]
     public var discounts: [Discount]
+    /// How the buyer paid (SPEC section 8), in the order given; nil when not given.
+    public var payments: [Payment]?
+}
+
+/// One means of payment of an order and what earlier refunds returned to it (caller-owned state).
+public struct Payment: Sendable {
+    public var method: String
+    public var amount: Int64
+    public var refunded: Int64
 }
 
 public struct OrderItem: Sendable {
@@ -94,6 +109,8 @@ public struct OrderItem: Sendable {
     /// Index in `order.items` of the line this item is a free gift for.
     public var giftFor: Int?
     public var giftValue: Int64?
+    /// When this item was delivered, if apart from the order (SPEC section 12).
+    public var deliveredAt: Timestamp?
 
     /// unit_price × quantity, in minor units.
     public var gross: Int64 { unitPrice * Int64(quantity) }

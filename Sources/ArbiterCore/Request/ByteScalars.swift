@@ -16,7 +16,8 @@ enum ByteScalars {
             major = major * 10 + Int64(text[position] &- UInt8(ascii: "0"))
             position += 1
         }
-        guard position > 0 else { return nil }
+        // No digits, or a leading zero ("00.10"): the reference decides (and refuses the latter).
+        guard position > 0, position == 1 || text[0] != UInt8(ascii: "0") else { return nil }
         var minor: Int64 = 0
         var fractionCount = 0
         if position < text.count {
@@ -66,7 +67,7 @@ enum ByteScalars {
             offset = (offsetHours * 3600 + offsetMinutes * 60) * (sign == UInt8(ascii: "-") ? -1 : 1)
         }
         let year = century * 100 + yearOfCentury
-        guard (1...12).contains(month), day >= 1, day <= Timestamp.daysInMonth(year: year, month: month),
+        guard year >= 1, (1...12).contains(month), day >= 1, day <= Timestamp.daysInMonth(year: year, month: month),
               hour <= 23, minute <= 59, second <= 59 else { return nil }
         let local = Timestamp.daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
         return Timestamp(epochSeconds: local - offset, nanoseconds: 0, offsetSeconds: Int32(offset))

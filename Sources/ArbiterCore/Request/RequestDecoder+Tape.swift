@@ -4,7 +4,8 @@ extension RequestDecoder {
     /// Validates the document on a tape into a request; the same request or error as
     /// `decode(_: JSONValue)` on `JSONReader.parse` of the same bytes.
     public func decode(_ document: JSONTape.View) throws(RequestError) -> AfterSaleRequest {
-        try TapeRequestDecoder(decoder: self, tape: document).decode(document.root)
+        var tapeDecoder = TapeRequestDecoder(decoder: self, tape: document)
+        return try tapeDecoder.decode(document.root)
     }
 
     /// The request id for error answers, as `requestID(in: JSONValue)` reads it: the last

@@ -1,12 +1,15 @@
 /// What a policy lets requests carry beyond SPEC section 4: its currency and zone, and the
 /// typed `attributes` and `facts` its rules read (open maps in the request).
 public struct RequestSchema: Sendable {
+    /// The pack's name: what a request's `"policy"` may say.
+    public var packName: String
     public var currency: Currency
     public var defaultZone: Zone
     public var attributes: [DeclaredField]
     public var facts: [DeclaredField]
 
-    public init(currency: Currency, defaultZone: Zone, attributes: [DeclaredField], facts: [DeclaredField]) {
+    public init(packName: String, currency: Currency, defaultZone: Zone, attributes: [DeclaredField], facts: [DeclaredField]) {
+        self.packName = packName
         self.currency = currency
         self.defaultZone = defaultZone
         self.attributes = attributes

@@ -75,9 +75,9 @@ extension TapeRequestDecoder {
             }
             throw RequestError(path: path(), "money must be a decimal string, found \(describe(value))")
         }
-        if let amount = ByteScalars.minorUnits(tape.bytes(value), fractionDigits: schema.currency.fractionDigits) { return amount }
+        if let amount = ByteScalars.minorUnits(tape.bytes(value), fractionDigits: fractionDigits) { return amount }
         do {
-            return try Money.parseMinorUnits(tape.string(value), fractionDigits: schema.currency.fractionDigits)
+            return try Money.parseMinorUnits(tape.string(value), fractionDigits: fractionDigits)
         } catch {
             throw RequestError(path: path(), error.message)
         }

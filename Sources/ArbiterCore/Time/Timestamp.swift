@@ -143,7 +143,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
             throw .malformed(text)
         }
         guard index == bytes.count else { throw .malformed(text) }
-        guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
+        // Years 0001–9999 (SPEC section 8): there is no year 0000 in RFC 3339's calendar.
+        guard year >= 1, (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
               hour <= 23, minute <= 59, second <= 60 else { throw .outOfRange(text) }
         // A leap second is read as the last second of its minute. RFC 3339 allows second 60
         // only there: at 23:59:60 UTC (whatever the offset it is written with).

@@ -37,15 +37,50 @@ public final class Zone: Sendable, CustomStringConvertible {
     private static let cache = Mutex<[String: Zone]>([:])
 
     /// The zone with this IANA name (`Asia/Shanghai`, `Europe/Berlin`, `UTC`), or nil if unknown.
-    /// Zones are cached: looking one up again is a dictionary read, not a file read.
+    ///
+    /// Only names spelled as the tz database spells them are looked up (`isIANAName`): no control
+    /// characters, no `..` or empty segments, no abbreviations like `CST` that Foundation would
+    /// also accept. So whether a name is accepted never depends on what was looked up before, and
+    /// the cache holds at most the database's few hundred zones.
     public static func named(_ identifier: String) -> Zone? {
+        guard isIANAName(identifier) else { return nil }
         if let cached = cache.withLock({ $0[identifier] }) { return cached }
-        // Foundation accepts abbreviations like "CST"; only IANA names (or UTC/GMT) are accepted here.
-        guard identifier == "UTC" || identifier == "GMT" || identifier.contains("/"),
-              let timeZone = TimeZone(identifier: identifier) else { return nil }
+        guard let timeZone = TimeZone(identifier: identifier) else { return nil }
         let zone = Zone(identifier: identifier, timeZone: timeZone)
         cache.withLock { $0[identifier] = zone }
         return zone
+    }
+
+    /// `UTC`, `GMT`, or `Area/Location[/Sub]`: segments of ASCII letters, digits, `_`, `-` and
+    /// `+`, each starting with a letter, at most 64 bytes in all.
+    static func isIANAName(_ name: String) -> Bool {
+        if name == "UTC" || name == "GMT" { return true }
+        let bytes = name.utf8
+        // The database's `posix/` and `right/` copies are files, not zone names.
+        guard bytes.count <= 64, !name.hasPrefix("posix/"), !name.hasPrefix("right/") else { return false }
+        var segments = 0
+        var segmentLength = 0
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "/"):
+                guard segmentLength > 0 else { return false }
+                segments += 1
+                segmentLength = 0
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"):
+                segmentLength += 1
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "+"):
+                guard segmentLength > 0 else { return false }
+                segmentLength += 1
+            default:
+                return false
+            }
+        }
+        return segments >= 1 && segmentLength > 0
+    }
+
+    /// The message for a time zone name `named` refuses.
+    public static func unknownNameMessage(_ name: String) -> String {
+        "unknown time zone '\(name)' (expected an IANA name as the tz database spells it, like 'Asia/Shanghai')"
     }
 
     /// Offset from UTC, in seconds, at an instant.

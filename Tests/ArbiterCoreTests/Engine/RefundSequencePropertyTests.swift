@@ -40,6 +40,7 @@ import Testing
             JSONMember(key: "order", value: .object([
                 JSONMember(key: "id", value: .string("o-1")),
                 JSONMember(key: "currency", value: .string("CNY")),
+                JSONMember(key: "placed_at", value: .string("2026-10-30T10:00:00+08:00")),
                 JSONMember(key: "delivered_at", value: .string("2026-11-01T10:00:00+08:00")),
                 JSONMember(key: "shipped_at", value: .string("2026-10-31T10:00:00+08:00")),
                 JSONMember(key: "items", value: .array(orderItems)),

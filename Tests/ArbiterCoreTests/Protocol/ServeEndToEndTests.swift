@@ -34,8 +34,7 @@ import Testing
         if let price = items.first?["unit_price"], !(price is String) || ["-3.00", "1.005", "1e3", "abc"].contains(price as? String ?? "") {
             return ("invalid_request", "$.order.items[0].unit_price")
         }
-        // A compensation claim's lines are ignored (SPEC rule 13), broken or not.
-        if object["kind"] as? String == "compensation" { return nil }
+        // A compensation claim's lines are ignored (SPEC rule 13) but must still be well formed (section 8).
         let lines = object["lines"] as? [[String: Any]] ?? []
         if lines.first?["line"] as? String == "NOPE" { return ("invalid_request", "$.lines[0].line") }
         if let quantity = lines.first?["quantity"] {

@@ -12,29 +12,59 @@ extension RequestDecoder {
     }
 
     func referenceDecode(_ json: JSONValue) throws(RequestError) -> AfterSaleRequest {
+        guard case .object = json else { throw RequestError(path: "$", "a request must be a JSON object") }
+        try ref_checkLimits(json)
+        return try resolve(try ref_decodeDraft(json))
+    }
+
+    /// The members that count: each key's last occurrence, in the document order of those.
+    fileprivate func ref_lastMembers(_ members: [JSONMember]) -> [JSONMember] {
+        var seen = Set<String>()
+        var kept: [JSONMember] = []
+        for member in members.reversed() where seen.insert(member.key).inserted { kept.append(member) }
+        return kept.reversed()
+    }
+
+    fileprivate func ref_checkLimits(_ json: JSONValue) throws(RequestError) {
+        func count(_ value: JSONValue?) -> Int {
+            if case .array(let elements)? = value { return elements.count }
+            return 0
+        }
+        var order: JSONValue?
+        if case .object? = json["order"] { order = json["order"] }
+        try RequestLimits.check(
+            items: count(order?["items"]), lines: count(json["lines"]),
+            discounts: count(order?["discounts"]), payments: count(order?["payments"]))
+    }
+
+    fileprivate func ref_decodeDraft(_ json: JSONValue) throws(RequestError) -> RequestDraft {
         guard case .object(let members) = json else { throw RequestError(path: "$", "a request must be a JSON object") }
+        var digits = schema.currency.fractionDigits
+        if case .string(let code)? = json["order"]?["currency"], let currency = Currency.named(code) { digits = currency.fractionDigits }
         var id: String?
         var kind: RequestKind?
         var reason: Reason?
         var requestedAt: Timestamp?
-        var orderJSON: JSONValue?
-        var linesJSON: JSONValue?
+        var policy: String?
+        var order: OrderDraft?
+        var lines: [LineDraft]?
         var customer = Customer(id: nil, tier: "regular", refunds90d: 0, orders90d: 0)
         var evidence = Evidence(photos: 0, videos: 0)
         var facts = schema.facts.map(\.defaultValue)
         var locale = MessageLocale.zhCN
-        for member in members {
+        for member in ref_lastMembers(members) {
             let value = member.value
             switch member.key {
             case "id": id = try ref_string(value, "$.id")
             case "kind": kind = try ref_enumeration(value, "$.kind", RequestKind.self)
             case "reason": reason = try ref_enumeration(value, "$.reason", Reason.self)
             case "requested_at": requestedAt = try ref_timestamp(value, "$.requested_at")
-            case "order": orderJSON = value
-            case "lines": linesJSON = value
+            case "policy": policy = try ref_optionalString(value, "$.policy")
+            case "order": order = try ref_decodeOrder(value, digits: digits)
+            case "lines": lines = try ref_decodeLines(value)
             case "customer": customer = try ref_decodeCustomer(value)
             case "evidence": evidence = try ref_decodeEvidence(value)
-            case "facts": try ref_decodeDeclared(value, "$.facts", schema.facts, into: &facts)
+            case "facts": try ref_decodeDeclared(value, "$.facts", schema.facts, digits: digits, into: &facts)
             case "locale":
                 if case .null = value { break }
                 locale = try ref_enumeration(value, "$.locale", MessageLocale.self)
@@ -45,241 +75,201 @@ extension RequestDecoder {
         guard let kind else { throw RequestError(path: "$.kind", "missing required field 'kind'") }
         guard let reason else { throw RequestError(path: "$.reason", "missing required field 'reason'") }
         guard let requestedAt else { throw RequestError(path: "$.requested_at", "missing required field 'requested_at'") }
-        guard let orderJSON else { throw RequestError(path: "$.order", "missing required field 'order'") }
-        let order = try ref_decodeOrder(orderJSON)
-        // A compensation claim is about the order, not lines: its `lines` are ignored (SPEC rule 13).
-        let lines = kind == .compensation ? [] : try ref_decodeLines(linesJSON, order: order)
-        return AfterSaleRequest(
-            id: id, kind: kind, reason: reason, requestedAt: requestedAt, order: order, lines: lines,
+        guard let order else { throw RequestError(path: "$.order", "missing required field 'order'") }
+        return RequestDraft(
+            id: id, kind: kind, reason: reason, requestedAt: requestedAt, policy: policy, order: order, lines: lines,
             customer: customer, evidence: evidence, facts: facts, locale: locale)
     }
 
     // MARK: - Order
 
-    fileprivate func ref_decodeOrder(_ json: JSONValue) throws(RequestError) -> Order {
+    fileprivate func ref_decodeOrder(_ json: JSONValue, digits: Int) throws(RequestError) -> OrderDraft {
         guard case .object(let members) = json else { throw RequestError(path: "$.order", "must be an object") }
         var id: String?
-        var currencyCode: String?
-        var zone: Zone?
-        var placedAt, paidAt, promisedShipBy, promisedDeliveryBy, shippedAt, deliveredAt: Timestamp?
-        var moneyFields: [(key: String, value: JSONValue)] = []
-        var shippingInsurance = false
-        var itemsJSON: JSONValue?
-        var discountsJSON: JSONValue?
-        for member in members {
+        var currency: Currency?
+        var items: [ItemDraft]?
+        var draft = OrderDraft(id: "", currency: schema.currency, items: [], discounts: [])
+        for member in ref_lastMembers(members) {
             let value = member.value
+            let path = "$.order." + member.key
             switch member.key {
-            case "id": id = try ref_string(value, "$.order.id")
-            case "currency": currencyCode = try ref_string(value, "$.order.currency")
+            case "id": id = try ref_string(value, path)
+            case "currency":
+                let code = try ref_string(value, path)
+                guard let known = Currency.named(code) else { throw RequestError(path: path, "unknown currency '\(code)'") }
+                currency = known
             case "timezone":
                 if case .null = value { break }
-                let name = try ref_string(value, "$.order.timezone")
-                guard let found = Zone.named(name) else {
-                    throw RequestError(path: "$.order.timezone", "unknown time zone '\(name)' (expected an IANA name like 'Asia/Shanghai')")
-                }
-                zone = found
-            case "placed_at": placedAt = try ref_optionalTimestamp(value, "$.order.placed_at")
-            case "paid_at": paidAt = try ref_optionalTimestamp(value, "$.order.paid_at")
-            case "promised_ship_by": promisedShipBy = try ref_optionalTimestamp(value, "$.order.promised_ship_by")
-            case "promised_delivery_by": promisedDeliveryBy = try ref_optionalTimestamp(value, "$.order.promised_delivery_by")
-            case "shipped_at": shippedAt = try ref_optionalTimestamp(value, "$.order.shipped_at")
-            case "delivered_at": deliveredAt = try ref_optionalTimestamp(value, "$.order.delivered_at")
-            case "shipping_fee", "free_shipping_threshold", "shipping_waived", "shipping_clawed_back":
-                moneyFields.append((member.key, value))
+                let name = try ref_string(value, path)
+                guard let found = Zone.named(name) else { throw RequestError(path: path, Zone.unknownNameMessage(name)) }
+                draft.zone = found
+            case "placed_at": draft.placedAt = try ref_optionalTimestamp(value, path)
+            case "paid_at": draft.paidAt = try ref_optionalTimestamp(value, path)
+            case "promised_ship_by": draft.promisedShipBy = try ref_optionalTimestamp(value, path)
+            case "promised_delivery_by": draft.promisedDeliveryBy = try ref_optionalTimestamp(value, path)
+            case "shipped_at": draft.shippedAt = try ref_optionalTimestamp(value, path)
+            case "delivered_at": draft.deliveredAt = try ref_optionalTimestamp(value, path)
+            case "shipping_fee": draft.shippingFee = try ref_optionalMoney(value, path, digits: digits) ?? 0
+            case "free_shipping_threshold": draft.freeShippingThreshold = try ref_optionalMoney(value, path, digits: digits)
+            case "shipping_waived": draft.shippingWaived = try ref_optionalMoney(value, path, digits: digits)
+            case "shipping_clawed_back": draft.shippingClawedBack = try ref_optionalMoney(value, path, digits: digits) ?? 0
+            case "standard_shipping_fee": draft.standardShippingFee = try ref_optionalMoney(value, path, digits: digits)
             case "shipping_insurance":
                 if case .null = value { break }
-                shippingInsurance = try ref_bool(value, "$.order.shipping_insurance")
-            case "items": itemsJSON = value
-            case "discounts": discountsJSON = value
+                draft.shippingInsurance = try ref_bool(value, path)
+            case "items":
+                guard case .array(let values) = value else { throw RequestError(path: path, "must be an array") }
+                guard !values.isEmpty else { throw RequestError(path: path, "an order has at least one item") }
+                var decoded: [ItemDraft] = []
+                for (index, itemJSON) in values.enumerated() {
+                    decoded.append(try ref_decodeItem(itemJSON, path: "$.order.items[\(index)]", digits: digits))
+                }
+                items = decoded
+            case "discounts": draft.discounts = try ref_decodeDiscounts(value, digits: digits)
+            case "payments": draft.payments = try ref_decodePayments(value, digits: digits)
             default: continue
             }
         }
         guard let id else { throw RequestError(path: "$.order.id", "missing required field 'id'") }
-        guard let currencyCode else { throw RequestError(path: "$.order.currency", "missing required field 'currency'") }
-        guard let currency = Currency.named(currencyCode) else {
-            throw RequestError(path: "$.order.currency", "unknown currency '\(currencyCode)'")
-        }
-        guard currency == schema.currency else {
-            throw RequestError(path: "$.order.currency", "currency mismatch: the order is in \(currency.code) but the policy decides \(schema.currency.code); the arbiter never converts")
-        }
-        var shippingFee: Int64 = 0
-        var freeShippingThreshold, shippingWaived: Int64?
-        var shippingClawedBack: Int64 = 0
-        for (key, value) in moneyFields {
-            let amount = try ref_optionalMoney(value, "$.order.\(key)")
-            switch key {
-            case "shipping_fee": shippingFee = amount ?? 0
-            case "free_shipping_threshold": freeShippingThreshold = amount
-            case "shipping_waived": shippingWaived = amount
-            default: shippingClawedBack = amount ?? 0
-            }
-        }
-        guard let itemsJSON, case .array(let itemValues) = itemsJSON else {
-            throw RequestError(path: "$.order.items", itemsJSON == nil ? "missing required field 'items'" : "must be an array")
-        }
-        guard !itemValues.isEmpty else { throw RequestError(path: "$.order.items", "an order has at least one item") }
-        var items: [OrderItem] = []
-        items.reserveCapacity(itemValues.count)
-        var giftTargets: [(index: Int, line: String)] = []
-        for (index, itemJSON) in itemValues.enumerated() {
-            let (item, giftFor) = try ref_decodeItem(itemJSON, path: "$.order.items[\(index)]")
-            if items.contains(where: { $0.line == item.line }) {
-                throw RequestError(path: "$.order.items[\(index)].line", "duplicate line id '\(item.line)'")
-            }
-            if let giftFor { giftTargets.append((index, giftFor)) }
-            items.append(item)
-        }
-        for (index, line) in giftTargets {
-            guard let target = items.firstIndex(where: { $0.line == line }), target != index else {
-                throw RequestError(path: "$.order.items[\(index)].gift_for", "gift_for '\(line)' names no other item of the order")
-            }
-            items[index].giftFor = target
-        }
-        let discounts = try ref_decodeDiscounts(discountsJSON, items: items)
-        return Order(
-            id: id, currency: currency, zone: zone ?? schema.defaultZone, placedAt: placedAt, paidAt: paidAt,
-            promisedShipBy: promisedShipBy, promisedDeliveryBy: promisedDeliveryBy, shippedAt: shippedAt,
-            deliveredAt: deliveredAt, shippingFee: shippingFee, freeShippingThreshold: freeShippingThreshold,
-            shippingWaived: shippingWaived, shippingClawedBack: shippingClawedBack,
-            shippingInsurance: shippingInsurance, items: items, discounts: discounts)
+        guard let currency else { throw RequestError(path: "$.order.currency", "missing required field 'currency'") }
+        guard let items else { throw RequestError(path: "$.order.items", "missing required field 'items'") }
+        draft.id = id
+        draft.currency = currency
+        draft.items = items
+        return draft
     }
 
-    fileprivate func ref_decodeItem(_ json: JSONValue, path: @autoclosure () -> String) throws(RequestError) -> (OrderItem, giftFor: String?) {
-        guard case .object(let members) = json else { throw RequestError(path: path(), "must be an object") }
+    fileprivate func ref_decodeItem(_ json: JSONValue, path: String, digits: Int) throws(RequestError) -> ItemDraft {
+        guard case .object(let members) = json else { throw RequestError(path: path, "must be an object") }
         var line: String?
-        var sku, title, category: String?
         var unitPrice: Int64?
         var quantity: Int?
-        var refundedQuantity = 0
-        var attributes = schema.attributes.map(\.defaultValue)
-        var giftFor: String?
-        var giftValue: Int64?
-        for member in members {
+        var item = ItemDraft(line: "", unitPrice: 0, quantity: 0, refundedQuantity: 0, attributes: schema.attributes.map(\.defaultValue))
+        for member in ref_lastMembers(members) {
             let value = member.value
+            let fieldPath = path + "." + member.key
             switch member.key {
-            case "line": line = try ref_string(value, path() + ".line")
-            case "sku": sku = try ref_optionalString(value, path() + ".sku")
-            case "title": title = try ref_optionalString(value, path() + ".title")
-            case "category": category = try ref_optionalString(value, path() + ".category")
-            case "unit_price": unitPrice = try ref_money(value, path() + ".unit_price")
-            case "quantity": quantity = try ref_integer(value, path() + ".quantity", in: 1...1_000_000)
+            case "line": line = try ref_string(value, fieldPath)
+            case "sku": item.sku = try ref_optionalString(value, fieldPath)
+            case "title": item.title = try ref_optionalString(value, fieldPath)
+            case "category": item.category = try ref_optionalString(value, fieldPath)
+            case "unit_price": unitPrice = try ref_money(value, fieldPath, digits: digits)
+            case "quantity": quantity = try ref_integer(value, fieldPath, in: 1...1_000_000)
             case "refunded_quantity":
-                if case .null = value { break }
-                refundedQuantity = try ref_integer(value, path() + ".refunded_quantity", in: 0...1_000_000)
-            case "attributes": try ref_decodeDeclared(value, path() + ".attributes", schema.attributes, into: &attributes)
-            case "gift_for": giftFor = try ref_optionalString(value, path() + ".gift_for")
-            case "gift_value": giftValue = try ref_optionalMoney(value, path() + ".gift_value")
+                if case .null = value { item.refundedQuantity = 0; break }
+                item.refundedQuantity = try ref_integer(value, fieldPath, in: 0...1_000_000)
+            case "attributes": try ref_decodeDeclared(value, fieldPath, schema.attributes, digits: digits, into: &item.attributes)
+            case "gift_for": item.giftFor = try ref_optionalString(value, fieldPath)
+            case "gift_value": item.giftValue = try ref_optionalMoney(value, fieldPath, digits: digits)
+            case "delivered_at": item.deliveredAt = try ref_optionalTimestamp(value, fieldPath)
             default: continue
             }
         }
-        guard let line else { throw RequestError(path: path() + ".line", "missing required field 'line'") }
-        guard let unitPrice else { throw RequestError(path: path() + ".unit_price", "missing required field 'unit_price'") }
-        guard let quantity else { throw RequestError(path: path() + ".quantity", "missing required field 'quantity'") }
-        guard refundedQuantity <= quantity else {
-            throw RequestError(path: path() + ".refunded_quantity", "refunded_quantity \(refundedQuantity) is more than quantity \(quantity)")
-        }
-        guard unitPrice.multipliedReportingOverflow(by: Int64(quantity)).partialValue <= Money.maxMinorUnits,
-              !unitPrice.multipliedReportingOverflow(by: Int64(quantity)).overflow else {
-            throw RequestError(path: path() + ".quantity", "unit_price × quantity is too large")
-        }
-        if giftFor != nil, giftValue == nil {
-            throw RequestError(path: path() + ".gift_value", "gift_value is required when gift_for is set")
-        }
-        let item = OrderItem(
-            line: line, sku: sku, title: title, category: category, unitPrice: unitPrice, quantity: quantity,
-            refundedQuantity: refundedQuantity, attributes: attributes, giftFor: nil, giftValue: giftValue)
-        return (item, giftFor)
+        guard let line else { throw RequestError(path: path + ".line", "missing required field 'line'") }
+        guard let unitPrice else { throw RequestError(path: path + ".unit_price", "missing required field 'unit_price'") }
+        guard let quantity else { throw RequestError(path: path + ".quantity", "missing required field 'quantity'") }
+        item.line = line
+        item.unitPrice = unitPrice
+        item.quantity = quantity
+        return item
     }
 
-    fileprivate func ref_decodeDiscounts(_ json: JSONValue?, items: [OrderItem]) throws(RequestError) -> [Discount] {
-        guard let json else { return [] }
+    fileprivate func ref_decodeDiscounts(_ json: JSONValue, digits: Int) throws(RequestError) -> [DiscountDraft] {
         if case .null = json { return [] }
         guard case .array(let values) = json else { throw RequestError(path: "$.order.discounts", "must be an array") }
-        var discounts: [Discount] = []
+        var discounts: [DiscountDraft] = []
         for (index, value) in values.enumerated() {
-            let path = { "$.order.discounts[\(index)]" }
-            guard case .object(let members) = value else { throw RequestError(path: path(), "must be an object") }
+            let path = "$.order.discounts[\(index)]"
+            guard case .object(let members) = value else { throw RequestError(path: path, "must be an object") }
             var id: String?
             var kind: DiscountKind?
             var amount: Int64?
-            var appliesTo: [Int]?
+            var appliesTo: [String]?
             var threshold: Int64?
             var clawedBack: Int64 = 0
-            for member in members {
+            for member in ref_lastMembers(members) {
                 let field = member.value
+                let fieldPath = path + "." + member.key
                 switch member.key {
-                case "id": id = try ref_string(field, path() + ".id")
-                case "kind": kind = try ref_enumeration(field, path() + ".kind", DiscountKind.self)
-                case "amount": amount = try ref_money(field, path() + ".amount")
-                case "threshold": threshold = try ref_optionalMoney(field, path() + ".threshold")
-                case "clawed_back": clawedBack = try ref_optionalMoney(field, path() + ".clawed_back") ?? 0
+                case "id": id = try ref_string(field, fieldPath)
+                case "kind": kind = try ref_enumeration(field, fieldPath, DiscountKind.self)
+                case "amount": amount = try ref_money(field, fieldPath, digits: digits)
+                case "threshold": threshold = try ref_optionalMoney(field, fieldPath, digits: digits)
+                case "clawed_back": clawedBack = try ref_optionalMoney(field, fieldPath, digits: digits) ?? 0
                 case "applies_to":
-                    if case .null = field { break }
-                    guard case .array(let lineValues) = field else { throw RequestError(path: path() + ".applies_to", "must be an array of line ids or null") }
-                    var indices: [Int] = []
+                    if case .null = field { appliesTo = nil; break }
+                    guard case .array(let lineValues) = field else { throw RequestError(path: fieldPath, "must be an array of line ids or null") }
+                    guard !lineValues.isEmpty else { throw RequestError(path: fieldPath, "must name at least one line (null means the whole order)") }
+                    var lines: [String] = []
                     for (position, lineValue) in lineValues.enumerated() {
-                        let linePath = { path() + ".applies_to[\(position)]" }
-                        let line = try ref_string(lineValue, linePath())
-                        guard let itemIndex = items.firstIndex(where: { $0.line == line }) else {
-                            throw RequestError(path: linePath(), "'\(line)' names no item of the order")
-                        }
-                        guard !indices.contains(itemIndex) else { throw RequestError(path: linePath(), "line '\(line)' is listed twice") }
-                        indices.append(itemIndex)
+                        lines.append(try ref_string(lineValue, fieldPath + "[\(position)]"))
                     }
-                    guard !indices.isEmpty else { throw RequestError(path: path() + ".applies_to", "must name at least one line (null means the whole order)") }
-                    // Scope in order.items order: allocation ties go to the earlier line of the order.
-                    appliesTo = indices.sorted()
+                    appliesTo = lines
                 default: continue
                 }
             }
-            guard let id else { throw RequestError(path: path() + ".id", "missing required field 'id'") }
-            guard let kind else { throw RequestError(path: path() + ".kind", "missing required field 'kind'") }
-            guard let amount else { throw RequestError(path: path() + ".amount", "missing required field 'amount'") }
-            let scopeGross = (appliesTo ?? Array(items.indices)).reduce(Int64(0)) { $0 + items[$1].gross }
-            guard amount <= scopeGross else {
-                throw RequestError(path: path() + ".amount", "discount \(ref_format(amount)) is larger than the gross \(ref_format(scopeGross)) it applies to")
-            }
-            if discounts.contains(where: { $0.id == id }) { throw RequestError(path: path() + ".id", "duplicate discount id '\(id)'") }
-            discounts.append(Discount(id: id, kind: kind, amount: amount, appliesTo: appliesTo, threshold: threshold, clawedBack: clawedBack))
+            guard let id else { throw RequestError(path: path + ".id", "missing required field 'id'") }
+            guard let kind else { throw RequestError(path: path + ".kind", "missing required field 'kind'") }
+            guard let amount else { throw RequestError(path: path + ".amount", "missing required field 'amount'") }
+            discounts.append(DiscountDraft(id: id, kind: kind, amount: amount, appliesTo: appliesTo, threshold: threshold, clawedBack: clawedBack))
         }
         return discounts
     }
 
-    fileprivate func ref_decodeLines(_ json: JSONValue?, order: Order) throws(RequestError) -> [RequestedLine] {
-        var values: [JSONValue] = []
-        switch json {
-        case .array(let array)?: values = array
-        case nil, .null?: break
-        default: throw RequestError(path: "$.lines", "must be an array")
-        }
-        if values.isEmpty { throw RequestError(path: "$.lines", "must name at least one line of the order") }
-        var lines: [RequestedLine] = []
-        lines.reserveCapacity(values.count)
+    fileprivate func ref_decodePayments(_ json: JSONValue, digits: Int) throws(RequestError) -> [Payment]? {
+        if case .null = json { return nil }
+        guard case .array(let values) = json else { throw RequestError(path: "$.order.payments", "must be an array or null") }
+        guard !values.isEmpty else { throw RequestError(path: "$.order.payments", "must list at least one payment (null when not given)") }
+        var payments: [Payment] = []
         for (index, value) in values.enumerated() {
-            let path = { "$.lines[\(index)]" }
-            guard case .object(let members) = value else { throw RequestError(path: path(), "must be an object") }
-            var lineID: String?
-            var quantity: Int?
-            var condition = ItemCondition.new
-            for member in members {
+            let path = "$.order.payments[\(index)]"
+            guard case .object(let members) = value else { throw RequestError(path: path, "must be an object") }
+            var method: String?
+            var amount: Int64?
+            var refunded: Int64 = 0
+            for member in ref_lastMembers(members) {
+                let fieldPath = path + "." + member.key
                 switch member.key {
-                case "line": lineID = try ref_string(member.value, path() + ".line")
-                case "quantity": quantity = try ref_integer(member.value, path() + ".quantity", in: 1...1_000_000)
-                case "condition":
-                    if case .null = member.value { break }
-                    condition = try ref_enumeration(member.value, path() + ".condition", ItemCondition.self)
+                case "method":
+                    let text = try ref_string(member.value, fieldPath)
+                    guard !text.isEmpty else { throw RequestError(path: fieldPath, "must name the method (e.g. 'card', 'alipay')") }
+                    method = text
+                case "amount": amount = try ref_money(member.value, fieldPath, digits: digits)
+                case "refunded": refunded = try ref_optionalMoney(member.value, fieldPath, digits: digits) ?? 0
                 default: continue
                 }
             }
-            guard let lineID else { throw RequestError(path: path() + ".line", "missing required field 'line'") }
-            guard let itemIndex = order.items.firstIndex(where: { $0.line == lineID }) else {
-                throw RequestError(path: path() + ".line", "'\(lineID)' names no item of the order")
+            guard let method else { throw RequestError(path: path + ".method", "missing required field 'method'") }
+            guard let amount else { throw RequestError(path: path + ".amount", "missing required field 'amount'") }
+            payments.append(Payment(method: method, amount: amount, refunded: refunded))
+        }
+        return payments
+    }
+
+    fileprivate func ref_decodeLines(_ json: JSONValue) throws(RequestError) -> [LineDraft]? {
+        if case .null = json { return nil }
+        guard case .array(let values) = json else { throw RequestError(path: "$.lines", "must be an array") }
+        var lines: [LineDraft] = []
+        for (index, value) in values.enumerated() {
+            let path = "$.lines[\(index)]"
+            guard case .object(let members) = value else { throw RequestError(path: path, "must be an object") }
+            var lineID: String?
+            var quantity: Int?
+            var condition = ItemCondition.new
+            for member in ref_lastMembers(members) {
+                let fieldPath = path + "." + member.key
+                switch member.key {
+                case "line": lineID = try ref_string(member.value, fieldPath)
+                case "quantity": quantity = try ref_integer(member.value, fieldPath, in: 1...1_000_000)
+                case "condition":
+                    if case .null = member.value { condition = .new; break }
+                    condition = try ref_enumeration(member.value, fieldPath, ItemCondition.self)
+                default: continue
+                }
             }
-            guard let quantity else { throw RequestError(path: path() + ".quantity", "missing required field 'quantity'") }
-            if lines.contains(where: { $0.itemIndex == itemIndex }) {
-                throw RequestError(path: path() + ".line", "line '\(lineID)' is requested twice")
-            }
-            lines.append(RequestedLine(itemIndex: itemIndex, quantity: quantity, condition: condition))
+            guard let lineID else { throw RequestError(path: path + ".line", "missing required field 'line'") }
+            guard let quantity else { throw RequestError(path: path + ".quantity", "missing required field 'quantity'") }
+            lines.append(LineDraft(line: lineID, quantity: quantity, condition: condition))
         }
         return lines
     }
@@ -290,12 +280,13 @@ extension RequestDecoder {
         var customer = Customer(id: nil, tier: "regular", refunds90d: 0, orders90d: 0)
         if case .null = json { return customer }
         guard case .object(let members) = json else { throw RequestError(path: "$.customer", "must be an object") }
-        for member in members {
+        for member in ref_lastMembers(members) {
+            let path = "$.customer." + member.key
             switch member.key {
-            case "id": customer.id = try ref_optionalString(member.value, "$.customer.id")
-            case "tier": customer.tier = try ref_optionalString(member.value, "$.customer.tier") ?? "regular"
-            case "refunds_90d": customer.refunds90d = try ref_integer(member.value, "$.customer.refunds_90d", in: 0...1_000_000_000)
-            case "orders_90d": customer.orders90d = try ref_integer(member.value, "$.customer.orders_90d", in: 0...1_000_000_000)
+            case "id": customer.id = try ref_optionalString(member.value, path)
+            case "tier": customer.tier = try ref_optionalString(member.value, path) ?? "regular"
+            case "refunds_90d": customer.refunds90d = try ref_integer(member.value, path, in: 0...1_000_000_000)
+            case "orders_90d": customer.orders90d = try ref_integer(member.value, path, in: 0...1_000_000_000)
             default: continue
             }
         }
@@ -306,32 +297,33 @@ extension RequestDecoder {
         var evidence = Evidence(photos: 0, videos: 0)
         if case .null = json { return evidence }
         guard case .object(let members) = json else { throw RequestError(path: "$.evidence", "must be an object") }
-        for member in members {
+        for member in ref_lastMembers(members) {
+            let path = "$.evidence." + member.key
             switch member.key {
-            case "photos": evidence.photos = try ref_integer(member.value, "$.evidence.photos", in: 0...1_000_000)
-            case "videos": evidence.videos = try ref_integer(member.value, "$.evidence.videos", in: 0...1_000_000)
+            case "photos": evidence.photos = try ref_integer(member.value, path, in: 0...1_000_000)
+            case "videos": evidence.videos = try ref_integer(member.value, path, in: 0...1_000_000)
             default: continue
             }
         }
         return evidence
     }
 
-    /// Reads the declared keys of an open map (`attributes`, `facts`); undeclared keys are ignored.
-    fileprivate func ref_decodeDeclared(_ json: JSONValue, _ path: @autoclosure () -> String, _ declared: [DeclaredField], into values: inout [Value]) throws(RequestError) {
+    fileprivate func ref_decodeDeclared(_ json: JSONValue, _ path: String, _ declared: [DeclaredField], digits: Int, into values: inout [Value]) throws(RequestError) {
         if case .null = json { return }
-        guard case .object(let members) = json else { throw RequestError(path: path(), "must be an object") }
-        for member in members {
+        guard case .object(let members) = json else { throw RequestError(path: path, "must be an object") }
+        for member in ref_lastMembers(members) {
             guard let index = declared.firstIndex(where: { $0.name == member.key }) else { continue }
             let value = member.value
             if case .null = value {
                 values[index] = declared[index].defaultValue
                 continue
             }
+            let fieldPath = path + "." + declared[index].name
             switch declared[index].type {
-            case .bool: values[index] = .bool(try ref_bool(value, path() + "." + member.key))
-            case .int: values[index] = .int(Int64(try ref_integer(value, path() + "." + member.key, in: Int.min...Int.max)))
-            case .string: values[index] = .string(try ref_string(value, path() + "." + member.key))
-            case .money: values[index] = .money(try ref_money(value, path() + "." + member.key))
+            case .bool: values[index] = .bool(try ref_bool(value, fieldPath))
+            case .int: values[index] = .int(Int64(try ref_integer(value, fieldPath, in: Int.min...Int.max)))
+            case .string: values[index] = .string(try ref_string(value, fieldPath))
+            case .money: values[index] = .money(try ref_money(value, fieldPath, digits: digits))
             }
         }
     }
@@ -373,7 +365,7 @@ extension RequestDecoder {
         return number
     }
 
-    fileprivate func ref_money(_ value: JSONValue, _ path: @autoclosure () -> String) throws(RequestError) -> Int64 {
+    fileprivate func ref_money(_ value: JSONValue, _ path: @autoclosure () -> String, digits: Int) throws(RequestError) -> Int64 {
         guard case .string(let text) = value else {
             if case .number(let literal) = value {
                 throw RequestError(path: path(), "money must be a decimal string like \"\(literal)\", not a JSON number")
@@ -381,15 +373,15 @@ extension RequestDecoder {
             throw RequestError(path: path(), "money must be a decimal string, found \(ref_describe(value))")
         }
         do {
-            return try Money.parseMinorUnits(text, fractionDigits: schema.currency.fractionDigits)
+            return try Money.parseMinorUnits(text, fractionDigits: digits)
         } catch {
             throw RequestError(path: path(), error.message)
         }
     }
 
-    fileprivate func ref_optionalMoney(_ value: JSONValue, _ path: @autoclosure () -> String) throws(RequestError) -> Int64? {
+    fileprivate func ref_optionalMoney(_ value: JSONValue, _ path: @autoclosure () -> String, digits: Int) throws(RequestError) -> Int64? {
         if case .null = value { return nil }
-        return try ref_money(value, path())
+        return try ref_money(value, path(), digits: digits)
     }
 
     fileprivate func ref_timestamp(_ value: JSONValue, _ path: @autoclosure () -> String) throws(RequestError) -> Timestamp {
@@ -404,10 +396,6 @@ extension RequestDecoder {
     fileprivate func ref_optionalTimestamp(_ value: JSONValue, _ path: @autoclosure () -> String) throws(RequestError) -> Timestamp? {
         if case .null = value { return nil }
         return try ref_timestamp(value, path())
-    }
-
-    fileprivate func ref_format(_ minorUnits: Int64) -> String {
-        Money.format(minorUnits: minorUnits, fractionDigits: schema.currency.fractionDigits)
     }
 
     fileprivate func ref_describe(_ value: JSONValue) -> String {

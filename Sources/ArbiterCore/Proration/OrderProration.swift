@@ -1,0 +1,58 @@
+/// The proration of one order (SPEC rule 5): each line's gross, each discount's allocation over
+/// the lines it applies to, and each line's paid amount.
+public struct OrderProration: Sendable {
+    /// Per item: unit_price × quantity.
+    public var itemGross: [Int64]
+    /// Per discount, per item: the discount's allocation to that item (0 outside its scope).
+    public var allocations: [[Int64]]
+    /// Per item: paid P = gross − allocated discounts, never negative.
+    public var itemPaid: [Int64]
+    public var orderGross: Int64
+    /// What the buyer paid for the goods: the order's gross less every discount.
+    public var orderPaidTotal: Int64
+
+    /// Allocates every discount of `order`, in `discounts` order.
+    ///
+    /// - Returns: the proration, or the index of the first discount whose allocation leaves some
+    ///   line with a negative paid amount (discounts that together exceed a line's gross).
+    static func of(_ order: Order) -> Result<OrderProration, NegativePaid> {
+        let items = order.items
+        var gross = [Int64](repeating: 0, count: items.count)
+        var orderGross: Int64 = 0
+        for index in items.indices {
+            gross[index] = items[index].gross
+            orderGross += gross[index]
+        }
+        var allocations: [[Int64]] = []
+        allocations.reserveCapacity(order.discounts.count)
+        var paid = gross
+        var discountTotal: Int64 = 0
+        for (discountIndex, discount) in order.discounts.enumerated() {
+            var row = [Int64](repeating: 0, count: items.count)
+            // The decoder guarantees amount ≤ scope gross, so a positive amount has positive weights.
+            if let scope = discount.appliesTo {
+                let shares = Proration.allocate(discount.amount, proportionalTo: scope.map { gross[$0] }) ?? []
+                for (position, itemIndex) in scope.enumerated() where position < shares.count {
+                    row[itemIndex] = shares[position]
+                }
+            } else if let shares = Proration.allocate(discount.amount, proportionalTo: gross) {
+                row = shares
+            }
+            for itemIndex in items.indices where row[itemIndex] != 0 {
+                paid[itemIndex] -= row[itemIndex]
+                if paid[itemIndex] < 0 { return .failure(NegativePaid(discountIndex: discountIndex, itemIndex: itemIndex)) }
+            }
+            discountTotal += discount.amount
+            allocations.append(row)
+        }
+        return .success(OrderProration(
+            itemGross: gross, allocations: allocations, itemPaid: paid, orderGross: orderGross,
+            orderPaidTotal: orderGross - discountTotal))
+    }
+
+    /// A discount that pushes a line's paid amount below zero.
+    struct NegativePaid: Error {
+        var discountIndex: Int
+        var itemIndex: Int
+    }
+}

@@ -1,0 +1,210 @@
+/// The checks that relate fields to each other (SPEC section 8, in its order: the consistency
+/// checks, then the request's pack, the selecting timestamp and the currency, then the payments
+/// sum), shared by both decoders: a draft whose every field has the right format becomes the
+/// request the engine decides, or the first `RequestError` in that order.
+extension RequestDecoder {
+    func resolve(_ draft: RequestDraft) throws(RequestError) -> AfterSaleRequest {
+        let order = draft.order
+        let lineIndex = LineIndex(order.items.map(\.line))
+
+        // Items: unique ids, possible refunded quantities, gifts for another, non-gift item.
+        var items: [OrderItem] = []
+        items.reserveCapacity(order.items.count)
+        for (index, item) in order.items.enumerated() {
+            let path = { "$.order.items[\(index)]" }
+            if let first = lineIndex.index(of: item.line), first != index {
+                throw RequestError(path: path() + ".line", "duplicate line id '\(item.line)'")
+            }
+            guard item.refundedQuantity <= item.quantity else {
+                throw RequestError(path: path() + ".refunded_quantity", "refunded_quantity \(item.refundedQuantity) is more than quantity \(item.quantity)")
+            }
+            let (gross, overflow) = item.unitPrice.multipliedReportingOverflow(by: Int64(item.quantity))
+            guard !overflow, gross <= Money.maxMinorUnits else {
+                throw RequestError(path: path() + ".quantity", "unit_price × quantity is too large")
+            }
+            var giftFor: Int?
+            if let target = item.giftFor {
+                guard let targetIndex = lineIndex.index(of: target) else {
+                    throw RequestError(path: path() + ".gift_for", "gift_for '\(target)' names no item of the order")
+                }
+                guard targetIndex != index else {
+                    throw RequestError(path: path() + ".gift_for", "gift_for '\(target)' names the gift itself")
+                }
+                guard order.items[targetIndex].giftFor == nil else {
+                    throw RequestError(path: path() + ".gift_for", "gift_for '\(target)' names another gift; a gift is for an item that is not one")
+                }
+                guard item.giftValue != nil else {
+                    throw RequestError(path: path() + ".gift_value", "gift_value is required when gift_for is set")
+                }
+                giftFor = targetIndex
+            }
+            items.append(OrderItem(
+                line: item.line, sku: item.sku, title: item.title, category: item.category, unitPrice: item.unitPrice,
+                quantity: item.quantity, refundedQuantity: item.refundedQuantity, attributes: item.attributes,
+                giftFor: giftFor, giftValue: item.giftValue, deliveredAt: item.deliveredAt))
+        }
+
+        // Discounts: known, unique lines in scope; an amount the scope can carry; no more taken
+        // back by earlier refunds than the discount was.
+        var discounts: [Discount] = []
+        discounts.reserveCapacity(order.discounts.count)
+        var discountIDs = LineIndex([])
+        for (index, discount) in order.discounts.enumerated() {
+            let path = { "$.order.discounts[\(index)]" }
+            var scope: [Int]?
+            if let lines = discount.appliesTo {
+                var inScope = [Bool](repeating: false, count: items.count)
+                var indices: [Int] = []
+                indices.reserveCapacity(lines.count)
+                for (position, line) in lines.enumerated() {
+                    guard let itemIndex = lineIndex.index(of: line) else {
+                        throw RequestError(path: path() + ".applies_to[\(position)]", "'\(line)' names no item of the order")
+                    }
+                    guard !inScope[itemIndex] else {
+                        throw RequestError(path: path() + ".applies_to[\(position)]", "line '\(line)' is listed twice")
+                    }
+                    inScope[itemIndex] = true
+                    indices.append(itemIndex)
+                }
+                // Scope in order.items order: allocation ties go to the earlier line of the order.
+                scope = indices.sorted()
+            }
+            if discountIDs.insert(discount.id) == false {
+                throw RequestError(path: path() + ".id", "duplicate discount id '\(discount.id)'")
+            }
+            var scopeGross: Int64 = 0
+            if let scope {
+                for itemIndex in scope { scopeGross += items[itemIndex].gross }
+            } else {
+                for item in items { scopeGross += item.gross }
+            }
+            guard discount.amount <= scopeGross else {
+                throw RequestError(path: path() + ".amount", "discount \(format(discount.amount)) is larger than the gross \(format(scopeGross)) it applies to")
+            }
+            guard discount.clawedBack <= discount.amount else {
+                throw RequestError(path: path() + ".clawed_back", "clawed_back \(format(discount.clawedBack)) is more than the discount's amount \(format(discount.amount)); earlier refunds cannot have taken back more than the discount was")
+            }
+            discounts.append(Discount(
+                id: discount.id, kind: discount.kind, amount: discount.amount, appliesTo: scope,
+                threshold: discount.threshold, clawedBack: discount.clawedBack))
+        }
+
+        // Free shipping: what earlier refunds deducted is at most the fee that was waived.
+        guard order.shippingClawedBack <= (order.shippingWaived ?? 0) else {
+            throw RequestError(path: "$.order.shipping_clawed_back", "shipping_clawed_back \(format(order.shippingClawedBack)) is more than shipping_waived \(format(order.shippingWaived ?? 0)); earlier refunds cannot have deducted more than the waived fee")
+        }
+
+        // Payments: no method got back more than it paid.
+        if let payments = order.payments {
+            for (index, payment) in payments.enumerated() where payment.refunded > payment.amount {
+                throw RequestError(path: "$.order.payments[\(index)].refunded", "refunded \(format(payment.refunded)) is more than the payment's amount \(format(payment.amount))")
+            }
+        }
+
+        let resolved = Order(
+            id: order.id, currency: order.currency, zone: order.zone ?? schema.defaultZone, placedAt: order.placedAt,
+            paidAt: order.paidAt, promisedShipBy: order.promisedShipBy, promisedDeliveryBy: order.promisedDeliveryBy,
+            shippedAt: order.shippedAt, deliveredAt: order.deliveredAt, shippingFee: order.shippingFee,
+            freeShippingThreshold: order.freeShippingThreshold, shippingWaived: order.shippingWaived,
+            shippingClawedBack: order.shippingClawedBack, standardShippingFee: order.standardShippingFee,
+            shippingInsurance: order.shippingInsurance, items: items, discounts: discounts, payments: order.payments)
+
+        // Allocation (rule 5): no line may end up paying less than nothing.
+        let proration: OrderProration
+        switch OrderProration.of(resolved) {
+        case .success(let result): proration = result
+        case .failure(let negative):
+            throw RequestError(path: "$.order.discounts[\(negative.discountIndex)]", "discount '\(discounts[negative.discountIndex].id)' takes line '\(items[negative.itemIndex].line)' below zero: the discounts allocated to a line exceed its gross")
+        }
+
+        // Requested lines: known, each once; at least one unless the claim is about the order.
+        var lines: [RequestedLine] = []
+        if let drafts = draft.lines {
+            lines.reserveCapacity(drafts.count)
+            var requested = [Bool](repeating: false, count: items.count)
+            for (index, line) in drafts.enumerated() {
+                guard let itemIndex = lineIndex.index(of: line.line) else {
+                    throw RequestError(path: "$.lines[\(index)].line", "'\(line.line)' names no item of the order")
+                }
+                guard !requested[itemIndex] else {
+                    throw RequestError(path: "$.lines[\(index)].line", "line '\(line.line)' is requested twice")
+                }
+                requested[itemIndex] = true
+                lines.append(RequestedLine(itemIndex: itemIndex, quantity: line.quantity, condition: line.condition))
+            }
+        }
+        if lines.isEmpty, draft.kind != .compensation {
+            throw RequestError(path: "$.lines", "must name at least one line of the order")
+        }
+        // A compensation claim is about the order, not lines: its (valid) lines are ignored (SPEC rule 13).
+        if draft.kind == .compensation { lines = [] }
+
+        // The pack, the selecting timestamp, the currency.
+        if let named = draft.policy, named != schema.packName {
+            throw RequestError(path: "$.policy", "unknown policy '\(named)'; this arbiter decides with '\(schema.packName)'")
+        }
+        guard order.placedAt != nil else {
+            throw RequestError(path: "$.order.placed_at", "missing required field 'placed_at' (the policy version in force is selected by it)")
+        }
+        guard order.currency == schema.currency else {
+            throw RequestError(path: "$.order.currency", "currency mismatch: the order is in \(order.currency.code) but the policy decides \(schema.currency.code); the arbiter never converts")
+        }
+
+        // Payments sum to what the buyer paid: every unit's paid amount plus the shipping fee.
+        if let payments = order.payments {
+            var paid: Int64 = order.shippingFee
+            for amount in proration.itemPaid { paid += amount }
+            var sum: Int64 = 0
+            for payment in payments { sum += payment.amount }
+            guard sum == paid else {
+                throw RequestError(path: "$.order.payments", "payments sum to \(format(sum)) but the buyer paid \(format(paid)) (items' paid amounts plus shipping_fee)")
+            }
+        }
+
+        return AfterSaleRequest(
+            id: draft.id, kind: draft.kind, reason: draft.reason, requestedAt: draft.requestedAt, order: resolved,
+            lines: lines, customer: draft.customer, evidence: draft.evidence, facts: draft.facts, locale: draft.locale,
+            proration: proration)
+    }
+
+    func format(_ minorUnits: Int64) -> String {
+        Money.format(minorUnits: minorUnits, fractionDigits: schema.currency.fractionDigits)
+    }
+}
+
+/// Line ids (or discount ids) to their first position: a linear scan for the few lines of a
+/// usual order, a hash table from 17 on, so that validation stays linear in the request's size.
+struct LineIndex {
+    private var ids: [String]
+    private var table: [String: Int]?
+
+    init(_ ids: [String]) {
+        self.ids = []
+        self.ids.reserveCapacity(ids.count)
+        for id in ids { insert(id) }
+    }
+
+    func index(of id: String) -> Int? {
+        if let table { return table[id] }
+        return ids.firstIndex(of: id)
+    }
+
+    /// Adds `id` at the next position; false (and nothing added to the lookup) when it is there already.
+    @discardableResult
+    mutating func insert(_ id: String) -> Bool {
+        if index(of: id) != nil {
+            ids.append(id)
+            return false
+        }
+        ids.append(id)
+        if table == nil, ids.count > 16 {
+            var built: [String: Int] = [:]
+            built.reserveCapacity(2 * ids.count)
+            for (position, known) in ids.enumerated() where built[known] == nil { built[known] = position }
+            table = built
+        } else if table != nil {
+            table?[id] = ids.count - 1
+        }
+        return true
+    }
+}
