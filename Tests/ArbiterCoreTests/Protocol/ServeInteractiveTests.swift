@@ -11,10 +11,12 @@ import Testing
         let input = Pipe()
         let output = Pipe()
         private var pending: [UInt8] = []
+        /// How much of `pending` holds no line break.
+        private var scanned = 0
 
-        init() throws {
+        init(audit: String = "summary", options: [String] = []) throws {
             process.executableURL = Repository.binary
-            process.arguments = ["serve", "--rules", Repository.path("Rules/cn"), "--audit", "summary"]
+            process.arguments = ["serve", "--rules", Repository.path("Rules/cn"), "--audit", audit] + options
             process.standardInput = input
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice
@@ -25,20 +27,42 @@ import Testing
             input.fileHandleForWriting.write(Data((line + "\n").utf8))
         }
 
+        /// Writes the lines from another thread, so that long answers can be read meanwhile.
+        func sendInBackground(_ lines: [String]) {
+            let handle = input.fileHandleForWriting
+            Thread { for line in lines { handle.write(Data((line + "\n").utf8)) } }.start()
+        }
+
         /// The next answer line, or nil if none arrives within `seconds` (the caller would hang).
         func answer(within seconds: Double = 20) -> JSONValue? {
+            rawAnswer(within: seconds).flatMap { try? JSONReader.parse($0) }
+        }
+
+        /// The bytes of the next answer line, without its line break.
+        func rawAnswer(within seconds: Double = 20) -> [UInt8]? {
             let deadline = Date().addingTimeInterval(seconds)
             while Date() < deadline {
-                if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                if let newline = pending[scanned...].firstIndex(of: UInt8(ascii: "\n")) {
                     let line = Array(pending[..<newline])
                     pending.removeSubrange(...newline)
-                    return try? JSONReader.parse(line)
+                    scanned = 0
+                    return line
                 }
+                scanned = pending.count
                 var descriptor = pollfd(fd: output.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
                 guard poll(&descriptor, 1, 100) > 0 else { continue }
                 let chunk = output.fileHandleForReading.availableData
                 if chunk.isEmpty { return nil }
                 pending += chunk
+            }
+            return nil
+        }
+
+        /// A field of the process's `/proc/PID/status` in KiB (`VmRSS`, `VmHWM`: its peak).
+        func memoryKiB(_ field: String) -> Int? {
+            guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8) else { return nil }
+            for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
+                return Int(line.dropFirst(field.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
             }
             return nil
         }
