@@ -143,8 +143,12 @@ line.paid * line.paid                    ; - ; -         ; error type_mismatch @
 9223372036854775807 + 1                  ; - ; -         ; throws overflow
 -9223372036854775807 - 2                 ; - ; -         ; throws overflow
 line.paid * 9223372036854775807          ; - ; -         ; throws overflow
-requested_at + 9223372036854775807s      ; - ; -         ; throws out_of_range
-requested_at + 100000000d                ; - ; -         ; throws out_of_range
+# Instants past 9999 are later than every valid one (SPEC section 8); they are never written.
+requested_at + 9223372036854775807s      ; - ; -         ; timestamp later than 9999-12-31T23:59:59Z
+requested_at + 100000000d                ; - ; -         ; timestamp later than 9999-12-31T23:59:59Z
+requested_at + 100000000d > requested_at ; - ; -         ; bool true
+requested_at - 100000000d < requested_at ; - ; -         ; bool true
+requested_at - 9223372036854775807s - 9223372036854775807s < requested_at ; - ; - ; bool true
 # ---------------------------------------------------------------- comparisons and enumerations
 kind == "return"                         ; - ; bool      ; bool true
 kind != "return"                         ; - ; bool      ; bool false
