@@ -19,7 +19,9 @@ struct ServeCommand: ParsableCommand {
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
-        guard maxLineBytes > 0 else { throw ValidationError("--max-line-bytes must be positive") }
+        guard ServeLoop.maxLineBytesRange.contains(maxLineBytes) else {
+            throw ValidationError("--max-line-bytes must be between \(ServeLoop.maxLineBytesRange.lowerBound) and \(ServeLoop.maxLineBytesRange.upperBound) (1 GiB)")
+        }
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be between 1 and 64") }
     }
 

@@ -20,7 +20,9 @@ enum DomainFunctions {
             throw EvaluationError(code: "internal", message: "end_of_day called with wrong arguments")
         }
         let zone = state.request.order.zone
-        return .timestamp(zone.endOfLocalDay(zone.localDay(of: start) + days))
+        // A window too long for any calendar saturates: its end is later than every valid instant.
+        let (day, overflow) = zone.localDay(of: start).addingReportingOverflow(days)
+        return .timestamp(zone.endOfLocalDay(overflow ? (days < 0 ? Int64.min : Int64.max) : day))
     }
 
     /// `all_in(values, allowed)`: true when every element of `values` is in `allowed` (and `values` is not empty).

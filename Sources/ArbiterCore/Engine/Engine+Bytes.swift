@@ -16,7 +16,7 @@ extension Engine {
         do {
             return try decide(request, inputDigest: digest, audit: audit)
         } catch {
-            throw .evaluation(error)
+            throw DecideError(error)
         }
     }
 

@@ -180,6 +180,7 @@ public final class Engine: Sendable {
                     deadlinesSet = true
                     if let returnBy {
                         guard case .timestamp(let value) = try run.value(returnBy, state, rule: rule, what: "deadlines.return_by") else { break }
+                        guard value.isWritable else { throw Self.unwritableDeadline(value, expression: returnBy, rule: rule) }
                         deadlines.returnBy = value
                     }
                     if let windowDays {
@@ -286,11 +287,15 @@ public enum DecideError: Error, Sendable {
     case evaluation(EvaluationFailure)
 }
 
-/// A checked expression failed at evaluation time (a bug in a policy or the engine: answered as `internal`).
+/// A checked expression failed at evaluation time (a bug in a policy or the engine: answered as
+/// `internal`), or its result cannot be written because of a request value (`requestPath`).
 public struct EvaluationFailure: Error, Sendable {
     public var rule: String
     public var source: String
     public var message: String
+    /// Set when the request is at fault (a deadline past 9999 computed from this field):
+    /// answered as `invalid_request` with this path.
+    public var requestPath: String? = nil
 }
 
 extension LineState {

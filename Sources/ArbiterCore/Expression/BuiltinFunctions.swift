@@ -61,7 +61,13 @@ extension TypeChecker {
             }
         }
         guard !failed, let type else { return nil }
-        return Typed(node: fold(.builtin(function, checked.map(\.1.node))), type: type)
+        // Bounds known at load must be in order, even when the value is not known until a request.
+        if function == .clamp, let lower = checked[1].1.node.constantValue, let upper = checked[2].1.node.constantValue,
+           let order = ValueOperations.order(lower, upper), order > 0 {
+            error(.constantOutOfRange, "'clamp': the lower bound is above the upper bound", arguments[1].range.lowerBound..<arguments[2].range.upperBound)
+            return nil
+        }
+        return Typed(node: fold(.builtin(function, checked.map(\.1.node)), at: syntax.range), type: type)
     }
 }
 

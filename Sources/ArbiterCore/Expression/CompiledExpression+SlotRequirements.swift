@@ -41,3 +41,39 @@ extension CompiledExpression {
         }
     }
 }
+
+extension CompiledExpression {
+    /// The slots this expression reads, each once, in the order they first appear in its tree:
+    /// what a host names when a value computed from them is unusable (a deadline past 9999 is
+    /// the fault of the request timestamp it was computed from).
+    public var slotsRead: [Int] {
+        var slots: [Int] = []
+        Self.collectSlots(root, into: &slots)
+        return slots
+    }
+
+    private static func collectSlots(_ node: Node, into slots: inout [Int]) {
+        switch node {
+        case .constant:
+            return
+        case .slot(let slot, _):
+            if !slots.contains(slot) { slots.append(slot) }
+        case .list(let nodes), .builtin(_, let nodes), .host(_, let nodes):
+            for child in nodes { collectSlots(child, into: &slots) }
+        case .not(let operand), .negate(let operand):
+            collectSlots(operand, into: &slots)
+        case .and(let operands), .or(let operands):
+            for operand in operands { collectSlots(operand.node, into: &slots) }
+        case .isNull(let operand, _, _):
+            collectSlots(operand, into: &slots)
+        case .equal(let left, let right, _, _), .compare(_, let left, let right, _), .contains(let left, let right, _),
+             .arithmetic(_, let left, let right), .coalesce(let left, let right):
+            collectSlots(left, into: &slots)
+            collectSlots(right, into: &slots)
+        case .conditional(let condition, let then, let otherwise):
+            collectSlots(condition.node, into: &slots)
+            collectSlots(then, into: &slots)
+            collectSlots(otherwise, into: &slots)
+        }
+    }
+}

@@ -8,6 +8,10 @@ enum ExpressionErrorCode: String, Sendable {
     case unknownEnumValue = "unknown_enum_value"
     case optionalNotChecked = "optional_not_checked"
     case wrongArgumentCount = "wrong_argument_count"
+    /// Constant operands whose result does not fit 64 bits (`9223372036854775807 + 1`).
+    case constantOverflow = "constant_overflow"
+    /// Constant operands outside what the operation accepts (`clamp(5, 10, 1)`).
+    case constantOutOfRange = "constant_out_of_range"
 }
 
 extension ExpressionError {

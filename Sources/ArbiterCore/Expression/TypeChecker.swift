@@ -37,7 +37,7 @@ struct TypeChecker<Environment: ExpressionEnvironment> {
         case .null: return Typed(node: .constant(.null), type: .null)
         case .name(let path): return checkName(path, syntax, narrowed: narrowed)
         case .list(let elements): return checkList(elements, narrowed: narrowed)
-        case .prefix(let symbol, let operand): return checkPrefix(symbol, operand, narrowed: narrowed)
+        case .prefix(let symbol, let operand): return checkPrefix(symbol, operand, syntax.range, narrowed: narrowed)
         case .binary(let symbol, let left, let right, let operatorRange):
             switch symbol {
             case .equal, .notEqual:
@@ -149,7 +149,7 @@ struct TypeChecker<Environment: ExpressionEnvironment> {
 
     // MARK: - Operators
 
-    private mutating func checkPrefix(_ symbol: PrefixOperator, _ operand: Syntax, narrowed: Set<String>) -> Typed? {
+    private mutating func checkPrefix(_ symbol: PrefixOperator, _ operand: Syntax, _ range: Range<Int>, narrowed: Set<String>) -> Typed? {
         guard let typed = check(operand, narrowed: narrowed), let type = valueType(typed, operand, "'\(symbol.rawValue)'") else { return nil }
         switch symbol {
         case .not:
@@ -157,13 +157,13 @@ struct TypeChecker<Environment: ExpressionEnvironment> {
                 error(.typeMismatch, "'!' needs a bool, found \(type)", operand.range)
                 return nil
             }
-            return Typed(node: fold(.not(typed.node)), type: .bool)
+            return Typed(node: fold(.not(typed.node), at: range), type: .bool)
         case .negate:
             guard [.int, .money, .percent, .duration].contains(type) else {
                 error(.typeMismatch, "cannot negate \(type)", operand.range)
                 return nil
             }
-            return Typed(node: fold(.negate(typed.node)), type: type)
+            return Typed(node: fold(.negate(typed.node), at: range), type: type)
         }
     }
 
@@ -292,7 +292,7 @@ struct TypeChecker<Environment: ExpressionEnvironment> {
             error(.typeMismatch, "cannot apply \(symbol) to \(leftType) and \(rightType)" + hint, operatorRange)
             return nil
         }
-        return Typed(node: fold(.arithmetic(operation, checkedLeft.node, checkedRight.node)), type: type)
+        return Typed(node: fold(.arithmetic(operation, checkedLeft.node, checkedRight.node), at: left.range.lowerBound..<right.range.upperBound), type: type)
     }
 
     /// int±int, int*int; money±money, money*int, money*percent (rounded half-up); percent±percent;
@@ -333,7 +333,7 @@ struct TypeChecker<Environment: ExpressionEnvironment> {
                   right.range)
             return nil
         }
-        return Typed(node: fold(.coalesce(checkedLeft.node, checkedRight.node)), type: type)
+        return Typed(node: fold(.coalesce(checkedLeft.node, checkedRight.node), at: left.range.lowerBound..<right.range.upperBound), type: type)
     }
 
     // MARK: - Calls
@@ -508,7 +508,11 @@ struct TypeChecker<Environment: ExpressionEnvironment> {
 
     /// Evaluates a node whose operands are all constants once, at compile time. Comparisons,
     /// chains and `?:` are not folded: their steps belong in the audit trail.
-    func fold(_ node: Node) -> Node {
+    ///
+    /// A constant that cannot be computed (`9223372036854775807 + 1`, `clamp(5, 10, 1)`, a
+    /// parameter times a parameter beyond 64 bits) would fail every evaluation: it is an error
+    /// here, at `range`, so `check` reports it instead of every request answering `internal`.
+    mutating func fold(_ node: Node, at range: Range<Int>) -> Node {
         let operands: [Node]
         switch node {
         case .not(let operand), .negate(let operand): operands = [operand]
@@ -518,8 +522,16 @@ struct TypeChecker<Environment: ExpressionEnvironment> {
         }
         guard operands.allSatisfy({ $0.constantValue != nil }) else { return node }
         var evaluator = Evaluator(context: NoSlots(), sink: NoTrace())
-        guard let value = try? evaluator.evaluate(node) else { return node }
-        return .constant(value)
+        do throws(EvaluationError) {
+            return .constant(try evaluator.evaluate(node))
+        } catch {
+            switch EvaluationErrorCode(rawValue: error.code) {
+            case .overflow?: self.error(.constantOverflow, "this constant overflows: \(error.message)", range)
+            case .outOfRange?: self.error(.constantOutOfRange, "this constant is out of range: \(error.message)", range)
+            default: break  // left to the evaluator, which reports it in context
+            }
+            return node
+        }
     }
 
     /// Stores the text of a recorded sub-expression, returning its index.

@@ -43,13 +43,14 @@ enum ValueOperations {
         case (.add, .percent(let a), .percent(let b)): return .percent(try checked(a.addingReportingOverflow(b), "percent"))
         case (.add, .duration(let a), .duration(let b)): return .duration(try checked(a.addingReportingOverflow(b), "duration"))
         case (.add, .timestamp(let time), .duration(let seconds)), (.add, .duration(let seconds), .timestamp(let time)):
-            return .timestamp(try shift(time, by: seconds))
+            return .timestamp(shift(time, by: seconds))
         case (.subtract, .int(let a), .int(let b)): return .int(try checked(a.subtractingReportingOverflow(b), "int"))
         case (.subtract, .money(let a), .money(let b)): return .money(try checked(a.subtractingReportingOverflow(b), "money"))
         case (.subtract, .percent(let a), .percent(let b)): return .percent(try checked(a.subtractingReportingOverflow(b), "percent"))
         case (.subtract, .duration(let a), .duration(let b)): return .duration(try checked(a.subtractingReportingOverflow(b), "duration"))
         case (.subtract, .timestamp(let time), .duration(let seconds)):
-            return .timestamp(try shift(time, by: try checked(Int64(0).subtractingReportingOverflow(seconds), "duration")))
+            // −Int64.min does not exist; one second less makes no difference that far out.
+            return .timestamp(shift(time, by: seconds == Int64.min ? Int64.max : -seconds))
         case (.subtract, .timestamp(let a), .timestamp(let b)):
             return .duration(try secondsBetween(a, b))
         case (.multiply, .int(let a), .int(let b)): return .int(try checked(a.multipliedReportingOverflow(by: b), "int"))
@@ -74,16 +75,14 @@ enum ValueOperations {
         return Percent(basisPoints: rate).of(minorUnits: amount)
     }
 
-    /// Years 0001–9999: what RFC 3339 can write, and far beyond any real request.
-    static let timestampRange: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
-
-    static func shift(_ time: Timestamp, by seconds: Int64) throws(EvaluationError) -> Timestamp {
+    /// `time` moved by `seconds`. Never fails: an instant beyond years 0001–9999 is kept as it
+    /// is (saturated at the ends of `Int64`), so it compares later (or earlier) than every
+    /// valid instant, as the SPEC's limits say; only writing it in a decision is refused
+    /// (`Timestamp.isWritable`).
+    static func shift(_ time: Timestamp, by seconds: Int64) -> Timestamp {
         let (epoch, overflow) = time.epochSeconds.addingReportingOverflow(seconds)
-        guard !overflow, timestampRange.contains(epoch) else {
-            throw EvaluationError(.outOfRange, "timestamp out of range: \(time) shifted by \(seconds) seconds")
-        }
         var shifted = time
-        shifted.epochSeconds = epoch
+        shifted.epochSeconds = overflow ? (seconds < 0 ? Int64.min : Int64.max) : epoch
         return shifted
     }
 

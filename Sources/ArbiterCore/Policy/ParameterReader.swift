@@ -91,7 +91,13 @@ extension PolicyLoader {
         }
         switch type {
         case .int:
-            guard let number = Int64(text), !text.hasPrefix("+") else { return fail("an integer") }
+            guard let number = Int64(text), !text.hasPrefix("+") else {
+                if isWholeNumber(text) {
+                    reader.error(scalar.location, "out_of_range", "parameter '\(name)': '\(text)' is out of range for an int (\(Int64.min) to \(Int64.max))")
+                    return nil
+                }
+                return fail("an integer")
+            }
             return .int(number)
         case .money:
             do {
@@ -104,7 +110,13 @@ extension PolicyLoader {
             guard let percent = Percent.parse(text) else { return fail("a percentage like 5% or 12.5%") }
             return .percent(percent.basisPoints)
         case .duration:
-            guard let seconds = parseDuration(text) else { return fail("a duration like 48h or 15d") }
+            guard let seconds = parseDuration(text) else {
+                if let unit = text.last, "dhms".contains(unit), isWholeNumber(String(text.dropLast())), !text.hasPrefix("-") {
+                    reader.error(scalar.location, "out_of_range", "parameter '\(name)': '\(text)' is longer than \(maxDurationDays)d, the span of timestamps (years 0001–9999)")
+                    return nil
+                }
+                return fail("a duration like 48h or 15d")
+            }
             return .duration(seconds)
         case .bool:
             guard scalar.style == .plain, text == "true" || text == "false" else { return fail("true or false") }
@@ -124,16 +136,32 @@ extension PolicyLoader {
         }
     }
 
-    /// `48h`, `15d`, `30m`, `90s` → seconds.
+    /// The longest duration a parameter may hold, in days: no two timestamps (years 0001–9999)
+    /// are further apart, so a longer one could only push an instant out of range (and in
+    /// seconds it still fits an Int64 with room for any sum of two).
+    static let maxDurationDays: Int64 = 3_652_059
+
+    /// `48h`, `15d`, `30m`, `90s` → seconds; nil for anything else, or anything longer than
+    /// `maxDurationDays`.
     static func parseDuration(_ text: String) -> Int64? {
-        guard let unit = text.last, let number = Int64(text.dropLast()), number >= 0 else { return nil }
+        guard let unit = text.last, !text.hasPrefix("+"), let number = Int64(text.dropLast()), number >= 0 else { return nil }
+        let secondsPerUnit: Int64
         switch unit {
-        case "d": return number * 86_400
-        case "h": return number * 3_600
-        case "m": return number * 60
-        case "s": return number
+        case "d": secondsPerUnit = 86_400
+        case "h": secondsPerUnit = 3_600
+        case "m": secondsPerUnit = 60
+        case "s": secondsPerUnit = 1
         default: return nil
         }
+        let (seconds, overflow) = number.multipliedReportingOverflow(by: secondsPerUnit)
+        guard !overflow, seconds <= maxDurationDays * 86_400 else { return nil }
+        return seconds
+    }
+
+    /// An optional `-` then ASCII digits only (a number too large for `Int64` is still one).
+    static func isWholeNumber(_ text: String) -> Bool {
+        let digits = text.hasPrefix("-") ? text.utf8.dropFirst() : text.utf8[...]
+        return !digits.isEmpty && digits.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
     static func isIdentifier(_ name: String) -> Bool {

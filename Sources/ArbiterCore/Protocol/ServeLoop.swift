@@ -23,14 +23,19 @@ public struct ServeLoop: Sendable {
     public let handlers: [ProtocolHandler]
     /// Lines longer than this (without the line break) are answered with `too_large`.
     public let maxLineBytes: Int
+    /// The line limits `serve --max-line-bytes` accepts: a line up to 1 GiB is read into memory
+    /// whole (and the JSON tape's offsets stay far below their 4 GiB bound).
+    public static let maxLineBytesRange: ClosedRange<Int> = 1...(1 << 30)
     /// Threads deciding a batch of lines (1 decides on the reading thread only).
     public var workers: Int { handlers.count }
 
     /// - Parameter handlers: one per thread (at least one), each with its own copy of the same policy.
+    /// - Parameter maxLineBytes: the line limit, brought into `maxLineBytesRange` (no limit can
+    ///   make the loop's arithmetic overflow).
     public init(handlers: [ProtocolHandler], maxLineBytes: Int = 1 << 20) {
         precondition(!handlers.isEmpty, "serve needs a handler")
         self.handlers = handlers
-        self.maxLineBytes = maxLineBytes
+        self.maxLineBytes = min(max(maxLineBytes, Self.maxLineBytesRange.lowerBound), Self.maxLineBytesRange.upperBound)
     }
 
     /// One input line to answer: where it sits in the read buffer, or how long it was when it
@@ -120,7 +125,7 @@ public struct ServeLoop: Sendable {
                 return false
             }
             // A line longer than the limit (plus room for "\r") is not kept in memory.
-            if filled - lineStart > maxLineBytes + 1 {
+            if filled - lineStart - 1 > maxLineBytes {
                 discardedBytes += filled - lineStart
                 discarding = true
                 lineStart = filled

@@ -29,9 +29,32 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// RFC 3339 in the timestamp's own offset: `2026-11-12T23:59:59+08:00`, `Z` for UTC.
     public var description: String { rfc3339 }
 
+    /// Local seconds (since 1970-01-01T00:00:00 in the timestamp's own offset) of years
+    /// 0001–9999: the instants RFC 3339 can write, which the SPEC allows in and out.
+    public static let writableLocalSeconds: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+
+    /// The instant in the timestamp's own offset, saturated at the ends of `Int64` (only an
+    /// intermediate result of arithmetic can come near them).
+    var localSeconds: Int64 {
+        let (local, overflow) = epochSeconds.addingReportingOverflow(Int64(offsetSeconds))
+        return overflow ? (epochSeconds < 0 ? Int64.min : Int64.max) : local
+    }
+
+    /// True when the timestamp's local form falls in years 0001–9999, so it can be written.
+    /// Arithmetic can make instants outside (delivery + 3,000,000 days); they compare like any
+    /// other instant (later, or earlier, than every writable one) but a decision never shows them.
+    public var isWritable: Bool { Self.writableLocalSeconds.contains(localSeconds) }
+
+    /// RFC 3339 text, e.g. `2026-11-12T23:59:59+08:00`. An instant outside years 0001–9999
+    /// (only an intermediate result, shown in an audit trail) is written as
+    /// `later than 9999-12-31T23:59:59Z` or `earlier than 0001-01-01T00:00:00Z`, never as a
+    /// malformed timestamp.
     public var rfc3339: String {
+        guard isWritable else {
+            return localSeconds > 0 ? "later than 9999-12-31T23:59:59Z" : "earlier than 0001-01-01T00:00:00Z"
+        }
         // Digits written into one small buffer: this runs for every timestamp an answer shows.
-        let local = epochSeconds + Int64(offsetSeconds)
+        let local = localSeconds
         let day = Timestamp.floorDiv(local, 86_400)
         let secondOfDay = local - day * 86_400
         let (year, month, dayOfMonth) = Timestamp.civilDate(fromDays: day)

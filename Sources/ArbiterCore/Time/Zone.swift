@@ -51,6 +51,7 @@ public final class Zone: Sendable, CustomStringConvertible {
         return zone
     }
 
+<<<<<<< HEAD
     /// `UTC`, `GMT`, or `Area/Location[/Sub]`: segments of ASCII letters, digits, `_`, `-` and
     /// `+`, each starting with a letter, at most 64 bytes in all.
     static func isIANAName(_ name: String) -> Bool {
@@ -82,24 +83,47 @@ public final class Zone: Sendable, CustomStringConvertible {
     public static func unknownNameMessage(_ name: String) -> String {
         "unknown time zone '\(name)' (expected an IANA name as the tz database spells it, like 'Asia/Shanghai')"
     }
+=======
+    /// Instants the time-zone database is asked about: years 0000–10000, a little wider than
+    /// the timestamps a request or a decision may hold (0001–9999). Beyond, arithmetic can
+    /// still reach (delivery + 3,000,000 days), the offset at the nearer end is used.
+    static let consultedSeconds: ClosedRange<Int64> = -62_167_219_200...253_433_923_199
+
+    /// Local days (since 1970-01-01) whose end is found through the time-zone database:
+    /// those of `consultedSeconds`, less a margin for the probes around a day's end.
+    static let consultedDays: ClosedRange<Int64> = -719_526...2_933_260
+>>>>>>> h-policy
 
     /// Offset from UTC, in seconds, at an instant.
     public func offset(atEpochSeconds seconds: Int64) -> Int32 {
         if let fixedSince, seconds >= fixedSince { return fixedOffset }
-        return Int32(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds))))
+        let clamped = min(max(seconds, Self.consultedSeconds.lowerBound), Self.consultedSeconds.upperBound)
+        return Int32(clamping: timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(clamped))))
     }
 
     /// The local calendar day (days since 1970-01-01) on which an instant falls in this zone.
+    /// Any instant has one, even one arithmetic pushed to the ends of `Int64`.
     public func localDay(of timestamp: Timestamp) -> Int64 {
-        let local = timestamp.epochSeconds + Int64(offset(atEpochSeconds: timestamp.epochSeconds))
-        return Timestamp.floorDiv(local, 86_400)
+        let offset = Int64(offset(atEpochSeconds: timestamp.epochSeconds))
+        let (local, overflow) = timestamp.epochSeconds.addingReportingOverflow(offset)
+        return Timestamp.floorDiv(overflow ? (offset < 0 ? Int64.min : Int64.max) : local, 86_400)
     }
 
     /// The last second (23:59:59) of a local calendar day, written with this zone's offset then.
     ///
     /// When clocks go back across midnight (America/Santiago in April) 23:59:59 happens twice;
     /// the day ends at the later one, so this is the latest instant whose local date is `day`.
+    ///
+    /// A day far outside years 0000–10000 (only arithmetic on a huge window can name one)
+    /// ends at its 23:59:59 UTC, saturated at the ends of `Int64`: later (or earlier) than
+    /// every timestamp a request can hold, and never written (`Timestamp.isWritable`).
     public func endOfLocalDay(_ day: Int64) -> Timestamp {
+        guard Self.consultedDays.contains(day) else {
+            let (seconds, overflow) = day.multipliedReportingOverflow(by: 86_400)
+            guard !overflow else { return Timestamp(epochSeconds: day < 0 ? Int64.min : Int64.max) }
+            let (end, endOverflow) = seconds.addingReportingOverflow(86_399)
+            return Timestamp(epochSeconds: endOverflow ? Int64.max : end)
+        }
         let localEnd = day * 86_400 + 86_399
         // Every offset in force within a day of the end; one of them is the offset at the end.
         var offsets: [Int32] = []

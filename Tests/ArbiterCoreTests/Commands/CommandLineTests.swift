@@ -19,6 +19,39 @@ import Testing
         #expect(!run.stderr.isEmpty, "says why on stderr")
     }
 
+    /// Issue 9: `serve --max-line-bytes 9223372036854775807` died of an arithmetic overflow on
+    /// the first line. Every numeric flag value is accepted and works, or is a usage error.
+    @Test(arguments: [
+        ["--max-line-bytes", "9223372036854775807"],
+        ["--max-line-bytes", "1073741825"],
+        ["--max-line-bytes", "0"],
+        ["--max-line-bytes", "-1"],
+        ["--max-line-bytes", "99999999999999999999"],
+        ["--threads", "-1"],
+        ["--threads", "65"],
+        ["--threads", "9223372036854775807"],
+        ["--threads", "99999999999999999999"],
+    ])
+    func absurdNumericFlagsAreUsageErrors(flag: [String]) throws {
+        let run = try ArbiterRun.run(["serve", "--rules", Repository.path("Rules/cn")] + flag, stdin: Array("{\"op\":\"ping\"}\n".utf8))
+        #expect(run.status == 2, "\(flag): \(run.stderr)")
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.contains(flag[0]), "names the flag: \(run.stderr)")
+    }
+
+    @Test(arguments: [
+        ["--max-line-bytes", "1073741824"],
+        ["--max-line-bytes", "1"],
+        ["--threads", "64"],
+        ["--threads", "1"],
+    ])
+    func extremeAcceptedFlagsWork(flag: [String]) throws {
+        let run = try ArbiterRun.run(["serve", "--rules", Repository.path("Rules/cn")] + flag, stdin: Array("{\"op\":\"ping\"}\n{}\n".utf8))
+        #expect(run.status == 0, "\(flag): \(run.stderr)")
+        let answers = run.stdout.split(separator: UInt8(ascii: "\n"))
+        #expect(answers.count == 2, "\(flag): \(run.stdoutText)")
+    }
+
     @Test func checkAndReplayExitZeroOnTheShippedPack() throws {
         #expect(try ArbiterRun.run(["check", "--rules", Repository.path("Rules/cn")]).status == 0)
         let replay = try ArbiterRun.run(["replay", "--rules", Repository.path("Rules/cn"), Repository.path("Fixtures/cn/spec-worked-example.yaml")])

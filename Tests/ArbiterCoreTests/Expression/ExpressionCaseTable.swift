@@ -140,11 +140,22 @@ line.paid * line.paid                    ; - ; -         ; error type_mismatch @
 "a" + "b"                                ; - ; -         ; error type_mismatch @5
 -"a"                                     ; - ; -         ; error type_mismatch @2
 !7                                       ; - ; -         ; error type_mismatch @2
-9223372036854775807 + 1                  ; - ; -         ; throws overflow
--9223372036854775807 - 2                 ; - ; -         ; throws overflow
+9223372036854775807 + 1                  ; - ; -         ; error constant_overflow @1
+-9223372036854775807 - 2                 ; - ; -         ; error constant_overflow @1
+# Constants that overflow are load-time errors at the expression (SPEC section 8); request values that overflow throw.
+3037000500 * 3037000500                  ; - ; -         ; error constant_overflow @1
+10000000000000.00 * 10000                ; - ; -         ; error constant_overflow @1
+100000000d * 10000000                    ; - ; -         ; error constant_overflow @1
+line.quantity > 9223372036854775807 + 1  ; - ; -         ; error constant_overflow @17
+-(-9223372036854775807 - 1)              ; - ; -         ; error constant_overflow @1
+9223372036854775807 + line.quantity      ; - ; -         ; throws overflow
 line.paid * 9223372036854775807          ; - ; -         ; throws overflow
-requested_at + 9223372036854775807s      ; - ; -         ; throws out_of_range
-requested_at + 100000000d                ; - ; -         ; throws out_of_range
+# Instants past 9999 are later than every valid one (SPEC section 8); they are never written.
+requested_at + 9223372036854775807s      ; - ; -         ; timestamp later than 9999-12-31T23:59:59Z
+requested_at + 100000000d                ; - ; -         ; timestamp later than 9999-12-31T23:59:59Z
+requested_at + 100000000d > requested_at ; - ; -         ; bool true
+requested_at - 100000000d < requested_at ; - ; -         ; bool true
+requested_at - 9223372036854775807s - 9223372036854775807s < requested_at ; - ; - ; bool true
 # ---------------------------------------------------------------- comparisons and enumerations
 kind == "return"                         ; - ; bool      ; bool true
 kind != "return"                         ; - ; bool      ; bool false
@@ -251,12 +262,13 @@ max(order.shipped_at, requested_at)      ; - ; timestamp ; error optional_not_ch
 clamp(order.paid_total * rate, minimum, maximum) ; - ; money ; money 19.90
 clamp(0.10 * rate, minimum, maximum)     ; - ; money     ; money 3.00
 clamp(order.paid_total * 90%, minimum, maximum) ; - ; money ; money 100.00
-clamp(5, 10, 1)                          ; - ; int       ; throws out_of_range
+clamp(5, 10, 1)                          ; - ; int       ; error constant_out_of_range @10
+clamp(line.quantity, 10, 1)              ; - ; int       ; error constant_out_of_range @22
 clamp(5, 10)                             ; - ; int       ; error wrong_argument_count @1
 abs(-3)                                  ; - ; int       ; int 3
 abs(line.paid - order.paid_total)        ; - ; money     ; money 212.04
 abs(requested_at)                        ; - ; -         ; error type_mismatch @5
-abs(-9223372036854775807 - 1)            ; - ; int       ; throws overflow
+abs(-9223372036854775807 - 1)            ; - ; int       ; error constant_overflow @1
 mx(1, 2)                                 ; - ; int       ; error unknown_function @1
 # ---------------------------------------------------------------- names
 order.deliverd_at != null                ; - ; bool      ; error unknown_name @1

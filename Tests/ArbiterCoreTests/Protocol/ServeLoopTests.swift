@@ -68,6 +68,17 @@ import Testing
         #expect(answers[3]["outcome"] != nil, "a last line without a newline is answered")
     }
 
+    /// Issue 9: a limit of `Int.max` overflowed the loop's length test. Any limit a library
+    /// caller passes is brought into the accepted range, and lines are answered.
+    @Test(arguments: [Int.max, Int.min, 0, -1])
+    func anyLineLimitIsSafe(limit: Int) throws {
+        let run = try Self.serve(ServeLoop(handlers: Self.handlers(1, audit: .none), maxLineBytes: limit), input: Array("{\"op\":\"ping\"}\n".utf8))
+        #expect(run.ok)
+        let answers = try run.output.split(separator: UInt8(ascii: "\n")).map { try JSONReader.parse(Array($0)) }
+        try #require(answers.count == 1)
+        #expect(answers[0]["op"] == .string("pong") || answers[0]["error"]?["code"] == .string("too_large"), "\(limit)")
+    }
+
     /// The caller closed its end of the pipe: writing fails (EPIPE, SIGPIPE ignored) and `run`
     /// returns false promptly instead of dying or blocking.
     @Test func closedOutputEndsTheLoop() throws {
