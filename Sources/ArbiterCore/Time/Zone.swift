@@ -51,7 +51,6 @@ public final class Zone: Sendable, CustomStringConvertible {
         return zone
     }
 
-<<<<<<< HEAD
     /// `UTC`, `GMT`, or `Area/Location[/Sub]`: segments of ASCII letters, digits, `_`, `-` and
     /// `+`, each starting with a letter, at most 64 bytes in all.
     static func isIANAName(_ name: String) -> Bool {
@@ -83,7 +82,7 @@ public final class Zone: Sendable, CustomStringConvertible {
     public static func unknownNameMessage(_ name: String) -> String {
         "unknown time zone '\(name)' (expected an IANA name as the tz database spells it, like 'Asia/Shanghai')"
     }
-=======
+
     /// Instants the time-zone database is asked about: years 0000–10000, a little wider than
     /// the timestamps a request or a decision may hold (0001–9999). Beyond, arithmetic can
     /// still reach (delivery + 3,000,000 days), the offset at the nearer end is used.
@@ -92,7 +91,6 @@ public final class Zone: Sendable, CustomStringConvertible {
     /// Local days (since 1970-01-01) whose end is found through the time-zone database:
     /// those of `consultedSeconds`, less a margin for the probes around a day's end.
     static let consultedDays: ClosedRange<Int64> = -719_526...2_933_260
->>>>>>> h-policy
 
     /// Offset from UTC, in seconds, at an instant.
     public func offset(atEpochSeconds seconds: Int64) -> Int32 {
