@@ -26,17 +26,29 @@ public enum PolicyLocator {
     /// Loads and checks a policy for a command that needs a usable one; on failure returns
     /// the text to print on stderr.
     public static func loadUsablePolicy(at directory: String) -> Result<Policy, PolicyUnusable> {
-        let result: PolicyLoadResult
+        loadUsablePolicies(at: directory, count: 1).map { $0[0] }
+    }
+
+    /// `count` (at least 1) copies of the policy in `directory`, sharing no objects (one per
+    /// `serve` thread): its files are read once and every copy is compiled from those bytes,
+    /// so an edit while the copies are compiled cannot give them different policies.
+    public static func loadUsablePolicies(at directory: String, count: Int) -> Result<[Policy], PolicyUnusable> {
+        let snapshot: PolicySnapshot
         do {
-            result = try PolicyLoader.load(directory: directory)
+            snapshot = try PolicySnapshot.read(directory: directory)
         } catch {
             return .failure(PolicyUnusable(message: "arbiter: " + error.message))
         }
-        guard let policy = result.policy else {
-            let lines = result.errors.map(\.description)
-            return .failure(PolicyUnusable(message: (lines + ["arbiter: policy '\(directory)' has errors; run 'arbiter check --rules \(directory)'"]).joined(separator: "\n")))
+        var policies: [Policy] = []
+        for _ in 0..<max(1, count) {
+            let result = PolicyLoader.load(snapshot: snapshot)
+            guard let policy = result.policy else {
+                let lines = result.errors.map(\.description)
+                return .failure(PolicyUnusable(message: (lines + ["arbiter: policy '\(directory)' has errors; run 'arbiter check --rules \(directory)'"]).joined(separator: "\n")))
+            }
+            policies.append(policy)
         }
-        return .success(policy)
+        return .success(policies)
     }
 }
 

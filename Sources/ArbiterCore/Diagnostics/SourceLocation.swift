@@ -10,8 +10,13 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
         self.column = column
     }
 
-    /// `file:line:col`, the compiler convention.
-    public var description: String { "\(file):\(line):\(column)" }
+    /// A whole file (or folder): no line or column, as when it cannot be read at all.
+    public init(file: String) {
+        self.init(file: file, line: 0, column: 0)
+    }
+
+    /// `file:line:col`, the compiler convention; just `file` for a whole file.
+    public var description: String { line == 0 ? file : "\(file):\(line):\(column)" }
 
     /// The same location moved `columns` to the right on the same line.
     public func advanced(byColumns columns: Int) -> SourceLocation {

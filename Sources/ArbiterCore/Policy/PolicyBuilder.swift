@@ -56,8 +56,16 @@ struct PolicyBuilder {
         }
         let schema = RequestSchema(packName: header.name, currency: header.currency, defaultZone: header.zone, attributes: attributes, facts: facts)
         var rules = RuleCompiler(schema: schema, parameters: parameters, codes: codes, relativePaths: relativePaths, reader: reader)
+        var rulesSeen = false
         for document in documents {
-            if let entry = document["rules"] { rules.readRules(entry.value) }
+            if let entry = document["rules"] {
+                rulesSeen = true
+                rules.readRules(entry.value)
+            }
+        }
+        // A pack whose rules/ folder went missing would approve whatever no rule rejects.
+        if !rulesSeen {
+            rules.reader.error(headerLocation, "missing_rules", "no file declares 'rules:' (a pack keeps its rules in rules/*.yaml)")
         }
         // Usage warnings only mean something when every expression compiled: a rule that failed
         // to compile would make its parameters and codes look unused.

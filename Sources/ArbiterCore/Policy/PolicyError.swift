@@ -2,11 +2,14 @@
 public enum PolicyLoadError: Error, Equatable, Sendable {
     case notADirectory(String)
     case noPolicyFiles(String)
+    /// The folder exists but cannot be listed (`reason` like "permission denied").
+    case unreadableDirectory(String, String)
 
     public var message: String {
         switch self {
         case .notADirectory(let path): return "policy folder '\(path)' does not exist or is not a folder"
         case .noPolicyFiles(let path): return "policy folder '\(path)' holds no .yaml files"
+        case .unreadableDirectory(let path, let reason): return "cannot read policy folder '\(path)': \(reason)"
         }
     }
 }

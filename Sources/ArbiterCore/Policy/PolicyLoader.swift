@@ -10,66 +10,59 @@ public enum PolicyLoader {
     public static let formatVersion = "1"
     static let sections = ["arbiter", "policy", "attributes", "facts", "parameters", "codes", "rules"]
 
-    /// Loads the policy in `directory`. `displayDirectory` prefixes paths in diagnostics
-    /// (defaults to `directory` as given, e.g. `Rules/cn`).
+    /// Loads the policy in `directory`: reads its files once (`PolicySnapshot`) and compiles them.
     public static func load(directory: String) throws(PolicyLoadError) -> PolicyLoadResult {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw .notADirectory(directory)
-        }
-        let relativePaths = policyFiles(in: directory)
-        guard !relativePaths.isEmpty else { throw .noPolicyFiles(directory) }
-        let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
-        var files: [PolicySourceFile] = []
-        for relative in relativePaths {
-            let path = base + "/" + relative
-            let bytes = FileManager.default.contents(atPath: path).map { [UInt8]($0) } ?? []
-            files.append(PolicySourceFile(relativePath: relative, displayPath: path, bytes: bytes))
-        }
-        return load(files: files)
+        load(snapshot: try PolicySnapshot.read(directory: directory))
     }
 
-    /// Loads a policy from files already in memory (tests, and `load(directory:)`).
+    /// Loads a policy from files already in memory (tests).
     public static func load(files: [PolicySourceFile]) -> PolicyLoadResult {
+        load(snapshot: PolicySnapshot(directory: "", files: files))
+    }
+
+    /// Compiles a policy from a snapshot of its files. Compiling the same snapshot again gives an
+    /// equal policy sharing no objects with the first (one per `serve` thread).
+    public static func load(snapshot: PolicySnapshot) -> PolicyLoadResult {
         var reader = NodeReader()
+        // A file that could not be read is reported with the syntax errors, alone (below).
+        reader.diagnostics = snapshot.unreadable
         var documents: [(file: PolicySourceFile, mapping: YAMLMapping)] = []
-        for file in files.sorted(by: { $0.relativePath < $1.relativePath }) {
+        for file in snapshot.files {
             do {
                 guard let text = String(validating: file.bytes, as: UTF8.self) else {
                     reader.error(SourceLocation(file: file.displayPath, line: 1, column: 1), "file_unreadable", "file is not valid UTF-8")
                     continue
                 }
-                guard let node = try YAMLLoader.load(text: text, file: file.displayPath) else { continue }
+                guard let node = try YAMLLoader.load(text: text, file: file.displayPath) else {
+                    reader.diagnostics.append(.error(
+                        at: SourceLocation(file: file.displayPath), code: "empty_file",
+                        "file is empty: a policy file holds a mapping of sections (\(sections.joined(separator: ", ")))"))
+                    continue
+                }
                 guard let mapping = reader.mapping(node, "a policy file", allowed: sections) else { continue }
                 documents.append((file, mapping))
             } catch {
                 reader.diagnostics.append(error.diagnostic)
             }
         }
-        // A file that is not YAML leaves its sections out; checking references against the
-        // rest would only bury the real error under consequences of it (codes it declared
-        // reported as unknown everywhere). Syntax errors are reported alone.
+        // A file that is not YAML (or not readable) leaves its sections out; checking references
+        // against the rest would only bury the real error under consequences of it (codes it
+        // declared reported as unknown everywhere). Such errors are reported alone.
         if reader.diagnostics.contains(where: { $0.severity == .error }) {
-            return PolicyLoadResult(policy: nil, diagnostics: reader.diagnostics)
+            return PolicyLoadResult(policy: nil, diagnostics: sorted(reader.diagnostics))
         }
         var builder = PolicyBuilder(reader: reader)
-        for file in files { builder.relativePaths[file.displayPath] = file.relativePath }
-        let policy = builder.build(documents: documents.map(\.mapping), digest: PolicyDigest.digest(of: files.map { ($0.relativePath, $0.bytes) }))
-        let diagnostics = builder.reader.diagnostics.sorted { lhs, rhs in
-            (lhs.location.file, lhs.location.line, lhs.location.column) < (rhs.location.file, rhs.location.line, rhs.location.column)
-        }
+        for file in snapshot.files { builder.relativePaths[file.displayPath] = file.relativePath }
+        let policy = builder.build(documents: documents.map(\.mapping), digest: snapshot.digest)
+        let diagnostics = sorted(builder.reader.diagnostics)
         let hasErrors = diagnostics.contains { $0.severity == .error }
         return PolicyLoadResult(policy: hasErrors ? nil : policy, diagnostics: diagnostics)
     }
 
-    /// Relative paths of the policy's YAML files, sorted.
-    static func policyFiles(in directory: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
-        var paths: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            if relative.hasSuffix(".yaml") || relative.hasSuffix(".yml") { paths.append(relative) }
+    private static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        diagnostics.sorted { lhs, rhs in
+            (lhs.location.file, lhs.location.line, lhs.location.column) < (rhs.location.file, rhs.location.line, rhs.location.column)
         }
-        return paths.sorted()
     }
 }
 
