@@ -43,7 +43,7 @@ import Testing
             if decision["audit"]?["trail_omitted"] != nil { omitted += 1 }
         }
         // Long line ids in every trace entry of 1,000 lines: the trail alone would pass 10 MiB.
-        #expect(omitted == (audit == "full" ? 1 : 0), "trails replaced by their size")
+        #expect(audit == "full" ? omitted >= 1 : omitted == 0, "trails replaced by their size")
         let peak = try #require(session.memoryKiB("VmHWM"))
         #expect(peak - idle <= 256 * 1024, "peak \(peak) KiB, idle \(idle) KiB")
         #expect(session.finish() == 0)
