@@ -32,6 +32,15 @@ public struct RefundSummary: Sendable {
     public var shipping: Int64
     public var adjustments: [Adjustment]
     public var total: Int64
+    /// What goes back to each payment of the order, in the order given (SPEC section 8); nil
+    /// when the order lists no payments.
+    public var byMethod: [MethodRefund]?
+}
+
+/// The part of a refund that goes back to one means of payment.
+public struct MethodRefund: Sendable, Hashable {
+    public var method: String
+    public var amount: Int64
 }
 
 /// A signed change to the refund (a deduction is negative).

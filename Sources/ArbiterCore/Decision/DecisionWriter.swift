@@ -37,6 +37,16 @@ public enum DecisionWriter {
         }
         writer.endArray()
         writer.field("total"); money(decision.refund.total)
+        if let byMethod = decision.refund.byMethod {
+            writer.field("by_method"); writer.beginArray()
+            for part in byMethod {
+                writer.beginObject()
+                writer.field("method"); writer.string(part.method)
+                writer.field("amount"); money(part.amount)
+                writer.endObject()
+            }
+            writer.endArray()
+        }
         writer.endObject()
         writer.field("return_shipping"); writer.beginObject()
         writer.field("payer"); writer.string(decision.returnShippingPayer.rawValue)

@@ -69,10 +69,10 @@ public final class Engine: Sendable {
 
     /// Decides a validated request.
     public func decide(_ request: AfterSaleRequest, inputDigest: String, audit: AuditLevel) throws(EvaluationFailure) -> Decision {
-        let state = EvaluationState(request: request)
+        let state = EvaluationState(request: request, defineCount: policy.defineCount)
         let rules = ruleSets[Self.ruleSetIndex(request.kind, request.reason)]
         var run = RuleRun(tracing: audit == .full, digits: request.order.currency.fractionDigits)
-        if audit == .full { run.computations = Self.prorationComputations(state) }
+        if audit == .full { state.computations = Self.prorationComputations(state) }
 
         // 1. Line rules, once per requested line, in policy order.
         for lineIndex in state.lines.indices {
@@ -113,25 +113,44 @@ public final class Engine: Sendable {
         }
         state.requestedCategories = .list(categories)
 
-        // 3. Settlement rules switch on the built-in money steps, then amounts are settled.
-        var steps = SettlementSteps()
+        // 3. Settlement: the pack's settlement rules propose adjustments and the shipping refund;
+        //    the engine applies the adjustments in their order, capped so the total stays ≥ 0.
+        state.prepareSettlement()
+        Settlement.recordKeptUnits(state)
+        var proposals: [Settlement.Proposal] = []
+        var shipping: (amount: Int64, rule: String)?
         for rule in rules.settlement {
             guard try run.evaluate(rule, state, line: nil) else { continue }
             var applied: [String] = []
-            for effect in rule.effects {
-                if case .settle(let step) = effect {
-                    if steps[step] == nil { steps[step] = rule.id }
-                    applied.append("settle \(step.rawValue)")
+            for index in 0..<run.elementCount(of: rule, state) {
+                let element = try run.enterElement(index, of: rule, state)
+                for effect in rule.effects {
+                    switch effect {
+                    case .adjust(let adjustment):
+                        guard try run.holds(adjustment.condition, state, rule: rule, what: "adjust \(adjustment.code)", element: element) else { continue }
+                        let amount = try run.signedMoney(adjustment.amount, state, rule: rule, what: "adjust \(adjustment.code)", element: element)
+                        proposals.append(Settlement.Proposal(code: adjustment.code, amount: amount, rule: rule.id))
+                        if run.tracing { applied.append("adjust \(adjustment.code)" + (element.map { " for \($0)" } ?? "")) }
+                    case .refundShipping(let expression):
+                        guard shipping == nil else { continue }
+                        shipping = (try run.money(expression, state, rule: rule, what: "refund_shipping", line: nil), rule.id)
+                        if run.tracing { applied.append("refund_shipping") }
+                    default:
+                        break  // the loader only lets settlement rules adjust and refund shipping
+                    }
                 }
             }
             run.recordEffects(applied)
         }
-        let settled = Settlement.settle(state, steps: steps, computations: &run.computations)
+        let settled = Settlement.settle(state, shipping: shipping, proposals: proposals)
         state.refundItems = settled.items
         state.refundShipping = settled.shipping
         state.refundTotal = settled.total
 
-        // 4. Request rules: compensation, return shipping, deadlines, review routing, request verdicts.
+        // 4. Request rules: compensation, return shipping, deadlines, review routing, request
+        //    verdicts, and what goes back to each payment.
+        state.preparePayments()
+        var byMethod = [Int64?](repeating: nil, count: request.order.payments?.count ?? 0)
         var payer: ReturnShippingPayer?
         var deadlines = Deadlines(returnBy: nil, refundWithinDaysOfReceipt: nil)
         var deadlinesSet = false
@@ -188,12 +207,23 @@ public final class Engine: Sendable {
                         deadlines.refundWithinDaysOfReceipt = value
                     }
                     if run.tracing { applied.append("deadlines") }
-                case .settle:
-                    break  // settlement rules are evaluated above
+                case .refundTo, .adjust, .refundShipping:
+                    break  // per payment below; settlement effects are not request effects
+                }
+            }
+            if rule.forEach == .payment {
+                for index in 0..<run.elementCount(of: rule, state) {
+                    let element = try run.enterElement(index, of: rule, state)
+                    for effect in rule.effects {
+                        guard case .refundTo(let expression) = effect, byMethod[state.currentElement] == nil else { continue }
+                        byMethod[state.currentElement] = try run.money(expression, state, rule: rule, what: "refund_to \(element ?? "")", line: nil)
+                        if run.tracing { applied.append("refund_to \(element ?? "")") }
+                    }
                 }
             }
             run.recordEffects(applied)
         }
+        let refundByMethod = try Self.refundByMethod(byMethod, state)
 
         // 5. The decision.
         var lines: [LineDecision] = []
@@ -216,11 +246,13 @@ public final class Engine: Sendable {
             auditRecord = AuditRecord(
                 policyName: policy.name, policyVersion: policy.version, policyDigest: policy.digest,
                 inputDigest: inputDigest, engine: EngineVersion.description, rulesFired: run.firedRules.map(\.id),
-                traceJSON: run.finishTrace(), computations: run.computations ?? [])
+                traceJSON: run.finishTrace(), computations: state.computations ?? [])
         }
         return Decision(
             id: request.id, outcome: outcome, currency: request.order.currency, lines: lines,
-            refund: RefundSummary(items: settled.items, shipping: settled.shipping, adjustments: settled.adjustments, total: settled.total),
+            refund: RefundSummary(
+                items: settled.items, shipping: settled.shipping, adjustments: settled.adjustments, total: settled.total,
+                byMethod: refundByMethod),
             returnShippingPayer: payer ?? .none, compensation: compensation, offers: run.offers,
             reasons: reasons.map { DecisionReason(code: $0.code, rule: $0.rule, message: policy.message(for: $0.code, in: request.locale)) },
             deadlines: deadlines, audit: auditRecord)

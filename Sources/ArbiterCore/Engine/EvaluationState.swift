@@ -28,13 +28,35 @@ final class EvaluationState: EvaluationContext {
     /// how many rows it left out: every one can be recomputed from the request).
     var auditRowsLeft: Int
 
+    // Known from settlement on (`prepareSettlement`): what the order keeps after this request.
+    /// Per item: units approved or in review now.
+    var grantedUnits: [Int] = []
+    /// Per item: units neither refunded earlier nor granted now.
+    var keptUnits: [Int] = []
+    var keptUnitsTotal = 0
+    var keptGrossTotal: Int64 = 0
+    /// Per discount, once computed: its allocation to the kept units (rule 6).
+    private var allocationOnKeptCache: [Int64?] = []
+    /// The items that are free gifts, in `items` order (the elements of `for_each: gift`).
+    private(set) var giftItems: [Int] = []
+    /// Per payment: the largest-remainder split of `refund.total` over what each can take back.
+    var paymentShares: [Int64] = []
+
+    // The element of the current rule's `for_each` (an index into discounts, `giftItems` or payments).
+    var currentElement = 0
+    /// The current rule's `define:` values, by define slot.
+    var defineValues: [Value]
+    /// Where bindings that explain themselves (`discount.allocation_on_kept`) put their tables; nil unless tracing.
+    var computations: [Computation]?
+
     // Known after settlement.
     var refundItems: Int64 = 0
     var refundShipping: Int64 = 0
     var refundTotal: Int64 = 0
 
-    init(request: AfterSaleRequest) {
+    init(request: AfterSaleRequest, defineCount: Int = 0) {
         self.request = request
+        self.defineValues = [Value](repeating: .null, count: defineCount)
         let items = request.order.items
         let proration = request.proration
         self.itemGross = proration.itemGross
@@ -62,6 +84,92 @@ final class EvaluationState: EvaluationContext {
 
     var currentLineState: LineState { lines[currentLine] }
 
+    /// What the order keeps once the granted lines go, for settlement and request rules.
+    func prepareSettlement() {
+        let items = request.order.items
+        grantedUnits = [Int](repeating: 0, count: items.count)
+        for line in lines where line.isGranted { grantedUnits[line.itemIndex] += line.units }
+        keptUnits = [Int](repeating: 0, count: items.count)
+        keptUnitsTotal = 0
+        keptGrossTotal = 0
+        giftItems = []
+        for index in items.indices {
+            keptUnits[index] = items[index].quantity - items[index].refundedQuantity - grantedUnits[index]
+            keptUnitsTotal += keptUnits[index]
+            keptGrossTotal += items[index].unitPrice * Int64(keptUnits[index])
+            if items[index].giftFor != nil { giftItems.append(index) }
+        }
+        allocationOnKeptCache = [Int64?](repeating: nil, count: request.order.discounts.count)
+    }
+
+    /// How many elements a rule's `for_each` visits.
+    func elementCount(_ iteration: RuleIteration) -> Int {
+        switch iteration {
+        case .discount: return request.order.discounts.count
+        case .gift: return giftItems.count
+        case .payment: return request.order.payments?.count ?? 0
+        }
+    }
+
+    /// What a `for_each` element is called in the audit trail.
+    func elementName(_ iteration: RuleIteration, _ index: Int) -> String {
+        switch iteration {
+        case .discount: return request.order.discounts[index].id
+        case .gift: return request.order.items[giftItems[index]].line
+        case .payment: return request.order.payments?[index].method ?? ""
+        }
+    }
+
+    /// The gross of the kept units in a discount's scope.
+    func keptGross(ofDiscount index: Int) -> Int64 {
+        let items = request.order.items
+        var gross: Int64 = 0
+        if let scope = request.order.discounts[index].appliesTo {
+            for item in scope { gross += items[item].unitPrice * Int64(keptUnits[item]) }
+        } else {
+            gross = keptGrossTotal
+        }
+        return gross
+    }
+
+    /// A discount's allocation to the units still kept (rule 6): over its scope, each line's
+    /// `A − floor(A × (r+k) / q)`. With tracing, the table behind it goes into the computations.
+    func allocationOnKept(ofDiscount discountIndex: Int) -> Int64 {
+        if let cached = allocationOnKeptCache[discountIndex] { return cached }
+        let items = request.order.items
+        let discount = request.order.discounts[discountIndex]
+        let scope = discount.appliesTo ?? Array(items.indices)
+        var total: Int64 = 0
+        func row(_ index: Int) -> (allocation: Int64, gone: Int, onKept: Int64) {
+            let allocation = allocations[discountIndex][index]
+            let gone = items[index].refundedQuantity + grantedUnits[index]
+            return (allocation, gone, Proration.allocationOnKeptUnits(allocation: allocation, quantity: items[index].quantity, goneUnits: gone))
+        }
+        for index in scope { total += row(index).onKept }
+        allocationOnKeptCache[discountIndex] = total
+        computations?.append(Computation("allocation_on_kept", [
+            ("discount", .string(discount.id)),
+            ("formula", .string("sum over the discount's lines of A − floor(A × (r+k) / q): A its allocation, r refunded before, k granted now, q quantity")),
+            auditRows(scope.count) { scope.map { index in
+                let values = row(index)
+                return [("line", .string(items[index].line)), ("allocation", .money(values.allocation)),
+                        ("quantity", .int(Int64(items[index].quantity))), ("gone_units", .int(Int64(values.gone))),
+                        ("on_kept_units", .money(values.onKept))]
+            } },
+            ("amount", .money(total)),
+        ]))
+        return total
+    }
+
+    /// Splits `refund.total` over the payments in proportion to what each can still take back
+    /// (largest remainder, ties to the payment listed first); never more than a payment can take.
+    func preparePayments() {
+        guard let payments = request.order.payments else { return }
+        let weights = payments.map { $0.amount - $0.refunded }
+        paymentShares = Proration.allocate(min(refundTotal, weights.reduce(0, +)), proportionalTo: weights)
+            ?? [Int64](repeating: 0, count: payments.count)
+    }
+
     static let auditRowsPerEntry = 8
 
     /// The rows of an audit table, or nil when listing them would exceed the budget (and the
@@ -75,6 +183,9 @@ final class EvaluationState: EvaluationContext {
     // Reads go field by field (`request.order.shippingFee`), never through a local copy of
     // `request.order` or of an item: copying those structs retains every string and array in them.
     func value(ofSlot slot: Int) -> Value {
+        if slot >= RequestField.defineSlotBase {
+            return defineValues[slot - RequestField.defineSlotBase]
+        }
         if slot >= RequestField.factSlotBase {
             return request.facts[slot - RequestField.factSlotBase]
         }
@@ -130,6 +241,31 @@ final class EvaluationState: EvaluationContext {
         case .refundItems: return .money(refundItems)
         case .refundShipping: return .money(refundShipping)
         case .refundTotal: return .money(refundTotal)
+        case .requestedGranted: return .int(Int64(approvedCount + reviewCount))
+        case .keptUnits: return .int(Int64(keptUnitsTotal))
+        case .keptGross: return .money(keptGrossTotal)
+        case .discountID: return .string(request.order.discounts[currentElement].id)
+        case .discountAmount: return .money(request.order.discounts[currentElement].amount)
+        case .discountThreshold: return request.order.discounts[currentElement].threshold.map(Value.money) ?? .null
+        case .discountClawedBack: return .money(request.order.discounts[currentElement].clawedBack)
+        case .discountKeptGross: return .money(keptGross(ofDiscount: currentElement))
+        case .discountAllocationOnKept: return .money(allocationOnKept(ofDiscount: currentElement))
+        case .giftLine: return .string(request.order.items[giftItems[currentElement]].line)
+        case .giftValue: return .money(request.order.items[giftItems[currentElement]].giftValue ?? 0)
+        case .giftKeptUnits: return .int(Int64(keptUnits[giftItems[currentElement]]))
+        case .giftMainKeptUnits: return .int(Int64(keptUnits[request.order.items[giftItems[currentElement]].giftFor ?? 0]))
+        case .giftMainGrantedUnits: return .int(Int64(grantedUnits[request.order.items[giftItems[currentElement]].giftFor ?? 0]))
+        case .paymentMethod: return .string(request.order.payments?[currentElement].method ?? "")
+        case .paymentAmount: return .money(request.order.payments?[currentElement].amount ?? 0)
+        case .paymentRefunded: return .money(request.order.payments?[currentElement].refunded ?? 0)
+        case .paymentRefundable:
+            return .money(request.order.payments.map { $0[currentElement].amount - $0[currentElement].refunded } ?? 0)
+        case .paymentRefundableBefore:
+            var before: Int64 = 0
+            for payment in request.order.payments?.prefix(currentElement) ?? [] { before += payment.amount - payment.refunded }
+            return .money(before)
+        case .paymentProportionalShare: return .money(paymentShares.indices.contains(currentElement) ? paymentShares[currentElement] : 0)
+        case .orderPaymentCount: return .int(Int64(request.order.payments?.count ?? 0))
         }
     }
 

@@ -11,7 +11,6 @@ struct RuleRun: ~Copyable {
     let digits: Int
     /// Rules that fired, in the order they first fired (compared by identity: no string work).
     var firedRules: [Rule] = []
-    var computations: [Computation]?
     var offers: [Grant] = []
     /// The `trace` array so far; its last entry stays open until its effects are known.
     private var trace: JSONWriter
@@ -22,7 +21,6 @@ struct RuleRun: ~Copyable {
     init(tracing: Bool, digits: Int) {
         self.tracing = tracing
         self.digits = digits
-        self.computations = tracing ? [] : nil
         trace = JSONWriter(pretty: false, reservingCapacity: tracing ? 16_384 : 0)
         if tracing { trace.beginArray() }
     }
@@ -30,6 +28,8 @@ struct RuleRun: ~Copyable {
     /// Evaluates a rule's condition; records it in the trace and, if it fired, in `firedRules`.
     mutating func evaluate(_ rule: Rule, _ state: EvaluationState, line: String?) throws(EvaluationFailure) -> Bool {
         var fired = true
+        // A rule that iterates computes its defines per element (`forEachElement`).
+        if rule.forEach == nil, !rule.defines.isEmpty { try evaluateDefines(rule, state, element: nil) }
         if tracing { steps.removeAll(keepingCapacity: true) }
         if let condition = rule.condition {
             let value: Value
@@ -91,10 +91,60 @@ struct RuleRun: ~Copyable {
         return trace.bytes
     }
 
+    /// Computes a rule's `define:` values, in order, into their slots.
+    mutating func evaluateDefines(_ rule: Rule, _ state: EvaluationState, element: String?) throws(EvaluationFailure) {
+        for define in rule.defines {
+            let value: Value
+            do {
+                value = try define.expression.evaluate(in: state)
+            } catch {
+                throw EvaluationFailure(rule: rule.id, source: rule.source, message: "define \(define.name): \(error.message)")
+            }
+            state.defineValues[define.slot - RequestField.defineSlotBase] = value
+            state.computations?.append(Computation("define", [
+                ("rule", .string(rule.id)), ("for", element.map(AuditValue.string) ?? .null), ("name", .string(define.name)),
+                ("expression", .string(define.expression.source)), ("value", AuditValue(value)),
+            ]))
+        }
+    }
+
+    /// How many times a rule's effects apply: once per element of its `for_each`, else once.
+    func elementCount(of rule: Rule, _ state: EvaluationState) -> Int {
+        rule.forEach.map { state.elementCount($0) } ?? 1
+    }
+
+    /// Makes element `index` of the rule's `for_each` current and computes its defines; the
+    /// element's name for the audit trail (nil for a rule that does not iterate).
+    mutating func enterElement(_ index: Int, of rule: Rule, _ state: EvaluationState) throws(EvaluationFailure) -> String? {
+        guard let iteration = rule.forEach else { return nil }
+        state.currentElement = index
+        let name = state.elementName(iteration, index)
+        try evaluateDefines(rule, state, element: name)
+        return name
+    }
+
+    /// The value of an effect's own `when:` (true when it has none), in the computations when traced.
+    mutating func holds(_ condition: CompiledExpression?, _ state: EvaluationState, rule: Rule, what: String, element: String?) throws(EvaluationFailure) -> Bool {
+        guard let condition else { return true }
+        let value = try self.value(condition, state, rule: rule, what: what + (element.map { " for \($0)" } ?? "") + " when")
+        guard case .bool(let result) = value else {
+            throw EvaluationFailure(rule: rule.id, source: rule.source, message: "\(what): condition did not produce a boolean")
+        }
+        return result
+    }
+
+    /// A signed amount of money (an adjustment: deductions are negative).
+    mutating func signedMoney(_ expression: CompiledExpression, _ state: EvaluationState, rule: Rule, what: String, element: String?) throws(EvaluationFailure) -> Int64 {
+        guard case .money(let amount) = try value(expression, state, rule: rule, what: what + (element.map { " for \($0)" } ?? "")) else {
+            throw EvaluationFailure(rule: rule.id, source: rule.source, message: "\(what): amount must be a money value")
+        }
+        return amount
+    }
+
     mutating func value(_ expression: CompiledExpression, _ state: EvaluationState, rule: Rule, what: String) throws(EvaluationFailure) -> Value {
         do {
             let value = try expression.evaluate(in: state)
-            computations?.append(Computation("expression", [
+            state.computations?.append(Computation("expression", [
                 ("rule", .string(rule.id)), ("what", .string(what)), ("expression", .string(expression.source)),
                 ("value", AuditValue(value)),
             ]))

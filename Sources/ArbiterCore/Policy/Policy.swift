@@ -8,12 +8,15 @@ public struct Policy: Sendable {
     public var codes: [String: ReasonCode]
     /// Rules with `scope: line`, in policy order, evaluated once per requested line.
     public var lineRules: [Rule]
-    /// Request rules with a `settle` effect, evaluated after line verdicts and before amounts are final.
+    /// `scope: settlement` rules, evaluated after line verdicts: they propose the adjustments and
+    /// the shipping refund; the engine applies the adjustments, capped, in their order.
     public var settlementRules: [Rule]
     /// Other request rules, evaluated last (they may read `refund.*`).
     public var requestRules: [Rule]
     /// `sha256:<hex>` over the policy's files (see `PolicyDigest`).
     public var digest: String
+    /// How many `define:` values the rules have in all (each has its own slot).
+    public var defineCount: Int
 
     public var currency: Currency { schema.currency }
 
@@ -45,6 +48,8 @@ public struct ReasonCode: Sendable {
 
 public enum RuleScope: String, Sendable, CaseIterable {
     case line
+    /// After line verdicts, before amounts are final: adjustments and the shipping refund.
+    case settlement
     case request
 }
 
@@ -63,16 +68,6 @@ public enum Verdict: String, Sendable, Comparable, CaseIterable {
     public static func < (lhs: Verdict, rhs: Verdict) -> Bool { lhs.rank < rhs.rank }
 }
 
-/// A built-in settlement computation a rule switches on (SPEC section 6, rules 6–8).
-public enum SettlementStep: String, Sendable, CaseIterable {
-    case thresholdClawback = "threshold_clawback"
-    case freeShippingClawback = "free_shipping_clawback"
-    /// Gives an earlier free-shipping clawback back once nothing of the order is kept.
-    case freeShippingRelease = "free_shipping_release"
-    case giftNotReturned = "gift_not_returned"
-    case refundShipping = "refund_shipping"
-}
-
 public enum ReturnShippingPayer: String, Sendable, CaseIterable {
     case buyer, seller, insurance, none
 }
@@ -86,6 +81,11 @@ public final class Rule: Sendable {
     public let scope: RuleScope
     /// nil means the rule always applies.
     public let condition: CompiledExpression?
+    /// Named values the rule computes before its condition (or, with `for_each`, for each
+    /// element before its effects), in order; each may read the ones before it.
+    public let defines: [Define]
+    /// The elements the rule's effects apply to one by one; nil for once.
+    public let forEach: RuleIteration?
     public let effects: [Effect]
     public let location: SourceLocation
     /// Position in the whole policy, for stable ordering.
@@ -100,6 +100,7 @@ public final class Rule: Sendable {
 
     public init(
         id: String, description: String, basis: String, scope: RuleScope, condition: CompiledExpression?,
+        defines: [Define] = [], forEach: RuleIteration? = nil,
         effects: [Effect], location: SourceLocation, order: Int, source: String
     ) {
         self.id = id
@@ -107,6 +108,8 @@ public final class Rule: Sendable {
         self.basis = basis
         self.scope = scope
         self.condition = condition
+        self.defines = defines
+        self.forEach = forEach
         self.effects = effects
         self.location = location
         self.order = order
@@ -123,17 +126,39 @@ public enum Effect: Sendable {
     case returnShipping(ReturnShippingPayer)
     /// Approved lines become review and carry this code (request scope).
     case routeToReview(code: String)
-    case settle(SettlementStep)
     case deadlines(returnBy: CompiledExpression?, windowDays: CompiledExpression?)
+    /// A signed amount added to the refund, when its condition holds (settlement scope).
+    case adjust(AdjustmentEffect)
+    /// `refund.shipping` (settlement scope; the first rule that sets it wins).
+    case refundShipping(CompiledExpression)
+    /// What goes back to the current payment of `for_each: payment` (request scope; the first
+    /// rule that sets it for a payment wins).
+    case refundTo(CompiledExpression)
+
+    /// An adjustment a settlement rule proposes: `{code, amount, when}`.
+    public struct AdjustmentEffect: Sendable {
+        public var code: String
+        public var amount: CompiledExpression
+        public var condition: CompiledExpression?
+    }
 
     /// The reason codes this effect can put in a decision.
     var codes: [String] {
         switch self {
         case .verdict(_, let codes): return codes
         case .offer(_, _, let code), .compensation(_, _, let code), .routeToReview(let code): return [code]
-        case .returnShipping, .settle, .deadlines: return []
+        case .adjust(let adjustment): return [adjustment.code]
+        case .returnShipping, .deadlines, .refundShipping, .refundTo: return []
         }
     }
+}
+
+/// A value a rule names with `define:` (like a helper rule in OPA): computed once per
+/// evaluation, read by the rule's later expressions through its slot.
+public struct Define: Sendable {
+    public var name: String
+    public var slot: Int
+    public var expression: CompiledExpression
 }
 
 public enum CompensationKind: String, Sendable, CaseIterable {

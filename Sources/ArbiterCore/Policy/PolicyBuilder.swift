@@ -74,7 +74,7 @@ struct PolicyBuilder {
         return Policy(
             name: header.name, version: header.version, description: header.description, schema: schema,
             parameters: parameters, codes: codes, lineRules: rules.lineRules, settlementRules: rules.settlementRules,
-            requestRules: rules.requestRules, digest: digest)
+            requestRules: rules.requestRules, digest: digest, defineCount: rules.defineCount)
     }
 
     private mutating func readHeader(_ node: YAMLNode) -> Header? {

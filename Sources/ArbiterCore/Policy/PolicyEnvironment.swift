@@ -2,12 +2,13 @@
 public enum RulePhase: Sendable {
     /// `scope: line` rules: one evaluation per requested line.
     case line
-    /// `scope: request` rules with a `settle` effect: line verdicts known, amounts not final.
+    /// `scope: settlement` rules: line verdicts known, amounts not final.
     case settlement
     /// Other `scope: request` rules: everything known, including `refund.*`.
     case request
 
-    func canRead(_ availability: RequestField.Availability) -> Bool {
+    func canRead(_ availability: RequestField.Availability, iteration: RuleIteration?) -> Bool {
+        if case .element(let over) = availability { return over == iteration }
         switch (availability, self) {
         case (.anywhere, _): return true
         case (.lineScope, .line): return true
@@ -24,6 +25,10 @@ final class PolicyEnvironment: ExpressionEnvironment {
     let schema: RequestSchema
     let parameters: [String: Parameter]
     var phase: RulePhase = .line
+    /// The current rule's `for_each`, whose element fields it may read (not in its `when:`).
+    var iteration: RuleIteration?
+    /// The current rule's `define:` values so far: name → slot and type.
+    var defines: [String: (slot: Int, type: ValueType)] = [:]
     /// Parameters some expression used (for the "never used" warning).
     private(set) var usedParameters: Set<String> = []
     /// Names that exist but not in the current phase, with an explanation (reported instead of "unknown").
@@ -38,12 +43,13 @@ final class PolicyEnvironment: ExpressionEnvironment {
 
     func resolve(_ path: [String]) -> NameResolution {
         let name = path.joined(separator: ".")
+        if path.count == 1, let defined = defines[name] { return .slot(defined.slot, defined.type) }
         if path.count == 1, let parameter = parameters[name] {
             usedParameters.insert(name)
             return .constant(parameter.value, parameter.type)
         }
         if let field = RequestField.byPath[name] {
-            if phase.canRead(field.availability) { return .slot(field.rawValue, field.type) }
+            if phase.canRead(field.availability, iteration: iteration) { return .slot(field.rawValue, field.type) }
             misplacedNames[name] = misplacedMessage(name, field.availability)
             return .unknown(suggestion: nil)
         }
@@ -70,7 +76,8 @@ final class PolicyEnvironment: ExpressionEnvironment {
 
     /// Every name readable in the current phase, for "did you mean".
     func knownNames() -> [String] {
-        var names = RequestField.allCases.filter { phase.canRead($0.availability) }.map(\.path)
+        var names = RequestField.allCases.filter { phase.canRead($0.availability, iteration: iteration) }.map(\.path)
+        names += defines.keys.sorted()
         if phase == .line { names += schema.attributes.map { "item.attributes." + $0.name } }
         names += schema.facts.map { "facts." + $0.name }
         names += parameters.keys.sorted()
@@ -81,7 +88,9 @@ final class PolicyEnvironment: ExpressionEnvironment {
         switch availability {
         case .lineScope: return "'\(name)' can only be read in rules with scope: line"
         case .requestScope: return "'\(name)' can only be read in rules with scope: request"
-        case .afterSettlement: return "'\(name)' is only known after settlement: read it in a scope: request rule without 'settle'"
+        case .afterSettlement: return "'\(name)' is only known after settlement: read it in a scope: request rule"
+        case .element(let over):
+            return "'\(name)' is an element of 'for_each: \(over.rawValue)': read it in the define:, adjust: or refund_to: of a rule that iterates over \(over.rawValue)s"
         case .anywhere: return "'\(name)' cannot be read here"
         }
     }

@@ -17,9 +17,21 @@ public enum RequestField: Int, CaseIterable, Sendable {
     case requestedGross, requestedPaid, requestedCategories
     // scope: request, not in settlement rules
     case refundItems, refundShipping, refundTotal
+    // scope: settlement and request: what the order keeps after this request
+    case requestedGranted, keptUnits, keptGross
+    // for_each: discount (settlement)
+    case discountID, discountAmount, discountThreshold, discountClawedBack, discountKeptGross, discountAllocationOnKept
+    // for_each: gift (settlement)
+    case giftLine, giftValue, giftKeptUnits, giftMainKeptUnits, giftMainGrantedUnits
+    // for_each: payment (request)
+    case paymentMethod, paymentAmount, paymentRefunded, paymentRefundable, paymentRefundableBefore, paymentProportionalShare
+    // Anywhere
+    case orderPaymentCount
 
     public static let attributeSlotBase = 1_000
     public static let factSlotBase = 2_000
+    /// Slots of the values rules `define:`, evaluated before the rule's expressions that read them.
+    public static let defineSlotBase = 3_000
 
     /// Where a field can be read.
     public enum Availability: Sendable {
@@ -28,6 +40,8 @@ public enum RequestField: Int, CaseIterable, Sendable {
         case requestScope
         /// Request scope after settlement: amounts are final.
         case afterSettlement
+        /// The element of a rule's `for_each`.
+        case element(RuleIteration)
     }
 
     public static let kindDomain = EnumDomain(name: "kind", cases: RequestKind.allCases.map(\.rawValue))
@@ -83,6 +97,27 @@ public enum RequestField: Int, CaseIterable, Sendable {
         case .refundItems: return "refund.items"
         case .refundShipping: return "refund.shipping"
         case .refundTotal: return "refund.total"
+        case .requestedGranted: return "requested.granted"
+        case .keptUnits: return "kept.units"
+        case .keptGross: return "kept.gross"
+        case .discountID: return "discount.id"
+        case .discountAmount: return "discount.amount"
+        case .discountThreshold: return "discount.threshold"
+        case .discountClawedBack: return "discount.clawed_back"
+        case .discountKeptGross: return "discount.kept_gross"
+        case .discountAllocationOnKept: return "discount.allocation_on_kept"
+        case .giftLine: return "gift.line"
+        case .giftValue: return "gift.value"
+        case .giftKeptUnits: return "gift.kept_units"
+        case .giftMainKeptUnits: return "gift.main_kept_units"
+        case .giftMainGrantedUnits: return "gift.main_granted_units"
+        case .paymentMethod: return "payment.method"
+        case .paymentAmount: return "payment.amount"
+        case .paymentRefunded: return "payment.refunded"
+        case .paymentRefundable: return "payment.refundable"
+        case .paymentRefundableBefore: return "payment.refundable_before"
+        case .paymentProportionalShare: return "payment.proportional_share"
+        case .orderPaymentCount: return "order.payments.count"
         }
     }
 
@@ -107,6 +142,14 @@ public enum RequestField: Int, CaseIterable, Sendable {
         case .requestedGross, .requestedPaid: return .money
         case .requestedCategories: return .list(.string)
         case .refundItems, .refundShipping, .refundTotal: return .money
+        case .requestedGranted, .keptUnits: return .int
+        case .keptGross: return .money
+        case .discountID, .giftLine, .paymentMethod: return .string
+        case .discountThreshold: return .optional(.money)
+        case .discountAmount, .discountClawedBack, .discountKeptGross, .discountAllocationOnKept: return .money
+        case .giftValue: return .money
+        case .giftKeptUnits, .giftMainKeptUnits, .giftMainGrantedUnits, .orderPaymentCount: return .int
+        case .paymentAmount, .paymentRefunded, .paymentRefundable, .paymentRefundableBefore, .paymentProportionalShare: return .money
         }
     }
 
@@ -116,8 +159,14 @@ public enum RequestField: Int, CaseIterable, Sendable {
              .itemSKU, .itemCategory, .itemUnitPrice, .itemQuantity, .itemRefundedQuantity, .itemIsGift:
             return .lineScope
         case .requestedCount, .requestedApproved, .requestedReview, .requestedRejected, .requestedGross, .requestedPaid,
-             .requestedCategories:
+             .requestedCategories, .requestedGranted, .keptUnits, .keptGross:
             return .requestScope
+        case .discountID, .discountAmount, .discountThreshold, .discountClawedBack, .discountKeptGross, .discountAllocationOnKept:
+            return .element(.discount)
+        case .giftLine, .giftValue, .giftKeptUnits, .giftMainKeptUnits, .giftMainGrantedUnits:
+            return .element(.gift)
+        case .paymentMethod, .paymentAmount, .paymentRefunded, .paymentRefundable, .paymentRefundableBefore, .paymentProportionalShare:
+            return .element(.payment)
         case .refundItems, .refundShipping, .refundTotal:
             return .afterSettlement
         default:
@@ -126,4 +175,23 @@ public enum RequestField: Int, CaseIterable, Sendable {
     }
 
     static let byPath: [String: RequestField] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.path, $0) })
+}
+
+/// What a rule's `for_each` iterates over; its elements are read as `discount.*`, `gift.*` or
+/// `payment.*` by the rule's `define:` values and effects.
+public enum RuleIteration: String, Sendable, CaseIterable {
+    /// The order's discounts, in `discounts` order (settlement rules).
+    case discount
+    /// The order's free gifts (`gift_for`), in `items` order (settlement rules).
+    case gift
+    /// The order's payments, in the order given (request rules, after settlement).
+    case payment
+
+    /// The phase whose rules may iterate over these elements.
+    var phase: RulePhase {
+        switch self {
+        case .discount, .gift: return .settlement
+        case .payment: return .request
+        }
+    }
 }

@@ -10,13 +10,22 @@
 ///         approve: SEVEN_DAY_NO_REASON
 struct RuleCompiler {
     static let ruleKeys = [
-        "id", "description", "basis", "scope", "when", "approve", "reject", "review", "offer", "compensation",
-        "return_shipping", "route_to_review", "settle", "deadlines",
+        "id", "description", "basis", "scope", "for_each", "define", "when", "approve", "reject", "review", "offer",
+        "compensation", "return_shipping", "route_to_review", "deadlines", "adjust", "refund_shipping", "refund_to", "settle",
     ]
-    static let lineEffects: Set<String> = ["approve", "reject", "review", "offer"]
     static let effectKeys: Set<String> = [
-        "approve", "reject", "review", "offer", "compensation", "return_shipping", "route_to_review", "settle", "deadlines",
+        "approve", "reject", "review", "offer", "compensation", "return_shipping", "route_to_review", "deadlines",
+        "adjust", "refund_shipping", "refund_to", "settle",
     ]
+
+    /// The effects each scope's rules may have.
+    static func effects(of scope: RuleScope) -> Set<String> {
+        switch scope {
+        case .line: return ["approve", "reject", "review", "offer"]
+        case .settlement: return ["adjust", "refund_shipping"]
+        case .request: return ["approve", "reject", "review", "offer", "compensation", "return_shipping", "route_to_review", "deadlines", "refund_to"]
+        }
+    }
 
     let schema: RequestSchema
     let codes: [String: ReasonCode]
@@ -30,6 +39,8 @@ struct RuleCompiler {
     private var ruleLocations: [String: SourceLocation] = [:]
     private var referencedCodes: Set<String> = []
     private var order = 0
+    /// `define:` values of all rules so far (each gets the next define slot).
+    private(set) var defineCount = 0
     /// Names the current rule's `when:` proves non-null, for compiling its effects.
     private var guardedByCondition: Set<String> = []
 
@@ -62,12 +73,8 @@ struct RuleCompiler {
             if let rule = readRule(item) {
                 switch rule.scope {
                 case .line: lineRules.append(rule)
-                case .request:
-                    if rule.effects.contains(where: { if case .settle = $0 { return true } else { return false } }) {
-                        settlementRules.append(rule)
-                    } else {
-                        requestRules.append(rule)
-                    }
+                case .settlement: settlementRules.append(rule)
+                case .request: requestRules.append(rule)
                 }
             }
         }
@@ -92,42 +99,92 @@ struct RuleCompiler {
             if let parsed = RuleScope(rawValue: text) {
                 scope = parsed
             } else {
-                reader.error(scopeNode.location, "unknown_scope", "unknown scope '\(text)'; expected 'line' (once per requested line) or 'request'")
+                reader.error(scopeNode.location, "unknown_scope", "unknown scope '\(text)'; expected 'line' (once per requested line), 'settlement' (adjustments and the shipping refund) or 'request'")
             }
+        }
+        if let settle = mapping["settle"] {
+            reader.error(settle.key.location, "settle_replaced", "'settle' was replaced by settlement rules written out: use scope: settlement with 'adjust:' and 'refund_shipping:' (see Rules/cn/rules/80-settlement.yaml)")
+            return nil
         }
         let effectEntries = mapping.entries.filter { Self.effectKeys.contains($0.key.value) }
         guard !effectEntries.isEmpty else {
-            reader.error(mapping.location, "no_effect", "\(what) has no effect (approve, reject, review, offer, compensation, return_shipping, route_to_review, settle or deadlines)")
+            reader.error(mapping.location, "no_effect", "\(what) has no effect (\(Self.effects(of: scope).sorted().joined(separator: ", ")))")
             return nil
         }
-        let settles = mapping["settle"] != nil
-        if settles, effectEntries.count > 1 {
-            reader.error(mapping["settle"]?.key.location ?? mapping.location, "settle_with_other_effects",
-                         "a rule with 'settle' runs before amounts are final and can have no other effect; write a separate rule")
+        let phase: RulePhase = scope == .line ? .line : (scope == .settlement ? .settlement : .request)
+        environment.phase = phase
+        for entry in effectEntries where !Self.effects(of: scope).contains(entry.key.value) {
+            let home = RuleScope.allCases.filter { Self.effects(of: $0).contains(entry.key.value) }.map(\.rawValue)
+            reader.error(entry.key.location, "effect_not_in_scope", "'\(entry.key.value)' is not an effect of scope: \(scope.rawValue) rules; use it in a rule with scope: \(home.joined(separator: " or "))")
         }
-        environment.phase = scope == .line ? .line : (settles ? .settlement : .request)
-        for entry in effectEntries where scope == .line && !Self.lineEffects.contains(entry.key.value) {
-            reader.error(entry.key.location, "effect_needs_request_scope", "'\(entry.key.value)' is a request-level effect: use it in a rule with scope: request")
+        var forEach: RuleIteration?
+        if let node = mapping["for_each"]?.value, let text = reader.text(node, "for_each") {
+            if let parsed = RuleIteration(rawValue: text), parsed.phase == phase {
+                forEach = parsed
+            } else {
+                let allowed = RuleIteration.allCases.filter { $0.phase == phase }.map(\.rawValue)
+                let hint = allowed.isEmpty ? "scope: \(scope.rawValue) rules do not iterate" : "expected \(allowed.joined(separator: " or "))"
+                reader.error(node.location, "bad_for_each", "cannot iterate over '\(text)' here; \(hint)")
+            }
         }
+        // The condition is evaluated once, before any element: it reads neither the elements
+        // nor (with for_each) the defines computed for them.
+        var defines: [Define] = []
+        environment.iteration = nil
+        environment.defines = [:]
+        if forEach == nil { defines = readDefines(mapping) }
         var condition: CompiledExpression?
         if let whenNode = mapping["when"]?.value {
             condition = compile(whenNode, expecting: .bool, "when")
         }
+        environment.iteration = forEach
+        if forEach != nil { defines = readDefines(mapping) }
         // Effects run only when the condition held, so they may use what it proved non-null
         // (`when: order.delivered_at != null` lets `return_by:` read `order.delivered_at`).
         guardedByCondition = condition?.nonNullWhenTrue ?? []
         var effects: [Effect] = []
         for entry in effectEntries {
-            effects += readEffect(entry, ruleWhat: what)
+            effects += readEffect(entry, ruleWhat: what, forEach: forEach)
         }
         guardedByCondition = []
+        environment.iteration = nil
+        environment.defines = [:]
         order += 1
         let relativeFile = relativePaths[idNode.location.file] ?? idNode.location.file
-        return Rule(id: id, description: description, basis: basis, scope: scope, condition: condition, effects: effects,
-                    location: idNode.location, order: order, source: "\(relativeFile):\(idNode.location.line)")
+        return Rule(id: id, description: description, basis: basis, scope: scope, condition: condition, defines: defines,
+                    forEach: forEach, effects: effects, location: idNode.location, order: order,
+                    source: "\(relativeFile):\(idNode.location.line)")
     }
 
-    private mutating func readEffect(_ entry: YAMLMappingEntry, ruleWhat: String) -> [Effect] {
+    /// `define: {name: expression, …}`: each compiled in order, visible to the ones after it.
+    private mutating func readDefines(_ mapping: YAMLMapping) -> [Define] {
+        guard let node = mapping["define"]?.value else { return [] }
+        guard case .mapping(let body) = node else {
+            reader.error(node.location, "expected_mapping", "'define' must be a mapping of names to expressions")
+            return []
+        }
+        var defines: [Define] = []
+        for entry in body.entries {
+            let name = entry.key.value
+            guard name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }),
+                  let first = name.unicodeScalars.first, ("a"..."z").contains(first) else {
+                reader.error(entry.key.location, "bad_define_name", "define name '\(name)' must be lowercase letters, digits and '_', starting with a letter")
+                continue
+            }
+            if environment.defines[name] != nil || environment.parameters[name] != nil || RequestField.byPath[name] != nil {
+                reader.error(entry.key.location, "define_shadows", "'\(name)' is already a name here; pick another name for the define")
+                continue
+            }
+            guard let expression = compile(entry.value, expecting: nil, "define \(name)") else { continue }
+            let slot = RequestField.defineSlotBase + defineCount
+            defineCount += 1
+            environment.defines[name] = (slot, expression.type)
+            defines.append(Define(name: name, slot: slot, expression: expression))
+        }
+        return defines
+    }
+
+    private mutating func readEffect(_ entry: YAMLMappingEntry, ruleWhat: String, forEach: RuleIteration?) -> [Effect] {
         let key = entry.key.value
         switch key {
         case "approve", "reject", "review":
@@ -167,17 +224,35 @@ struct RuleCompiler {
         case "route_to_review":
             guard let scalar = reader.scalar(entry.value, "route_to_review"), let code = checkCode(scalar) else { return [] }
             return [.routeToReview(code: code)]
-        case "settle":
-            return reader.scalarList(entry.value, "settle").compactMap { scalar in
-                guard let step = SettlementStep(rawValue: scalar.value) else {
-                    let names = SettlementStep.allCases.map(\.rawValue)
-                    var message = "unknown settlement step '\(scalar.value)'"
-                    if let suggestion = Suggestion.closest(to: scalar.value, in: names) { message += " (did you mean '\(suggestion)'?)" }
-                    reader.error(scalar.location, "unknown_settlement_step", message + "; expected one of: " + names.joined(separator: ", "))
-                    return nil
+        case "adjust":
+            // One adjustment or a list of them, each `{code, amount, when?}`, proposed in order.
+            let nodes: [YAMLNode]
+            if case .sequence(let sequence) = entry.value { nodes = sequence.items } else { nodes = [entry.value] }
+            return nodes.compactMap { node -> Effect? in
+                guard let body = reader.mapping(node, "adjust", allowed: ["code", "amount", "when"]),
+                      let codeNode = reader.required(body, "code", "adjust"), let codeScalar = reader.scalar(codeNode, "code"),
+                      let code = checkCode(codeScalar),
+                      let amountNode = reader.required(body, "amount", "adjust") else { return nil }
+                let saved = guardedByCondition
+                var condition: CompiledExpression?
+                if let whenNode = body["when"]?.value {
+                    condition = compile(whenNode, expecting: .bool, "when")
+                    guardedByCondition.formUnion(condition?.nonNullWhenTrue ?? [])
                 }
-                return .settle(step)
+                defer { guardedByCondition = saved }
+                guard let amount = compile(amountNode, expecting: .money, "amount") else { return nil }
+                return .adjust(Effect.AdjustmentEffect(code: code, amount: amount, condition: condition))
             }
+        case "refund_shipping":
+            guard let amount = compile(entry.value, expecting: .money, "refund_shipping") else { return [] }
+            return [.refundShipping(amount)]
+        case "refund_to":
+            guard forEach == .payment else {
+                reader.error(entry.key.location, "refund_to_needs_payment", "'refund_to' is what goes back to one payment: use it in a rule with for_each: payment")
+                return []
+            }
+            guard let amount = compile(entry.value, expecting: .money, "refund_to") else { return [] }
+            return [.refundTo(amount)]
         case "deadlines":
             guard let body = reader.mapping(entry.value, "deadlines", allowed: ["return_by", "refund_within_days_of_receipt"]) else { return [] }
             let returnBy = body["return_by"].flatMap { compile($0.value, expecting: .timestamp, "return_by") }
@@ -202,10 +277,14 @@ struct RuleCompiler {
     }
 
     /// Compiles an expression scalar; errors point at the exact column inside the YAML file.
-    private mutating func compile(_ node: YAMLNode, expecting type: ValueType, _ what: String) -> CompiledExpression? {
+    private mutating func compile(_ node: YAMLNode, expecting type: ValueType?, _ what: String) -> CompiledExpression? {
         guard let scalar = reader.scalar(node, what) else { return nil }
+        // A block scalar (`when: |`) ends in a line break that is not part of the expression: the
+        // audit trail shows the text as written, without it. Offsets are unchanged (it is at the end).
+        var text = Substring(scalar.value)
+        while let last = text.last, last == "\n" || last == " " || last == "\r" || last == "\t" { text.removeLast() }
         switch ExpressionCompiler.compile(
-            scalar.value, expecting: type, environment: environment, currency: schema.currency, assumingNonNull: guardedByCondition) {
+            String(text), expecting: type, environment: environment, currency: schema.currency, assumingNonNull: guardedByCondition) {
         case .success(let expression):
             return expression
         case .failure(let failure):
