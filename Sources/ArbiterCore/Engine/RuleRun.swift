@@ -56,6 +56,13 @@ struct RuleRun: ~Copyable {
         if let line { trace.field("line"); trace.string(line) }
         trace.field("fired"); trace.bool(fired)
         trace.field("conditions"); trace.beginArray()
+        if steps.isEmpty, rule.condition != nil {
+            // A condition with no comparison or chain in it (a parameter, a flag): its own value.
+            trace.beginObject()
+            trace.members(json: rule.conditionSourceMember)
+            trace.field("value"); trace.bool(fired)
+            trace.endObject()
+        }
         for step in steps {
             trace.beginObject()
             // The steps come from this rule's own condition, so their text indexes are its own.

@@ -107,7 +107,9 @@ struct Evaluator<Context: EvaluationContext, Sink: TraceSink> {
                 throw EvaluationError(.typeError, "the right side of 'in' is not a list")
             }
             let result = values.contains(value)
-            sink.record(text, .bool(result), left: value, right: nil)
+            // A named list (a parameter, folded to a constant) shows its values; a literal list is in the text.
+            let named: Value? = if case .constant = list { .list(values) } else { nil }
+            sink.record(text, .bool(result), left: value, right: named)
             return .bool(result)
         case .arithmetic(let operation, let left, let right):
             return try ValueOperations.arithmetic(operation, try nonNull(left), try nonNull(right))

@@ -98,6 +98,11 @@ extension PolicyLoader {
                 }
                 return fail("an integer")
             }
+            // Parameters are counts, days, multipliers: a negative window or count cannot take effect.
+            guard number >= 0 else {
+                reader.error(scalar.location, "out_of_range", "parameter '\(name)': '\(text)' is negative; a window, a count or a multiplier is 0 or more")
+                return nil
+            }
             return .int(number)
         case .money:
             do {
@@ -108,6 +113,11 @@ extension PolicyLoader {
             }
         case .percent:
             guard let percent = Percent.parse(text) else { return fail("a percentage like 5% or 12.5%") }
+            // A rate is a part of an amount: above 100% it would pay out more than the amount.
+            guard percent.basisPoints <= 10_000 else {
+                reader.error(scalar.location, "out_of_range", "parameter '\(name)': '\(text)' is above 100%; a rate is a part of an amount")
+                return nil
+            }
             return .percent(percent.basisPoints)
         case .duration:
             guard let seconds = parseDuration(text) else {

@@ -93,10 +93,12 @@ public final class Rule: Sendable {
     /// `file:line` with the file relative to the policy folder, as the audit trail shows it
     /// (independent of where the policy sits on a machine, so decisions are the same everywhere).
     public let source: String
-    /// `"rule":"<id>","at":"<source>"`, encoded once for every audit trail that lists the rule.
+    /// `"rule":"<id>","at":"<source>","basis":"<legal basis>"`, encoded once for every audit trail that lists the rule.
     let auditHeader: [UInt8]
     /// `"expr":"<text>"` for each traced sub-expression of the condition (by `ConditionStep.textIndex`).
     let conditionTextMembers: [[UInt8]]
+    /// `"expr":"<whole condition>"`, for a condition no step explains (a parameter alone: `when: clawback_enabled`).
+    let conditionSourceMember: [UInt8]
 
     public init(
         id: String, description: String, basis: String, scope: RuleScope, condition: CompiledExpression?,
@@ -114,8 +116,9 @@ public final class Rule: Sendable {
         self.location = location
         self.order = order
         self.source = source
-        self.auditHeader = JSONWriter.encodedMembers([("rule", id), ("at", source)])
+        self.auditHeader = JSONWriter.encodedMembers([("rule", id), ("at", source), ("basis", basis)])
         self.conditionTextMembers = condition?.texts.map { JSONWriter.encodedMembers([("expr", $0)]) } ?? []
+        self.conditionSourceMember = condition.map { JSONWriter.encodedMembers([("expr", $0.source)]) } ?? []
     }
 }
 

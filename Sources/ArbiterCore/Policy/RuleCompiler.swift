@@ -93,7 +93,8 @@ struct RuleCompiler {
             ruleLocations[id] = idNode.location
         }
         let description = reader.required(mapping, "description", what).flatMap { reader.text($0, "description") } ?? ""
-        let basis = mapping["basis"].flatMap { reader.text($0.value, "basis") } ?? ""
+        // The legal basis reaches the auditor with every rule (SPEC section 12: every rule has its basis).
+        let basis = reader.required(mapping, "basis", what).flatMap { reader.text($0, "basis") } ?? ""
         var scope = RuleScope.line
         if let scopeNode = mapping["scope"]?.value, let text = reader.text(scopeNode, "scope") {
             if let parsed = RuleScope(rawValue: text) {
@@ -125,6 +126,8 @@ struct RuleCompiler {
                 let allowed = RuleIteration.allCases.filter { $0.phase == phase }.map(\.rawValue)
                 let hint = allowed.isEmpty ? "scope: \(scope.rawValue) rules do not iterate" : "expected \(allowed.joined(separator: " or "))"
                 reader.error(node.location, "bad_for_each", "cannot iterate over '\(text)' here; \(hint)")
+                // Its defines and effects read the elements: errors about them would only repeat this one.
+                return nil
             }
         }
         // The condition is evaluated once, before any element: it reads neither the elements
@@ -146,6 +149,7 @@ struct RuleCompiler {
         for entry in effectEntries {
             effects += readEffect(entry, ruleWhat: what, forEach: forEach)
         }
+        checkVerdicts(mapping, scope: scope, condition: condition, what: what)
         guardedByCondition = []
         environment.iteration = nil
         environment.defines = [:]
@@ -260,6 +264,22 @@ struct RuleCompiler {
             return [.deadlines(returnBy: returnBy, windowDays: windowDays)]
         default:
             return []
+        }
+    }
+
+    /// Verdicts that could not take effect (SPEC section 6, "Outcome"; docs/effects.md): one
+    /// rule approving and rejecting at once, or a request-scope verdict on a request with lines
+    /// (line verdicts decide those; a request verdict decides only a compensation claim).
+    private mutating func checkVerdicts(_ mapping: YAMLMapping, scope: RuleScope, condition: CompiledExpression?, what: String) {
+        let verdicts = mapping.entries.filter { Verdict(rawValue: $0.key.value) != nil }
+        if verdicts.count > 1 {
+            reader.error(verdicts[1].key.location, "conflicting_verdicts", "\(what) gives two verdicts ('\(verdicts[0].key.value)' and '\(verdicts[1].key.value)'); the stronger would always win: write two rules with their own conditions")
+        }
+        guard scope == .request, let first = verdicts.first else { return }
+        let kinds = condition?.requiredValues(ofSlot: RequestField.kind.rawValue)
+        let withLines = RequestKind.allCases.filter { $0 != .compensation }.map { Value.string($0.rawValue) }
+        if kinds == nil || withLines.contains(where: { kinds?.contains($0) ?? true }) {
+            reader.error(first.key.location, "request_verdict_on_lines", "a scope: request '\(first.key.value)' decides only requests without lines (kind == \"compensation\"); cancels, returns and refund-only claims are decided line by line: use scope: line, or add kind == \"compensation\" to the condition")
         }
     }
 

@@ -39,6 +39,29 @@ import Testing
                 original: "days_since(order.delivered_at) <= quality_return_window_days", replacement: "days_snce(order.delivered_at) <= quality_return_window_days"),
         Mistake(name: "line-field-in-request-rule", file: "rules/95-review.yaml",
                 original: "customer.refunds_90d >= review_refund_count", replacement: "line.quantity >= review_refund_count"),
+        // What cannot take effect (docs/effects.md).
+        Mistake(name: "rate-above-100-percent", file: "parameters.yaml",
+                original: "    type: percent\n    value: 20%", replacement: "    type: percent\n    value: 120%"),
+        Mistake(name: "negative-window", file: "parameters.yaml",
+                original: "  no_reason_window_days:\n    type: int\n    value: 7", replacement: "  no_reason_window_days:\n    type: int\n    value: -7"),
+        Mistake(name: "approve-and-reject-in-one-rule", file: "rules/20-no-reason.yaml",
+                original: "    reject: WINDOW_EXPIRED", replacement: "    reject: WINDOW_EXPIRED\n    approve: SEVEN_DAY_NO_REASON"),
+        Mistake(name: "request-verdict-on-lines", file: "rules/95-review.yaml",
+                original: "    route_to_review: HIGH_VALUE_REFUND", replacement: "    reject: HIGH_VALUE_REFUND"),
+        Mistake(name: "missing-basis", file: "rules/20-no-reason.yaml",
+                original: "    basis: 消费者权益保护法 第二十五条\n    when: |\n      kind == \"return\" && reason in no_reason_reasons && order.delivered_at != null\n        && days_since(order.delivered_at) >",
+                replacement: "    when: |\n      kind == \"return\" && reason in no_reason_reasons && order.delivered_at != null\n        && days_since(order.delivered_at) >"),
+        // Settlement written in YAML (80-settlement.yaml).
+        Mistake(name: "settle-replaced", file: "rules/80-settlement.yaml",
+                original: "    refund_shipping: |", replacement: "    settle: refund_shipping\n    refund_shipping: |"),
+        Mistake(name: "for-each-unknown", file: "rules/80-settlement.yaml",
+                original: "for_each: discount", replacement: "for_each: discounts"),
+        Mistake(name: "element-field-outside-for-each", file: "rules/80-settlement.yaml",
+                original: "when: threshold_clawback_enabled", replacement: "when: threshold_clawback_enabled && discount.amount > 0.00"),
+        Mistake(name: "adjust-in-request-rule", file: "rules/95-review.yaml",
+                original: "    route_to_review: HIGH_VALUE_REFUND", replacement: "    adjust: {code: HIGH_VALUE_REFUND, amount: 0.00}"),
+        Mistake(name: "refund-to-without-payment", file: "rules/80-settlement.yaml",
+                original: "    for_each: payment\n", replacement: ""),
     ]
 
     static let golden = Repository.root.appendingPathComponent("Tests/ArbiterCoreTests/Golden/check")
