@@ -37,6 +37,8 @@ import Testing
         var shipped: Bool
         var delivered: Bool
         var insured: Bool
+        /// (method, amount, refunded), summing to what the buyer paid; nil for none.
+        var payments: [(method: String, amount: Int64, refunded: Int64)]? = nil
     }
 
     static func money(_ fen: Int64) -> JSONValue { .string(Money.format(minorUnits: fen, fractionDigits: 2)) }
@@ -137,6 +139,10 @@ import Testing
                 JSONMember(key: "shipping_clawed_back", value: money(order.shippingClawedBack)),
                 JSONMember(key: "shipping_insurance", value: .bool(order.insured)),
                 JSONMember(key: "items", value: .array(items)), JSONMember(key: "discounts", value: .array(discounts)),
+                JSONMember(key: "payments", value: order.payments.map { payments in .array(payments.map { payment in .object([
+                    JSONMember(key: "method", value: .string(payment.method)), JSONMember(key: "amount", value: money(payment.amount)),
+                    JSONMember(key: "refunded", value: money(payment.refunded)),
+                ]) }) } ?? .null),
             ])),
             JSONMember(key: "lines", value: .array(lines)),
             JSONMember(key: "customer", value: .object([
@@ -187,16 +193,37 @@ import Testing
         for list in ["compensation", "offers"] {
             if case .array(let grants)? = answer[list] { for grant in grants { _ = fen(grant["amount"], list) } }
         }
+        if case .array(let parts)? = refund?["by_method"] {
+            var sum: Int64 = 0
+            for part in parts { sum += fen(part["amount"], "by_method amount") }
+            #expect(sum == written, "by_method sums to refund.total — \(context)")
+        }
         if case .string(let deadline)? = answer["deadlines"]?["return_by"] {
             #expect((try? Timestamp.parse(deadline)) != nil, "return_by \(deadline) is RFC 3339 — \(context)")
         }
         return answer
     }
 
+    /// One to three payments summing to what the buyer paid (items' paid amounts + shipping).
+    static func addPayments(_ order: inout Order, _ draw: inout Draw) {
+        var scratch = draw
+        guard let request = try? handler.engine.decoder.referenceDecode(makeRequest(order, &scratch, step: 0)) else { return }
+        var left = request.proration.itemPaid.reduce(0, +) + order.shippingFee
+        var payments: [(method: String, amount: Int64, refunded: Int64)] = []
+        for method in ["alipay", "points", "card"].prefix(draw.int(1...3)) {
+            let amount = payments.count == 2 || left == 0 ? left : Int64(draw.int(0...Int(min(left, 1_000_000_000))))
+            payments.append((method, amount, 0))
+            left -= amount
+        }
+        payments[0].amount += left
+        order.payments = payments
+    }
+
     @Test func everyDecisionOfARandomRequestKeepsTheMoneyInvariants() async {
         await propertyCheck(count: 400, input: Gen.int(in: 0...Int.max)) { seed in
             var draw = Draw(state: UInt64(seed))
-            let order = Self.makeOrder(&draw)
+            var order = Self.makeOrder(&draw)
+            if draw.chance(50) { Self.addPayments(&order, &draw) }
             let request = Self.makeRequest(order, &draw, step: 0)
             _ = try? Self.decide(request, "seed \(seed)")
         }
@@ -208,6 +235,7 @@ import Testing
         await propertyCheck(count: 150, input: Gen.int(in: 0...Int.max)) { seed in
             var draw = Draw(state: UInt64(seed))
             var order = Self.makeOrder(&draw)
+            if draw.chance(50) { Self.addPayments(&order, &draw) }
             let proration: OrderProration
             do {
                 let request = try Self.handler.engine.decoder.referenceDecode(Self.makeRequest(order, &draw, step: 0))
@@ -232,6 +260,12 @@ import Testing
                           case .number(let units)? = line["quantity"], case .string(let refund)? = line["refund"] else { continue }
                     order.items[index].refunded += Int(units) ?? 0
                     refundedPerItem[index] += (try? Money.parseMinorUnits(refund, fractionDigits: 2)) ?? 0
+                }
+                if case .array(let parts)? = answer["refund"]?["by_method"] {
+                    for (index, part) in parts.enumerated() {
+                        guard case .string(let amount)? = part["amount"], order.payments?.indices.contains(index) ?? false else { continue }
+                        order.payments?[index].refunded += (try? Money.parseMinorUnits(amount, fractionDigits: 2)) ?? 0
+                    }
                 }
                 if case .array(let adjustments)? = answer["refund"]?["adjustments"] {
                     for adjustment in adjustments {
