@@ -32,8 +32,11 @@ public final class Engine: Sendable {
                        !reasons.contains(.string(reason.rawValue)) { return false }
                     return true
                 }
+                // `otherwise` line rules come after every other line rule, whatever their file.
+                let line = policy.lineRules.filter(applies)
                 sets.append(RuleSet(
-                    line: policy.lineRules.filter(applies), settlement: policy.settlementRules.filter(applies),
+                    line: line.filter { !$0.isOtherwise } + line.filter(\.isOtherwise),
+                    settlement: policy.settlementRules.filter(applies),
                     request: policy.requestRules.filter(applies)))
             }
         }
@@ -79,6 +82,7 @@ public final class Engine: Sendable {
             state.currentLine = lineIndex
             let lineID = request.order.items[state.lines[lineIndex].itemIndex].line
             for rule in rules.line {
+                if rule.isOtherwise, state.lines[lineIndex].verdict != nil { continue }
                 let fired = try run.evaluate(rule, state, line: lineID)
                 guard fired else { continue }
                 var applied: [String] = []

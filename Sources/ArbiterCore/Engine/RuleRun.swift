@@ -131,40 +131,41 @@ struct RuleRun: ~Copyable {
     }
 
     /// The value of an effect's own `when:` (true when it has none), in the computations when traced.
-    mutating func holds(_ condition: CompiledExpression?, _ state: EvaluationState, rule: Rule, what: String, element: String?) throws(EvaluationFailure) -> Bool {
+    mutating func holds(_ condition: CompiledExpression?, _ state: EvaluationState, rule: Rule, what: @autoclosure () -> String, element: String?) throws(EvaluationFailure) -> Bool {
         guard let condition else { return true }
-        let value = try self.value(condition, state, rule: rule, what: what + (element.map { " for \($0)" } ?? "") + " when")
+        let value = try self.value(condition, state, rule: rule, what: what() + (element.map { " for \($0)" } ?? "") + " when")
         guard case .bool(let result) = value else {
-            throw EvaluationFailure(rule: rule.id, source: rule.source, message: "\(what): condition did not produce a boolean")
+            throw EvaluationFailure(rule: rule.id, source: rule.source, message: "\(what()): condition did not produce a boolean")
         }
         return result
     }
 
     /// A signed amount of money (an adjustment: deductions are negative).
-    mutating func signedMoney(_ expression: CompiledExpression, _ state: EvaluationState, rule: Rule, what: String, element: String?) throws(EvaluationFailure) -> Int64 {
-        guard case .money(let amount) = try value(expression, state, rule: rule, what: what + (element.map { " for \($0)" } ?? "")) else {
-            throw EvaluationFailure(rule: rule.id, source: rule.source, message: "\(what): amount must be a money value")
+    mutating func signedMoney(_ expression: CompiledExpression, _ state: EvaluationState, rule: Rule, what: @autoclosure () -> String, element: String?) throws(EvaluationFailure) -> Int64 {
+        guard case .money(let amount) = try value(expression, state, rule: rule, what: what() + (element.map { " for \($0)" } ?? "")) else {
+            throw EvaluationFailure(rule: rule.id, source: rule.source, message: "\(what()): amount must be a money value")
         }
         return amount
     }
 
-    mutating func value(_ expression: CompiledExpression, _ state: EvaluationState, rule: Rule, what: String) throws(EvaluationFailure) -> Value {
+    /// `what` names the value in the audit trail and in errors: built only when one is written.
+    mutating func value(_ expression: CompiledExpression, _ state: EvaluationState, rule: Rule, what: @autoclosure () -> String) throws(EvaluationFailure) -> Value {
         do {
             let value = try expression.evaluate(in: state)
             state.computations?.append(Computation("expression", [
-                ("rule", .string(rule.id)), ("what", .string(what)), ("expression", .string(expression.source)),
+                ("rule", .string(rule.id)), ("what", .string(what())), ("expression", .string(expression.source)),
                 ("value", AuditValue(value)),
             ]))
             return value
         } catch {
-            throw EvaluationFailure(rule: rule.id, source: rule.source, message: "\(what): \(error.message)")
+            throw EvaluationFailure(rule: rule.id, source: rule.source, message: "\(what()): \(error.message)")
         }
     }
 
-    mutating func money(_ expression: CompiledExpression, _ state: EvaluationState, rule: Rule, what: String, line: String?) throws(EvaluationFailure) -> Int64 {
-        let value = try value(expression, state, rule: rule, what: line.map { "\(what) for line \($0)" } ?? what)
+    mutating func money(_ expression: CompiledExpression, _ state: EvaluationState, rule: Rule, what: @autoclosure () -> String, line: String?) throws(EvaluationFailure) -> Int64 {
+        let value = try value(expression, state, rule: rule, what: line.map { "\(what()) for line \($0)" } ?? what())
         guard case .money(let amount) = value, amount >= 0 else {
-            throw EvaluationFailure(rule: rule.id, source: rule.source, message: "\(what): amount must be a non-negative money value")
+            throw EvaluationFailure(rule: rule.id, source: rule.source, message: "\(what()): amount must be a non-negative money value")
         }
         return amount
     }

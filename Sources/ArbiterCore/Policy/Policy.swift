@@ -86,6 +86,9 @@ public final class Rule: Sendable {
     public let defines: [Define]
     /// The elements the rule's effects apply to one by one; nil for once.
     public let forEach: RuleIteration?
+    /// `otherwise: true`: a line rule considered after every other line rule, only for a line
+    /// no other rule gave a verdict.
+    public let isOtherwise: Bool
     public let effects: [Effect]
     public let location: SourceLocation
     /// Position in the whole policy, for stable ordering.
@@ -102,7 +105,7 @@ public final class Rule: Sendable {
 
     public init(
         id: String, description: String, basis: String, scope: RuleScope, condition: CompiledExpression?,
-        defines: [Define] = [], forEach: RuleIteration? = nil,
+        defines: [Define] = [], forEach: RuleIteration? = nil, isOtherwise: Bool = false,
         effects: [Effect], location: SourceLocation, order: Int, source: String
     ) {
         self.id = id
@@ -112,6 +115,7 @@ public final class Rule: Sendable {
         self.condition = condition
         self.defines = defines
         self.forEach = forEach
+        self.isOtherwise = isOtherwise
         self.effects = effects
         self.location = location
         self.order = order

@@ -12,6 +12,7 @@ struct RuleCompiler {
     static let ruleKeys = [
         "id", "description", "basis", "scope", "for_each", "define", "when", "approve", "reject", "review", "offer",
         "compensation", "return_shipping", "route_to_review", "deadlines", "adjust", "refund_shipping", "refund_to", "settle",
+        "otherwise",
     ]
     static let effectKeys: Set<String> = [
         "approve", "reject", "review", "offer", "compensation", "return_shipping", "route_to_review", "deadlines",
@@ -39,6 +40,12 @@ struct RuleCompiler {
     private var ruleLocations: [String: SourceLocation] = [:]
     private var referencedCodes: Set<String> = []
     private var order = 0
+    /// The `given:` conditions of the groups around the rule being read, outermost first.
+    private var givens: [YAMLNode] = []
+    /// The `define:` mappings of the groups around the rule being read, outermost first.
+    private var groupDefines: [YAMLNode] = []
+    /// Group conditions that did not compile (reported once, not once per rule of the group).
+    private var failedGivens: Set<SourceLocation> = []
     /// `define:` values of all rules so far (each gets the next define slot).
     private(set) var defineCount = 0
     /// Names the current rule's `when:` proves non-null, for compiling its effects.
@@ -70,6 +77,20 @@ struct RuleCompiler {
             return
         }
         for item in sequence.items {
+            // A group: `- given: CONDITION` with its own `rules:`, the guard stated once for them all.
+            // A group: `- given: CONDITION` and/or `define:` with its own `rules:`, stated once for them all.
+            if case .mapping(let mapping) = item, mapping["id"] == nil, mapping["rules"] != nil || mapping["given"] != nil {
+                guard let group = reader.mapping(item, "a group of rules", allowed: ["given", "define", "description", "rules"]),
+                      let rules = reader.required(group, "rules", "a group of rules") else { continue }
+                let given = group["given"]?.value
+                let define = group["define"]?.value
+                if let given { givens.append(given) }
+                if let define { groupDefines.append(define) }
+                readRules(rules)
+                if given != nil { givens.removeLast() }
+                if define != nil { groupDefines.removeLast() }
+                continue
+            }
             if let rule = readRule(item) {
                 switch rule.scope {
                 case .line: lineRules.append(rule)
@@ -137,8 +158,22 @@ struct RuleCompiler {
         environment.defines = [:]
         if forEach == nil { defines = readDefines(mapping) }
         var condition: CompiledExpression?
+        for given in givens {
+            guard !failedGivens.contains(given.location) else { return nil }
+            guard let compiled = compile(given, expecting: .bool, "given") else {
+                failedGivens.insert(given.location)
+                return nil
+            }
+            condition = condition.map { $0.and(compiled) } ?? compiled
+        }
         if let whenNode = mapping["when"]?.value {
-            condition = compile(whenNode, expecting: .bool, "when")
+            guard let compiled = compile(whenNode, expecting: .bool, "when") else { return nil }
+            condition = condition.map { $0.and(compiled) } ?? compiled
+        }
+        let otherwise = mapping["otherwise"].flatMap { reader.text($0.value, "otherwise") } == "true"
+        if otherwise, scope != .line || mapping["when"] != nil {
+            reader.error(mapping["otherwise"]?.key.location ?? mapping.location, "otherwise_misplaced",
+                         "'otherwise: true' marks a scope: line rule that decides what no other line rule decided; it has no 'when'")
         }
         environment.iteration = forEach
         if forEach != nil { defines = readDefines(mapping) }
@@ -156,17 +191,24 @@ struct RuleCompiler {
         order += 1
         let relativeFile = relativePaths[idNode.location.file] ?? idNode.location.file
         return Rule(id: id, description: description, basis: basis, scope: scope, condition: condition, defines: defines,
-                    forEach: forEach, effects: effects, location: idNode.location, order: order,
+                    forEach: forEach, isOtherwise: otherwise, effects: effects, location: idNode.location, order: order,
                     source: "\(relativeFile):\(idNode.location.line)")
     }
 
     /// `define: {name: expression, …}`: each compiled in order, visible to the ones after it.
     private mutating func readDefines(_ mapping: YAMLMapping) -> [Define] {
-        guard let node = mapping["define"]?.value else { return [] }
-        guard case .mapping(let body) = node else {
-            reader.error(node.location, "expected_mapping", "'define' must be a mapping of names to expressions")
-            return []
+        var defines: [Define] = []
+        for node in groupDefines + (mapping["define"].map { [$0.value] } ?? []) {
+            guard case .mapping(let body) = node else {
+                reader.error(node.location, "expected_mapping", "'define' must be a mapping of names to expressions")
+                continue
+            }
+            defines += readDefineEntries(body)
         }
+        return defines
+    }
+
+    private mutating func readDefineEntries(_ body: YAMLMapping) -> [Define] {
         var defines: [Define] = []
         for entry in body.entries {
             let name = entry.key.value
