@@ -44,6 +44,8 @@ struct RuleCompiler {
     private var givens: [YAMLNode] = []
     /// The `define:` mappings of the groups around the rule being read, outermost first.
     private var groupDefines: [YAMLNode] = []
+    /// Defines (by their mapping) that did not compile, reported once.
+    private var failedDefines: Set<SourceLocation> = []
     /// Group conditions that did not compile (reported once, not once per rule of the group).
     private var failedGivens: Set<SourceLocation> = []
     /// `define:` values of all rules so far (each gets the next define slot).
@@ -156,7 +158,10 @@ struct RuleCompiler {
         var defines: [Define] = []
         environment.iteration = nil
         environment.defines = [:]
-        if forEach == nil { defines = readDefines(mapping) }
+        if forEach == nil {
+            guard let read = readDefines(mapping) else { return nil }
+            defines = read
+        }
         var condition: CompiledExpression?
         for given in givens {
             guard !failedGivens.contains(given.location) else { return nil }
@@ -176,7 +181,10 @@ struct RuleCompiler {
                          "'otherwise: true' marks a scope: line rule that decides what no other line rule decided; it has no 'when'")
         }
         environment.iteration = forEach
-        if forEach != nil { defines = readDefines(mapping) }
+        if forEach != nil {
+            guard let read = readDefines(mapping) else { return nil }
+            defines = read
+        }
         // Effects run only when the condition held, so they may use what it proved non-null
         // (`when: order.delivered_at != null` lets `return_by:` read `order.delivered_at`).
         guardedByCondition = condition?.nonNullWhenTrue ?? []
@@ -196,32 +204,38 @@ struct RuleCompiler {
     }
 
     /// `define: {name: expression, …}`: each compiled in order, visible to the ones after it.
-    private mutating func readDefines(_ mapping: YAMLMapping) -> [Define] {
+    /// The group's defines and the rule's own; nil when one does not compile (reported once:
+    /// a group's define is compiled for each of its rules, and its error is not repeated).
+    private mutating func readDefines(_ mapping: YAMLMapping) -> [Define]? {
         var defines: [Define] = []
         for node in groupDefines + (mapping["define"].map { [$0.value] } ?? []) {
-            guard case .mapping(let body) = node else {
-                reader.error(node.location, "expected_mapping", "'define' must be a mapping of names to expressions")
-                continue
+            guard !failedDefines.contains(node.location) else { return nil }
+            guard case .mapping(let body) = node, let entries = readDefineEntries(body) else {
+                if case .mapping = node {} else {
+                    reader.error(node.location, "expected_mapping", "'define' must be a mapping of names to expressions")
+                }
+                failedDefines.insert(node.location)
+                return nil
             }
-            defines += readDefineEntries(body)
+            defines += entries
         }
         return defines
     }
 
-    private mutating func readDefineEntries(_ body: YAMLMapping) -> [Define] {
+    private mutating func readDefineEntries(_ body: YAMLMapping) -> [Define]? {
         var defines: [Define] = []
         for entry in body.entries {
             let name = entry.key.value
             guard name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }),
                   let first = name.unicodeScalars.first, ("a"..."z").contains(first) else {
                 reader.error(entry.key.location, "bad_define_name", "define name '\(name)' must be lowercase letters, digits and '_', starting with a letter")
-                continue
+                return nil
             }
             if environment.defines[name] != nil || environment.parameters[name] != nil || RequestField.byPath[name] != nil {
                 reader.error(entry.key.location, "define_shadows", "'\(name)' is already a name here; pick another name for the define")
-                continue
+                return nil
             }
-            guard let expression = compile(entry.value, expecting: nil, "define \(name)") else { continue }
+            guard let expression = compile(entry.value, expecting: nil, "define \(name)") else { return nil }
             let slot = RequestField.defineSlotBase + defineCount
             defineCount += 1
             environment.defines[name] = (slot, expression.type)

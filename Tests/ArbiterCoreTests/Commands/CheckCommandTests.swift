@@ -49,8 +49,7 @@ import Testing
         Mistake(name: "request-verdict-on-lines", file: "rules/95-review.yaml",
                 original: "    route_to_review: HIGH_VALUE_REFUND", replacement: "    reject: HIGH_VALUE_REFUND"),
         Mistake(name: "missing-basis", file: "rules/20-no-reason.yaml",
-                original: "    basis: 消费者权益保护法 第二十五条\n    when: |\n      kind == \"return\" && reason in no_reason_reasons && order.delivered_at != null\n        && days_since(order.delivered_at) >",
-                replacement: "    when: |\n      kind == \"return\" && reason in no_reason_reasons && order.delivered_at != null\n        && days_since(order.delivered_at) >"),
+                original: "        basis: 消费者权益保护法 第二十五条\n        define:", replacement: "        define:"),
         // Settlement written in YAML (80-settlement.yaml).
         Mistake(name: "settle-replaced", file: "rules/80-settlement.yaml",
                 original: "    refund_shipping: |", replacement: "    settle: refund_shipping\n    refund_shipping: |"),

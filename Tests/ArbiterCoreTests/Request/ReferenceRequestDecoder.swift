@@ -439,7 +439,7 @@ extension ProtocolHandler {
         do {
             DecisionWriter.write(try engine.decide(request, inputDigest: digest, audit: audit), into: &writer)
         } catch {
-            writeError(.evaluation(error), id: id, lineNumber: lineNumber, into: &writer)
+            writeError(DecideError(error), id: id, lineNumber: lineNumber, into: &writer)
         }
     }
 }
