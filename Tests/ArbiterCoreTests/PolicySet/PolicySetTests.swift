@@ -236,6 +236,15 @@ struct TemporarySet {
         #expect(Self.at(pong["policies"], 2) == nil)
     }
 
+    /// Without `--rules`, `serve` runs the repository's set `Rules`.
+    @Test func serveDefaultsToTheRepositorysSet() throws {
+        let run = try ArbiterRun.run(["serve"], stdin: Array("{\"op\":\"ping\"}\n".utf8))
+        #expect(run.status == 0, "\(run.stderr)")
+        let pong = try JSONReader.parse(run.stdout.filter { $0 != 0x0a })
+        #expect(Self.at(pong["policies"], 0)?["version"] == .string("2026.01"))
+        #expect(Self.at(pong["policies"], 1)?["version"] == .string("2026.11"))
+    }
+
     // MARK: - Replay
 
     /// A log recorded with cn 2026.01 alone, replayed with the set: the orders placed after
