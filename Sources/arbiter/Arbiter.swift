@@ -29,7 +29,7 @@ struct Arbiter: ParsableCommand {
 
 /// `--rules DIR`, shared by every subcommand.
 struct RulesOption: ParsableArguments {
-    @Option(name: .long, help: "Policy folder (default: Rules/cn, the default pack).")
+    @Option(name: .long, help: "Policy folder: a policy set (holding set.yaml) or one pack (default: Rules, the repository's set).")
     var rules: String?
 
     var directory: String { PolicyLocator.rulesDirectory(explicit: rules) }
@@ -45,6 +45,20 @@ struct RulesOption: ParsableArguments {
         switch PolicyLocator.loadUsablePolicies(at: directory, count: count) {
         case .success(let policies):
             return policies
+        case .failure(let unusable):
+            FileHandle.standardError.write(Data((unusable.message + "\n").utf8))
+            throw ExitCode(ExitStatus.unusable.rawValue)
+        }
+    }
+}
+
+extension RulesOption {
+    /// `count` copies of the checked pack or policy set compiled from one reading of its files,
+    /// or (anything in it unusable) its diagnostics on stderr and exit status 2.
+    func loadSets(count: Int) throws -> [PolicySet] {
+        switch PolicyLocator.loadUsableSets(at: directory, count: count) {
+        case .success(let sets):
+            return sets
         case .failure(let unusable):
             FileHandle.standardError.write(Data((unusable.message + "\n").utf8))
             throw ExitCode(ExitStatus.unusable.rawValue)

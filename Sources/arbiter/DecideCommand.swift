@@ -26,8 +26,8 @@ struct DecideCommand: ParsableCommand {
             }
             input = [UInt8](data)
         }
-        let policy = try rules.loadPolicy()
-        let output = DecideCommandRunner.run(policy: policy, input: input, audit: audit)
+        let set = try rules.loadSets(count: 1)[0]
+        let output = DecideCommandRunner.run(set: set, input: input, audit: audit)
         FileHandle.standardOutput.write(Data(output.stdout.utf8))
         FileHandle.standardError.write(Data(output.stderr.utf8))
         throw output.status.exitCode

@@ -21,8 +21,8 @@ struct ReplayCommand: ParsableCommand {
     var paths: [String]
 
     func run() throws {
-        let policy = try rules.loadPolicy()
-        let output = ReplayRunner(policy: policy).run(paths: paths, update: update)
+        let set = try rules.loadSets(count: 1)[0]
+        let output = ReplayRunner(set: set).run(paths: paths, update: update)
         print(output.text, terminator: "")
         throw output.status.exitCode
     }

@@ -27,7 +27,7 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         // A copy of the policy per thread (see ServeLoop.handlers), all from one reading of its files.
-        let handlers = try rules.loadPolicies(count: threads).map { ProtocolHandler(engine: Engine(policy: $0), audit: audit) }
+        let handlers = try rules.loadSets(count: threads).map { ProtocolHandler(engines: EngineSet($0), audit: audit) }
         let ok = ServeLoop(handlers: handlers, maxLineBytes: maxLineBytes).run()
         // Output that could not be written (the caller closed the pipe) is a failure, not a crash.
         if !ok { throw ExitCode(ExitStatus.failure.rawValue) }

@@ -8,7 +8,12 @@ public enum DecideCommandRunner {
     }
 
     public static func run(policy: Policy, input: [UInt8], audit: AuditLevel = .full) -> Output {
-        let handler = ProtocolHandler(engine: Engine(policy: policy), audit: audit)
+        run(set: PolicySet(lone: policy), input: input, audit: audit)
+    }
+
+    /// Decides with the version of the set's packs that selection picks (SPEC section 9).
+    public static func run(set: PolicySet, input: [UInt8], audit: AuditLevel = .full) -> Output {
+        let handler = ProtocolHandler(engines: EngineSet(set), audit: audit)
         var compact = JSONWriter(pretty: false)
         var text = input[...]
         while let last = text.last, last == 0x0a || last == 0x0d || last == 0x20 || last == 0x09 { text = text.dropLast() }

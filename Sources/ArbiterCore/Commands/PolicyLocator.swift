@@ -1,12 +1,13 @@
 import Foundation
 
-/// Finds the policy folder a command runs with: `--rules` when given, else the default pack.
+/// Finds the policy folder a command runs with: `--rules` when given, else the repository's
+/// policy set `Rules` (SPEC section 9).
 public enum PolicyLocator {
-    public static let defaultPack = "Rules/cn"
+    public static let defaultPack = "Rules"
 
-    /// `--rules` if given; else `$ARBITER_RULES`; else `Rules/cn` in the working directory;
-    /// else `Rules/cn` next to the executable or in a folder above it (so `.build/release/arbiter`
-    /// run from anywhere finds the repository's pack).
+    /// `--rules` if given; else `$ARBITER_RULES`; else `Rules` in the working directory;
+    /// else `Rules` next to the executable or in a folder above it (so `.build/release/arbiter`
+    /// run from anywhere finds the repository's set).
     public static func rulesDirectory(explicit: String?, executablePath: String = CommandLine.arguments.first ?? "") -> String {
         if let explicit { return explicit }
         if let fromEnvironment = ProcessInfo.processInfo.environment["ARBITER_RULES"], !fromEnvironment.isEmpty {
@@ -49,6 +50,30 @@ public enum PolicyLocator {
             policies.append(policy)
         }
         return .success(policies)
+    }
+}
+
+extension PolicyLocator {
+    /// `count` (at least 1) copies of the pack or set in `directory`, sharing no objects (one per
+    /// `serve` thread), all compiled from one reading of its files; or, when anything in it has
+    /// errors (a version, or the set: overlaps, no default…), the text for stderr.
+    public static func loadUsableSets(at directory: String, count: Int) -> Result<[PolicySet], PolicyUnusable> {
+        let snapshot: PolicySetSnapshot
+        do {
+            snapshot = try PolicySetSnapshot.read(directory: directory)
+        } catch {
+            return .failure(PolicyUnusable(message: "arbiter: " + error.message))
+        }
+        var sets: [PolicySet] = []
+        for _ in 0..<max(1, count) {
+            let result = PolicySetLoader.load(snapshot: snapshot)
+            guard let set = result.set else {
+                let lines = result.errors.map(\.description)
+                return .failure(PolicyUnusable(message: (lines + ["arbiter: policy '\(directory)' has errors; run 'arbiter check --rules \(directory)'"]).joined(separator: "\n")))
+            }
+            sets.append(set)
+        }
+        return .success(sets)
     }
 }
 

@@ -4,11 +4,13 @@ import Crypto
 extension Engine {
     /// Validates and decides the request on a tape: the same decision, or the same error, as
     /// `decide(_: JSONValue, audit:)` on the tree of the same line. `canonical` is the buffer
-    /// the input digest is written in (reused between calls).
-    public func decide(_ document: JSONTape.View, canonical: CanonicalJSONWriter, audit: AuditLevel) throws(DecideError) -> Decision {
+    /// the input digest is written in (reused between calls). `selectionError` (a policy set
+    /// found no version for the request) is thrown after the format and consistency checks.
+    public func decide(_ document: JSONTape.View, canonical: CanonicalJSONWriter, audit: AuditLevel,
+                       selectionError: RequestError? = nil) throws(DecideError) -> Decision {
         let request: AfterSaleRequest
         do {
-            request = try decoder.decode(document)
+            request = try decoder.decode(document, selectionError: selectionError)
         } catch {
             throw .invalidRequest(error)
         }

@@ -17,6 +17,19 @@ public struct Policy: Sendable {
     public var digest: String
     /// How many `define:` values the rules have in all (each has its own slot).
     public var defineCount: Int
+    /// When this version is in force (SPEC section 9): `[effectiveFrom, effectiveUntil)` of the
+    /// request's selecting timestamp. Required in a set; a lone pack may omit it (not enforced).
+    public var effectiveFrom: Timestamp? = nil
+    /// Exclusive end; nil for open-ended.
+    public var effectiveUntil: Timestamp? = nil
+    /// Which request timestamp selects the version in force.
+    public var selectedBy: SelectingTimestamp = .placedAt
+    /// Where `policy:` is declared (set diagnostics name the version's file by it), and where
+    /// `effective_from` / `effective_until` / `selected_by` are written when they are.
+    public var headerLocation = SourceLocation(file: "")
+    public var effectiveFromLocation: SourceLocation? = nil
+    public var effectiveUntilLocation: SourceLocation? = nil
+    public var selectedByLocation: SourceLocation? = nil
 
     public var currency: Currency { schema.currency }
 
@@ -24,6 +37,17 @@ public struct Policy: Sendable {
     public var allRules: [Rule] {
         (lineRules + settlementRules + requestRules).sorted { $0.order < $1.order }
     }
+}
+
+/// The request timestamp whose instant selects the version of a pack in force (`selected_by`).
+public enum SelectingTimestamp: String, Sendable, CaseIterable {
+    /// `order.placed_at`: the rules in force when the contract was made (the default).
+    case placedAt = "placed_at"
+    /// `requested_at`: the rules in force when the request is made.
+    case requestedAt = "requested_at"
+
+    /// The request path of the timestamp, as errors name it.
+    public var path: String { self == .placedAt ? "$.order.placed_at" : "$.requested_at" }
 }
 
 /// A named, typed number (or list) that rules refer to, so authors change values without touching logic.

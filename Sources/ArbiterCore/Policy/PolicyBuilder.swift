@@ -10,6 +10,9 @@ struct PolicyBuilder {
         var currency: Currency
         var zone: Zone
         var description: String
+        var effectiveFrom: (Timestamp, SourceLocation)?
+        var effectiveUntil: (Timestamp, SourceLocation)?
+        var selectedBy: (SelectingTimestamp, SourceLocation)?
     }
 
     mutating func build(documents: [YAMLMapping], digest: String) -> Policy? {
@@ -71,14 +74,24 @@ struct PolicyBuilder {
         // to compile would make its parameters and codes look unused.
         if !rules.reader.diagnostics.contains(where: { $0.severity == .error }) { rules.lint() }
         reader = rules.reader
-        return Policy(
+        var policy = Policy(
             name: header.name, version: header.version, description: header.description, schema: schema,
             parameters: parameters, codes: codes, lineRules: rules.lineRules, settlementRules: rules.settlementRules,
             requestRules: rules.requestRules, digest: digest, defineCount: rules.defineCount)
+        policy.headerLocation = headerLocation
+        policy.effectiveFrom = header.effectiveFrom?.0
+        policy.effectiveFromLocation = header.effectiveFrom?.1
+        policy.effectiveUntil = header.effectiveUntil?.0
+        policy.effectiveUntilLocation = header.effectiveUntil?.1
+        if let (selectedBy, location) = header.selectedBy {
+            policy.selectedBy = selectedBy
+            policy.selectedByLocation = location
+        }
+        return policy
     }
 
     private mutating func readHeader(_ node: YAMLNode) -> Header? {
-        guard let mapping = reader.mapping(node, "'policy'", allowed: ["name", "version", "currency", "timezone", "description"]) else { return nil }
+        guard let mapping = reader.mapping(node, "'policy'", allowed: ["name", "version", "currency", "timezone", "description", "effective_from", "effective_until", "selected_by"]) else { return nil }
         let name = reader.required(mapping, "name", "'policy'").flatMap { reader.text($0, "name") }
         let version = reader.required(mapping, "version", "'policy'").flatMap { reader.text($0, "version") }
         let description = reader.required(mapping, "description", "'policy'").flatMap { reader.text($0, "description") }
@@ -94,8 +107,33 @@ struct PolicyBuilder {
             zone = Zone.named(identifier)
             if zone == nil { reader.error(node.location, "unknown_timezone", "unknown time zone '\(identifier)' (expected an IANA name like 'Asia/Shanghai')") }
         }
+        // SPEC section 9: when this version is in force, and which timestamp selects it.
+        func instant(_ key: String) -> (Timestamp, SourceLocation)? {
+            guard let node = mapping[key]?.value, let text = reader.text(node, key) else { return nil }
+            do {
+                return (try Timestamp.parse(text), node.location)
+            } catch {
+                reader.error(node.location, "bad_timestamp", "\(key): \(error.message) (expected e.g. 2026-06-01T00:00:00+08:00)")
+                return nil
+            }
+        }
+        let effectiveFrom = instant("effective_from")
+        let effectiveUntil = instant("effective_until")
+        if let (from, _) = effectiveFrom, let (until, location) = effectiveUntil, !(from < until) {
+            reader.error(location, "empty_effective_range", "effective_until \(until.rfc3339) is not after effective_from \(from.rfc3339): the version would never be in force")
+        }
+        var selectedBy: (SelectingTimestamp, SourceLocation)?
+        if let node = mapping["selected_by"]?.value, let text = reader.text(node, "selected_by") {
+            if let value = SelectingTimestamp(rawValue: text) {
+                selectedBy = (value, node.location)
+            } else {
+                reader.error(node.location, "unknown_selected_by", "unknown selected_by '\(text)'; expected placed_at or requested_at")
+            }
+        }
         guard let name, let version, let description, let currency, let zone else { return nil }
-        return Header(name: name, version: version, currency: currency, zone: zone, description: description)
+        return Header(
+            name: name, version: version, currency: currency, zone: zone, description: description,
+            effectiveFrom: effectiveFrom, effectiveUntil: effectiveUntil, selectedBy: selectedBy)
     }
 
     /// `attributes:` / `facts:`: `name: bool|int|string|money`.

@@ -30,7 +30,8 @@ public struct PolicySnapshot: Sendable {
         self.digest = PolicyDigest.digest(of: self.files.map { ($0.relativePath, $0.bytes) })
     }
 
-    /// Reads every `.yaml`/`.yml` file under `directory` (subfolders included).
+    /// Reads every `.yaml`/`.yml` file under `directory` (subfolders included, but not a
+    /// subfolder holding its own `policy.yaml`: that is another pack version, SPEC section 9).
     ///
     /// Throws when the folder itself is unusable (missing, not a folder, unreadable, no YAML
     /// file at all). Everything below it that cannot be read — permission denied, a dangling
@@ -48,12 +49,15 @@ public struct PolicySnapshot: Sendable {
         return PolicySnapshot(directory: directory, files: files, unreadable: unreadable)
     }
 
-    private enum Kind {
+    /// The file that makes a folder a pack version.
+    static let packMarker = "policy.yaml"
+
+    enum Kind {
         case directory, regular, missing(String), other(String)
     }
 
     /// What is at `path` (`stat`, or `lstat` when not following links).
-    private static func kind(of path: String, following: Bool) -> Kind {
+    static func kind(of path: String, following: Bool) -> Kind {
         var info = stat()
         guard (following ? stat(path, &info) : lstat(path, &info)) == 0 else { return .missing(reason(errno)) }
         switch info.st_mode & S_IFMT {
@@ -67,7 +71,13 @@ public struct PolicySnapshot: Sendable {
         }
     }
 
-    private static func isPolicyFile(_ name: String) -> Bool { name.hasSuffix(".yaml") || name.hasSuffix(".yml") }
+    /// Whether the folder at `path` holds a `policy.yaml` (of any kind: a dangling link still marks it).
+    static func isPackFolder(_ path: String) -> Bool {
+        if case .missing = kind(of: path + "/" + packMarker, following: false) { return false }
+        return true
+    }
+
+    static func isPolicyFile(_ name: String) -> Bool { name.hasSuffix(".yaml") || name.hasSuffix(".yml") }
 
     /// Reads the folder `base/relative` into `files`, depth first, entries by name.
     private static func walk(_ base: String, relative: String, files: inout [PolicySourceFile], unreadable: inout [Diagnostic],
@@ -88,7 +98,9 @@ public struct PolicySnapshot: Sendable {
             }
             // Folders are walked, but not through symbolic links (no loops); a link to a file is read.
             if case .directory = kind(of: path, following: false) {
-                if isPolicyFile(name) { fail("it is a folder") } else {
+                if isPolicyFile(name) { fail("it is a folder") } else if isPackFolder(path) {
+                    continue  // a nested pack version: not part of this pack's files or digest
+                } else {
                     walk(base, relative: childRelative, files: &files, unreadable: &unreadable, topLevelError: &topLevelError)
                 }
                 continue
@@ -109,7 +121,7 @@ public struct PolicySnapshot: Sendable {
     }
 
     /// The names in a folder (without `.` and `..`), or nil with `errno` set.
-    private static func entries(of folder: String) -> [String]? {
+    static func entries(of folder: String) -> [String]? {
         guard let handle = opendir(folder) else { return nil }
         defer { closedir(handle) }
         var names: [String] = []
@@ -126,10 +138,12 @@ public struct PolicySnapshot: Sendable {
         }
     }
 
-    private struct ReadError: Error { var why: String }
+    struct ReadError: Error { var why: String }
 
     /// The bytes of a regular file. Opened without blocking and checked again once open, so a
     /// file swapped for a FIFO in between cannot hang the reader.
+    static func readFile(_ path: String) -> Result<[UInt8], ReadError> { readRegularFile(path) }
+
     private static func readRegularFile(_ path: String) -> Result<[UInt8], ReadError> {
         #if canImport(Glibc)
         let readBytes = Glibc.read

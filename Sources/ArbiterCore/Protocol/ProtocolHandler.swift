@@ -1,13 +1,22 @@
 /// Answers one line of the JSON Lines protocol (SPEC section 3): a decision, a pong, or an
 /// error object. Never throws and never answers with anything but one JSON object.
 public final class ProtocolHandler: Sendable {
-    public let engine: Engine
+    /// The engine of every pack version, and the selection of the one that decides a request.
+    public let engines: EngineSet
     public let audit: AuditLevel
 
-    public init(engine: Engine, audit: AuditLevel) {
-        self.engine = engine
+    public init(engines: EngineSet, audit: AuditLevel) {
+        self.engines = engines
         self.audit = audit
     }
+
+    /// A lone pack deciding every request.
+    public convenience init(engine: Engine, audit: AuditLevel) {
+        self.init(engines: EngineSet(lone: engine), audit: audit)
+    }
+
+    /// The default pack's current version.
+    public var engine: Engine { engines.defaultEngine }
 
     /// Protocol error codes (SPEC section 3).
     public enum ErrorCode: String, Sendable {
@@ -26,7 +35,8 @@ public final class ProtocolHandler: Sendable {
 
     /// Appends the answer to `line`, reading it into `scratch` (a tape, no `JSONValue` tree).
     /// The answer is byte for byte the one `respond(to: JSONReader.parse(line), …)` gives.
-    public func respond(to line: UnsafeRawBufferPointer, lineNumber: Int, into writer: inout JSONWriter, scratch: RequestScratch) {
+    /// `forcedPack` (a fixture's `policy:`) decides a request that names no pack with that pack.
+    public func respond(to line: UnsafeRawBufferPointer, lineNumber: Int, into writer: inout JSONWriter, scratch: RequestScratch, forcedPack: Int? = nil) {
         // Lines are capped far below this by `serve`'s line limit; a tape cannot index more.
         guard line.count <= JSONTape.maximumInputBytes else {
             writeError(.tooLarge, "line is \(line.count) bytes; the limit is \(JSONTape.maximumInputBytes)", path: nil, id: nil, lineNumber: lineNumber, into: &writer)
@@ -54,7 +64,7 @@ public final class ProtocolHandler: Sendable {
             return
         }
         do {
-            let decision = try engine.decide(document, canonical: scratch.canonical, audit: audit)
+            let decision = try engines.decide(document, canonical: scratch.canonical, audit: audit, forcedPack: forcedPack)
             DecisionWriter.write(decision, into: &writer)
         } catch {
             writeError(error, id: id, lineNumber: lineNumber, into: &writer)
@@ -63,9 +73,9 @@ public final class ProtocolHandler: Sendable {
 
     /// Answers an already parsed line (fixtures, decision logs): written back out as compact
     /// JSON and answered like a line of input, so there is one way of reading requests.
-    public func respond(to json: JSONValue, lineNumber: Int, into writer: inout JSONWriter) {
+    public func respond(to json: JSONValue, lineNumber: Int, into writer: inout JSONWriter, forcedPack: Int? = nil) {
         let line = Array(json.serialized(pretty: false).utf8)
-        line.withUnsafeBytes { respond(to: $0, lineNumber: lineNumber, into: &writer) }
+        line.withUnsafeBytes { respond(to: $0, lineNumber: lineNumber, into: &writer, scratch: .current, forcedPack: forcedPack) }
     }
 
     private func writeUnsupportedOp(_ shown: String, id: String?, lineNumber: Int, into writer: inout JSONWriter) {
@@ -82,14 +92,30 @@ public final class ProtocolHandler: Sendable {
         }
     }
 
+    /// `{"op":"pong","policy":{name, version, digest},"policies":[…]}` (SPEC section 9): the
+    /// default pack's current version, then every version sorted by name and `effective_from`.
     public func writePong(into writer: inout JSONWriter) {
+        let current = engines.defaultEngine.policy
         writer.beginObject()
         writer.key("op"); writer.string("pong")
         writer.key("policy"); writer.beginObject()
-        writer.key("name"); writer.string(engine.policy.name)
-        writer.key("version"); writer.string(engine.policy.version)
-        writer.key("digest"); writer.string(engine.policy.digest)
+        writer.key("name"); writer.string(current.name)
+        writer.key("version"); writer.string(current.version)
+        writer.key("digest"); writer.string(current.digest)
         writer.endObject()
+        writer.key("policies"); writer.beginArray()
+        for policy in engines.policySet.allVersions {
+            writer.beginObject()
+            writer.key("name"); writer.string(policy.name)
+            writer.key("version"); writer.string(policy.version)
+            writer.key("digest"); writer.string(policy.digest)
+            writer.key("effective_from")
+            if let from = policy.effectiveFrom { writer.string(from.rfc3339) } else { writer.null() }
+            writer.key("effective_until")
+            if let until = policy.effectiveUntil { writer.string(until.rfc3339) } else { writer.null() }
+            writer.endObject()
+        }
+        writer.endArray()
         writer.endObject()
     }
 

@@ -4,17 +4,27 @@ import Foundation
 /// runner, what passed, what differs (field path, expected, actual) and which rules no fixture
 /// made fire.
 public struct ReplayRunner: Sendable {
-    public let policy: Policy
+    /// The packs and versions fixtures and logged requests are decided with (SPEC section 9).
+    public let set: PolicySet
     let handler: ProtocolHandler
+
+    /// The default pack's current version.
+    public var policy: Policy { handler.engines.defaultEngine.policy }
 
     public struct Output: Sendable {
         public var text: String
         public var status: ExitStatus
     }
 
+    /// A lone pack deciding every fixture and logged request.
     public init(policy: Policy) {
-        self.policy = policy
-        self.handler = ProtocolHandler(engine: Engine(policy: policy), audit: .full)
+        self.init(set: PolicySet(lone: policy))
+    }
+
+    /// Each fixture and logged request is decided by the version selection picks for it.
+    public init(set: PolicySet) {
+        self.set = set
+        self.handler = ProtocolHandler(engines: EngineSet(set), audit: .full)
     }
 
     /// Runs every fixture and log under `paths`. With `update`, failing fixtures get their
@@ -45,12 +55,24 @@ public struct ReplayRunner: Sendable {
                 report += "FAIL \(file)\n  \(error.message)\n"
                 continue
             }
-            if let wanted = fixture.policy, wanted != policy.name {
-                failed += 1
-                report += "FAIL \(file)\n  fixture is for policy '\(wanted)' but the loaded policy is '\(policy.name)'\n"
-                continue
+            // A fixture's `policy:` picks the pack for a request that names none; it is not added
+            // to the request (its input_digest is the request's as written) and must agree with it.
+            var forcedPack: Int?
+            if let wanted = fixture.policy {
+                guard let index = set.packIndex(named: wanted) else {
+                    failed += 1
+                    let known = set.packs.map { "'\($0.name)'" }.joined(separator: ", ")
+                    report += "FAIL \(file)\n  fixture is for policy '\(wanted)' but the loaded \(set.isLone ? "policy is" : "set holds") \(known)\n"
+                    continue
+                }
+                if case .string(let named)? = fixture.request["policy"], named != wanted {
+                    failed += 1
+                    report += "FAIL \(file)\n  fixture is for policy '\(wanted)' but its request names policy '\(named)'\n"
+                    continue
+                }
+                forcedPack = index
             }
-            let actual = decide(fixture.request)
+            let actual = decide(fixture.request, forcedPack: forcedPack)
             if case .array(let rules)? = actual["audit"]?["rules_fired"] {
                 for case .string(let id) in rules { firedRules.insert(id) }
             }
@@ -81,23 +103,28 @@ public struct ReplayRunner: Sendable {
             summary += "\(fixtures) fixture\(fixtures == 1 ? "" : "s"): \(passed) passed, \(failed) failed"
             if update { summary += ", \(updated) updated" }
             summary += "\n"
-            let all = policy.allRules.map(\.id)
+            // Rule ids over every version of every pack (versions of a pack share most ids).
+            var all: [String] = []
+            var seen = Set<String>()
+            for version in set.allVersions { for rule in version.allRules where seen.insert(rule.id).inserted { all.append(rule.id) } }
             let missing = all.filter { !firedRules.contains($0) }
             summary += "rule coverage: \(all.count - missing.count)/\(all.count) rules fired"
             summary += missing.isEmpty ? "\n" : "; never fired: \(missing.joined(separator: ", "))\n"
         }
         if logs.decisions > 0 || logs.unreadable > 0 {
             summary += "decision logs: \(logs.decisions) decision\(logs.decisions == 1 ? "" : "s") replayed, \(logs.same) same, \(logs.different) different"
+            if logs.otherDigest > 0 { summary += "; \(logs.otherDigest) recorded under another policy digest than the version selected now" }
+            if logs.unchecked > 0 { summary += "; \(logs.unchecked) unchecked (no audit block)" }
             summary += logs.unreadable > 0 ? ", \(logs.unreadable) unreadable line\(logs.unreadable == 1 ? "" : "s")\n" : "\n"
         }
-        let failedAny = (failed > 0 && !(update && updated == failed)) || logs.different > 0 || logs.unreadable > 0
+        let failedAny = (failed > 0 && !(update && updated == failed)) || logs.different > 0 || logs.unreadable > 0 || logs.otherDigest > 0
         return Output(text: report + summary, status: failedAny ? .failure : .success)
     }
 
     /// The decision `serve` would answer for `request`, as a JSON value.
-    func decide(_ request: JSONValue) -> JSONValue {
+    func decide(_ request: JSONValue, forcedPack: Int? = nil) -> JSONValue {
         var writer = JSONWriter(pretty: false)
-        handler.respond(to: request, lineNumber: 1, into: &writer)
+        handler.respond(to: request, lineNumber: 1, into: &writer, forcedPack: forcedPack)
         // The writer's output is valid JSON by construction.
         return (try? JSONReader.parse(writer.bytes)) ?? .null
     }
@@ -110,21 +137,40 @@ public struct ReplayRunner: Sendable {
         var same = 0
         var different = 0
         var unreadable = 0
+        /// Decisions whose `audit.policy.digest` is not the digest of the version selected now.
+        var otherDigest = 0
+        /// Decisions recorded without an audit block (`--audit none`): their version is unknown.
+        var unchecked = 0
     }
 
     struct LogTotals {
-        var decisions = 0, same = 0, different = 0, unreadable = 0
+        var decisions = 0, same = 0, different = 0, unreadable = 0, otherDigest = 0, unchecked = 0
         mutating func add(_ result: LogResult) {
             decisions += result.decisions
             same += result.same
             different += result.different
             unreadable += result.unreadable
+            otherDigest += result.otherDigest
+            unchecked += result.unchecked
         }
+    }
+
+    /// `name version digest` of a decision's `audit.policy`, or nil when it has none.
+    static func auditPolicy(_ decision: JSONValue) -> (digest: String, shown: String)? {
+        guard case .string(let digest)? = decision["audit"]?["policy"]?["digest"] else { return nil }
+        var shown = digest
+        if case .string(let name)? = decision["audit"]?["policy"]?["name"], case .string(let version)? = decision["audit"]?["policy"]?["version"] {
+            shown = "\(name) \(version) \(digest)"
+        }
+        return (digest, shown)
     }
 
     /// Replays JSON Lines of `{"request": …, "decision": …}` as a caller recorded them and
     /// reports every decision the current policy makes differently. The audit block is not
-    /// compared (its policy digest changes with any edit); everything else is.
+    /// compared field by field; its `policy.digest` must be the digest of the version selection
+    /// picks now (SPEC section 9), else the record counts as recorded under another digest (a
+    /// difference: the decisions were made by other rules). Same digest changes are reported
+    /// once per pair of digests, with the first line; records without an audit are unchecked.
     func replayLog(at path: String) -> LogResult {
         var result = LogResult()
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -134,6 +180,8 @@ public struct ReplayRunner: Sendable {
         }
         var lineNumber = 0
         var body = ""
+        // (recorded, now) digest pairs that differ: how many records, and the first line.
+        var digestChanges: [(recorded: String, now: String, count: Int, firstLine: Int)] = []
         for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
             var bytes = Array(line)
@@ -154,6 +202,22 @@ public struct ReplayRunner: Sendable {
             }
             result.decisions += 1
             let now = decide(request)
+            if recorded["error"] == nil {
+                if let (recordedDigest, recordedShown) = Self.auditPolicy(recorded) {
+                    let nowShown = Self.auditPolicy(now)
+                    if nowShown?.digest != recordedDigest {
+                        result.otherDigest += 1
+                        let shownNow = nowShown?.shown ?? "no version (the request is now answered with an error)"
+                        if let index = digestChanges.firstIndex(where: { $0.recorded == recordedShown && $0.now == shownNow }) {
+                            digestChanges[index].count += 1
+                        } else {
+                            digestChanges.append((recordedShown, shownNow, 1, lineNumber))
+                        }
+                    }
+                } else {
+                    result.unchecked += 1
+                }
+            }
             let differences = SubsetMatcher.mismatches(expected: Self.withoutAudit(recorded), actual: Self.withoutAudit(now))
                 + Self.extraFields(recorded: recorded, now: now)
             if differences.isEmpty {
@@ -167,8 +231,14 @@ public struct ReplayRunner: Sendable {
                 body += "    \(difference.path): recorded \(difference.expected), now \(difference.actual)\n"
             }
         }
-        let verdict = result.different + result.unreadable == 0 ? "SAME" : "DIFF"
-        result.text = "\(verdict) \(path): \(result.decisions) decisions, \(result.different) different\n" + body
+        for change in digestChanges {
+            body += "  \(change.count) decision\(change.count == 1 ? "" : "s") (first \(path):\(change.firstLine)) recorded under policy \(change.recorded), now selected: \(change.now)\n"
+        }
+        let verdict = result.different + result.unreadable + result.otherDigest == 0 ? "SAME" : "DIFF"
+        var counts = "\(result.decisions) decisions, \(result.different) different"
+        if result.otherDigest > 0 { counts += ", \(result.otherDigest) under another policy digest" }
+        if result.unchecked > 0 { counts += ", \(result.unchecked) unchecked" }
+        result.text = "\(verdict) \(path): \(counts)\n" + body
         return result
     }
 

@@ -3,7 +3,9 @@
 /// sum), shared by both decoders: a draft whose every field has the right format becomes the
 /// request the engine decides, or the first `RequestError` in that order.
 extension RequestDecoder {
-    func resolve(_ draft: RequestDraft) throws(RequestError) -> AfterSaleRequest {
+    /// `selectionError`: why a policy set found no version for the request (an unknown
+    /// `policy`, no version in force), reported in the place of the pack checks.
+    func resolve(_ draft: RequestDraft, selectionError: RequestError? = nil) throws(RequestError) -> AfterSaleRequest {
         let order = draft.order
         let lineIndex = LineIndex(order.items.map(\.line))
 
@@ -140,6 +142,7 @@ extension RequestDecoder {
         if draft.kind == .compensation { lines = [] }
 
         // The pack, the selecting timestamp, the currency.
+        if let selectionError { throw selectionError }
         if let named = draft.policy, named != schema.packName {
             throw RequestError(path: "$.policy", "unknown policy '\(named)'; this arbiter decides with '\(schema.packName)'")
         }
@@ -147,7 +150,7 @@ extension RequestDecoder {
             throw RequestError(path: "$.order.placed_at", "missing required field 'placed_at' (the policy version in force is selected by it)")
         }
         guard order.currency == schema.currency else {
-            throw RequestError(path: "$.order.currency", "currency mismatch: the order is in \(order.currency.code) but the policy decides \(schema.currency.code); the arbiter never converts")
+            throw RequestError(path: "$.order.currency", "currency mismatch: the order is in \(order.currency.code) but pack '\(schema.packName)' decides \(schema.currency.code); the arbiter never converts")
         }
 
         // Payments sum to what the buyer paid: every unit's paid amount plus the shipping fee.

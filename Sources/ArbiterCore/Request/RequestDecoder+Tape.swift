@@ -3,9 +3,11 @@
 extension RequestDecoder {
     /// Validates the document on a tape into a request; the same request or error as
     /// `decode(_: JSONValue)` on `JSONReader.parse` of the same bytes.
-    public func decode(_ document: JSONTape.View) throws(RequestError) -> AfterSaleRequest {
+    /// `selectionError` is thrown where SPEC section 8 puts the request's pack and selecting
+    /// timestamp, after the format and consistency checks (a policy set found no version).
+    public func decode(_ document: JSONTape.View, selectionError: RequestError? = nil) throws(RequestError) -> AfterSaleRequest {
         var tapeDecoder = TapeRequestDecoder(decoder: self, tape: document)
-        return try tapeDecoder.decode(document.root)
+        return try tapeDecoder.decode(document.root, selectionError: selectionError)
     }
 
     /// The request id for error answers, as `requestID(in: JSONValue)` reads it: the last

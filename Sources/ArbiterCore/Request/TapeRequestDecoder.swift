@@ -24,10 +24,10 @@ struct TapeRequestDecoder {
 
     var schema: RequestSchema { decoder.schema }
 
-    mutating func decode(_ root: Int) throws(RequestError) -> AfterSaleRequest {
+    mutating func decode(_ root: Int, selectionError: RequestError? = nil) throws(RequestError) -> AfterSaleRequest {
         guard tape.kind(root) == .object else { throw RequestError(path: "$", "a request must be a JSON object") }
         try checkLimits(root)
-        return try decoder.resolve(try decodeDraft(root))
+        return try decoder.resolve(try decodeDraft(root), selectionError: selectionError)
     }
 
     /// SPEC section 8, "Limits": checked before anything else, so that no work is done on a

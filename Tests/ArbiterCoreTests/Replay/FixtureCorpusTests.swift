@@ -3,9 +3,10 @@ import Testing
 @testable import ArbiterCore
 
 /// The default pack's fixtures (SPEC section 7): every one passes, there are at least 100, and
-/// together they make every rule of the pack fire.
+/// together they make every rule of the pack fire. They are decided by the repository's set
+/// `Rules`, as `arbiter replay Fixtures` does: each by the cn version in force for its order.
 @Suite struct FixtureCorpusTests {
-    static let runner = ReplayRunner(policy: Repository.cnPolicy)
+    static let runner = ReplayRunner(set: Repository.rulesSet)
     static let files = FixtureLoader.files(at: Repository.path("Fixtures/cn")).filter(FixtureLoader.isFixtureFile)
 
     @Test func corpusIsLargeAndCoversEveryRule() {

@@ -17,6 +17,14 @@ enum Repository {
         return policy
     }()
 
+    /// The repository's policy set `Rules` (SPEC section 9: cn 2026.11 and the earlier cn 2026.01).
+    static let rulesSet: PolicySet = {
+        guard case .success(let sets) = PolicyLocator.loadUsableSets(at: path("Rules"), count: 1) else {
+            fatalError("Rules does not load; run `arbiter check --rules Rules`")
+        }
+        return sets[0]
+    }()
+
     /// The `arbiter` executable `swift test` built next to the test bundle (whatever the scratch path).
     static var binary: URL {
         let testExecutable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
