@@ -121,8 +121,7 @@ public final class Engine: Sendable {
         //    the engine applies the adjustments in their order, capped so the total stays ≥ 0.
         state.prepareSettlement()
         Settlement.recordKeptUnits(state)
-        var proposals: [Settlement.Proposal] = []
-        var shipping: (amount: Int64, rule: String)?
+        var effects = EffectCombination(payments: request.order.payments?.count ?? 0)
         for rule in rules.settlement {
             guard try run.evaluate(rule, state, line: nil) else { continue }
             var applied: [String] = []
@@ -133,11 +132,11 @@ public final class Engine: Sendable {
                     case .adjust(let adjustment):
                         guard try run.holds(adjustment.condition, state, rule: rule, what: "adjust \(adjustment.code)", element: element) else { continue }
                         let amount = try run.signedMoney(adjustment.amount, state, rule: rule, what: "adjust \(adjustment.code)", element: element)
-                        proposals.append(Settlement.Proposal(code: adjustment.code, amount: amount, rule: rule.id))
+                        effects.propose(Settlement.Proposal(code: adjustment.code, amount: amount, rule: rule.id))
                         if run.tracing { applied.append("adjust \(adjustment.code)" + (element.map { " for \($0)" } ?? "")) }
                     case .refundShipping(let expression):
-                        guard shipping == nil else { continue }
-                        shipping = (try run.money(expression, state, rule: rule, what: "refund_shipping", line: nil), rule.id)
+                        guard effects.shippingOpen else { continue }
+                        effects.chooseShipping(try run.money(expression, state, rule: rule, what: "refund_shipping", line: nil), rule: rule.id)
                         if run.tracing { applied.append("refund_shipping") }
                     default:
                         break  // the loader only lets settlement rules adjust and refund shipping
@@ -146,7 +145,7 @@ public final class Engine: Sendable {
             }
             run.recordEffects(applied)
         }
-        let settled = Settlement.settle(state, shipping: shipping, proposals: proposals)
+        let settled = Settlement.settle(state, shipping: effects.shipping, proposals: effects.proposals)
         state.refundItems = settled.items
         state.refundShipping = settled.shipping
         state.refundTotal = settled.total
@@ -154,62 +153,41 @@ public final class Engine: Sendable {
         // 4. Request rules: compensation, return shipping, deadlines, review routing, request
         //    verdicts, and what goes back to each payment.
         state.preparePayments()
-        var byMethod = [Int64?](repeating: nil, count: request.order.payments?.count ?? 0)
-        var payer: ReturnShippingPayer?
-        var deadlines = Deadlines(returnBy: nil, refundWithinDaysOfReceipt: nil)
-        var deadlinesSet = false
-        var requestVerdict: Verdict?
-        var requestCodes: [RuleCode] = []
-        var compensation: [Grant] = []
         for rule in rules.request {
             guard try run.evaluate(rule, state, line: nil) else { continue }
             var applied: [String] = []
             for effect in rule.effects {
                 switch effect {
                 case .verdict(let verdict, let codes):
-                    if requestVerdict.map({ verdict > $0 }) ?? true { requestVerdict = verdict }
-                    requestCodes += codes.map { RuleCode(code: $0, rule: rule.id) }
+                    effects.combineVerdict(verdict, codes: codes, rule: rule.id)
                     if run.tracing { applied.append("\(verdict.rawValue) \(codes.joined(separator: ", "))") }
                 case .compensation(let kind, let amountExpression, let code):
                     let amount = try run.money(amountExpression, state, rule: rule, what: "compensation \(code)", line: nil)
-                    compensation.append(Grant(kind: kind.rawValue, amount: amount, code: code, rule: rule.id, line: nil))
-                    requestCodes.append(RuleCode(code: code, rule: rule.id))
+                    effects.addCompensation(Grant(kind: kind.rawValue, amount: amount, code: code, rule: rule.id, line: nil))
                     if run.tracing { applied.append("compensation \(kind.rawValue) \(code)") }
                 case .offer(let kind, let amountExpression, let code):
                     let amount = try run.money(amountExpression, state, rule: rule, what: "offer \(code)", line: nil)
                     run.offers.append(Grant(kind: kind, amount: amount, code: code, rule: rule.id, line: nil))
                     if run.tracing { applied.append("offer \(kind) \(code)") }
                 case .returnShipping(let chosen):
-                    // First rule wins, like a first-hit decision table.
-                    if payer == nil {
-                        payer = chosen
-                        if run.tracing { applied.append("return_shipping \(chosen.rawValue)") }
-                    }
+                    if effects.chooseReturnShipping(chosen), run.tracing { applied.append("return_shipping \(chosen.rawValue)") }
                 case .routeToReview(let code):
-                    var routed = 0
-                    for index in state.lines.indices where state.lines[index].verdict == .approve {
-                        state.lines[index].verdict = .review
-                        state.lines[index].reviewCodes.append(RuleCode(code: code, rule: rule.id))
-                        routed += 1
-                    }
-                    for index in state.lines.indices where state.lines[index].verdict == .review
-                        && !state.lines[index].reviewCodes.contains(where: { $0.code == code }) {
-                        state.lines[index].reviewCodes.append(RuleCode(code: code, rule: rule.id))
-                    }
-                    requestCodes.append(RuleCode(code: code, rule: rule.id))
+                    let routed = effects.routeToReview(code: code, rule: rule.id, lines: &state.lines)
                     if run.tracing { applied.append("route_to_review \(code) (\(routed) approved line(s) now in review)") }
-                case .deadlines(let returnBy, let windowDays):
-                    guard !deadlinesSet else { break }
-                    deadlinesSet = true
-                    if let returnBy {
-                        guard case .timestamp(let value) = try run.value(returnBy, state, rule: rule, what: "deadlines.return_by") else { break }
-                        guard value.isWritable else { throw Self.unwritableDeadline(value, expression: returnBy, rule: rule) }
-                        deadlines.returnBy = value
+                case .deadlines(let returnByExpression, let windowDaysExpression):
+                    guard effects.deadlinesOpen else { break }
+                    var returnBy: Timestamp?
+                    var windowDays: Int64?
+                    if let returnByExpression,
+                       case .timestamp(let value) = try run.value(returnByExpression, state, rule: rule, what: "deadlines.return_by") {
+                        guard value.isWritable else { throw Self.unwritableDeadline(value, expression: returnByExpression, rule: rule) }
+                        returnBy = value
                     }
-                    if let windowDays {
-                        guard case .int(let value) = try run.value(windowDays, state, rule: rule, what: "deadlines.refund_within_days_of_receipt") else { break }
-                        deadlines.refundWithinDaysOfReceipt = value
+                    if let windowDaysExpression,
+                       case .int(let value) = try run.value(windowDaysExpression, state, rule: rule, what: "deadlines.refund_within_days_of_receipt") {
+                        windowDays = value
                     }
+                    effects.chooseDeadlines(returnBy: returnBy, refundWithinDaysOfReceipt: windowDays)
                     if run.tracing { applied.append("deadlines") }
                 case .refundTo, .adjust, .refundShipping:
                     break  // per payment below; settlement effects are not request effects
@@ -219,15 +197,15 @@ public final class Engine: Sendable {
                 for index in 0..<run.elementCount(of: rule, state) {
                     let element = try run.enterElement(index, of: rule, state)
                     for effect in rule.effects {
-                        guard case .refundTo(let expression) = effect, byMethod[state.currentElement] == nil else { continue }
-                        byMethod[state.currentElement] = try run.money(expression, state, rule: rule, what: "refund_to \(element ?? "")", line: nil)
+                        guard case .refundTo(let expression) = effect, effects.refundOpen(index) else { continue }
+                        effects.chooseRefund(try run.money(expression, state, rule: rule, what: "refund_to \(element ?? "")", line: nil), toPayment: index)
                         if run.tracing { applied.append("refund_to \(element ?? "")") }
                     }
                 }
             }
             run.recordEffects(applied)
         }
-        let refundByMethod = try Self.refundByMethod(byMethod, state)
+        let refundByMethod = try Self.refundByMethod(effects.byMethod, state)
 
         // 5. The decision.
         var lines: [LineDecision] = []
@@ -241,8 +219,8 @@ public final class Engine: Sendable {
                 verdict: line.verdict ?? .reject, gross: line.gross, discount: line.gross - line.paid, paid: line.paid,
                 refund: line.isGranted ? line.paid : 0, reasons: codes.map(\.code)))
         }
-        for code in requestCodes where !reasons.contains(code) { reasons.append(code) }
-        let outcome = Self.outcome(lines: lines, requestVerdict: requestVerdict, compensationGranted: !compensation.isEmpty)
+        for code in effects.requestCodes where !reasons.contains(code) { reasons.append(code) }
+        let outcome = Self.outcome(lines: lines, requestVerdict: effects.requestVerdict, compensationGranted: !effects.compensation.isEmpty)
         let auditRecord: AuditRecord?
         if audit == .none {
             auditRecord = nil
@@ -257,9 +235,9 @@ public final class Engine: Sendable {
             refund: RefundSummary(
                 items: settled.items, shipping: settled.shipping, adjustments: settled.adjustments, total: settled.total,
                 byMethod: refundByMethod),
-            returnShippingPayer: payer ?? .none, compensation: compensation, offers: run.offers,
+            returnShippingPayer: effects.payer ?? .none, compensation: effects.compensation, offers: run.offers,
             reasons: reasons.map { DecisionReason(code: $0.code, rule: $0.rule, message: policy.message(for: $0.code, in: request.locale)) },
-            deadlines: deadlines, audit: auditRecord)
+            deadlines: effects.deadlines, audit: auditRecord)
     }
 
     /// SPEC section 6, "Outcome".

@@ -1,0 +1,90 @@
+/// How several rules' effects combine (docs/effects.md), one function per effect, so that the
+/// table an author reads and the code that runs are the same list.
+///
+/// - Verdicts: the strongest wins (`reject` > `review` > `approve`), every code is kept in rule
+///   order (`LineState.record` for lines, `combineVerdict` for a request without lines).
+/// - `offer`, `compensation`, `adjust`: all accumulate, in rule order.
+/// - `return_shipping`, `deadlines`, `refund_shipping`, and `refund_to` per payment: the first
+///   rule that fires wins.
+/// - `route_to_review`: every one applies.
+struct EffectCombination {
+    private(set) var payer: ReturnShippingPayer?
+    private(set) var deadlines = Deadlines(returnBy: nil, refundWithinDaysOfReceipt: nil)
+    private(set) var deadlinesChosen = false
+    private(set) var requestVerdict: Verdict?
+    private(set) var requestCodes: [RuleCode] = []
+    private(set) var compensation: [Grant] = []
+    private(set) var proposals: [Settlement.Proposal] = []
+    private(set) var shipping: (amount: Int64, rule: String)?
+    /// Per payment: what the first `refund_to` that fired gives back to it.
+    private(set) var byMethod: [Int64?]
+
+    init(payments: Int) {
+        byMethod = [Int64?](repeating: nil, count: payments)
+    }
+
+    /// A request-scope verdict (a request without lines): the strongest wins; codes accumulate.
+    mutating func combineVerdict(_ verdict: Verdict, codes: [String], rule: String) {
+        if requestVerdict.map({ verdict > $0 }) ?? true { requestVerdict = verdict }
+        requestCodes += codes.map { RuleCode(code: $0, rule: rule) }
+    }
+
+    /// Compensation accumulates; its code is a request-level reason.
+    mutating func addCompensation(_ grant: Grant) {
+        compensation.append(grant)
+        requestCodes.append(RuleCode(code: grant.code, rule: grant.rule))
+    }
+
+    /// The first payer chosen wins; false when one was chosen before.
+    mutating func chooseReturnShipping(_ chosen: ReturnShippingPayer) -> Bool {
+        guard payer == nil else { return false }
+        payer = chosen
+        return true
+    }
+
+    /// Whether a `deadlines` effect still decides (the first rule that fires does).
+    var deadlinesOpen: Bool { !deadlinesChosen }
+
+    mutating func chooseDeadlines(returnBy: Timestamp?, refundWithinDaysOfReceipt: Int64?) {
+        guard !deadlinesChosen else { return }
+        deadlinesChosen = true
+        deadlines = Deadlines(returnBy: returnBy, refundWithinDaysOfReceipt: refundWithinDaysOfReceipt)
+    }
+
+    /// Every route applies: approved lines go to review with the code; lines in review carry it
+    /// once. Returns how many approved lines it moved.
+    mutating func routeToReview(code: String, rule: String, lines: inout [LineState]) -> Int {
+        var routed = 0
+        for index in lines.indices where lines[index].verdict == .approve {
+            lines[index].verdict = .review
+            lines[index].reviewCodes.append(RuleCode(code: code, rule: rule))
+            routed += 1
+        }
+        for index in lines.indices where lines[index].verdict == .review && !lines[index].reviewCodes.contains(where: { $0.code == code }) {
+            lines[index].reviewCodes.append(RuleCode(code: code, rule: rule))
+        }
+        requestCodes.append(RuleCode(code: code, rule: rule))
+        return routed
+    }
+
+    /// Adjustments accumulate in rule, element and list order; the engine applies them in that order.
+    mutating func propose(_ proposal: Settlement.Proposal) {
+        proposals.append(proposal)
+    }
+
+    /// The first shipping refund that fires wins; false when one was chosen before.
+    var shippingOpen: Bool { shipping == nil }
+
+    mutating func chooseShipping(_ amount: Int64, rule: String) {
+        guard shipping == nil else { return }
+        shipping = (amount, rule)
+    }
+
+    /// Whether payment `index` still takes a `refund_to` (the first rule that sets it wins).
+    func refundOpen(_ index: Int) -> Bool { byMethod[index] == nil }
+
+    mutating func chooseRefund(_ amount: Int64, toPayment index: Int) {
+        guard byMethod[index] == nil else { return }
+        byMethod[index] = amount
+    }
+}
