@@ -35,9 +35,9 @@ enum LogTestJSON {
     /// The canonical JSON of a JSON text.
     static func canonical(_ bytes: [UInt8]) throws -> [UInt8] {
         let tape = JSONTape()
-        return try bytes.withUnsafeBytes { raw in
-            let view = try tape.parse(raw)
-            return Array(CanonicalJSONWriter().write(view))
+        let writer = CanonicalJSONWriter()
+        return try withExtendedLifetime((tape, writer)) {
+            try bytes.withUnsafeBytes { raw in Array(writer.write(try tape.parse(raw))) }
         }
     }
 
