@@ -18,18 +18,45 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Threads deciding requests (default: one per core). Answers stay in input order.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: "Record every answer in this decision log, before it is written (continued on restart).")
+    var log: String?
+
+    @Option(name: .customLong("log-sync"), help: "fsync the log per batch (before its answers are released), every record, or none.")
+    var logSync: LogSync = .batch
+
+    @Option(name: .customLong("log-max-bytes"), help: "Rotate the log (FILE.1, FILE.2, …) before it grows past this many bytes.")
+    var logMaxBytes: Int?
+
     func validate() throws {
         guard ServeLoop.maxLineBytesRange.contains(maxLineBytes) else {
             throw ValidationError("--max-line-bytes must be between \(ServeLoop.maxLineBytesRange.lowerBound) and \(ServeLoop.maxLineBytesRange.upperBound) (1 GiB)")
         }
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be between 1 and 64") }
+        if let logMaxBytes, logMaxBytes < 1 { throw ValidationError("--log-max-bytes must be at least 1") }
+        if log == nil, logMaxBytes != nil { throw ValidationError("--log-max-bytes needs --log FILE") }
     }
 
     func run() throws {
         // A copy of the policy per thread (see ServeLoop.handlers), all from one reading of its files.
         let handlers = try rules.loadSets(count: threads).map { ProtocolHandler(engines: EngineSet($0), audit: audit) }
-        let ok = ServeLoop(handlers: handlers, maxLineBytes: maxLineBytes).run()
+        let decisionLog = try log.map { try openLog($0, set: handlers[0].engines.policySet) }
+        let ok = ServeLoop(handlers: handlers, maxLineBytes: maxLineBytes, log: decisionLog).run()
+        if let failure = decisionLog?.failure {
+            FileHandle.standardError.write(Data("arbiter: decision log: \(failure); answers after the last record were not released\n".utf8))
+        }
         // Output that could not be written (the caller closed the pipe) is a failure, not a crash.
         if !ok { throw ExitCode(ExitStatus.failure.rawValue) }
+    }
+
+    /// The decision log, verified and ready to continue; exit 2 when it is damaged or in use.
+    private func openLog(_ path: String, set: PolicySet) throws -> DecisionLog {
+        switch DecisionLog.open(path: path, policies: LogPolicies.json(for: set), sync: logSync, maxBytes: logMaxBytes) {
+        case .success(let log):
+            for note in log.notes { FileHandle.standardError.write(Data("arbiter: \(note)\n".utf8)) }
+            return log
+        case .failure(let error):
+            FileHandle.standardError.write(Data("arbiter: \(error)\n".utf8))
+            throw ExitCode(ExitStatus.unusable.rawValue)
+        }
     }
 }

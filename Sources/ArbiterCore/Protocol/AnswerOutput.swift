@@ -18,6 +18,8 @@ final class AnswerOutput: Sendable {
     /// writer thread drains it and hands it back).
     final class Batch: @unchecked Sendable {
         var bytes: [UInt8] = []
+        /// The decision-log records of these answers (only with `serve --log`).
+        var records: PendingRecords?
     }
 
     private struct State {
@@ -26,12 +28,15 @@ final class AnswerOutput: Sendable {
     }
 
     private let descriptor: Int32
+    /// Where each unit's records are written, before its answers (SPEC section 10).
+    private let log: DecisionLog?
     private let queue = DispatchQueue(label: "arbiter.serve.output")
     private let slots: DispatchSemaphore
     private let state = Mutex(State())
 
-    init(descriptor: Int32, depth: Int = 2) {
+    init(descriptor: Int32, depth: Int = 2, log: DecisionLog? = nil) {
         self.descriptor = descriptor
+        self.log = log
         self.slots = DispatchSemaphore(value: depth)
     }
 
@@ -52,6 +57,9 @@ final class AnswerOutput: Sendable {
             // After a failed write nothing more is written, even batches already queued: a
             // caller must never receive answers after a gap or a half-written line.
             var ok = !self.hasFailed
+            // The unit's records go to the log (and to disk) before any of its answers is
+            // written: a caller never holds an answer the log does not have.
+            if ok, let log = self.log { ok = log.append(nonEmpty.compactMap(\.records)) }
             for batch in nonEmpty {
                 if ok { ok = Self.writeAll(batch.bytes, to: descriptor) }
                 self.recycle(batch, failed: !ok)
@@ -76,6 +84,7 @@ final class AnswerOutput: Sendable {
     private static let maximumSpareCapacity = 1 << 20
 
     private func recycle(_ batch: Batch, failed: Bool) {
+        batch.records?.reset(maximumCapacity: Self.maximumSpareCapacity)
         if batch.bytes.capacity > Self.maximumSpareCapacity {
             batch.bytes = []
         } else {

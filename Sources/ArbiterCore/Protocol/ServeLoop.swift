@@ -28,13 +28,17 @@ public struct ServeLoop: Sendable {
     public static let maxLineBytesRange: ClosedRange<Int> = 1...(1 << 30)
     /// Threads deciding a batch of lines (1 decides on the reading thread only).
     public var workers: Int { handlers.count }
+    /// Where every answer is recorded before it is written (`serve --log`), or nil.
+    public let log: DecisionLog?
 
     /// - Parameter handlers: one per thread (at least one), each with its own copy of the same policy.
     /// - Parameter maxLineBytes: the line limit, brought into `maxLineBytesRange` (no limit can
     ///   make the loop's arithmetic overflow).
-    public init(handlers: [ProtocolHandler], maxLineBytes: Int = 1 << 20) {
+    /// - Parameter log: the decision log to record every answer in, before it is written.
+    public init(handlers: [ProtocolHandler], maxLineBytes: Int = 1 << 20, log: DecisionLog? = nil) {
         precondition(!handlers.isEmpty, "serve needs a handler")
         self.handlers = handlers
+        self.log = log
         self.maxLineBytes = min(max(maxLineBytes, Self.maxLineBytesRange.lowerBound), Self.maxLineBytesRange.upperBound)
     }
 
@@ -62,7 +66,8 @@ public struct ServeLoop: Sendable {
         var work: [Work] = []
         var writer = JSONWriter(pretty: false, reservingCapacity: 1 << 16)
         // One batch being written while the next is decided (and one more read ahead).
-        let answers = AnswerOutput(descriptor: output, depth: 2)
+        let answers = AnswerOutput(descriptor: output, depth: 2, log: log)
+        let logging = log.map { ServeLogging(log: $0, threads: workers, maxLineBytes: maxLineBytes) }
 
         while true {
             // Make room: move the incomplete line to the front, grow if one line needs it.
@@ -105,6 +110,10 @@ public struct ServeLoop: Sendable {
                     let newline = base.distance(to: UnsafeRawPointer(found))
                     lineNumber += 1
                     if discarding {
+                        if let logging {
+                            logging.absorbDiscarded(UnsafeRawBufferPointer(rebasing: raw[lineStart..<newline]))
+                            logging.finishTooLarge(lineNumber: lineNumber)
+                        }
                         discardedBytes += newline - lineStart
                         work.append(.tooLarge(size: discardedBytes, number: lineNumber))
                         discarding = false
@@ -120,12 +129,15 @@ public struct ServeLoop: Sendable {
             // next read can block: a caller that writes one line and waits gets its answer.
             // A failed write (the caller went away) ends the loop once pending writes are done:
             // nothing may still write to `output` after `run` returns.
-            guard answer(work, in: buffer, writer: &writer, output: answers) else {
+            guard answer(work, in: buffer, writer: &writer, output: answers, logging: logging) else {
                 _ = answers.finish()
                 return false
             }
             // A line longer than the limit (plus room for "\r") is not kept in memory.
             if filled - lineStart - 1 > maxLineBytes {
+                if let logging {
+                    buffer.withUnsafeBytes { logging.absorbDiscarded(UnsafeRawBufferPointer(rebasing: $0[lineStart..<filled])) }
+                }
                 discardedBytes += filled - lineStart
                 discarding = true
                 lineStart = filled
@@ -135,12 +147,16 @@ public struct ServeLoop: Sendable {
         work.removeAll(keepingCapacity: true)
         if discarding {
             lineNumber += 1
+            if let logging {
+                buffer.withUnsafeBytes { logging.absorbDiscarded(UnsafeRawBufferPointer(rebasing: $0[lineStart..<filled])) }
+                logging.finishTooLarge(lineNumber: lineNumber)
+            }
             work.append(.tooLarge(size: discardedBytes + filled - lineStart, number: lineNumber))
         } else if filled > lineStart {
             lineNumber += 1
             work.append(.line(start: lineStart, end: filled, number: lineNumber))
         }
-        let submitted = answer(work, in: buffer, writer: &writer, output: answers)
+        let submitted = answer(work, in: buffer, writer: &writer, output: answers, logging: logging)
         return answers.finish() && submitted
     }
 
@@ -151,13 +167,20 @@ public struct ServeLoop: Sendable {
     /// counter, each thread with its own handler: requests differ in cost (one line or ten,
     /// a short or a long audit trail), and fixed halves would leave one thread waiting for the
     /// other. Each chunk is answered into its own buffer; the buffers go out in chunk order.
-    private func answer(_ work: [Work], in buffer: [UInt8], writer: inout JSONWriter, output: AnswerOutput) -> Bool {
+    private func answer(_ work: [Work], in buffer: [UInt8], writer: inout JSONWriter, output: AnswerOutput, logging: ServeLogging?) -> Bool {
+        if let logging { logging.number(work, in: buffer) }
+        defer { logging?.batchAnswered() }
         // Below this many lines per thread, handing work to another thread costs more than it saves.
         let minimumPerWorker = 8
         let threads = min(workers, work.count / minimumPerWorker)
         guard threads > 1 else {
             let batch = output.nextBatch()
-            for item in work { answer(item, in: buffer, handler: handlers[0], writer: &writer, into: &batch.bytes) }
+            for (index, item) in work.enumerated() {
+                let answered = answer(item, in: buffer, handler: handlers[0], writer: &writer, into: &batch.bytes)
+                if answered, let logging {
+                    writer.withBytes { logging.record(item, index: index, answer: $0, in: buffer, thread: 0, into: batch) }
+                }
+            }
             return output.submit([batch])
         }
         let chunkSize = max(4, work.count / (threads * 8))
@@ -171,7 +194,10 @@ public struct ServeLoop: Sendable {
                 guard chunk < chunkCount else { break }
                 let batch = chunks[chunk]
                 for index in (chunk * chunkSize)..<min(work.count, (chunk + 1) * chunkSize) {
-                    answer(work[index], in: buffer, handler: handlers[thread], writer: &writer, into: &batch.bytes)
+                    let answered = answer(work[index], in: buffer, handler: handlers[thread], writer: &writer, into: &batch.bytes)
+                    if answered, let logging {
+                        writer.withBytes { logging.record(work[index], index: index, answer: $0, in: buffer, thread: thread, into: batch) }
+                    }
                 }
             }
         }
@@ -179,7 +205,9 @@ public struct ServeLoop: Sendable {
     }
 
     /// Appends the answer to one line (and its line break) to `out`; empty lines get none.
-    private func answer(_ item: Work, in buffer: [UInt8], handler: ProtocolHandler, writer: inout JSONWriter, into out: inout [UInt8]) {
+    /// True when the line got an answer (which `writer` still holds).
+    @discardableResult
+    private func answer(_ item: Work, in buffer: [UInt8], handler: ProtocolHandler, writer: inout JSONWriter, into out: inout [UInt8]) -> Bool {
         writer.reset()
         switch item {
         case .tooLarge(let size, let number):
@@ -187,7 +215,7 @@ public struct ServeLoop: Sendable {
         case .line(let start, var end, let number):
             if end > start, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
             let blank = buffer[start..<end].allSatisfy { $0 == 0x20 || $0 == 0x09 }
-            if blank { return }  // empty lines get no answer
+            if blank { return false }  // empty lines get no answer
             if end - start > maxLineBytes {
                 handler.writeError(.tooLarge, "line is \(end - start) bytes; the limit is \(maxLineBytes)", path: nil, id: nil, lineNumber: number, into: &writer)
             } else {
@@ -198,5 +226,6 @@ public struct ServeLoop: Sendable {
         }
         writer.withBytes { out.append(contentsOf: $0) }
         out.append(UInt8(ascii: "\n"))
+        return true
     }
 }

@@ -1,0 +1,115 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads a file's lines in order, holding one read and the current line in memory (a line
+/// longer than a read grows the buffer to that line; it shrinks back afterwards): reading a
+/// log of any size takes the memory of its longest line.
+struct LogLineReader {
+    /// One line, valid until the next one is read.
+    struct Line {
+        /// The line without its `\n`.
+        var bytes: UnsafeRawBufferPointer
+        /// 1-based.
+        var number: Int
+        /// Where the line starts in the file.
+        var offset: Int
+        /// False for a last line that ends without `\n`.
+        var terminated: Bool
+    }
+
+    private let descriptor: Int32
+    private let chunkSize: Int
+
+    init(descriptor: Int32, chunkSize: Int = 1 << 20) {
+        self.descriptor = descriptor
+        self.chunkSize = chunkSize
+    }
+
+    /// Calls `body` with every line until the end of the file or until `body` returns false.
+    /// Throws the `errno` of a failed read.
+    func forEachLine(_ body: (Line) -> Bool) throws(LogFileError) {
+        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        var start = 0
+        var filled = 0
+        var scanned = 0
+        var fileOffset = 0  // of buffer[0]
+        var number = 0
+        while true {
+            // A complete line in the buffer?
+            let newline: Int? = buffer.withUnsafeBytes { raw in
+                guard let base = raw.baseAddress, filled > scanned,
+                      let found = memchr(base + scanned, Int32(UInt8(ascii: "\n")), filled - scanned) else { return nil }
+                return base.distance(to: UnsafeRawPointer(found))
+            }
+            if let newline {
+                number += 1
+                let keepGoing = buffer.withUnsafeBytes { raw in
+                    body(Line(bytes: UnsafeRawBufferPointer(rebasing: raw[start..<newline]), number: number, offset: fileOffset + start, terminated: true))
+                }
+                if !keepGoing { return }
+                start = newline + 1
+                scanned = start
+                continue
+            }
+            scanned = filled
+            // Make room: drop consumed bytes, shrink after a long line, grow for one.
+            if start > 0 {
+                let remaining = filled - start
+                if buffer.count > chunkSize, remaining < chunkSize {
+                    buffer = Array(buffer[start..<filled]) + [UInt8](repeating: 0, count: chunkSize - remaining)
+                } else if remaining > 0 {
+                    buffer.withUnsafeMutableBytes { raw in
+                        guard let base = raw.baseAddress else { return }
+                        memmove(base, base + start, remaining)
+                    }
+                }
+                fileOffset += start
+                filled = remaining
+                scanned = remaining
+                start = 0
+            }
+            if filled == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
+            let count = buffer.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return read(descriptor, base + filled, raw.count - filled)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw LogFileError(path: nil, errno: errno)
+            }
+            if count == 0 {
+                if filled > start {
+                    number += 1
+                    _ = buffer.withUnsafeBytes { raw in
+                        body(Line(bytes: UnsafeRawBufferPointer(rebasing: raw[start..<filled]), number: number, offset: fileOffset + start, terminated: false))
+                    }
+                }
+                return
+            }
+            filled += count
+        }
+    }
+}
+
+/// A file of the log that could not be opened, read or written: the path and the system's reason.
+public struct LogFileError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var path: String?
+    public var reason: String
+
+    init(path: String?, errno code: Int32, doing what: String = "cannot read") {
+        self.path = path
+        self.reason = "\(what): \(String(cString: strerror(code)))"
+    }
+
+    init(path: String?, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    func at(_ path: String) -> LogFileError { LogFileError(path: self.path ?? path, reason: reason) }
+
+    public var description: String { "\(path ?? "log"): \(reason)" }
+}

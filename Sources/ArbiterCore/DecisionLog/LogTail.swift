@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The last whole line of a log file: `log head`'s answer, and where a restarted `serve`
+/// picks the chain up after a rotation.
+enum LogTail {
+    /// The last line ending in `\n`, read and checked on its own (its hash recomputed), with
+    /// its line number. The file is read through once, a read at a time.
+    static func lastLine(path: String) throws(LogFileError) -> Result<(line: LogLine, number: Int), LogProblem> {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw LogFileError(path: path, errno: errno, doing: "cannot open") }
+        defer { close(descriptor) }
+        var last: (offset: Int, count: Int, number: Int)?
+        do {
+            try LogLineReader(descriptor: descriptor).forEachLine { line in
+                if line.terminated { last = (line.offset, line.bytes.count, line.number) }
+                return true
+            }
+        } catch {
+            throw error.at(path)
+        }
+        guard let last else { return .failure(LogProblem(file: path, line: 1, message: "empty file: no header")) }
+        var bytes = [UInt8](repeating: 0, count: last.count)
+        var done = 0
+        while done < last.count {
+            let count = bytes.withUnsafeMutableBytes { raw in
+                pread(descriptor, raw.baseAddress! + done, last.count - done, off_t(last.offset + done))
+            }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { throw LogFileError(path: path, errno: count < 0 ? errno : EIO) }
+            done += count
+        }
+        let parsed = bytes.withUnsafeBytes { LogLineParser().parse($0) }
+        switch parsed {
+        case .failure(let problem):
+            return .failure(LogProblem(file: path, line: last.number, message: problem.message))
+        case .success(let line):
+            guard line.hash == line.computedHash else {
+                return .failure(LogProblem(file: path, line: last.number, message: "hash mismatch: the line hashes to \(line.computedHash) but its hash is \(line.hash)"))
+            }
+            return .success((line, last.number))
+        }
+    }
+}
