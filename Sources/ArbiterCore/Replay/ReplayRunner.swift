@@ -7,6 +7,9 @@ public struct ReplayRunner: Sendable {
     /// The packs and versions fixtures and logged requests are decided with (SPEC section 9).
     public let set: PolicySet
     let handler: ProtocolHandler
+    /// Logged requests are decided with `--audit summary`: the policy and input digests are what
+    /// replay checks in the audit block.
+    let logHandler: ProtocolHandler
 
     /// The default pack's current version.
     public var policy: Policy { handler.engines.defaultEngine.policy }
@@ -25,26 +28,44 @@ public struct ReplayRunner: Sendable {
     public init(set: PolicySet) {
         self.set = set
         self.handler = ProtocolHandler(engines: EngineSet(set), audit: .full)
+        self.logHandler = ProtocolHandler(engines: EngineSet(set), audit: .summary)
     }
 
     /// Runs every fixture and log under `paths`. With `update`, failing fixtures get their
     /// expectations rewritten from the actual decisions (review the diff in git).
     public func run(paths: [String], update: Bool = false) -> Output {
-        var report = ""
+        var text = ""
+        let status = run(paths: paths, update: update, progress: false) { text += $0 }
+        return Output(text: text, status: status)
+    }
+
+    /// Like `run(paths:update:)`, writing the report through `emit` as it goes (a log of any
+    /// size is replayed in constant memory), with progress on stderr when `progress`.
+    public func run(paths: [String], update: Bool, progress: Bool, emit: (String) -> Void) -> ExitStatus {
         var files: [String] = []
         for path in paths {
+            if path == "-" {
+                files.append(path)
+                continue
+            }
             let found = FixtureLoader.files(at: path)
-            if found.isEmpty { return Output(text: "arbiter: no fixtures or decision logs at '\(path)'\n", status: .unusable) }
+            if found.isEmpty {
+                emit("arbiter: no fixtures or decision logs at '\(path)'\n")
+                return .unusable
+            }
             files += found
         }
         var passed = 0, failed = 0, updated = 0
         var firedRules = Set<String>()
-        var logs = LogTotals()
+        var logs = DecisionLogReplay.Totals()
+        var report = ""
         for file in files {
-            if file.hasSuffix(".jsonl") {
-                let result = replayLog(at: file)
-                report += result.text
-                logs.add(result)
+            if file == "-" || Self.isLog(file) {
+                emit(report)
+                report = ""
+                logs.add(withoutActuallyEscaping(emit) { emit in
+                    DecisionLogReplay(handler: logHandler, path: file, emit: emit, progress: progress).run()
+                })
                 continue
             }
             let fixture: Fixture
@@ -115,10 +136,28 @@ public struct ReplayRunner: Sendable {
             summary += "decision logs: \(logs.decisions) decision\(logs.decisions == 1 ? "" : "s") replayed, \(logs.same) same, \(logs.different) different"
             if logs.otherDigest > 0 { summary += "; \(logs.otherDigest) recorded under another policy digest than the version selected now" }
             if logs.unchecked > 0 { summary += "; \(logs.unchecked) unchecked (no audit block)" }
-            summary += logs.unreadable > 0 ? ", \(logs.unreadable) unreadable line\(logs.unreadable == 1 ? "" : "s")\n" : "\n"
+            summary += logs.unreadable > 0 ? ", \(logs.unreadable) unreadable line\(logs.unreadable == 1 ? "" : "s") or empty log\(logs.unreadable == 1 ? "" : "s")\n" : "\n"
+            if !logs.fields.isEmpty {
+                summary += "differences by field:\n"
+                for (field, count) in logs.fields.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) {
+                    summary += "  \(field): \(count)\n"
+                }
+            }
         }
         let failedAny = (failed > 0 && !(update && updated == failed)) || logs.different > 0 || logs.unreadable > 0 || logs.otherDigest > 0
-        return Output(text: report + summary, status: failedAny ? .failure : .success)
+        emit(report + summary)
+        return failedAny ? .failure : .success
+    }
+
+    /// A file is a decision log when its first line says so (SPEC section 10: by content, not by name).
+    static func isLog(_ path: String) -> Bool {
+        guard FixtureLoader.isFixtureFile(path) else { return true }
+        guard let reader = LineReader(path: path) else { return false }
+        while let line = reader.next() {
+            if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            return DecisionLogReplay.looksLikeLog(firstLine: line.bytes)
+        }
+        return false
     }
 
     /// The decision `serve` would answer for `request`, as a JSON value.
@@ -131,30 +170,6 @@ public struct ReplayRunner: Sendable {
 
     // MARK: - Decision logs
 
-    struct LogResult {
-        var text = ""
-        var decisions = 0
-        var same = 0
-        var different = 0
-        var unreadable = 0
-        /// Decisions whose `audit.policy.digest` is not the digest of the version selected now.
-        var otherDigest = 0
-        /// Decisions recorded without an audit block (`--audit none`): their version is unknown.
-        var unchecked = 0
-    }
-
-    struct LogTotals {
-        var decisions = 0, same = 0, different = 0, unreadable = 0, otherDigest = 0, unchecked = 0
-        mutating func add(_ result: LogResult) {
-            decisions += result.decisions
-            same += result.same
-            different += result.different
-            unreadable += result.unreadable
-            otherDigest += result.otherDigest
-            unchecked += result.unchecked
-        }
-    }
-
     /// `name version digest` of a decision's `audit.policy`, or nil when it has none.
     static func auditPolicy(_ decision: JSONValue) -> (digest: String, shown: String)? {
         guard case .string(let digest)? = decision["audit"]?["policy"]?["digest"] else { return nil }
@@ -163,96 +178,5 @@ public struct ReplayRunner: Sendable {
             shown = "\(name) \(version) \(digest)"
         }
         return (digest, shown)
-    }
-
-    /// Replays JSON Lines of `{"request": …, "decision": …}` as a caller recorded them and
-    /// reports every decision the current policy makes differently. The audit block is not
-    /// compared field by field; its `policy.digest` must be the digest of the version selection
-    /// picks now (SPEC section 9), else the record counts as recorded under another digest (a
-    /// difference: the decisions were made by other rules). Same digest changes are reported
-    /// once per pair of digests, with the first line; records without an audit are unchecked.
-    func replayLog(at path: String) -> LogResult {
-        var result = LogResult()
-        guard let data = FileManager.default.contents(atPath: path) else {
-            result.unreadable = 1
-            result.text = "FAIL \(path)\n  cannot read the file\n"
-            return result
-        }
-        var lineNumber = 0
-        var body = ""
-        // (recorded, now) digest pairs that differ: how many records, and the first line.
-        var digestChanges: [(recorded: String, now: String, count: Int, firstLine: Int)] = []
-        for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            lineNumber += 1
-            var bytes = Array(line)
-            if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            let entry: JSONValue
-            do {
-                entry = try JSONReader.parse(bytes)
-            } catch {
-                result.unreadable += 1
-                body += "  \(path):\(lineNumber): invalid JSON: \(error.message)\n"
-                continue
-            }
-            guard let request = entry["request"], let recorded = entry["decision"] else {
-                result.unreadable += 1
-                body += "  \(path):\(lineNumber): expected an object with 'request' and 'decision'\n"
-                continue
-            }
-            result.decisions += 1
-            let now = decide(request)
-            if recorded["error"] == nil {
-                if let (recordedDigest, recordedShown) = Self.auditPolicy(recorded) {
-                    let nowShown = Self.auditPolicy(now)
-                    if nowShown?.digest != recordedDigest {
-                        result.otherDigest += 1
-                        let shownNow = nowShown?.shown ?? "no version (the request is now answered with an error)"
-                        if let index = digestChanges.firstIndex(where: { $0.recorded == recordedShown && $0.now == shownNow }) {
-                            digestChanges[index].count += 1
-                        } else {
-                            digestChanges.append((recordedShown, shownNow, 1, lineNumber))
-                        }
-                    }
-                } else {
-                    result.unchecked += 1
-                }
-            }
-            let differences = SubsetMatcher.mismatches(expected: Self.withoutAudit(recorded), actual: Self.withoutAudit(now))
-                + Self.extraFields(recorded: recorded, now: now)
-            if differences.isEmpty {
-                result.same += 1
-                continue
-            }
-            result.different += 1
-            let id = request["id"].flatMap { if case .string(let text) = $0 { return text } else { return nil } } ?? "(no id)"
-            body += "  \(path):\(lineNumber) \(id):\n"
-            for difference in differences {
-                body += "    \(difference.path): recorded \(difference.expected), now \(difference.actual)\n"
-            }
-        }
-        for change in digestChanges {
-            body += "  \(change.count) decision\(change.count == 1 ? "" : "s") (first \(path):\(change.firstLine)) recorded under policy \(change.recorded), now selected: \(change.now)\n"
-        }
-        let verdict = result.different + result.unreadable + result.otherDigest == 0 ? "SAME" : "DIFF"
-        var counts = "\(result.decisions) decisions, \(result.different) different"
-        if result.otherDigest > 0 { counts += ", \(result.otherDigest) under another policy digest" }
-        if result.unchecked > 0 { counts += ", \(result.unchecked) unchecked" }
-        result.text = "\(verdict) \(path): \(counts)\n" + body
-        return result
-    }
-
-    static func withoutAudit(_ value: JSONValue) -> JSONValue {
-        guard case .object(let members) = value else { return value }
-        return .object(members.filter { $0.key != "audit" })
-    }
-
-    /// Fields the current policy adds that the recorded decision did not have (a new adjustment
-    /// field, say) count as differences too.
-    static func extraFields(recorded: JSONValue, now: JSONValue) -> [SubsetMatcher.Mismatch] {
-        guard case .object(let members) = now, case .object = recorded else { return [] }
-        return members.filter { $0.key != "audit" && recorded[$0.key] == nil }.map {
-            SubsetMatcher.Mismatch(path: "$." + $0.key, expected: "(absent)", actual: SubsetMatcher.show($0.value))
-        }
     }
 }

@@ -1,0 +1,244 @@
+import Foundation
+
+/// Replays a decision log (SPEC section 10) as it streams: serve logs (`serve --log`: a header
+/// line, then records) and plain `{"request", "decision"}` JSON Lines, told apart by content.
+/// Lines are read in chunks and decided in batches on one thread per core, so memory stays the
+/// same whatever the log's size; results are folded in input order.
+struct DecisionLogReplay {
+    let handler: ProtocolHandler
+    let path: String
+    /// Called with report text as it is produced (differences, then the log's summary line).
+    let emit: (String) -> Void
+    /// Progress on stderr (when it is a terminal).
+    let progress: Bool
+
+    struct Totals {
+        var decisions = 0, same = 0, different = 0, unreadable = 0, otherDigest = 0, unchecked = 0, skipped = 0
+        /// Differences counted by field (`$.lines[].verdict`).
+        var fields: [String: Int] = [:]
+
+        mutating func add(_ other: Totals) {
+            decisions += other.decisions
+            same += other.same
+            different += other.different
+            unreadable += other.unreadable
+            otherDigest += other.otherDigest
+            unchecked += other.unchecked
+            skipped += other.skipped
+            for (field, count) in other.fields { fields[field, default: 0] += count }
+        }
+    }
+
+    /// What one line of a log came to.
+    enum Outcome {
+        case skipped
+        case unreadable(String)
+        case compared(id: String, differences: [SubsetMatcher.Mismatch], digest: DigestCheck)
+    }
+
+    enum DigestCheck {
+        case same
+        case unchecked
+        case other(recorded: String, now: String)
+    }
+
+    static let batchLines = 1_024
+
+    /// Whether the first line of `bytes` makes the file a log rather than a fixture: a serve log
+    /// header or an object with `request` and `decision` on one line.
+    static func looksLikeLog(firstLine bytes: [UInt8]) -> Bool {
+        guard let value = try? JSONReader.parse(bytes) else { return false }
+        if case .string("arbiter-decisions")? = value["log"] { return true }
+        return value["request"] != nil && value["decision"] != nil
+    }
+
+    func run() -> Totals {
+        var totals = Totals()
+        guard let reader = LineReader(path: path) else {
+            totals.unreadable = 1
+            emit("FAIL \(path)\n  cannot read the file\n")
+            return totals
+        }
+        var digestChanges: [(recorded: String, now: String, count: Int, firstLine: Int)] = []
+        var body = ""
+        var lastProgress = Date()
+        var lines: [(number: Int, bytes: [UInt8])] = []
+        var outcomes: [Outcome] = []
+        func flush() {
+            outcomes = [Outcome](repeating: .skipped, count: lines.count)
+            let batch = lines
+            let handler = self.handler
+            outcomes.withUnsafeMutableBufferPointer { results in
+                let results = UnsafeMutableSendableBuffer(results)
+                DispatchQueue.concurrentPerform(iterations: batch.count) { index in
+                    results.buffer[index] = Self.replay(batch[index].bytes, handler: handler)
+                }
+            }
+            for (line, outcome) in zip(lines, outcomes) {
+                switch outcome {
+                case .skipped:
+                    totals.skipped += 1
+                case .unreadable(let message):
+                    totals.unreadable += 1
+                    emit("  \(path):\(line.number): \(message)\n")
+                case .compared(let id, let differences, let digest):
+                    totals.decisions += 1
+                    switch digest {
+                    case .same: break
+                    case .unchecked: totals.unchecked += 1
+                    case .other(let recorded, let now):
+                        totals.otherDigest += 1
+                        if let index = digestChanges.firstIndex(where: { $0.recorded == recorded && $0.now == now }) {
+                            digestChanges[index].count += 1
+                        } else {
+                            digestChanges.append((recorded, now, 1, line.number))
+                        }
+                    }
+                    if differences.isEmpty {
+                        totals.same += 1
+                    } else {
+                        totals.different += 1
+                        body = "  \(path):\(line.number) \(id):\n"
+                        for difference in differences {
+                            body += "    \(difference.path): recorded \(difference.expected), now \(difference.actual)\n"
+                            totals.fields[DecisionComparison.field(difference.path), default: 0] += 1
+                        }
+                        emit(body)
+                    }
+                }
+            }
+            lines.removeAll(keepingCapacity: true)
+            if progress, Date().timeIntervalSince(lastProgress) > 0.5 {
+                lastProgress = Date()
+                FileHandle.standardError.write(Data("\r\(path): \(totals.decisions) decisions replayed, \(totals.different) different".utf8))
+            }
+        }
+        while let line = reader.next() {
+            if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            lines.append(line)
+            if lines.count == Self.batchLines { flush() }
+        }
+        flush()
+        if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if let failure = reader.failure {
+            totals.unreadable += 1
+            emit("  \(path): \(failure)\n")
+        }
+        for change in digestChanges {
+            emit("  \(change.count) decision\(change.count == 1 ? "" : "s") (first \(path):\(change.firstLine)) recorded under policy \(change.recorded), now selected: \(change.now)\n")
+        }
+        let empty = totals.decisions == 0 && totals.unreadable == 0
+        let verdict = totals.different + totals.unreadable + totals.otherDigest == 0 && !empty ? "SAME" : "DIFF"
+        var counts = "\(totals.decisions) decisions, \(totals.different) different"
+        if totals.otherDigest > 0 { counts += ", \(totals.otherDigest) under another policy digest" }
+        if totals.unchecked > 0 { counts += ", \(totals.unchecked) unchecked" }
+        if totals.skipped > 0 { counts += ", \(totals.skipped) not requests (header, pings, unreadable input lines)" }
+        if empty {
+            counts += " — an empty log proves nothing"
+            totals.unreadable += 1
+        }
+        emit("\(verdict) \(path): \(counts)\n")
+        return totals
+    }
+
+    /// One log line: skipped (a header, a ping, a line that was not a request), unreadable, or
+    /// decided now and compared with what was recorded.
+    static func replay(_ bytes: [UInt8], handler: ProtocolHandler) -> Outcome {
+        let entry: JSONValue
+        do {
+            entry = try JSONReader.parse(bytes)
+        } catch {
+            return .unreadable("invalid JSON: \(error.message)")
+        }
+        if entry["log"] != nil, entry["seq"] == nil { return .skipped }
+        guard let recorded = entry["decision"], let request = entry["request"] else {
+            return .unreadable("expected an object with 'request' and 'decision'")
+        }
+        // A serve log records every answered line: input that was not JSON (`request: null`),
+        // pings and unsupported ops are in the log but are not decisions to replay.
+        if case .null = request { return .skipped }
+        if recorded["op"] != nil { return .skipped }
+        if case .string("unsupported_op")? = recorded["error"]?["code"] { return .skipped }
+        var writer = JSONWriter(pretty: false)
+        handler.respond(to: request, lineNumber: 1, into: &writer)
+        let now = (try? JSONReader.parse(writer.bytes)) ?? .null
+        var differences = DecisionComparison.differences(recorded: recorded, now: now)
+        // The recorded input digest must be the request's: an edited request shows here.
+        if case .string(let recordedDigest)? = recorded["audit"]?["input_digest"],
+           case .string(let digest)? = now["audit"]?["input_digest"], recordedDigest != digest {
+            differences.insert(SubsetMatcher.Mismatch(path: "$.audit.input_digest", expected: "\"\(recordedDigest)\"", actual: "\"\(digest)\" (the request is not the one decided)"), at: 0)
+        }
+        var digest = DigestCheck.same
+        if recorded["error"] == nil {
+            if let (recordedDigest, recordedShown) = ReplayRunner.auditPolicy(recorded) {
+                let nowShown = ReplayRunner.auditPolicy(now)
+                if nowShown?.digest != recordedDigest {
+                    digest = .other(recorded: recordedShown, now: nowShown?.shown ?? "no version (the request is now answered with an error)")
+                }
+            } else {
+                digest = .unchecked
+            }
+        }
+        let id = request["id"].flatMap { if case .string(let text) = $0 { return text } else { return nil } } ?? "(no id)"
+        return .compared(id: id, differences: differences, digest: digest)
+    }
+}
+
+/// A buffer written by `concurrentPerform` workers, each at its own index.
+struct UnsafeMutableSendableBuffer<Element>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Element>
+    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
+}
+
+/// Reads a file (or stdin for `-`) line by line in 1 MiB chunks: `\n` ends a line, a `\r`
+/// before it is dropped, and a last line without `\n` is still a line.
+final class LineReader {
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var atEnd = false
+    private var lineNumber = 0
+    /// Why reading stopped early, if it did.
+    private(set) var failure: String?
+
+    init?(path: String) {
+        if path == "-" {
+            handle = FileHandle.standardInput
+        } else {
+            guard let opened = FileHandle(forReadingAtPath: path) else { return nil }
+            handle = opened
+        }
+    }
+
+    func next() -> (number: Int, bytes: [UInt8])? {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                var end = newline
+                if end > start, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                let line = Array(buffer[start..<end])
+                start = newline + 1
+                lineNumber += 1
+                return (lineNumber, line)
+            }
+            if atEnd {
+                guard start < buffer.count else { return nil }
+                let line = Array(buffer[start...])
+                start = buffer.count
+                lineNumber += 1
+                return (lineNumber, line)
+            }
+            // Keep the unfinished line, read the next chunk after it.
+            buffer.removeFirst(start)
+            start = 0
+            let chunk: Data
+            do {
+                chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+            } catch {
+                failure = "read error: \(error.localizedDescription)"
+                atEnd = true
+                continue
+            }
+            if chunk.isEmpty { atEnd = true } else { buffer += chunk }
+        }
+    }
+}

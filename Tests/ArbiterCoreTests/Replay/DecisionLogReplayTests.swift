@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+@testable import ArbiterCore
+
+/// Replaying decision logs (SPEC section 10): serve logs and plain `{request, decision}` lines,
+/// told apart by content; a recorded decision is compared field by field both ways (an empty
+/// or missing field is a difference), error answers by code and path, the input digest against
+/// the request; an empty log proves nothing.
+@Suite struct DecisionLogReplayTests {
+    static let runner = ReplayRunner(policy: Repository.cnPolicy)
+
+    /// Writes `lines` to a temporary file named `name` and replays it.
+    static func replay(_ lines: [String], name: String = "decisions.txt") throws -> ReplayRunner.Output {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-replay-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent(name).path
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: path))
+        return runner.run(paths: [path])
+    }
+
+    /// `{"request": …, "decision": …}` lines for generated requests, as `serve --audit summary` answers them.
+    static func recorded(count: Int, bad: Double = 0) throws -> [(request: JSONValue, decision: JSONValue)] {
+        let handler = ProtocolHandler(engine: Engine(policy: Repository.cnPolicy), audit: .summary)
+        return try ServeEndToEndTests.workload(count: count, bad: bad, seed: 11).compactMap { line in
+            guard let request = try? JSONReader.parse(Array(line.utf8)) else { return nil }
+            var writer = JSONWriter(pretty: false)
+            Array(line.utf8).withUnsafeBytes { handler.respond(to: $0, lineNumber: 1, into: &writer) }
+            return (request, try JSONReader.parse(writer.bytes))
+        }
+    }
+
+    static func line(_ request: JSONValue, _ decision: JSONValue) -> String {
+        JSONValue.object([JSONMember(key: "request", value: request), JSONMember(key: "decision", value: decision)]).serialized(pretty: false)
+    }
+
+    @Test func aLogOfAnyNameIsRecognisedByItsContentAndReplays() throws {
+        let records = try Self.recorded(count: 300, bad: 0.2)
+        let output = try Self.replay(records.map { Self.line($0.request, $0.decision) }, name: "october.txt")
+        #expect(output.status == .success, "\(output.text)")
+        #expect(output.text.contains("SAME"), "\(output.text)")
+        #expect(output.text.contains("\(records.count) decisions replayed, \(records.count) same"))
+    }
+
+    @Test func errorAnswersAreComparedByCodeAndPathNotByLine() throws {
+        let records = try Self.recorded(count: 400, bad: 0.3).filter { $0.decision["error"] != nil }
+        try #require(!records.isEmpty)
+        let moved = records.map { record -> String in
+            var decision = record.decision
+            if case .object(var members) = decision, let index = members.firstIndex(where: { $0.key == "error" }),
+               case .object(var error) = members[index].value {
+                error = error.map { $0.key == "line" ? JSONMember(key: "line", value: .number("1932")) : $0 }
+                members[index] = JSONMember(key: "error", value: .object(error))
+                decision = .object(members)
+            }
+            return Self.line(record.request, decision)
+        }
+        #expect(try Self.replay(moved).status == .success)
+    }
+
+    @Test func emptiedFieldsAndEditedRequestsAreDifferences() throws {
+        let records = try Self.recorded(count: 40).filter { $0.decision["lines"] != nil }
+        try #require(records.count >= 3)
+        func replace(_ value: JSONValue, _ key: String, with replacement: JSONValue) -> JSONValue {
+            guard case .object(let members) = value else { return value }
+            return .object(members.map { $0.key == key ? JSONMember(key: key, value: replacement) : $0 })
+        }
+        let emptyLine = Self.line(records[0].request, replace(records[0].decision, "lines", with: .array([.object([])])))
+        let emptyRefund = Self.line(records[1].request, replace(records[1].decision, "refund", with: .object([])))
+        let edited = Self.line(replace(records[2].request, "requested_at", with: .string("2026-12-31T10:00:00+08:00")), records[2].decision)
+        let output = try Self.replay([emptyLine, emptyRefund, edited])
+        #expect(output.status == .failure)
+        #expect(output.text.contains("3 different"), "\(output.text)")
+        #expect(output.text.contains("$.lines: recorded [{}]") || output.text.contains("$.lines[0].verdict: recorded (absent)"), "\(output.text)")
+        #expect(output.text.contains("$.refund.total: recorded (absent)"))
+        #expect(output.text.contains("$.audit.input_digest"))
+        #expect(output.text.contains("differences by field:"))
+    }
+
+    @Test func anEmptyLogIsAnError() throws {
+        let output = try Self.replay([], name: "empty.jsonl")
+        #expect(output.status == .failure)
+        #expect(output.text.contains("empty log"))
+    }
+
+    @Test func aServeLogReplaysItsRequestsAndSkipsWhatWasNotOne() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-servelog-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = directory.appendingPathComponent("decisions").path
+        let input = try ServeEndToEndTests.workload(count: 200, bad: 0.2, seed: 5).joined(separator: "\n") + "\n{\"op\":\"ping\"}\nnot json\n"
+        let run = try ArbiterRun.run(["serve", "--rules", Repository.path("Rules/cn"), "--audit", "summary", "--log", log], stdin: Array(input.utf8))
+        #expect(run.status == 0, "\(run.stderr)")
+        let output = Self.runner.run(paths: [log])
+        #expect(output.status == .success, "\(output.text)")
+        #expect(output.text.contains("SAME"))
+        #expect(output.text.contains("not requests"), "the header, the ping and the line that was not JSON are skipped")
+    }
+}
