@@ -156,7 +156,7 @@ public final class Engine: Sendable {
         state.preparePayments()
         var byMethod = [Int64?](repeating: nil, count: request.order.payments?.count ?? 0)
         var payer: ReturnShippingPayer?
-        var deadlines = Deadlines(returnBy: nil, refundWithinDaysOfReceipt: nil)
+        var deadlines = Deadlines(returnBy: nil, refundBy: nil, refundWithinDaysOfReceipt: nil)
         var deadlinesSet = false
         var requestVerdict: Verdict?
         var requestCodes: [RuleCode] = []
@@ -198,19 +198,27 @@ public final class Engine: Sendable {
                     }
                     requestCodes.append(RuleCode(code: code, rule: rule.id))
                     if run.tracing { applied.append("route_to_review \(code) (\(routed) approved line(s) now in review)") }
-                case .deadlines(let returnBy, let windowDays):
+                case .deadlines(let returnBy, let refundBy, let windowDays):
                     guard !deadlinesSet else { break }
                     deadlinesSet = true
                     if let returnBy {
                         guard case .timestamp(let value) = try run.value(returnBy, state, rule: rule, what: "deadlines.return_by") else { break }
-                        guard value.isWritable else { throw Self.unwritableDeadline(value, expression: returnBy, rule: rule) }
+                        guard value.isWritable else { throw Self.unwritableDeadline(value, expression: returnBy, rule: rule, field: "return_by") }
                         deadlines.returnBy = value
+                    }
+                    if let refundBy {
+                        guard case .timestamp(let value) = try run.value(refundBy, state, rule: rule, what: "deadlines.refund_by") else { break }
+                        guard value.isWritable else { throw Self.unwritableDeadline(value, expression: refundBy, rule: rule, field: "refund_by") }
+                        deadlines.refundBy = value
                     }
                     if let windowDays {
                         guard case .int(let value) = try run.value(windowDays, state, rule: rule, what: "deadlines.refund_within_days_of_receipt") else { break }
                         deadlines.refundWithinDaysOfReceipt = value
                     }
                     if run.tracing { applied.append("deadlines") }
+                case .note(let code):
+                    requestCodes.append(RuleCode(code: code, rule: rule.id))
+                    if run.tracing { applied.append("note \(code)") }
                 case .refundTo, .adjust, .refundShipping:
                     break  // per payment below; settlement effects are not request effects
                 }
