@@ -68,6 +68,8 @@ public struct DecisionReason: Sendable, Hashable {
 
 public struct Deadlines: Sendable {
     public var returnBy: Timestamp?
+    /// When the refund must be paid at the latest (SPEC section 12 rule 11); null where a pack sets none.
+    public var refundBy: Timestamp?
     public var refundWithinDaysOfReceipt: Int64?
 }
 

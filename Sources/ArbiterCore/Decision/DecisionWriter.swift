@@ -76,6 +76,8 @@ public enum DecisionWriter {
         writer.field("deadlines"); writer.beginObject()
         writer.field("return_by")
         if let returnBy = decision.deadlines.returnBy { writer.string(returnBy.rfc3339) } else { writer.null() }
+        writer.field("refund_by")
+        if let refundBy = decision.deadlines.refundBy { writer.string(refundBy.rfc3339) } else { writer.null() }
         writer.field("refund_within_days_of_receipt")
         if let days = decision.deadlines.refundWithinDaysOfReceipt { writer.int64(days) } else { writer.null() }
         writer.endObject()

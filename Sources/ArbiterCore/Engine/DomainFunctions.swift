@@ -1,7 +1,7 @@
 /// Functions policy expressions can call that know the domain: calendar windows in the
 /// order's time zone, and list tests. Registered by name in `PolicyEnvironment`.
 enum DomainFunctions {
-    static let all: [FunctionDefinition] = [daysSince, endOfDay, allIn]
+    static let all: [FunctionDefinition] = [daysSince, endOfDay, allIn, endOfWorkingDay, addMonths]
 
     /// `days_since(t)`: calendar days from the local date of `t` to the local date of
     /// `requested_at`, in the order's time zone (SPEC: days after receipt; the day after receipt is 1).
@@ -31,5 +31,41 @@ enum DomainFunctions {
             throw EvaluationError(code: "internal", message: "all_in called without lists")
         }
         return .bool(!values.isEmpty && values.allSatisfy { allowed.contains($0) })
+    }
+}
+
+extension DomainFunctions {
+    /// `end_of_working_day(t, n, holidays)`: 23:59:59 of the first local day, on or after the
+    /// `n`-th day after the local date of `t`, that is neither a Saturday, a Sunday nor a date of
+    /// `holidays` (ISO `YYYY-MM-DD` strings), in the order's time zone. `n` = 0 rolls `t`'s own day.
+    static let endOfWorkingDay = FunctionDefinition(
+        name: "end_of_working_day", parameters: [.timestamp, .int, .list(.string)], result: .timestamp
+    ) { arguments, context throws(EvaluationError) in
+        guard case .timestamp(let start) = arguments[0], case .int(let days) = arguments[1],
+              case .list(let dates) = arguments[2], let state = context as? EvaluationState else {
+            throw EvaluationError(code: "internal", message: "end_of_working_day called with wrong arguments")
+        }
+        var holidays = Set<Int64>()
+        for date in dates {
+            guard case .string(let text) = date, let day = Timestamp.day(ofISODate: text) else {
+                throw EvaluationError(code: "internal", message: "end_of_working_day: holiday \(date) is not a date YYYY-MM-DD")
+            }
+            holidays.insert(day)
+        }
+        let zone = state.request.order.zone
+        let (day, overflow) = zone.localDay(of: start).addingReportingOverflow(days)
+        let target = overflow ? (days < 0 ? Int64.min : Int64.max) : day
+        return .timestamp(zone.endOfLocalDay(Zone.workingDay(onOrAfter: target, holidays: holidays)))
+    }
+
+    /// `add_months(t, n)`: the same local time of day on the local date `n` calendar months after
+    /// the local date of `t`, in the order's time zone; a day the month lacks becomes its last day
+    /// (29 February + 12 months → 28 February).
+    static let addMonths = FunctionDefinition(name: "add_months", parameters: [.timestamp, .int], result: .timestamp) { arguments, context throws(EvaluationError) in
+        guard case .timestamp(let start) = arguments[0], case .int(let months) = arguments[1],
+              let state = context as? EvaluationState else {
+            throw EvaluationError(code: "internal", message: "add_months called with wrong arguments")
+        }
+        return .timestamp(state.request.order.zone.addingMonths(months, to: start))
     }
 }

@@ -6,10 +6,10 @@
 /// - `offer`, `compensation`, `adjust`: all accumulate, in rule order.
 /// - `return_shipping`, `deadlines`, `refund_shipping`, and `refund_to` per payment: the first
 ///   rule that fires wins.
-/// - `route_to_review`: every one applies.
+/// - `route_to_review` and `note`: every one applies.
 struct EffectCombination {
     private(set) var payer: ReturnShippingPayer?
-    private(set) var deadlines = Deadlines(returnBy: nil, refundWithinDaysOfReceipt: nil)
+    private(set) var deadlines = Deadlines(returnBy: nil, refundBy: nil, refundWithinDaysOfReceipt: nil)
     private(set) var deadlinesChosen = false
     private(set) var requestVerdict: Verdict?
     private(set) var requestCodes: [RuleCode] = []
@@ -45,10 +45,15 @@ struct EffectCombination {
     /// Whether a `deadlines` effect still decides (the first rule that fires does).
     var deadlinesOpen: Bool { !deadlinesChosen }
 
-    mutating func chooseDeadlines(returnBy: Timestamp?, refundWithinDaysOfReceipt: Int64?) {
+    mutating func chooseDeadlines(returnBy: Timestamp?, refundBy: Timestamp?, refundWithinDaysOfReceipt: Int64?) {
         guard !deadlinesChosen else { return }
         deadlinesChosen = true
-        deadlines = Deadlines(returnBy: returnBy, refundWithinDaysOfReceipt: refundWithinDaysOfReceipt)
+        deadlines = Deadlines(returnBy: returnBy, refundBy: refundBy, refundWithinDaysOfReceipt: refundWithinDaysOfReceipt)
+    }
+
+    /// A request-level code (`note`): every one is added, in rule order.
+    mutating func note(_ code: String, rule: String) {
+        requestCodes.append(RuleCode(code: code, rule: rule))
     }
 
     /// Every route applies: approved lines go to review with the code; lines in review carry it

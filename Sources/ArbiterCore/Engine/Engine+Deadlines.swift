@@ -1,19 +1,19 @@
 /// Deadlines a decision writes must be timestamps of years 0001–9999 (SPEC section 8, "Limits").
 extension Engine {
-    /// The failure for a `return_by` that cannot be written: the request's fault, reported as
+    /// The failure for a deadline (`return_by`, `refund_by`) that cannot be written: the request's fault, reported as
     /// `invalid_request` on the request timestamp the expression computed it from (the first one
     /// it reads, e.g. `$.order.delivered_at`); a policy-only value is the engine's (`internal`).
-    static func unwritableDeadline(_ value: Timestamp, expression: CompiledExpression, rule: Rule) -> EvaluationFailure {
+    static func unwritableDeadline(_ value: Timestamp, expression: CompiledExpression, rule: Rule, field deadline: String) -> EvaluationFailure {
         let field = expression.slotsRead.lazy
             .compactMap { RequestField(rawValue: $0) }
-            .first { $0.type == .timestamp || $0.type == .optional(.timestamp) }
+            .first { $0.isWrittenInRequest && ($0.type == .timestamp || $0.type == .optional(.timestamp)) }
         let side = value.localSeconds > 0 ? "after 9999-12-31" : "before 0001-01-01"
         guard let field else {
-            return EvaluationFailure(rule: rule.id, source: rule.source, message: "deadlines.return_by: the deadline falls \(side)")
+            return EvaluationFailure(rule: rule.id, source: rule.source, message: "deadlines.\(deadline): the deadline falls \(side)")
         }
         return EvaluationFailure(
             rule: rule.id, source: rule.source,
-            message: "'\(field.path)' puts the return deadline of rule '\(rule.id)' \(side); timestamps are years 0001–9999",
+            message: "'\(field.path)' puts the deadline '\(deadline)' of rule '\(rule.id)' \(side); timestamps are years 0001–9999",
             requestPath: "$." + field.path)
     }
 }

@@ -174,21 +174,30 @@ public final class Engine: Sendable {
                 case .routeToReview(let code):
                     let routed = effects.routeToReview(code: code, rule: rule.id, lines: &state.lines)
                     if run.tracing { applied.append("route_to_review \(code) (\(routed) approved line(s) now in review)") }
-                case .deadlines(let returnByExpression, let windowDaysExpression):
+                case .deadlines(let returnByExpression, let refundByExpression, let windowDaysExpression):
                     guard effects.deadlinesOpen else { break }
                     var returnBy: Timestamp?
+                    var refundBy: Timestamp?
                     var windowDays: Int64?
                     if let returnByExpression,
                        case .timestamp(let value) = try run.value(returnByExpression, state, rule: rule, what: "deadlines.return_by") {
-                        guard value.isWritable else { throw Self.unwritableDeadline(value, expression: returnByExpression, rule: rule) }
+                        guard value.isWritable else { throw Self.unwritableDeadline(value, expression: returnByExpression, rule: rule, field: "return_by") }
                         returnBy = value
+                    }
+                    if let refundByExpression,
+                       case .timestamp(let value) = try run.value(refundByExpression, state, rule: rule, what: "deadlines.refund_by") {
+                        guard value.isWritable else { throw Self.unwritableDeadline(value, expression: refundByExpression, rule: rule, field: "refund_by") }
+                        refundBy = value
                     }
                     if let windowDaysExpression,
                        case .int(let value) = try run.value(windowDaysExpression, state, rule: rule, what: "deadlines.refund_within_days_of_receipt") {
                         windowDays = value
                     }
-                    effects.chooseDeadlines(returnBy: returnBy, refundWithinDaysOfReceipt: windowDays)
+                    effects.chooseDeadlines(returnBy: returnBy, refundBy: refundBy, refundWithinDaysOfReceipt: windowDays)
                     if run.tracing { applied.append("deadlines") }
+                case .note(let code):
+                    effects.note(code, rule: rule.id)
+                    if run.tracing { applied.append("note \(code)") }
                 case .refundTo, .adjust, .refundShipping:
                     break  // per payment below; settlement effects are not request effects
                 }

@@ -266,7 +266,26 @@ final class EvaluationState: EvaluationContext {
             return .money(before)
         case .paymentProportionalShare: return .money(paymentShares.indices.contains(currentElement) ? paymentShares[currentElement] : 0)
         case .orderPaymentCount: return .int(Int64(request.order.payments?.count ?? 0))
+        case .orderLastDeliveredAt: return Self.optional(lastDeliveredAt())
+        case .orderStandardShippingFee: return request.order.standardShippingFee.map(Value.money) ?? .null
+        case .itemDeliveredAt:
+            return Self.optional(request.order.items[lines[currentLine].itemIndex].deliveredAt ?? request.order.deliveredAt)
         }
+    }
+
+    /// `order.last_delivered_at`: the latest delivery (an item's own `delivered_at`, else the
+    /// order's) over the items still held, i.e. not refunded in full earlier; null unless every
+    /// one of them has a delivery (goods delivered separately: the period starts with the last,
+    /// SPEC section 12 reading b). When every item was refunded in full, all items count.
+    func lastDeliveredAt() -> Timestamp? {
+        let items = request.order.items
+        let anyHeld = items.contains { $0.refundedQuantity < $0.quantity }
+        var latest: Timestamp?
+        for index in items.indices where !anyHeld || items[index].refundedQuantity < items[index].quantity {
+            guard let delivered = items[index].deliveredAt ?? request.order.deliveredAt else { return nil }
+            if latest.map({ delivered > $0 }) ?? true { latest = delivered }
+        }
+        return latest
     }
 
     private static func optional(_ timestamp: Timestamp?) -> Value {

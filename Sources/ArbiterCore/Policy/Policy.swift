@@ -157,7 +157,9 @@ public enum Effect: Sendable {
     case returnShipping(ReturnShippingPayer)
     /// Approved lines become review and carry this code (request scope).
     case routeToReview(code: String)
-    case deadlines(returnBy: CompiledExpression?, windowDays: CompiledExpression?)
+    case deadlines(returnBy: CompiledExpression?, refundBy: CompiledExpression?, windowDays: CompiledExpression?)
+    /// A request-level reason code that changes no verdict (request scope).
+    case note(code: String)
     /// A signed amount added to the refund, when its condition holds (settlement scope).
     case adjust(AdjustmentEffect)
     /// `refund.shipping` (settlement scope; the first rule that sets it wins).
@@ -177,7 +179,7 @@ public enum Effect: Sendable {
     var codes: [String] {
         switch self {
         case .verdict(_, let codes): return codes
-        case .offer(_, _, let code), .compensation(_, _, let code), .routeToReview(let code): return [code]
+        case .offer(_, _, let code), .compensation(_, _, let code), .routeToReview(let code), .note(let code): return [code]
         case .adjust(let adjustment): return [adjustment.code]
         case .returnShipping, .deadlines, .refundShipping, .refundTo: return []
         }

@@ -136,10 +136,10 @@ struct PolicyBuilder {
             effectiveFrom: effectiveFrom, effectiveUntil: effectiveUntil, selectedBy: selectedBy)
     }
 
-    /// `attributes:` / `facts:`: `name: bool|int|string|money`.
+    /// `attributes:` / `facts:`: `name: bool|bool?|int|string|money`.
     private mutating func readDeclaredFields(_ node: YAMLNode, _ section: String, into fields: inout [DeclaredField]) {
         guard case .mapping(let mapping) = node else {
-            reader.error(node.location, "expected_mapping", "'\(section)' must be a mapping of name to type (bool, int, string, money)")
+            reader.error(node.location, "expected_mapping", "'\(section)' must be a mapping of name to type (bool, bool?, int, string, money)")
             return
         }
         for entry in mapping.entries {
@@ -154,7 +154,7 @@ struct PolicyBuilder {
             }
             guard let typeName = reader.text(entry.value, "type of '\(name)'") else { continue }
             guard let type = DeclaredField.FieldType(rawValue: typeName) else {
-                reader.error(entry.value.location, "unknown_type", "unknown type '\(typeName)' for '\(name)'; expected bool, int, string or money")
+                reader.error(entry.value.location, "unknown_type", "unknown type '\(typeName)' for '\(name)'; expected bool, bool?, int, string or money")
                 continue
             }
             fields.append(DeclaredField(name: name, type: type, location: entry.key.location))

@@ -27,6 +27,10 @@ public enum RequestField: Int, CaseIterable, Sendable {
     case paymentMethod, paymentAmount, paymentRefunded, paymentRefundable, paymentRefundableBefore, paymentProportionalShare
     // Anywhere
     case orderPaymentCount
+    // Anywhere: deliveries item by item (SPEC section 8) and the cheapest standard delivery
+    case orderLastDeliveredAt, orderStandardShippingFee
+    // scope: line
+    case itemDeliveredAt
 
     public static let attributeSlotBase = 1_000
     public static let factSlotBase = 2_000
@@ -48,6 +52,15 @@ public enum RequestField: Int, CaseIterable, Sendable {
     public static let reasonDomain = EnumDomain(name: "reason", cases: Reason.allCases.map(\.rawValue))
     public static let conditionDomain = EnumDomain(name: "condition", cases: ItemCondition.allCases.map(\.rawValue))
     public static let verdictDomain = EnumDomain(name: "verdict", cases: ["none"] + Verdict.allCases.map(\.rawValue))
+
+    /// Whether the value is a request field as written (its path, after `$.`, names it in the
+    /// request), rather than one the engine derives from several fields.
+    public var isWrittenInRequest: Bool {
+        switch self {
+        case .orderLastDeliveredAt, .itemDeliveredAt: return false
+        default: return true
+        }
+    }
 
     /// The dotted name policy authors write.
     public var path: String {
@@ -118,6 +131,9 @@ public enum RequestField: Int, CaseIterable, Sendable {
         case .paymentRefundableBefore: return "payment.refundable_before"
         case .paymentProportionalShare: return "payment.proportional_share"
         case .orderPaymentCount: return "order.payments.count"
+        case .orderLastDeliveredAt: return "order.last_delivered_at"
+        case .orderStandardShippingFee: return "order.standard_shipping_fee"
+        case .itemDeliveredAt: return "item.delivered_at"
         }
     }
 
@@ -150,13 +166,15 @@ public enum RequestField: Int, CaseIterable, Sendable {
         case .giftValue: return .money
         case .giftKeptUnits, .giftMainKeptUnits, .giftMainGrantedUnits, .orderPaymentCount: return .int
         case .paymentAmount, .paymentRefunded, .paymentRefundable, .paymentRefundableBefore, .paymentProportionalShare: return .money
+        case .orderLastDeliveredAt, .itemDeliveredAt: return .optional(.timestamp)
+        case .orderStandardShippingFee: return .optional(.money)
         }
     }
 
     public var availability: Availability {
         switch self {
         case .lineID, .lineQuantity, .lineCondition, .lineGross, .lineDiscount, .linePaid, .lineRefundable, .lineVerdict,
-             .itemSKU, .itemCategory, .itemUnitPrice, .itemQuantity, .itemRefundedQuantity, .itemIsGift:
+             .itemSKU, .itemCategory, .itemUnitPrice, .itemQuantity, .itemRefundedQuantity, .itemIsGift, .itemDeliveredAt:
             return .lineScope
         case .requestedCount, .requestedApproved, .requestedReview, .requestedRejected, .requestedGross, .requestedPaid,
              .requestedCategories, .requestedGranted, .keptUnits, .keptGross:

@@ -12,11 +12,11 @@ struct RuleCompiler {
     static let ruleKeys = [
         "id", "description", "basis", "scope", "for_each", "define", "when", "approve", "reject", "review", "offer",
         "compensation", "return_shipping", "route_to_review", "deadlines", "adjust", "refund_shipping", "refund_to", "settle",
-        "otherwise",
+        "otherwise", "note",
     ]
     static let effectKeys: Set<String> = [
         "approve", "reject", "review", "offer", "compensation", "return_shipping", "route_to_review", "deadlines",
-        "adjust", "refund_shipping", "refund_to", "settle",
+        "adjust", "refund_shipping", "refund_to", "settle", "note",
     ]
 
     /// The effects each scope's rules may have.
@@ -24,7 +24,7 @@ struct RuleCompiler {
         switch scope {
         case .line: return ["approve", "reject", "review", "offer"]
         case .settlement: return ["adjust", "refund_shipping"]
-        case .request: return ["approve", "reject", "review", "offer", "compensation", "return_shipping", "route_to_review", "deadlines", "refund_to"]
+        case .request: return ["approve", "reject", "review", "offer", "compensation", "return_shipping", "route_to_review", "deadlines", "refund_to", "note"]
         }
     }
 
@@ -314,10 +314,14 @@ struct RuleCompiler {
             guard let amount = compile(entry.value, expecting: .money, "refund_to") else { return [] }
             return [.refundTo(amount)]
         case "deadlines":
-            guard let body = reader.mapping(entry.value, "deadlines", allowed: ["return_by", "refund_within_days_of_receipt"]) else { return [] }
+            guard let body = reader.mapping(entry.value, "deadlines", allowed: ["return_by", "refund_by", "refund_within_days_of_receipt"]) else { return [] }
             let returnBy = body["return_by"].flatMap { compile($0.value, expecting: .timestamp, "return_by") }
+            let refundBy = body["refund_by"].flatMap { compile($0.value, expecting: .timestamp, "refund_by") }
             let windowDays = body["refund_within_days_of_receipt"].flatMap { compile($0.value, expecting: .int, "refund_within_days_of_receipt") }
-            return [.deadlines(returnBy: returnBy, windowDays: windowDays)]
+            return [.deadlines(returnBy: returnBy, refundBy: refundBy, windowDays: windowDays)]
+        case "note":
+            guard let scalar = reader.scalar(entry.value, "note"), let code = checkCode(scalar) else { return [] }
+            return [.note(code: code)]
         default:
             return []
         }
@@ -391,6 +395,8 @@ struct RuleCompiler {
         }
         for rule in lineRules + settlementRules + requestRules {
             guard let condition = rule.condition else { continue }
+            // A rule switched off by a flag parameter (`when: gift_deduction_enabled`) is off on purpose.
+            if let parameter = environment.parameters[condition.source], parameter.type == .bool { continue }
             let probe = ConstantProbe()
             if case .bool(false)? = try? condition.evaluate(in: probe), !probe.readSlot {
                 reader.warning(rule.location, "rule_never_fires", "rule '\(rule.id)' can never fire: its condition is always false")

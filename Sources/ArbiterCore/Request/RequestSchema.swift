@@ -17,10 +17,13 @@ public struct RequestSchema: Sendable {
     }
 }
 
-/// An attribute or fact a policy declares, e.g. `perishable: bool`.
+/// An attribute or fact a policy declares, e.g. `perishable: bool`. `bool?` declares a boolean
+/// whose absence is told apart from `false` (absent or null → null), for rules that need an
+/// explicit `false`.
 public struct DeclaredField: Sendable {
     public enum FieldType: String, Sendable, CaseIterable {
         case bool, int, string, money
+        case optionalBool = "bool?"
     }
 
     public var name: String
@@ -40,6 +43,7 @@ public struct DeclaredField: Sendable {
     public var valueType: ValueType {
         switch type {
         case .bool: return .bool
+        case .optionalBool: return .optional(.bool)
         case .int: return .optional(.int)
         case .string: return .optional(.string)
         case .money: return .optional(.money)

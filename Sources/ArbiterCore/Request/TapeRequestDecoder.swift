@@ -377,7 +377,7 @@ struct TapeRequestDecoder {
             }
             func fieldPath() -> String { path() + "." + declared[index].name }
             switch declared[index].type {
-            case .bool: values[index] = .bool(try bool(value, fieldPath()))
+            case .bool, .optionalBool: values[index] = .bool(try bool(value, fieldPath()))
             case .int: values[index] = .int(Int64(try integer(value, fieldPath(), in: Int.min...Int.max)))
             case .string: values[index] = .string(try string(value, fieldPath()))
             case .money: values[index] = .money(try money(value, fieldPath()))

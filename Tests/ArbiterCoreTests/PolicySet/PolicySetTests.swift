@@ -66,12 +66,12 @@ struct TemporarySet {
     @Test func repositorySetLoadsWithTwoCnVersionsInOrder() throws {
         let set = Repository.rulesSet
         #expect(!set.isLone)
-        #expect(set.packs.map(\.name) == ["cn"])
+        #expect(set.packs.map(\.name) == ["cn", "eu"])
         #expect(set.packs[set.defaultPack].versions.map(\.version) == ["2026.01", "2026.11"])
         #expect(set.packs[0].current.version == "2026.11")
         let output = CheckCommandRunner.run(rulesDirectory: Repository.path("Rules"))
         #expect(output.status == .success)
-        #expect(output.text.contains("policy set of cn (2 versions), default cn; 0 errors, 0 warnings"), "\(output.text)")
+        #expect(output.text.contains("policy set of cn (2 versions), eu (1 version), default cn; 0 errors, 0 warnings"), "\(output.text)")
     }
 
     @Test func overlappingVersionsAreAnErrorNamingBothFiles() throws {
@@ -184,7 +184,7 @@ struct TemporarySet {
         let answer = try Self.answer(try Self.request(Self.at) { top, _ in top["policy"] = .string("de") })
         #expect(answer["error"]?["code"] == .string("invalid_request"))
         #expect(answer["error"]?["path"] == .string("$.policy"))
-        #expect(answer["error"]?["message"] == .string("unknown policy 'de'; this arbiter decides with 'cn'"))
+        #expect(answer["error"]?["message"] == .string("unknown policy 'de'; this arbiter decides with 'cn', 'eu'"))
         // A malformed field is reported first (SPEC section 8's order).
         let malformed = try Self.answer(try Self.request(Self.at) { top, order in
             top["policy"] = .string("de")
@@ -233,7 +233,9 @@ struct TemporarySet {
             JSONMember(key: "effective_until", value: .string("2026-06-01T00:00:00+08:00"))]))
         #expect(Self.at(pong["policies"], 1)?["version"] == .string("2026.11"))
         #expect(Self.at(pong["policies"], 1)?["effective_until"] == .null)
-        #expect(Self.at(pong["policies"], 2) == nil)
+        #expect(Self.at(pong["policies"], 2)?["name"] == .string("eu"))
+        #expect(Self.at(pong["policies"], 2)?["effective_from"] == .string("2026-01-01T00:00:00+01:00"))
+        #expect(Self.at(pong["policies"], 3) == nil)
     }
 
     /// Without `--rules`, `serve` runs the repository's set `Rules`.

@@ -320,7 +320,7 @@ extension RequestDecoder {
             }
             let fieldPath = path + "." + declared[index].name
             switch declared[index].type {
-            case .bool: values[index] = .bool(try ref_bool(value, fieldPath))
+            case .bool, .optionalBool: values[index] = .bool(try ref_bool(value, fieldPath))
             case .int: values[index] = .int(Int64(try ref_integer(value, fieldPath, in: Int.min...Int.max)))
             case .string: values[index] = .string(try ref_string(value, fieldPath))
             case .money: values[index] = .money(try ref_money(value, fieldPath, digits: digits))

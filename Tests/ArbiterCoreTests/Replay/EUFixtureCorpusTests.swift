@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+@testable import ArbiterCore
+
+/// The eu pack (SPEC section 12): it checks without errors and every fixture under Fixtures/eu
+/// passes against it (run as a lone pack, which accepts `"policy": "eu"`).
+@Suite struct EUFixtureCorpusTests {
+    static let policy: Policy = {
+        guard case .success(let policy) = PolicyLocator.loadUsablePolicy(at: Repository.path("Rules/eu")) else {
+            fatalError("Rules/eu does not load; run `arbiter check --rules Rules/eu`")
+        }
+        return policy
+    }()
+    static let runner = ReplayRunner(policy: policy)
+    static let files = FixtureLoader.files(at: Repository.path("Fixtures/eu")).filter(FixtureLoader.isFixtureFile)
+
+    @Test func everyFixturePasses() {
+        #expect(Self.files.count >= 60)
+        let output = Self.runner.run(paths: [Repository.path("Fixtures/eu")])
+        #expect(output.status == .success, "\(output.text.split(separator: "\n").filter { !$0.hasPrefix("PASS") }.joined(separator: "\n"))")
+    }
+
+    @Test(arguments: files)
+    func fixturePasses(path: String) throws {
+        let fixture = try FixtureLoader.load(path: path)
+        let actual = Self.runner.decide(fixture.request)
+        let mismatches = SubsetMatcher.mismatches(expected: fixture.expect, actual: actual)
+        #expect(mismatches.isEmpty, "\(fixture.name): \(mismatches.map { "\($0.path): expected \($0.expected), actual \($0.actual)" })")
+    }
+
+    /// A `bool?` fact is null when absent or null, and only JSON true/false are values.
+    @Test func optionalBoolFactsTellAbsentFromFalse() throws {
+        let schema = Self.policy.schema
+        let index = try #require(schema.facts.firstIndex { $0.name == "withdrawal_info_given" })
+        #expect(schema.facts[index].defaultValue == .null)
+        #expect(schema.facts[index].valueType == .optional(.bool))
+        let repair = try #require(schema.facts.firstIndex { $0.name == "repair_failed" })
+        #expect(schema.facts[repair].defaultValue == .bool(false))
+    }
+}
