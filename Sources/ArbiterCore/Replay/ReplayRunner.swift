@@ -218,8 +218,7 @@ public struct ReplayRunner: Sendable {
                     result.unchecked += 1
                 }
             }
-            let differences = SubsetMatcher.mismatches(expected: Self.withoutAudit(recorded), actual: Self.withoutAudit(now))
-                + Self.extraFields(recorded: recorded, now: now)
+            let differences = DecisionComparison.differences(recorded: recorded, now: now)
             if differences.isEmpty {
                 result.same += 1
                 continue
@@ -240,19 +239,5 @@ public struct ReplayRunner: Sendable {
         if result.unchecked > 0 { counts += ", \(result.unchecked) unchecked" }
         result.text = "\(verdict) \(path): \(counts)\n" + body
         return result
-    }
-
-    static func withoutAudit(_ value: JSONValue) -> JSONValue {
-        guard case .object(let members) = value else { return value }
-        return .object(members.filter { $0.key != "audit" })
-    }
-
-    /// Fields the current policy adds that the recorded decision did not have (a new adjustment
-    /// field, say) count as differences too.
-    static func extraFields(recorded: JSONValue, now: JSONValue) -> [SubsetMatcher.Mismatch] {
-        guard case .object(let members) = now, case .object = recorded else { return [] }
-        return members.filter { $0.key != "audit" && recorded[$0.key] == nil }.map {
-            SubsetMatcher.Mismatch(path: "$." + $0.key, expected: "(absent)", actual: SubsetMatcher.show($0.value))
-        }
     }
 }
