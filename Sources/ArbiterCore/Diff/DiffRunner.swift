@@ -14,17 +14,20 @@ public struct DiffRunner: Sendable {
     public let examplesLimit: Int
     /// Lines longer than this are answered `too_large` under both policies, as `serve` does.
     public let maxLineBytes: Int
+    /// About this many bytes of input are read and decided at a time (memory stays near it).
+    public let batchBytes: Int
     /// The rule ids of every version of each policy (rules that never fire are reported too).
     let baseRules: [String]
     let candidateRules: [String]
 
     /// - Parameter handlers: per thread (at least one), the base and candidate handlers, built
     ///   with `--audit summary` (the rules that fired are read from `audit.rules_fired`).
-    public init(handlers: [(base: ProtocolHandler, candidate: ProtocolHandler)], examplesLimit: Int = 5, maxLineBytes: Int = 1 << 20) {
+    public init(handlers: [(base: ProtocolHandler, candidate: ProtocolHandler)], examplesLimit: Int = 5, maxLineBytes: Int = 1 << 20, batchBytes: Int = 4 << 20) {
         precondition(!handlers.isEmpty, "diff needs a pair of handlers")
         deciders = handlers.map { DiffDecider(base: $0.base, candidate: $0.candidate) }
         self.examplesLimit = examplesLimit
         self.maxLineBytes = maxLineBytes
+        self.batchBytes = max(1, batchBytes)
         baseRules = Self.ruleIDs(handlers[0].base.engines.policySet)
         candidateRules = Self.ruleIDs(handlers[0].candidate.engines.policySet)
     }
@@ -53,7 +56,7 @@ public struct DiffRunner: Sendable {
     }
 
     func run(path: String, into report: inout DiffReport) throws(DiffInputError) {
-        var reader = try DiffLineReader(path: path, maxLineBytes: maxLineBytes)
+        var reader = try DiffLineReader(path: path, maxLineBytes: maxLineBytes, batchBytes: batchBytes)
         var format: DiffInputFormat?
         let name = path == "-" ? "-" : path
         while let batch = try reader.next() {
