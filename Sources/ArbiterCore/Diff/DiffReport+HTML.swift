@@ -19,7 +19,8 @@ extension DiffReport {
             .up { color: #9a3b00; } .down { color: #1f5fa8; } .muted { color: #6b7280; }
             .verdict { display: inline-block; padding: 2px 10px; border-radius: 4px; font-weight: 600; }
             .same { background: #e3f3e6; color: #1d6b2f; } .differs { background: #fde8d8; color: #9a3b00; }
-            code { font: 12px ui-monospace, monospace; background: #f4f5f7; padding: 0 3px; border-radius: 3px; }
+            code { font: 12px ui-monospace, monospace; background: #f4f5f7; padding: 0 3px; border-radius: 3px; overflow-wrap: anywhere; }
+            table { max-width: 100%; } h3 { font-size: 15px; margin: 16px 0 4px; }
             .cards { display: flex; gap: 12px; flex-wrap: wrap; } .card { border: 1px solid #d7dbe3; border-radius: 6px; padding: 8px 14px; min-width: 120px; }
             .card b { display: block; font-size: 20px; } svg text { font: 12px system-ui, sans-serif; }
             </style>
@@ -61,7 +62,7 @@ extension DiffReport {
             }
             out += "</table>\n"
             if amounts.currencyChanged > 0 { out += "<p>\(amounts.currencyChanged) request(s) decided in another currency under the candidate.</p>\n" }
-            out += "<p class=\"muted\">Refund difference per request (candidate − base, \(Self.escape(currency)), major units):</p>\n"
+            out += "<p class=\"muted\">Requests by refund difference (candidate − base, \(Self.escape(currency)), major units; bar heights on a log scale):</p>\n"
             out += Self.histogram(amounts.refundHistogram)
         }
 
@@ -149,12 +150,13 @@ extension DiffReport {
     static func histogram(_ counts: [Int]) -> String {
         let bar = 76, chartHeight = 180, top = 24, left = 16
         let width = left * 2 + bar * counts.count, height = top + chartHeight + 44
-        let largest = max(1, counts.max() ?? 1)
+        // A log scale: the unchanged requests (bin 0) would otherwise flatten every other bar.
+        let largest = log(Double(max(1, counts.max() ?? 1)) + 1)
         var svg = "<svg width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\">\n"
         svg += "<line x1=\"\(left)\" y1=\"\(top + chartHeight)\" x2=\"\(width - left)\" y2=\"\(top + chartHeight)\" stroke=\"#9aa1ad\"/>\n"
         for (index, count) in counts.enumerated() {
             let bin = RefundBin(rawValue: index) ?? .zero
-            let barHeight = count == 0 ? 0 : max(2, chartHeight * count / largest)
+            let barHeight = count == 0 ? 0 : max(2, Int(Double(chartHeight) * log(Double(count) + 1) / largest))
             let x = left + bar * index
             let fill = bin == .zero ? "#8a93a3" : bin.rawValue < RefundBin.zero.rawValue ? "#1f5fa8" : "#d66012"
             svg += "<rect x=\"\(x + 6)\" y=\"\(top + chartHeight - barHeight)\" width=\"\(bar - 12)\" height=\"\(barHeight)\" fill=\"\(fill)\"><title>\(escape(bin.label)): \(count)</title></rect>\n"
