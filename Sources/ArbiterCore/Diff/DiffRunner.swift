@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Dispatch
 import Synchronization
 
@@ -128,14 +133,6 @@ public struct DiffDecider: Sendable {
     public let base: ProtocolHandler
     public let candidate: ProtocolHandler
 
-    /// The answer to a request line under `handler`, as `serve` writes it, parsed.
-    static func answer(_ handler: ProtocolHandler, line: UnsafeRawBufferPointer, number: Int) -> JSONValue {
-        var writer = JSONWriter(pretty: false, reservingCapacity: 1 << 14)
-        handler.respond(to: line, lineNumber: number, into: &writer)
-        // The writer's output is valid JSON by construction.
-        return writer.withBytes { (try? JSONReader.parse(UnsafeRawBufferPointer($0))) ?? .null }
-    }
-
     /// `serve`'s answer to a line over the limit.
     static func tooLarge(_ handler: ProtocolHandler, size: Int, limit: Int, number: Int) -> JSONValue {
         var writer = JSONWriter(pretty: false)
@@ -189,12 +186,60 @@ public struct DiffDecider: Sendable {
     }
 
     func decideRequest(_ line: UnsafeRawBufferPointer, number: Int, source: String, into report: inout DiffReport) {
-        let before = Self.answer(base, line: line, number: number)
+        var baseWriter = JSONWriter(pretty: false, reservingCapacity: 8192)
+        base.respond(to: line, lineNumber: number, into: &baseWriter)
+        let before = baseWriter.withBytes { (try? JSONReader.parse(UnsafeRawBufferPointer($0))) ?? .null }
         if Self.isNotARequest(before) {
             report.addSkipped()
             return
         }
-        let after = Self.answer(candidate, line: line, number: number)
+        var candidateWriter = JSONWriter(pretty: false, reservingCapacity: 8192)
+        candidate.respond(to: line, lineNumber: number, into: &candidateWriter)
+        // Most requests are decided alike: when the two answers are the same bytes up to their
+        // audit blocks, only the candidate's audit needs reading, and nothing differs.
+        let same: JSONValue? = baseWriter.withBytes { baseBytes in
+            candidateWriter.withBytes { candidateBytes in
+                Self.sameDecision(before, baseBytes, candidateBytes)
+            }
+        }
+        if let after = same {
+            report.add(base: before, candidate: after, source: "\(source):\(number)", knownSame: true)
+            return
+        }
+        let after = candidateWriter.withBytes { (try? JSONReader.parse(UnsafeRawBufferPointer($0))) ?? .null }
         report.add(base: before, candidate: after, source: "\(source):\(number)")
+    }
+
+    /// The candidate's answer when it is the base's decision with another audit block (the
+    /// bytes before `,"audit":` are equal; `audit` is a decision's last member), else nil.
+    static func sameDecision(_ base: JSONValue, _ baseBytes: UnsafeBufferPointer<UInt8>, _ candidateBytes: UnsafeBufferPointer<UInt8>) -> JSONValue? {
+        guard case .object(var members) = base, members.last?.key == "audit",
+              let split = auditStart(baseBytes), split == auditStart(candidateBytes),
+              let baseStart = baseBytes.baseAddress, let candidateStart = candidateBytes.baseAddress,
+              memcmp(baseStart, candidateStart, split) == 0 else { return nil }
+        // `,"audit":` then the audit object, then the decision's closing brace.
+        let auditFrom = split + auditKey.count, auditTo = candidateBytes.count - 1
+        guard auditFrom < auditTo, candidateBytes[auditTo] == UInt8(ascii: "}"),
+              let audit = try? JSONReader.parse(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(candidateBytes)[auditFrom..<auditTo])) else { return nil }
+        members[members.count - 1].value = audit
+        return .object(members)
+    }
+
+    static let auditKey = Array(#","audit":"#.utf8)
+
+    /// Where the last `,"audit":` starts (strings escape their quotes, so it is a key).
+    static func auditStart(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let key = auditKey
+        guard bytes.count > key.count else { return nil }
+        var index = bytes.count - key.count
+        while index >= 0 {
+            if bytes[index] == key[0], bytes[index + 1] == key[1], bytes[index + 2] == key[2] {
+                var match = true
+                for offset in 3..<key.count where bytes[index + offset] != key[offset] { match = false; break }
+                if match { return index }
+            }
+            index -= 1
+        }
+        return nil
     }
 }
