@@ -8,7 +8,7 @@ struct Arbiter: ParsableCommand {
         commandName: "arbiter",
         abstract: "Decide e-commerce after-sale requests from YAML policies.",
         version: EngineVersion.version,
-        subcommands: [ServeCommand.self, DecideCommand.self, CheckCommand.self, ReplayCommand.self, LogCommand.self]
+        subcommands: [ServeCommand.self, DecideCommand.self, CheckCommand.self, ReplayCommand.self, DiffCommand.self, LogCommand.self]
     )
 
     /// Runs a subcommand. Unusable arguments exit 2, as SPEC section 2 says, where

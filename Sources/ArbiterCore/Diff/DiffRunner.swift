@@ -1,0 +1,245 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Synchronization
+
+/// `arbiter diff` (SPEC section 11): decides every request of its inputs under a base and a
+/// candidate policy and reports what changes.
+///
+/// Inputs are read in batches of bounded size; a batch is cut into chunks of contiguous lines
+/// that the threads take in turn (each thread with its own pair of handlers, as in
+/// `ServeLoop`); each chunk gives a partial `DiffReport`, and the partials are merged in input
+/// order. Memory stays bounded by the batch, whatever the input's size.
+public struct DiffRunner: Sendable {
+    /// One pair of handlers per thread, each pair deciding with its own copy of the two policies.
+    public let deciders: [DiffDecider]
+    public let examplesLimit: Int
+    /// Lines longer than this are answered `too_large` under both policies, as `serve` does.
+    public let maxLineBytes: Int
+    /// About this many bytes of input are read and decided at a time (memory stays near it).
+    public let batchBytes: Int
+    /// The rule ids of every version of each policy (rules that never fire are reported too).
+    let baseRules: [String]
+    let candidateRules: [String]
+
+    /// - Parameter handlers: per thread (at least one), the base and candidate handlers, built
+    ///   with `--audit summary` (the rules that fired are read from `audit.rules_fired`).
+    public init(handlers: [(base: ProtocolHandler, candidate: ProtocolHandler)], examplesLimit: Int = 5, maxLineBytes: Int = 1 << 20, batchBytes: Int = 4 << 20) {
+        precondition(!handlers.isEmpty, "diff needs a pair of handlers")
+        deciders = handlers.map { DiffDecider(base: $0.base, candidate: $0.candidate) }
+        self.examplesLimit = examplesLimit
+        self.maxLineBytes = maxLineBytes
+        self.batchBytes = max(1, batchBytes)
+        baseRules = Self.ruleIDs(handlers[0].base.engines.policySet)
+        candidateRules = Self.ruleIDs(handlers[0].candidate.engines.policySet)
+    }
+
+    static func ruleIDs(_ set: PolicySet) -> [String] {
+        var seen = Set<String>()
+        return set.allVersions.flatMap { $0.allRules.map(\.id) }.filter { seen.insert($0).inserted }
+    }
+
+    /// An empty report for this pair of policies.
+    public func emptyReport() -> DiffReport {
+        DiffReport(examplesLimit: examplesLimit, baseRules: baseRules, candidateRules: candidateRules)
+    }
+
+    /// The report of `paths` (`-`: standard input), read in order; or why an input could not be read.
+    public func run(paths: [String]) -> Result<DiffReport, DiffInputError> {
+        var report = emptyReport()
+        for path in paths {
+            do {
+                try run(path: path, into: &report)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return .success(report)
+    }
+
+    func run(path: String, into report: inout DiffReport) throws(DiffInputError) {
+        var reader = try DiffLineReader(path: path, maxLineBytes: maxLineBytes, batchBytes: batchBytes)
+        var format: DiffInputFormat?
+        let name = path == "-" ? "-" : path
+        while let batch = try reader.next() {
+            if format == nil, let first = batch.lines.first {
+                if case .text(let start, let end, _) = first {
+                    format = batch.bytes.withUnsafeBytes { DiffInputFormat.detect(firstLine: UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+                } else {
+                    format = .requests
+                }
+            }
+            report.merge(decide(batch, format: format ?? .requests, source: name))
+        }
+    }
+
+    /// The report of one batch, decided on every thread in chunks and merged in order.
+    func decide(_ batch: DiffLineReader.Batch, format: DiffInputFormat, source: String) -> DiffReport {
+        let lines = batch.lines
+        let minimumPerThread = 8
+        let threads = min(deciders.count, lines.count / minimumPerThread)
+        guard threads > 1 else {
+            var report = DiffReport(examplesLimit: examplesLimit)
+            for line in lines { deciders[0].decide(line, in: batch.bytes, format: format, source: source, maxLineBytes: maxLineBytes, into: &report) }
+            return report
+        }
+        let chunkSize = max(4, lines.count / (threads * 8))
+        let chunkCount = (lines.count + chunkSize - 1) / chunkSize
+        let partials = PartialReports(count: chunkCount, examplesLimit: examplesLimit)
+        let nextChunk = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            while true {
+                let chunk = nextChunk.add(1, ordering: .relaxed).oldValue
+                guard chunk < chunkCount else { break }
+                var report = DiffReport(examplesLimit: examplesLimit)
+                for index in (chunk * chunkSize)..<min(lines.count, (chunk + 1) * chunkSize) {
+                    deciders[thread].decide(lines[index], in: batch.bytes, format: format, source: source, maxLineBytes: maxLineBytes, into: &report)
+                }
+                partials.store(report, at: chunk)
+            }
+        }
+        return partials.merged()
+    }
+}
+
+/// The partial reports of a batch's chunks, each written by the one thread that decided it.
+final class PartialReports: @unchecked Sendable {
+    private var reports: [DiffReport]
+    private let lock = Mutex(())
+
+    init(count: Int, examplesLimit: Int) {
+        reports = Array(repeating: DiffReport(examplesLimit: examplesLimit), count: count)
+    }
+
+    func store(_ report: DiffReport, at index: Int) {
+        lock.withLock { _ in reports[index] = report }
+    }
+
+    /// The partials merged in chunk (input) order; call once every chunk is stored.
+    func merged() -> DiffReport {
+        lock.withLock { _ in
+            var total = reports[0]
+            for report in reports.dropFirst() { total.merge(report) }
+            return total
+        }
+    }
+}
+
+/// Decides requests under the base and the candidate policy on one thread.
+public struct DiffDecider: Sendable {
+    public let base: ProtocolHandler
+    public let candidate: ProtocolHandler
+
+    /// `serve`'s answer to a line over the limit.
+    static func tooLarge(_ handler: ProtocolHandler, size: Int, limit: Int, number: Int) -> JSONValue {
+        var writer = JSONWriter(pretty: false)
+        handler.writeError(.tooLarge, "line is more than \(limit) bytes (\(size) bytes)", path: nil, id: nil, lineNumber: number, into: &writer)
+        return (try? JSONReader.parse(writer.bytes)) ?? .null
+    }
+
+    /// A ping or an unsupported op: not a request.
+    static func isNotARequest(_ answer: JSONValue) -> Bool {
+        if case .string("pong")? = answer["op"] { return true }
+        if case .string("unsupported_op")? = answer["error"]?["code"] { return true }
+        return false
+    }
+
+    /// Decides one input line under both policies and adds it to `report`.
+    func decide(_ line: DiffLineReader.Line, in bytes: [UInt8], format: DiffInputFormat, source: String, maxLineBytes: Int, into report: inout DiffReport) {
+        switch line {
+        case .tooLarge(let size, let number):
+            switch format {
+            case .requests:
+                report.add(base: Self.tooLarge(base, size: size, limit: maxLineBytes, number: number),
+                           candidate: Self.tooLarge(candidate, size: size, limit: maxLineBytes, number: number), source: "\(source):\(number)")
+            case .decisionLog, .serveLog:
+                report.addUnreadable()
+            }
+        case .text(let start, let end, let number):
+            bytes.withUnsafeBytes { raw in
+                let text = UnsafeRawBufferPointer(rebasing: raw[start..<end])
+                switch format {
+                case .requests:
+                    decideRequest(text, number: number, source: source, into: &report)
+                case .decisionLog, .serveLog:
+                    guard let record = try? JSONReader.parse(text), case .object = record else {
+                        report.addUnreadable()
+                        return
+                    }
+                    if format == .serveLog, record["log"] != nil { return }  // a header (of a rotated file)
+                    guard let request = record["request"] else {
+                        report.addUnreadable()
+                        return
+                    }
+                    if request == .null {
+                        report.addSkipped()  // a line that was not JSON when it was served
+                        return
+                    }
+                    let requestBytes = Array(request.serialized(pretty: false).utf8)
+                    requestBytes.withUnsafeBytes { decideRequest($0, number: number, source: source, into: &report) }
+                }
+            }
+        }
+    }
+
+    func decideRequest(_ line: UnsafeRawBufferPointer, number: Int, source: String, into report: inout DiffReport) {
+        var baseWriter = JSONWriter(pretty: false, reservingCapacity: 8192)
+        base.respond(to: line, lineNumber: number, into: &baseWriter)
+        let before = baseWriter.withBytes { (try? JSONReader.parse(UnsafeRawBufferPointer($0))) ?? .null }
+        if Self.isNotARequest(before) {
+            report.addSkipped()
+            return
+        }
+        var candidateWriter = JSONWriter(pretty: false, reservingCapacity: 8192)
+        candidate.respond(to: line, lineNumber: number, into: &candidateWriter)
+        // Most requests are decided alike: when the two answers are the same bytes up to their
+        // audit blocks, only the candidate's audit needs reading, and nothing differs.
+        let same: JSONValue? = baseWriter.withBytes { baseBytes in
+            candidateWriter.withBytes { candidateBytes in
+                Self.sameDecision(before, baseBytes, candidateBytes)
+            }
+        }
+        if let after = same {
+            report.add(base: before, candidate: after, source: "\(source):\(number)", knownSame: true)
+            return
+        }
+        let after = candidateWriter.withBytes { (try? JSONReader.parse(UnsafeRawBufferPointer($0))) ?? .null }
+        report.add(base: before, candidate: after, source: "\(source):\(number)")
+    }
+
+    /// The candidate's answer when it is the base's decision with another audit block (the
+    /// bytes before `,"audit":` are equal; `audit` is a decision's last member), else nil.
+    static func sameDecision(_ base: JSONValue, _ baseBytes: UnsafeBufferPointer<UInt8>, _ candidateBytes: UnsafeBufferPointer<UInt8>) -> JSONValue? {
+        guard case .object(var members) = base, members.last?.key == "audit",
+              let split = auditStart(baseBytes), split == auditStart(candidateBytes),
+              let baseStart = baseBytes.baseAddress, let candidateStart = candidateBytes.baseAddress,
+              memcmp(baseStart, candidateStart, split) == 0 else { return nil }
+        // `,"audit":` then the audit object, then the decision's closing brace.
+        let auditFrom = split + auditKey.count, auditTo = candidateBytes.count - 1
+        guard auditFrom < auditTo, candidateBytes[auditTo] == UInt8(ascii: "}"),
+              let audit = try? JSONReader.parse(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(candidateBytes)[auditFrom..<auditTo])) else { return nil }
+        members[members.count - 1].value = audit
+        return .object(members)
+    }
+
+    static let auditKey = Array(#","audit":"#.utf8)
+
+    /// Where the last `,"audit":` starts (strings escape their quotes, so it is a key).
+    static func auditStart(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let key = auditKey
+        guard bytes.count > key.count else { return nil }
+        var index = bytes.count - key.count
+        while index >= 0 {
+            if bytes[index] == key[0], bytes[index + 1] == key[1], bytes[index + 2] == key[2] {
+                var match = true
+                for offset in 3..<key.count where bytes[index + offset] != key[offset] { match = false; break }
+                if match { return index }
+            }
+            index -= 1
+        }
+        return nil
+    }
+}
