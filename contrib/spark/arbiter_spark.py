@@ -2,7 +2,8 @@
 """Runs `arbiter` over a large input on Apache Spark (SPEC section 13).
 
     arbiter_spark.py decide --rules DIR --input PATH --output DIR [--audit LEVEL]
-                     [--partitions N] [--arbiter BINARY] [--max-line-bytes N] [--serve-threads N]
+                     [--partitions N] [--arbiter BINARY] [--master URL] [--max-line-bytes N]
+                     [--serve-threads N]
     arbiter_spark.py replay|diff ...      (not yet: see README.md)
 
 `decide` cuts each input file into byte ranges at line breaks (`\\n` only, as `serve` does), pipes
@@ -319,12 +320,14 @@ def find_binary(given):
     raise Unusable(f"--arbiter {given or '(default .build/release/arbiter, then PATH)'}: no executable found")
 
 
-def spark_context(app_name):
+def spark_context(app_name, master):
     # Before the JVM starts: workers run this interpreter, and a local run binds to loopback.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     from pyspark import SparkConf, SparkContext
     conf = SparkConf().setAppName(app_name)
-    if not conf.contains("spark.master"):
+    if master:
+        conf.setMaster(master)
+    elif not conf.contains("spark.master"):  # run with python3, not spark-submit
         conf.setMaster("local[*,4]")  # local mode retries a failed task only when told (",4")
     conf.setIfMissing("spark.ui.showConsoleProgress", "false")
     if conf.get("spark.master", "").startswith("local"):
@@ -339,7 +342,7 @@ def run_decide(args):
     workdir = tempfile.mkdtemp(prefix="arbiter-spark-")
     try:
         rules_archive = package_rules(args.rules, workdir)
-        sc = spark_context("arbiter decide")
+        sc = spark_context("arbiter decide", args.master)
         try:
             sc.setLogLevel(os.environ.get("ARBITER_SPARK_LOG_LEVEL", "WARN"))
             sc.addFile(binary)
@@ -393,6 +396,8 @@ def parse_args(argv):
                         help="about this many byte ranges (default: the default parallelism, or 64 MiB each)")
     parser.add_argument("--arbiter", default=None,
                         help="arbiter binary built with --static-swift-stdlib (default .build/release/arbiter)")
+    parser.add_argument("--master", default=None,
+                        help="Spark master (default: spark-submit's --master, else local[*,4] under python3)")
     parser.add_argument("--candidate", default=None, help="diff: the candidate policy")
     parser.add_argument("--max-line-bytes", type=int, default=None, help="passed to serve")
     parser.add_argument("--serve-threads", type=int, default=1,
