@@ -321,8 +321,6 @@ def find_binary(given):
 
 
 def spark_context(app_name, master):
-    # Before the JVM starts: workers run this interpreter, and a local run binds to loopback.
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     from pyspark import SparkConf, SparkContext
     conf = SparkConf().setAppName(app_name)
     if master:
@@ -331,7 +329,11 @@ def spark_context(app_name, master):
         conf.setMaster("local[*,4]")  # local mode retries a failed task only when told (",4")
     conf.setIfMissing("spark.ui.showConsoleProgress", "false")
     if conf.get("spark.master", "").startswith("local"):
+        # Before the JVM starts: a local run binds to loopback and its workers run this
+        # interpreter (on a cluster this path means nothing: workers take python3 from PATH
+        # unless PYSPARK_PYTHON or spark.pyspark.python says otherwise).
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     if os.environ.get(FAIL_ONCE_ENV):
         conf.set(f"spark.executorEnv.{FAIL_ONCE_ENV}", os.environ[FAIL_ONCE_ENV])
     return SparkContext(conf=conf)
