@@ -380,8 +380,9 @@ def run_decide(args):
 
 
 NOT_YET = {
-    "replay": "needs `arbiter replay -` streaming a decision log from stdin with a machine-readable "
-              "per-record result (SPEC section 10), which is being built on another branch",
+    "replay": "needs `arbiter replay -` streaming a decision log from stdin (SPEC section 10; on main "
+              "since bda0adc, not on this branch) and a machine-readable report of it (per-record "
+              "differences with the input line, counts that add up across partitions) to merge",
     "diff": "needs `arbiter diff --format json --base DIR --candidate DIR -` and mergeable partial "
             "reports (SPEC section 11), which are being built on another branch",
 }
