@@ -54,6 +54,19 @@ class Unusable(Exception):
     """A problem with the command line or the files it names (exit 2)."""
 
 
+class JobFailed(Exception):
+    """The Spark job failed: a task failed more often than the master allows (exit 1)."""
+
+
+def task_failure(error):
+    """The line of a Spark job failure that says why the task failed (the rest is stack traces)."""
+    lines = [line.strip() for line in str(error).splitlines()]
+    for line in lines:
+        if line.startswith("RuntimeError:"):
+            return line
+    return lines[0] if lines else repr(error)
+
+
 # ---------------------------------------------------------------------------------------------
 # Reading byte ranges of an input file (on executors).
 
@@ -355,7 +368,10 @@ def run_decide(args):
                                                 -(-sum(size for _, size in files) // TARGET_SPLIT))
             ranges = plan_ranges(files, partitions)
             # Pass 1: lines per range, so each range knows the file line its first line is.
-            counts = sc.parallelize(ranges, len(ranges)).map(count_lines).collect()
+            try:
+                counts = sc.parallelize(ranges, len(ranges)).map(count_lines).collect()
+            except Exception as error:
+                raise JobFailed(f"counting the lines of {args.input} failed: {task_failure(error)}") from error
             counted = time.monotonic()
             tasks = []
             before = {}
@@ -367,7 +383,10 @@ def run_decide(args):
                         "audit": args.audit, "threads": args.serve_threads, "max_line_bytes": args.max_line_bytes}
             # Pass 2: one serve per range; part-NNNNN is range NNNNN's answers.
             answers = sc.parallelize(tasks, len(tasks)).mapPartitionsWithIndex(decide_partition(settings))
-            answers.saveAsTextFile(args.output)
+            try:
+                answers.saveAsTextFile(args.output)
+            except Exception as error:
+                raise JobFailed(f"deciding failed: {task_failure(error)}") from error
             finished = time.monotonic()
             print(f"arbiter_spark decide: {len(files)} file(s), {sum(counts)} lines, {len(tasks)} partitions; "
                   f"counting {counted - started:.1f} s, deciding {finished - counted:.1f} s -> {args.output}",
@@ -424,6 +443,9 @@ def main(argv=None):
     except Unusable as error:
         print(f"arbiter_spark.py: {error}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except JobFailed as error:
+        print(f"arbiter_spark.py: {error}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":
