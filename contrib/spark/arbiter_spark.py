@@ -316,7 +316,7 @@ def package_rules(rules, workdir):
     if not (os.path.exists(os.path.join(rules, "set.yaml")) or os.path.exists(os.path.join(rules, "policy.yaml"))):
         raise Unusable(f"--rules {rules}: neither a policy set (set.yaml) nor a pack (policy.yaml)")
     archive = os.path.join(workdir, RULES_ARCHIVE)
-    with tarfile.open(archive, "w:gz") as tar:
+    with tarfile.open(archive, "w:gz", dereference=True) as tar:  # links must not dangle on executors
         for entry in sorted(os.listdir(rules)):
             tar.add(os.path.join(rules, entry), arcname=entry)
     return archive
