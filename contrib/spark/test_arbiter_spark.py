@@ -14,6 +14,7 @@ and blank lines, a line that is not UTF-8, a ping, and a last line without `\\n`
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -129,6 +130,10 @@ class OnSpark(unittest.TestCase):
         cls.workdir = tempfile.mkdtemp(prefix="arbiter-spark-test-")
         cls.input = os.path.join(cls.workdir, "requests.jsonl")
         cls.data = make_input(cls.input)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.workdir, ignore_errors=True)
 
     def check(self, audit, partitions, env=None):
         expected = serve(self.input, audit)
