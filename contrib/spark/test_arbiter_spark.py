@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Runs arbiter_spark.py decide for real on Spark in local mode and compares it with one serve run.
+
+    python3 -m pytest contrib/spark/test_arbiter_spark.py      # or: python3 contrib/spark/test_arbiter_spark.py
+
+Needs pyspark (pip install pyspark==4.3.0), Java 17 and the arbiter binary: $ARBITER_BINARY, else
+.build/release/arbiter (build it with `swift build -c release --static-swift-stdlib`).
+
+The input: 20,000 generated requests with 5% malformed lines (bench/gen_requests.py --bad 0.05),
+plus lines that trip line splitters other than serve's: a raw `\\r` between JSON tokens of a
+valid request (JSON whitespace) and one inside a string (invalid JSON), `\\r\\n` endings, empty
+and blank lines, a line that is not UTF-8, a ping, and a last line without `\\n`.
+"""
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+JOB = os.path.join(HERE, "arbiter_spark.py")
+sys.path.insert(0, HERE)
+import arbiter_spark  # noqa: E402  (the pure functions; the job itself runs as a subprocess)
+
+BINARY = os.environ.get("ARBITER_BINARY", os.path.join(ROOT, ".build", "release", "arbiter"))
+RULES = os.path.join(ROOT, "Rules")
+MASTER = "local[2,2]"  # two cores; a failed task is tried a second time
+
+
+def make_input(path, count=20000):
+    generated = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen_requests.py"),
+                                "-n", str(count), "--bad", "0.05"],
+                               check=True, stdout=subprocess.PIPE).stdout.split(b"\n")
+    lines = [line for line in generated if line]
+    rng = random.Random(13)
+    out = []
+    for number, line in enumerate(lines):
+        roll = rng.random()
+        if roll < 0.01 and line.startswith(b'{"id":'):
+            out.append(line.replace(b',"kind":', b',\r"kind":', 1))       # \r as JSON whitespace: valid
+        elif roll < 0.02 and b'"sku":"' in line:
+            out.append(line.replace(b'"sku":"', b'"sku":"\r', 1))         # raw \r in a string: invalid
+        elif roll < 0.03:
+            out.append(line + b"\r")                                      # \r\n ending
+        else:
+            out.append(line)
+        if roll > 0.99:
+            out.append(rng.choice([b"", b"", b"   ", b"\t", b"\r"]))       # empty and blank lines
+        if number % 5000 == 1:
+            out.append(b'{"op":"ping"}')
+        if number == 7777:
+            out.append(b'{"id":"latin1-\xe9t\xe9","kind":"return"}')       # not UTF-8
+    data = b"\n".join(out) + b"\n\n" + b'{"id":"no-newline-at-end"'
+    with open(path, "wb") as handle:
+        handle.write(data)
+    return data
+
+
+def serve(path, audit):
+    with open(path, "rb") as handle:
+        return subprocess.run([BINARY, "serve", "--rules", RULES, "--audit", audit], stdin=handle,
+                              stdout=subprocess.PIPE, check=True).stdout
+
+
+def run_job(input_path, output, audit, partitions, env=None):
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, JOB, "decide", "--rules", RULES, "--input", input_path,
+                             "--output", output, "--audit", audit, "--partitions", str(partitions),
+                             "--arbiter", BINARY, "--master", MASTER],
+                            env=dict(os.environ, **(env or {})), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    elapsed = time.monotonic() - started
+    if result.returncode != 0:
+        raise AssertionError(f"job exited {result.returncode}:\n{result.stderr.decode(errors='replace')[-4000:]}")
+    parts = sorted(name for name in os.listdir(output) if name.startswith("part-"))
+    body = b"".join(open(os.path.join(output, name), "rb").read() for name in parts)
+    print(f"  job: {len(parts)} part files, {len(body)} bytes in {elapsed:.1f} s", file=sys.stderr)
+    return parts, body, result.stderr
+
+
+class Pure(unittest.TestCase):
+    """The job's byte-level pieces, without Spark."""
+
+    def test_shift_error_lines_rewrites_only_the_line_field(self):
+        region = (b'{"id":"a","outcome":"approve","x":"\\",\\"error\\":{\\"code\\":\\""}\n'
+                  b'{"id":null,"error":{"code":"invalid_json","message":"bad \\"line\\":1}}","path":null,"line":3}}\n'
+                  b'{"id":"r\\u0000","error":{"code":"invalid_request","message":"m","path":"$.kind","line":41}}')
+        shifted = arbiter_spark.shift_error_lines(region, 100)
+        self.assertEqual(shifted, region.replace(b'"line":3}}', b'"line":103}}').replace(b'"line":41}}', b'"line":141}}'))
+        self.assertEqual(arbiter_spark.shift_error_lines(region, 0), region)
+
+    def test_ranges_tile_the_file_at_line_starts(self):
+        data = b"a\r\nbb\n\n\rccc\n" * 50 + b"tail"
+        with tempfile.NamedTemporaryFile() as handle:
+            handle.write(data)
+            handle.flush()
+            files = [(handle.name, len(data))]
+            for partitions in (1, 2, 3, 7, 50, 400):
+                ranges = arbiter_spark.plan_ranges(files, partitions)
+                pieces = []
+                for task in ranges:
+                    with open(handle.name, "rb") as reader:
+                        begin, end = arbiter_spark.aligned(reader, task)
+                        pieces.append(b"".join(arbiter_spark.read_range(reader, begin, end)))
+                self.assertEqual(b"".join(pieces), data)
+                nonempty = [piece for piece in pieces if piece]
+                self.assertTrue(all(piece.endswith(b"\n") for piece in nonempty[:-1]))
+                self.assertEqual(sum(arbiter_spark.count_lines(task) for task in ranges), 201)
+
+    def test_replay_and_diff_say_not_yet(self):
+        for mode in (["replay"], ["diff", "--candidate", RULES]):
+            result = subprocess.run([sys.executable, JOB, *mode, "--rules", RULES, "--input", "x", "--output", "y"],
+                                    stderr=subprocess.PIPE)
+            self.assertEqual(result.returncode, 2)
+            self.assertIn(b"not yet", result.stderr)
+
+
+@unittest.skipUnless(os.access(BINARY, os.X_OK) or "ARBITER_BINARY" in os.environ,  # CI names it: never skip there
+                     f"no arbiter binary at {BINARY}")
+class OnSpark(unittest.TestCase):
+    """The job on Spark in local mode against one serve process, byte for byte."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.workdir = tempfile.mkdtemp(prefix="arbiter-spark-test-")
+        cls.input = os.path.join(cls.workdir, "requests.jsonl")
+        cls.data = make_input(cls.input)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.workdir, ignore_errors=True)
+
+    def check(self, audit, partitions, env=None):
+        expected = serve(self.input, audit)
+        output = os.path.join(self.workdir, f"out-{audit}-{partitions}-{bool(env)}")
+        parts, body, stderr = run_job(self.input, output, audit, partitions, env)
+        self.assertEqual(len(parts), partitions)
+        self.assertTrue(body == expected, "the part files' concatenation differs from one serve run")
+        # The comparison proves something: error answers in later partitions, beyond partition 0.
+        answers = expected.split(b"\n")[:-1]
+        errors = [json.loads(answer)["error"]["line"] for answer in answers if b'"error":{"code"' in answer]
+        self.assertGreater(len(errors), 900)
+        self.assertGreater(max(errors), len(self.data.split(b"\n")) * (partitions - 1) // partitions)
+        return stderr
+
+    def test_decide_equals_serve_byte_for_byte(self):
+        self.check("full", partitions=5)
+
+    def test_a_task_that_fails_once_is_retried_and_the_output_is_the_same(self):
+        marker = os.path.join(self.workdir, "failed-once")
+        stderr = self.check("summary", partitions=4, env={arbiter_spark.FAIL_ONCE_ENV: marker})
+        self.assertTrue(os.path.exists(marker), "the failure hook did not fire")
+        self.assertIn(b"partition 1 fails once", stderr)
+
+    def test_a_folder_is_its_files_in_path_order_each_numbered_from_line_1(self):
+        folder = os.path.join(self.workdir, "folder")
+        os.mkdir(folder)
+        lines = self.data.split(b"\n")
+        pieces = {"a.jsonl": b"\n".join(lines[:1500]),      # no \n at its end: its last line is a line
+                  "b.jsonl": b"",
+                  "c.jsonl": b"\n".join(lines[1500:4000]) + b"\n",
+                  "_SUCCESS": b"not input", ".hidden": b"not input"}
+        for name, content in pieces.items():
+            with open(os.path.join(folder, name), "wb") as handle:
+                handle.write(content)
+        expected = b"".join(serve(os.path.join(folder, name), "none") for name in ("a.jsonl", "b.jsonl", "c.jsonl"))
+        output = os.path.join(self.workdir, "out-folder")
+        _, body, _ = run_job(folder, output, "none", partitions=4)
+        self.assertTrue(body == expected, "the part files differ from serve run on each file, concatenated")
+        errors = [json.loads(answer)["error"]["line"] for answer in body.split(b"\n")[:-1] if b'"error":{"code"' in answer]
+        self.assertLessEqual(max(errors), 2500)  # numbered within c.jsonl (2,500 lines), not the folder (4,000)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
