@@ -42,7 +42,9 @@ public func fuzzPolicy(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var hasError = false
     for diagnostic in result.diagnostics {
         let location = diagnostic.location
-        guard displayPaths.contains(location.file), location.line >= 1, location.column >= 1 else {
+        // A position in the file, or the whole file (line 0: "file is empty", "cannot read").
+        let located = (location.line >= 1 && location.column >= 1) || (location.line == 0 && location.column == 0)
+        guard displayPaths.contains(location.file), located else {
             FuzzSupport.fail("diagnostic without a location in the pack: \(diagnostic)")
         }
         guard !diagnostic.code.isEmpty, !diagnostic.message.isEmpty else {

@@ -17,7 +17,8 @@ public enum FuzzSupport {
 
     /// The default pack's files, in memory, with display paths `Rules/cn/…`.
     public static let policyFiles: [PolicySourceFile] = {
-        let directory = root + "/" + PolicyLocator.defaultPack
+        // The cn pack itself (not the set `Rules`, the command line's default).
+        let directory = root + "/" + displayDirectory
         guard let enumerator = FileManager.default.enumerator(atPath: directory) else {
             fail("cannot read the policy folder \(directory)")
         }
