@@ -4,8 +4,15 @@
 /// by `code` and `path` only (their message and input line may differ).
 public enum DecisionComparison {
     public static func differences(recorded: JSONValue, now: JSONValue) -> [SubsetMatcher.Mismatch] {
-        if recorded["error"] != nil || now["error"] != nil {
-            return compare(errorKey(recorded), errorKey(now), path: "$.error")
+        switch (recorded["error"], now["error"]) {
+        case (let was?, let isNow?):
+            return compare(errorKey(was), errorKey(isNow), path: "$.error")
+        case (let was?, nil):
+            return [SubsetMatcher.Mismatch(path: "$.error", expected: SubsetMatcher.show(errorKey(was)), actual: "(a decision)")]
+        case (nil, let isNow?):
+            return [SubsetMatcher.Mismatch(path: "$.error", expected: "(a decision)", actual: SubsetMatcher.show(errorKey(isNow)))]
+        case (nil, nil):
+            break
         }
         return compare(withoutAudit(recorded), withoutAudit(now), path: "$")
     }
@@ -22,9 +29,9 @@ public enum DecisionComparison {
         return out
     }
 
-    private static func errorKey(_ answer: JSONValue) -> JSONValue {
-        guard let error = answer["error"] else { return .object([JSONMember(key: "answer", value: .string("a decision"))]) }
-        return .object([JSONMember(key: "code", value: error["code"] ?? .null), JSONMember(key: "path", value: error["path"] ?? .null)])
+    /// An error answer's `error` as compared: its `code` and `path`.
+    private static func errorKey(_ error: JSONValue) -> JSONValue {
+        .object([JSONMember(key: "code", value: error["code"] ?? .null), JSONMember(key: "path", value: error["path"] ?? .null)])
     }
 
     private static func withoutAudit(_ value: JSONValue) -> JSONValue {
