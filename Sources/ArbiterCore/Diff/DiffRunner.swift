@@ -136,7 +136,7 @@ public struct DiffDecider: Sendable {
     /// `serve`'s answer to a line over the limit.
     static func tooLarge(_ handler: ProtocolHandler, size: Int, limit: Int, number: Int) -> JSONValue {
         var writer = JSONWriter(pretty: false)
-        handler.writeError(.tooLarge, "line is more than \(limit) bytes (\(size) bytes)", path: nil, id: nil, lineNumber: number, into: &writer)
+        handler.writeError(.tooLarge, "line is \(size) bytes; the limit is \(limit)", path: nil, id: nil, lineNumber: number, into: &writer)
         return (try? JSONReader.parse(writer.bytes)) ?? .null
     }
 

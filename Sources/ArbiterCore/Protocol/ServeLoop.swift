@@ -63,6 +63,7 @@ public struct ServeLoop: Sendable {
         var lineNumber = 0
         var discarding = false  // inside a line that is already too large
         var discardedBytes = 0
+        var discardedEndsInCR = false  // the last byte discarded was "\r" (dropped with its "\n")
         var work: [Work] = []
         var writer = JSONWriter(pretty: false, reservingCapacity: 1 << 16)
         // One batch being written while the next is decided (and one more read ahead).
@@ -114,8 +115,10 @@ public struct ServeLoop: Sendable {
                             logging.absorbDiscarded(UnsafeRawBufferPointer(rebasing: raw[lineStart..<newline]))
                             logging.finishTooLarge(lineNumber: lineNumber)
                         }
+                        if newline > lineStart { discardedEndsInCR = raw[newline - 1] == UInt8(ascii: "\r") }
                         discardedBytes += newline - lineStart
-                        work.append(.tooLarge(size: discardedBytes, number: lineNumber))
+                        // The line's length without its "\r\n", as an answer from the buffer counts it.
+                        work.append(.tooLarge(size: discardedBytes - (discardedEndsInCR ? 1 : 0), number: lineNumber))
                         discarding = false
                         discardedBytes = 0
                     } else {
@@ -139,6 +142,7 @@ public struct ServeLoop: Sendable {
                     buffer.withUnsafeBytes { logging.absorbDiscarded(UnsafeRawBufferPointer(rebasing: $0[lineStart..<filled])) }
                 }
                 discardedBytes += filled - lineStart
+                discardedEndsInCR = buffer[filled - 1] == UInt8(ascii: "\r")
                 discarding = true
                 lineStart = filled
             }
@@ -151,7 +155,7 @@ public struct ServeLoop: Sendable {
                 buffer.withUnsafeBytes { logging.absorbDiscarded(UnsafeRawBufferPointer(rebasing: $0[lineStart..<filled])) }
                 logging.finishTooLarge(lineNumber: lineNumber)
             }
-            work.append(.tooLarge(size: discardedBytes + filled - lineStart, number: lineNumber))
+            work.append(.tooLarge(size: discardedBytes + filled - lineStart, number: lineNumber))  // no line break: every byte counts
         } else if filled > lineStart {
             lineNumber += 1
             work.append(.line(start: lineStart, end: filled, number: lineNumber))
@@ -204,6 +208,11 @@ public struct ServeLoop: Sendable {
         return output.submit(chunks)
     }
 
+    /// The answer to a line over the limit: the same words whether the line was kept or discarded.
+    private func writeTooLarge(_ size: Int, lineNumber: Int, handler: ProtocolHandler, into writer: inout JSONWriter) {
+        handler.writeError(.tooLarge, "line is \(size) bytes; the limit is \(maxLineBytes)", path: nil, id: nil, lineNumber: lineNumber, into: &writer)
+    }
+
     /// Appends the answer to one line (and its line break) to `out`; empty lines get none.
     /// True when the line got an answer (which `writer` still holds).
     @discardableResult
@@ -211,13 +220,15 @@ public struct ServeLoop: Sendable {
         writer.reset()
         switch item {
         case .tooLarge(let size, let number):
-            handler.writeError(.tooLarge, "line is more than \(maxLineBytes) bytes (\(size) bytes)", path: nil, id: nil, lineNumber: number, into: &writer)
+            writeTooLarge(size, lineNumber: number, handler: handler, into: &writer)
         case .line(let start, var end, let number):
             if end > start, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-            let blank = buffer[start..<end].allSatisfy { $0 == 0x20 || $0 == 0x09 }
-            if blank { return false }  // empty lines get no answer
+            // Over the limit first, as for a line too long to keep: the answer must not depend on
+            // how the input was cut into reads (a long line of blanks is too large, not empty).
             if end - start > maxLineBytes {
-                handler.writeError(.tooLarge, "line is \(end - start) bytes; the limit is \(maxLineBytes)", path: nil, id: nil, lineNumber: number, into: &writer)
+                writeTooLarge(end - start, lineNumber: number, handler: handler, into: &writer)
+            } else if buffer[start..<end].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                return false  // empty lines get no answer
             } else {
                 buffer.withUnsafeBytes { raw in
                     handler.respond(to: UnsafeRawBufferPointer(rebasing: raw[start..<end]), lineNumber: number, into: &writer)
