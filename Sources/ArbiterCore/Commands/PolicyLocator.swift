@@ -5,23 +5,39 @@ import Foundation
 public enum PolicyLocator {
     public static let defaultPack = "Rules"
 
-    /// `--rules` if given; else `$ARBITER_RULES`; else `Rules` in the working directory;
-    /// else `Rules` next to the executable or in a folder above it (so `.build/release/arbiter`
-    /// run from anywhere finds the repository's set).
-    public static func rulesDirectory(explicit: String?, executablePath: String = CommandLine.arguments.first ?? "") -> String {
+    /// `--rules` if given; else `$ARBITER_RULES`; else `Rules` in the working directory; else
+    /// the set found from the executable (`rulesNear`), so `.build/release/arbiter` and an
+    /// installed `PREFIX/bin/arbiter` work from any working directory.
+    public static func rulesDirectory(explicit: String?, executablePath: String = currentExecutablePath) -> String {
         if let explicit { return explicit }
         if let fromEnvironment = ProcessInfo.processInfo.environment["ARBITER_RULES"], !fromEnvironment.isEmpty {
             return fromEnvironment
         }
+        if FileManager.default.fileExists(atPath: defaultPack) { return defaultPack }
+        return rulesNear(executablePath: executablePath) ?? defaultPack
+    }
+
+    /// The policy set for an executable: `Rules` next to it or in a folder above it (a build
+    /// folder inside the repository), or `share/arbiter/Rules` beside its `bin/` (`make install
+    /// PREFIX=DIR` puts the binary in `DIR/bin` and the set in `DIR/share/arbiter/Rules`).
+    public static func rulesNear(executablePath: String) -> String? {
         let fileManager = FileManager.default
-        if fileManager.fileExists(atPath: defaultPack) { return defaultPack }
         var directory = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<5 {
-            let candidate = directory.appendingPathComponent(defaultPack).path
-            if fileManager.fileExists(atPath: candidate) { return candidate }
+            for relative in [defaultPack, "share/arbiter/" + defaultPack] {
+                let candidate = directory.appendingPathComponent(relative).path
+                if fileManager.fileExists(atPath: candidate) { return candidate }
+            }
             directory = directory.deletingLastPathComponent()
         }
-        return defaultPack
+        return nil
+    }
+
+    /// The running executable's path: `/proc/self/exe` where there is one (a command found
+    /// through `PATH` has no folder in its `argv[0]`), else `argv[0]`.
+    public static var currentExecutablePath: String {
+        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return resolved }
+        return CommandLine.arguments.first ?? ""
     }
 
     /// Loads and checks a policy for a command that needs a usable one; on failure returns

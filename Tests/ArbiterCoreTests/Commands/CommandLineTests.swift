@@ -67,3 +67,26 @@ import Testing
         #expect(answer["error"]?["path"] == .string("$.kind"))
     }
 }
+
+/// `make install PREFIX=DIR` puts the binary in `DIR/bin` and the set in `DIR/share/arbiter/Rules`:
+/// the binary finds it from wherever it runs; a build folder finds the repository's `Rules` above it.
+@Suite struct InstalledRulesTests {
+    @Test func anInstalledBinaryFindsItsShareFolder() throws {
+        let prefix = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-prefix-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: prefix) }
+        try FileManager.default.createDirectory(at: prefix.appendingPathComponent("bin"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: prefix.appendingPathComponent("share/arbiter/Rules"), withIntermediateDirectories: true)
+        let binary = prefix.appendingPathComponent("bin/arbiter").path
+        FileManager.default.createFile(atPath: binary, contents: Data())
+        #expect(PolicyLocator.rulesNear(executablePath: binary) == prefix.appendingPathComponent("share/arbiter/Rules").path)
+    }
+
+    @Test func aBuildFolderFindsTheRepositorysSet() {
+        let binary = Repository.path(".build/release/arbiter")
+        #expect(PolicyLocator.rulesNear(executablePath: binary) == Repository.path("Rules"))
+    }
+
+    @Test func aBinaryWithNoSetNearbyFindsNone() {
+        #expect(PolicyLocator.rulesNear(executablePath: "/nonexistent-\(UUID().uuidString)/bin/arbiter") == nil)
+    }
+}
