@@ -2,6 +2,8 @@ import ArgumentParser
 import ArbiterCore
 import Foundation
 
+extension CheckCommandRunner.Format: ExpressibleByArgument {}
+
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
@@ -9,8 +11,11 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var rules: RulesOption
 
+    @Option(help: "text (path:line:col: severity: message) or json (one object with every diagnostic, for CI systems).")
+    var format: CheckCommandRunner.Format = .text
+
     func run() throws {
-        let output = CheckCommandRunner.run(rulesDirectory: rules.directory)
+        let output = CheckCommandRunner.run(rulesDirectory: rules.directory, format: format)
         if output.status == .unusable {
             FileHandle.standardError.write(Data(output.text.utf8))  // no policy to report on: why, on stderr
         } else {

@@ -8,6 +8,47 @@ public enum CheckCommandRunner {
         public var status: ExitStatus
     }
 
+    /// How `check` prints: for a person (`path:line:col: error: message`) or for a CI system.
+    public enum Format: String, Sendable, CaseIterable {
+        case text, json
+    }
+
+    public static func run(rulesDirectory: String, format: Format) -> Output {
+        guard format == .json else { return run(rulesDirectory: rulesDirectory) }
+        let snapshot: PolicySetSnapshot
+        do {
+            snapshot = try PolicySetSnapshot.read(directory: rulesDirectory)
+        } catch {
+            return Output(text: "arbiter: \(error.message)\n", status: .unusable)
+        }
+        let result = PolicySetLoader.load(snapshot: snapshot)
+        return Output(text: json(result.diagnostics), status: result.errors.isEmpty ? .success : .failure)
+    }
+
+    /// `{"diagnostics":[{"file","line","column","severity","code","message"}…],"errors":N,"warnings":N}`
+    /// (README, "For policy authors"): one object per diagnostic, in the order of the text output; `line`
+    /// and `column` are 1-based, or 0 for a problem with a whole file.
+    static func json(_ diagnostics: [Diagnostic]) -> String {
+        var writer = JSONWriter(pretty: false)
+        writer.beginObject()
+        writer.key("diagnostics"); writer.beginArray()
+        for diagnostic in diagnostics {
+            writer.beginObject()
+            writer.key("file"); writer.string(diagnostic.location.file)
+            writer.key("line"); writer.int(diagnostic.location.line)
+            writer.key("column"); writer.int(diagnostic.location.column)
+            writer.key("severity"); writer.string(diagnostic.severity.rawValue)
+            writer.key("code"); writer.string(diagnostic.code)
+            writer.key("message"); writer.string(diagnostic.message)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.key("errors"); writer.int(diagnostics.filter { $0.severity == .error }.count)
+        writer.key("warnings"); writer.int(diagnostics.filter { $0.severity == .warning }.count)
+        writer.endObject()
+        return String(decoding: writer.bytes, as: UTF8.self) + "\n"
+    }
+
     public static func run(rulesDirectory: String) -> Output {
         let snapshot: PolicySetSnapshot
         do {

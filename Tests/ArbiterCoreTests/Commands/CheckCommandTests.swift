@@ -151,3 +151,34 @@ import Testing
         #expect(output.text.contains("/nonexistent/rules"))
     }
 }
+
+/// `check --format json` for CI systems: one object per diagnostic with a stable shape.
+@Suite struct CheckJSONTests {
+    @Test func diagnosticsAsJSON() throws {
+        let clean = CheckCommandRunner.run(rulesDirectory: Repository.path("Rules"), format: .json)
+        #expect(clean.status == .success)
+        #expect(clean.text == "{\"diagnostics\":[],\"errors\":0,\"warnings\":0}\n")
+
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-json-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(atPath: Repository.path("Rules/cn"), toPath: directory.path)
+        let file = directory.appendingPathComponent("rules/20-no-reason.yaml")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "order.delivered_at == null", with: "order.deliverd_at == null").write(to: file, atomically: true, encoding: .utf8)
+        let output = CheckCommandRunner.run(rulesDirectory: directory.path, format: .json)
+        #expect(output.status == .failure)
+        let json = try JSONReader.parse(Array(output.text.utf8))
+        #expect(json["errors"] == .number("1"))
+        #expect(json["warnings"] == .number("0"))
+        guard case .array(let diagnostics)? = json["diagnostics"], let first = diagnostics.first else {
+            Issue.record("no diagnostics: \(output.text)")
+            return
+        }
+        #expect(first["file"] == .string(file.path))
+        #expect(first["line"] == .number("11"))
+        #expect(first["column"] == .number("15"))
+        #expect(first["severity"] == .string("error"))
+        #expect(first["code"] == .string("unknown_name"))
+        #expect(first["message"] == .string("unknown field 'order.deliverd_at' (did you mean 'order.delivered_at'?)"))
+    }
+}
