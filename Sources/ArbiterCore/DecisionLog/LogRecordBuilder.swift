@@ -50,7 +50,11 @@ final class LogRecordBuilder: @unchecked Sendable {
         LogFormat.appendASCII("\",\"raw\":", to: &out)
         switch source {
         case .line(let line):
-            if let view = try? tape.parse(line) {
+            if let canonicalRequest = RequestScratch.current.canonicalOfLastLine(line) {
+                // Answered just now on this thread: its canonical JSON is known (or its tape is).
+                LogFormat.appendASCII("null,\"request\":", to: &out)
+                out.append(contentsOf: canonicalRequest)
+            } else if let view = try? tape.parse(line) {
                 LogFormat.appendASCII("null,\"request\":", to: &out)
                 out.append(contentsOf: canonical.write(view))
             } else if String(validating: line, as: UTF8.self) != nil {

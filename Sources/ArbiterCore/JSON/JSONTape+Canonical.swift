@@ -21,6 +21,11 @@ public final class CanonicalJSONWriter {
     /// The output and sorting buffers, kept between documents; `write` works on a copy.
     private var buffers = Emitter.Buffers()
 
+    /// What the last `write` produced (valid until the next call), and how many writes there
+    /// were: a caller can tell whether a document it handed on was written since.
+    public private(set) var lastOutput = UnsafeRawBufferPointer(start: nil, count: 0)
+    public private(set) var writes = 0
+
     public init() {}
 
     deinit { buffers.deallocate() }
@@ -31,7 +36,9 @@ public final class CanonicalJSONWriter {
         var emitter = Emitter(view: view, buffers: buffers)
         if view.count > 0 { emitter.writeValue(view.root) }
         buffers = emitter.buffers
-        return UnsafeRawBufferPointer(start: buffers.output, count: emitter.used)
+        lastOutput = UnsafeRawBufferPointer(start: buffers.output, count: emitter.used)
+        writes &+= 1
+        return lastOutput
     }
 }
 

@@ -37,6 +37,7 @@ public final class ProtocolHandler: Sendable {
     /// The answer is byte for byte the one `respond(to: JSONReader.parse(line), …)` gives.
     /// `forcedPack` (a fixture's `policy:`) decides a request that names no pack with that pack.
     public func respond(to line: UnsafeRawBufferPointer, lineNumber: Int, into writer: inout JSONWriter, scratch: RequestScratch, forcedPack: Int? = nil) {
+        scratch.lastLine = nil
         // Lines are capped far below this by `serve`'s line limit; a tape cannot index more.
         guard line.count <= JSONTape.maximumInputBytes else {
             writeError(.tooLarge, "line is \(line.count) bytes; the limit is \(JSONTape.maximumInputBytes)", path: nil, id: nil, lineNumber: lineNumber, into: &writer)
@@ -49,6 +50,7 @@ public final class ProtocolHandler: Sendable {
             writeError(.invalidJSON, "\(error.message) at byte \(error.offset + 1)", path: nil, id: nil, lineNumber: lineNumber, into: &writer)
             return
         }
+        scratch.lastLine = RequestScratch.LastLine(bytes: line, document: document, canonicalWrite: nil)
         guard document.kind(document.root) == .object else {
             writeError(.invalidRequest, "a line must hold a JSON object", path: "$", id: nil, lineNumber: lineNumber, into: &writer)
             return
@@ -62,6 +64,11 @@ public final class ProtocolHandler: Sendable {
             }
             writePong(into: &writer)
             return
+        }
+        let writesBefore = scratch.canonical.writes
+        defer {
+            // The input digest wrote this line's canonical JSON: the decision log can reuse it.
+            if scratch.canonical.writes == writesBefore &+ 1 { scratch.lastLine?.canonicalWrite = scratch.canonical.writes }
         }
         do {
             let decision = try engines.decide(document, canonical: scratch.canonical, audit: audit, forcedPack: forcedPack)

@@ -16,6 +16,24 @@ public final class RequestScratch {
     /// The canonical JSON of the line, for its input digest.
     public let canonical = CanonicalJSONWriter()
 
+    /// The last line `ProtocolHandler` read into `tape` (its bytes' address and length) and the
+    /// document it parsed to, with `canonical`'s write count when that line's canonical JSON was
+    /// written (its input digest): the decision log records the request's canonical JSON right
+    /// after the answer, on the same thread, and need not read the line again.
+    struct LastLine {
+        var bytes: UnsafeRawBufferPointer
+        var document: JSONTape.View
+        var canonicalWrite: Int?
+    }
+    var lastLine: LastLine?
+
+    /// The canonical JSON of `line` if it is the last line read here, without parsing it again.
+    func canonicalOfLastLine(_ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        guard let last = lastLine, last.bytes.baseAddress == line.baseAddress, last.bytes.count == line.count else { return nil }
+        if let written = last.canonicalWrite, written == canonical.writes { return canonical.lastOutput }
+        return canonical.write(last.document)
+    }
+
     public init() {}
 
     /// The calling thread's scratch.
