@@ -33,23 +33,6 @@ struct RulesOption: ParsableArguments {
     var rules: String?
 
     var directory: String { PolicyLocator.rulesDirectory(explicit: rules) }
-
-    /// The checked policy, or (policy unusable) its diagnostics on stderr and exit status 2.
-    func loadPolicy() throws -> Policy {
-        try loadPolicies(count: 1)[0]
-    }
-
-    /// `count` copies of the checked policy compiled from one reading of its files, or (policy
-    /// unusable) its diagnostics on stderr and exit status 2.
-    func loadPolicies(count: Int) throws -> [Policy] {
-        switch PolicyLocator.loadUsablePolicies(at: directory, count: count) {
-        case .success(let policies):
-            return policies
-        case .failure(let unusable):
-            FileHandle.standardError.write(Data((unusable.message + "\n").utf8))
-            throw ExitCode(ExitStatus.unusable.rawValue)
-        }
-    }
 }
 
 extension RulesOption {

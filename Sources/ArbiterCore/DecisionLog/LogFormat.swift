@@ -71,6 +71,18 @@ enum LogFormat {
         out.append(UInt8(ascii: "\""))
     }
 
+    /// Appends `"hash":"sha256:000…",` (the hex filled in once the line's hash is known) and
+    /// returns where the member starts, where its hex starts and where the member ends: the hash
+    /// is over the line without the member (SPEC section 10).
+    static func appendHashPlaceholder(to out: inout [UInt8]) -> (memberStart: Int, hex: Int, memberEnd: Int) {
+        let memberStart = out.count
+        appendASCII("\"hash\":\"sha256:", to: &out)
+        let hex = out.count
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: hexCount))
+        appendASCII("\",", to: &out)
+        return (memberStart, hex, out.count)
+    }
+
     static func appendASCII(_ text: StaticString, to out: inout [UInt8]) {
         out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }

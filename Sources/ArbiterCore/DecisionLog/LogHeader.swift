@@ -21,12 +21,7 @@ struct LogHeader {
         LogFormat.appendASCII(",\"format\":", to: &out)
         LogFormat.appendInt(LogFormat.version, to: &out)
         LogFormat.appendASCII(",", to: &out)
-        let hashMemberStart = out.count
-        LogFormat.appendASCII("\"hash\":\"sha256:", to: &out)
-        let hashHex = out.count
-        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: LogFormat.hexCount))
-        LogFormat.appendASCII("\",", to: &out)
-        let hashMemberEnd = out.count
+        let (hashMemberStart, hashHex, hashMemberEnd) = LogFormat.appendHashPlaceholder(to: &out)
         LogFormat.appendASCII("\"log\":", to: &out)
         LogFormat.appendString(LogFormat.name.utf8, to: &out)
         LogFormat.appendASCII(",\"policies\":", to: &out)

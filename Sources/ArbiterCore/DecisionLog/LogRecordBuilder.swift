@@ -36,12 +36,7 @@ final class LogRecordBuilder: @unchecked Sendable {
             out.append(contentsOf: answer)  // never happens: answers are our own JSON
         }
         LogFormat.appendASCII(",", to: &out)
-        let hashMemberStart = out.count
-        LogFormat.appendASCII("\"hash\":\"sha256:", to: &out)
-        let hashHex = out.count
-        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: LogFormat.hexCount))
-        LogFormat.appendASCII("\",", to: &out)
-        let hashMemberEnd = out.count
+        let (hashMemberStart, hashHex, hashMemberEnd) = LogFormat.appendHashPlaceholder(to: &out)
         LogFormat.appendASCII("\"input_line\":", to: &out)
         LogFormat.appendInt(inputLine, to: &out)
         LogFormat.appendASCII(",\"prev\":\"sha256:", to: &out)

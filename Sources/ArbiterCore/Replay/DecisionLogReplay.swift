@@ -1,9 +1,15 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 
 /// Replays a decision log (SPEC section 10) as it streams: serve logs (`serve --log`: a header
 /// line, then records) and plain `{"request", "decision"}` JSON Lines, told apart by content.
-/// Lines are read in chunks and decided in batches on one thread per core, so memory stays the
-/// same whatever the log's size; results are folded in input order.
+/// Lines are read in chunks (`LogLineReader`, as `log verify` reads) and decided in batches on
+/// one thread per core, so memory stays the same whatever the log's size; results are folded in
+/// input order.
 struct DecisionLogReplay {
     let handler: ProtocolHandler
     let path: String
@@ -44,21 +50,15 @@ struct DecisionLogReplay {
 
     static let batchLines = 1_024
 
-    /// Whether the first line of `bytes` makes the file a log rather than a fixture: a serve log
-    /// header or an object with `request` and `decision` on one line.
-    static func looksLikeLog(firstLine bytes: [UInt8]) -> Bool {
-        guard let value = try? JSONReader.parse(bytes) else { return false }
-        if case .string("arbiter-decisions")? = value["log"] { return true }
-        return value["request"] != nil && value["decision"] != nil
-    }
-
     func run() -> Totals {
         var totals = Totals()
-        guard let reader = LineReader(path: path) else {
+        let descriptor = path == "-" ? STDIN_FILENO : open(path, O_RDONLY)
+        guard descriptor >= 0 else {
             totals.unreadable = 1
-            emit("FAIL \(path)\n  cannot read the file\n")
+            emit("FAIL \(path)\n  cannot read the file: \(String(cString: strerror(errno)))\n")
             return totals
         }
+        defer { if path != "-" { close(descriptor) } }
         var digestChanges: [(recorded: String, now: String, count: Int, firstLine: Int)] = []
         var body = ""
         var lastProgress = Date()
@@ -113,16 +113,24 @@ struct DecisionLogReplay {
                 FileHandle.standardError.write(Data("\r\(path): \(totals.decisions) decisions replayed, \(totals.different) different".utf8))
             }
         }
-        while let line = reader.next() {
-            if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            lines.append(line)
-            if lines.count == Self.batchLines { flush() }
+        var failure: LogFileError?
+        do throws(LogFileError) {
+            try LogLineReader(descriptor: descriptor).forEachLine { line in
+                var bytes = line.bytes
+                if bytes.last == UInt8(ascii: "\r") { bytes = UnsafeRawBufferPointer(rebasing: bytes.dropLast()) }
+                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return true }
+                lines.append((line.number, Array(bytes)))
+                if lines.count == Self.batchLines { flush() }
+                return true
+            }
+        } catch {
+            failure = error
         }
         flush()
         if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        if let failure = reader.failure {
+        if let failure {
             totals.unreadable += 1
-            emit("  \(path): \(failure)\n")
+            emit("  \(path): \(failure.reason)\n")
         }
         for change in digestChanges {
             emit("  \(change.count) decision\(change.count == 1 ? "" : "s") (first \(path):\(change.firstLine)) recorded under policy \(change.recorded), now selected: \(change.now)\n")
@@ -188,57 +196,4 @@ struct DecisionLogReplay {
 struct UnsafeMutableSendableBuffer<Element>: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<Element>
     init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
-}
-
-/// Reads a file (or stdin for `-`) line by line in 1 MiB chunks: `\n` ends a line, a `\r`
-/// before it is dropped, and a last line without `\n` is still a line.
-final class LineReader {
-    private let handle: FileHandle
-    private var buffer: [UInt8] = []
-    private var start = 0
-    private var atEnd = false
-    private var lineNumber = 0
-    /// Why reading stopped early, if it did.
-    private(set) var failure: String?
-
-    init?(path: String) {
-        if path == "-" {
-            handle = FileHandle.standardInput
-        } else {
-            guard let opened = FileHandle(forReadingAtPath: path) else { return nil }
-            handle = opened
-        }
-    }
-
-    func next() -> (number: Int, bytes: [UInt8])? {
-        while true {
-            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                var end = newline
-                if end > start, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                let line = Array(buffer[start..<end])
-                start = newline + 1
-                lineNumber += 1
-                return (lineNumber, line)
-            }
-            if atEnd {
-                guard start < buffer.count else { return nil }
-                let line = Array(buffer[start...])
-                start = buffer.count
-                lineNumber += 1
-                return (lineNumber, line)
-            }
-            // Keep the unfinished line, read the next chunk after it.
-            buffer.removeFirst(start)
-            start = 0
-            let chunk: Data
-            do {
-                chunk = try handle.read(upToCount: 1 << 20) ?? Data()
-            } catch {
-                failure = "read error: \(error.localizedDescription)"
-                atEnd = true
-                continue
-            }
-            if chunk.isEmpty { atEnd = true } else { buffer += chunk }
-        }
-    }
 }

@@ -157,12 +157,17 @@ public struct ReplayRunner: Sendable {
     /// A file is a decision log when its first line says so (SPEC section 10: by content, not by name).
     static func isLog(_ path: String) -> Bool {
         guard FixtureLoader.isFixtureFile(path) else { return true }
-        guard let reader = LineReader(path: path) else { return false }
-        while let line = reader.next() {
-            if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            return DecisionLogReplay.looksLikeLog(firstLine: line.bytes)
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var format: DiffInputFormat?
+        try? LogLineReader(descriptor: descriptor).forEachLine { line in
+            if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return true }
+            format = DiffInputFormat.detect(firstLine: line.bytes)
+            return false
         }
-        return false
+        // The same test `diff` makes: a serve-log header, or a request with its recorded decision.
+        return format.map { $0 != .requests } ?? false
     }
 
     /// The decision `serve` would answer for `request`, as a JSON value.

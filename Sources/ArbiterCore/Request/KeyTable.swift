@@ -17,6 +17,8 @@ import Darwin
 /// its first and last eight bytes, so a key costs one hash and usually one comparison.
 struct KeyTable<Value: Sendable>: Sendable {
     private let names: [String]
+    /// How many names the table holds.
+    var count: Int { names.count }
     private let values: [Value]
     private let utf8: [[UInt8]]
     /// Hash slots holding an index into `names` plus one (0 is an empty slot).

@@ -82,12 +82,14 @@ struct TapeRequestDecoder {
         }
     }
 
-    private func forEachLastMember<Key: RawRepresentable & CaseIterable>(
+    /// The same over a request object's known keys (an enumeration whose raw values are
+    /// `0..<count`, one name each in `table`), without building anything per object.
+    private func forEachLastMember<Key: RawRepresentable>(
         of object: Int, _ table: KeyTable<Key>, _ body: (Key, Int) throws(RequestError) -> Void
     ) throws(RequestError) where Key.RawValue == Int {
-        let keys = Array(Key.allCases)
-        try forEachLastMember(of: object, keyCount: keys.count, match: { table.match(tape, $0)?.rawValue }) { (ordinal, value) throws(RequestError) in
-            try body(keys[ordinal], value)
+        try forEachLastMember(of: object, keyCount: table.count, match: { table.match(tape, $0)?.rawValue }) { (ordinal, value) throws(RequestError) in
+            guard let key = Key(rawValue: ordinal) else { return }
+            try body(key, value)
         }
     }
 

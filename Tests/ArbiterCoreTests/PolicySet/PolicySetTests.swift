@@ -2,32 +2,6 @@ import Foundation
 import Testing
 @testable import ArbiterCore
 
-/// A copy of the repository's set `Rules` (set.yaml, cn, cn-2026.01) in a temporary folder.
-struct TemporarySet {
-    let path: String
-
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-set-\(UUID().uuidString)").path
-        try FileManager.default.copyItem(atPath: Repository.path("Rules"), toPath: path)
-    }
-
-    func file(_ relative: String) -> String { path + "/" + relative }
-
-    func edit(_ relative: String, replacing original: String, with replacement: String) throws {
-        let text = try String(contentsOfFile: file(relative), encoding: .utf8)
-        let range = try #require(text.range(of: original), "'\(original)' is in \(relative)")
-        try text.replacingCharacters(in: range, with: replacement).write(toFile: file(relative), atomically: true, encoding: .utf8)
-    }
-
-    /// `check` with the temporary folder shown as `Rules`.
-    func check() -> CheckCommandRunner.Output {
-        var output = CheckCommandRunner.run(rulesDirectory: path)
-        output.text = output.text.replacingOccurrences(of: path, with: "Rules")
-        return output
-    }
-
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
-}
 
 /// SPEC section 9: loading a set, its diagnostics, selecting the version per request, `ping`.
 @Suite struct PolicySetTests {
@@ -75,7 +49,7 @@ struct TemporarySet {
     }
 
     @Test func overlappingVersionsAreAnErrorNamingBothFiles() throws {
-        let set = try TemporarySet()
+        let set = try TemporaryPack(copying: "Rules")
         defer { set.remove() }
         try set.edit("cn-2026.01/policy.yaml", replacing: "effective_until: \"2026-06-01T00:00:00+08:00\"", with: "effective_until: \"2026-07-01T00:00:00+08:00\"")
         let output = set.check()
@@ -91,7 +65,7 @@ struct TemporarySet {
     }
 
     @Test func gapBetweenVersionsIsAWarning() throws {
-        let set = try TemporarySet()
+        let set = try TemporaryPack(copying: "Rules")
         defer { set.remove() }
         try set.edit("cn-2026.01/policy.yaml", replacing: "effective_until: \"2026-06-01T00:00:00+08:00\"", with: "effective_until: \"2026-05-01T00:00:00+08:00\"")
         let output = set.check()
@@ -107,7 +81,7 @@ struct TemporarySet {
     }
 
     @Test func aSetWithoutAnExistingDefaultIsAnError() throws {
-        let set = try TemporarySet()
+        let set = try TemporaryPack(copying: "Rules")
         defer { set.remove() }
         try set.edit("set.yaml", replacing: "default: cn", with: "default: cm")
         let unknown = set.check()
@@ -123,7 +97,7 @@ struct TemporarySet {
     }
 
     @Test func duplicateNameAndVersionIsAnErrorNamingBothFiles() throws {
-        let set = try TemporarySet()
+        let set = try TemporaryPack(copying: "Rules")
         defer { set.remove() }
         try set.edit("cn-2026.01/policy.yaml", replacing: "version: \"2026.01\"", with: "version: \"2026.11\"")
         let output = set.check()
@@ -134,7 +108,7 @@ struct TemporarySet {
     }
 
     @Test func versionsOfAPackMustShareSelectedBy() throws {
-        let set = try TemporarySet()
+        let set = try TemporaryPack(copying: "Rules")
         defer { set.remove() }
         try set.edit("cn-2026.01/policy.yaml", replacing: "selected_by: placed_at", with: "selected_by: requested_at")
         let output = set.check()
@@ -144,7 +118,7 @@ struct TemporarySet {
     }
 
     @Test func aVersionInASetNeedsEffectiveFrom() throws {
-        let set = try TemporarySet()
+        let set = try TemporaryPack(copying: "Rules")
         defer { set.remove() }
         try set.edit("cn/policy.yaml", replacing: "  effective_from: \"2026-06-01T00:00:00+08:00\"\n", with: "")
         let output = set.check()

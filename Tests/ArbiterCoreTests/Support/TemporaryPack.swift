@@ -2,21 +2,25 @@ import Foundation
 import Testing
 @testable import ArbiterCore
 
-/// A copy of `Rules/cn` in a temporary folder, edited for one test; removed by `remove()`.
+/// A copy of a policy folder of the repository — the pack `Rules/cn` by default, or the set
+/// `Rules` — in a temporary folder, edited for one test; removed by `remove()`.
 struct TemporaryPack {
-    /// The folder that holds the copy (`…/cn` is the pack).
+    /// The folder that holds the copy.
     let directory: URL
-    /// The pack folder itself.
-    var path: String { directory.appendingPathComponent("cn").path }
+    /// What was copied, relative to the repository (`Rules/cn`): how `check` output shows it.
+    let source: String
+    /// The copied pack or set folder itself.
+    var path: String { directory.appendingPathComponent(URL(fileURLWithPath: source).lastPathComponent).path }
 
-    init() throws {
+    init(copying source: String = "Rules/cn") throws {
+        self.source = source
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-pack-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: Repository.path("Rules/cn"), toPath: directory.appendingPathComponent("cn").path)
+        try FileManager.default.copyItem(atPath: Repository.path(source), toPath: directory.appendingPathComponent(URL(fileURLWithPath: source).lastPathComponent).path)
     }
 
-    /// The pack file at `relative` (e.g. `parameters.yaml`).
-    func file(_ relative: String) -> String { directory.appendingPathComponent("cn").appendingPathComponent(relative).path }
+    /// The file at `relative` in the copy (e.g. `parameters.yaml`, or `cn/parameters.yaml` in a set).
+    func file(_ relative: String) -> String { path + "/" + relative }
 
     /// Replaces the first `original` in `relative` with `replacement` (the text must be there).
     func edit(_ relative: String, replacing original: String, with replacement: String) throws {
@@ -25,10 +29,10 @@ struct TemporaryPack {
         try text.replacingCharacters(in: range, with: replacement).write(toFile: file(relative), atomically: true, encoding: .utf8)
     }
 
-    /// `check` on the copy, with the temporary folder shown as `Rules/cn`.
+    /// `check` on the copy, with the temporary folder shown as the folder it copies.
     func check() -> CheckCommandRunner.Output {
         var output = CheckCommandRunner.run(rulesDirectory: path)
-        output.text = output.text.replacingOccurrences(of: path, with: "Rules/cn")
+        output.text = output.text.replacingOccurrences(of: path, with: source)
         return output
     }
 
