@@ -37,10 +37,10 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        // A copy of the policy per thread (see ServeLoop.handlers), all from one reading of its files.
-        let handlers = try rules.loadSets(count: threads).map { ProtocolHandler(engines: EngineSet($0), audit: audit) }
-        let decisionLog = try log.map { try openLog($0, set: handlers[0].engines.policySet) }
-        let ok = ServeLoop(handlers: handlers, maxLineBytes: maxLineBytes, log: decisionLog).run()
+        // A copy of the policy per thread (see ServeLoop.deciders), all from one reading of its files.
+        let deciders = try rules.loadSets(count: threads).map { Decider(policy: $0, audit: audit) }
+        let decisionLog = try log.map { try openLog($0, set: deciders[0].engines.policySet) }
+        let ok = ServeLoop(deciders: deciders, maxLineBytes: maxLineBytes, log: decisionLog).run()
         if let failure = decisionLog?.failure {
             FileHandle.standardError.write(Data("arbiter: decision log: \(failure); answers after the last record were not released\n".utf8))
         }

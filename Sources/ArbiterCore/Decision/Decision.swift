@@ -1,7 +1,11 @@
 /// The answer to one request (SPEC section 5), a value the JSON writer serialises.
 /// Amounts are minor units of `currency`.
-public struct Decision: Sendable {
-    public enum Outcome: String, Sendable { case approve, partial, reject, review }
+///
+/// `Equatable` and `Codable` so that a service embedding the engine can compare and store
+/// decisions as values. The `Codable` form is Swift's own (amounts as integers of minor units);
+/// the protocol's bytes are `DecisionWriter`'s, which `Decider.answer(line:)` returns.
+public struct Decision: Sendable, Equatable, Codable {
+    public enum Outcome: String, Sendable, Codable { case approve, partial, reject, review }
 
     public var id: String
     public var outcome: Outcome
@@ -16,7 +20,7 @@ public struct Decision: Sendable {
     public var audit: AuditRecord?
 }
 
-public struct LineDecision: Sendable {
+public struct LineDecision: Sendable, Equatable, Codable {
     public var line: String
     public var quantity: Int
     public var verdict: Verdict
@@ -27,7 +31,7 @@ public struct LineDecision: Sendable {
     public var reasons: [String]
 }
 
-public struct RefundSummary: Sendable {
+public struct RefundSummary: Sendable, Equatable, Codable {
     public var items: Int64
     public var shipping: Int64
     public var adjustments: [Adjustment]
@@ -38,20 +42,20 @@ public struct RefundSummary: Sendable {
 }
 
 /// The part of a refund that goes back to one means of payment.
-public struct MethodRefund: Sendable, Hashable {
+public struct MethodRefund: Sendable, Hashable, Codable {
     public var method: String
     public var amount: Int64
 }
 
 /// A signed change to the refund (a deduction is negative).
-public struct Adjustment: Sendable, Hashable {
+public struct Adjustment: Sendable, Hashable, Codable {
     public var code: String
     public var amount: Int64
     public var rule: String
 }
 
 /// Compensation granted, or an offer the customer may accept instead.
-public struct Grant: Sendable, Hashable {
+public struct Grant: Sendable, Hashable, Codable {
     public var kind: String
     public var amount: Int64
     public var code: String
@@ -60,13 +64,13 @@ public struct Grant: Sendable, Hashable {
     public var line: String?
 }
 
-public struct DecisionReason: Sendable, Hashable {
+public struct DecisionReason: Sendable, Hashable, Codable {
     public var code: String
     public var rule: String
     public var message: String
 }
 
-public struct Deadlines: Sendable {
+public struct Deadlines: Sendable, Equatable, Codable {
     public var returnBy: Timestamp?
     /// When the refund must be paid at the latest (SPEC section 12 rule 11); null where a pack sets none.
     public var refundBy: Timestamp?
@@ -74,11 +78,11 @@ public struct Deadlines: Sendable {
 }
 
 /// How much of the audit trail a decision carries (SPEC section 5).
-public enum AuditLevel: String, Sendable, CaseIterable {
+public enum AuditLevel: String, Sendable, CaseIterable, Codable {
     case full, summary, none
 }
 
-public struct AuditRecord: Sendable {
+public struct AuditRecord: Sendable, Equatable, Codable {
     public var policyName: String
     public var policyVersion: String
     public var policyDigest: String
@@ -86,11 +90,10 @@ public struct AuditRecord: Sendable {
     public var engine: String
     /// Ids of the rules that fired, in policy order (summary and full).
     public var rulesFired: [String]
-    /// Every rule considered (full only, nil at `summary`): the `trace` array as compact JSON,
-    /// written by the engine while it evaluated the rules — each rule's id, source
-    /// `file:line`, the line it was considered for, whether it fired, each condition step's
-    /// value and operands, and the effects applied.
-    public var traceJSON: [UInt8]?
+    /// Every rule considered (full only, nil at `summary`), in the order considered: each
+    /// rule's id, source `file:line`, the line it was considered for, whether it fired, each
+    /// condition step's value and operands, and the effects applied.
+    public var trace: [TraceEntry]?
     /// Every amount's derivation (full only).
     public var computations: [Computation]
 
@@ -100,26 +103,77 @@ public struct AuditRecord: Sendable {
     public static let maximumTrailBytes = 10 * 1_048_576
 }
 
+/// One rule considered while deciding (`audit.trace[]`, SPEC section 5).
+public struct TraceEntry: Sendable, Equatable, Codable {
+    public var rule: String
+    /// `file:line` of the rule in its pack.
+    public var at: String
+    public var basis: String
+    /// The requested line the rule was considered for (line rules only).
+    public var line: String?
+    public var fired: Bool
+    public var conditions: [TraceCondition]
+    /// The effects applied, as text (`approve SEVEN_DAY_NO_REASON`); empty when none.
+    public var effects: [String]
+
+    public init(rule: String, at: String, basis: String, line: String?, fired: Bool, conditions: [TraceCondition], effects: [String] = []) {
+        self.rule = rule
+        self.at = at
+        self.basis = basis
+        self.line = line
+        self.fired = fired
+        self.conditions = conditions
+        self.effects = effects
+    }
+}
+
+/// One step of a rule's condition: the sub-expression's text and value, and for a comparison
+/// the operands that decided it.
+public struct TraceCondition: Sendable, Equatable, Codable {
+    public var expr: String
+    public var value: AuditValue
+    public var left: AuditValue?
+    public var right: AuditValue?
+
+    public init(expr: String, value: AuditValue, left: AuditValue? = nil, right: AuditValue? = nil) {
+        self.expr = expr
+        self.value = value
+        self.left = left
+        self.right = right
+    }
+}
+
 /// One step of arithmetic an auditor can redo: a name, the inputs and the result, in order.
 ///
-/// Names are literals (`StaticString`): the writer copies them without escaping, and an audit
-/// trail's vocabulary is fixed by the engine, not by input.
-public struct Computation: Sendable {
-    public var step: StaticString
-    public var fields: [(StaticString, AuditValue)]
+/// Names are the engine's vocabulary (`allocate_discount`, `scope_gross`), not input.
+public struct Computation: Sendable, Equatable, Codable {
+    public var step: String
+    public var fields: [AuditField]
 
-    public init(_ step: StaticString, _ fields: [(StaticString, AuditValue)]) {
+    public init(_ step: String, _ fields: [(String, AuditValue)]) {
         self.step = step
-        self.fields = fields
+        self.fields = fields.map { AuditField(name: $0.0, value: $0.1) }
+    }
+}
+
+/// A named value of a computation or of a row of its table.
+public struct AuditField: Sendable, Equatable, Codable {
+    public var name: String
+    public var value: AuditValue
+
+    public init(name: String, value: AuditValue) {
+        self.name = name
+        self.value = value
     }
 }
 
 /// A value in the audit trail, written as JSON.
-public enum AuditValue: Sendable {
+public indirect enum AuditValue: Sendable, Equatable, Codable {
+    /// Minor units of the decision's currency.
     case money(Int64)
     case int(Int64)
     case string(String)
     case bool(Bool)
     case null
-    case rows([[(StaticString, AuditValue)]])
+    case rows([[AuditField]])
 }

@@ -97,15 +97,17 @@ public enum DecisionWriter {
         writer.field("rules_fired"); writer.beginArray()
         for rule in audit.rulesFired { writer.string(rule) }
         writer.endArray()
-        if let trace = audit.traceJSON {
+        if let trace = audit.trace {
             let beforeTrail = writer.mark()
-            writer.field("trace"); writer.value(json: trace)
+            writer.field("trace"); writer.beginArray()
+            for entry in trace { write(entry, digits: digits, into: &writer) }
+            writer.endArray()
             writer.field("computations"); writer.beginArray()
             for computation in audit.computations {
                 writer.beginObject()
-                writer.field("step"); writer.literal(computation.step)
-                for (name, value) in computation.fields {
-                    writer.field(name); write(value, digits: digits, into: &writer)
+                writer.field("step"); writer.string(computation.step)
+                for field in computation.fields {
+                    writer.key(field.name); write(field.value, digits: digits, into: &writer)
                 }
                 writer.endObject()
             }
@@ -125,6 +127,32 @@ public enum DecisionWriter {
         writer.endObject()
     }
 
+    /// `{"rule","at","basis","line"?,"fired","conditions":[{"expr","value","left"?,"right"?}],"effects"?}`.
+    static func write(_ entry: TraceEntry, digits: Int, into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.field("rule"); writer.string(entry.rule)
+        writer.field("at"); writer.string(entry.at)
+        writer.field("basis"); writer.string(entry.basis)
+        if let line = entry.line { writer.field("line"); writer.string(line) }
+        writer.field("fired"); writer.bool(entry.fired)
+        writer.field("conditions"); writer.beginArray()
+        for condition in entry.conditions {
+            writer.beginObject()
+            writer.field("expr"); writer.string(condition.expr)
+            writer.field("value"); write(condition.value, digits: digits, into: &writer)
+            if let left = condition.left { writer.field("left"); write(left, digits: digits, into: &writer) }
+            if let right = condition.right { writer.field("right"); write(right, digits: digits, into: &writer) }
+            writer.endObject()
+        }
+        writer.endArray()
+        if !entry.effects.isEmpty {
+            writer.field("effects"); writer.beginArray()
+            for effect in entry.effects { writer.string(effect) }
+            writer.endArray()
+        }
+        writer.endObject()
+    }
+
     static func write(_ value: AuditValue, digits: Int, into writer: inout JSONWriter) {
         switch value {
         case .money(let amount): writer.money(amount, fractionDigits: digits)
@@ -136,8 +164,8 @@ public enum DecisionWriter {
             writer.beginArray()
             for row in rows {
                 writer.beginObject()
-                for (name, field) in row {
-                    writer.field(name); write(field, digits: digits, into: &writer)
+                for field in row {
+                    writer.key(field.name); write(field.value, digits: digits, into: &writer)
                 }
                 writer.endObject()
             }

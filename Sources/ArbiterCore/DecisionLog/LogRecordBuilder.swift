@@ -22,7 +22,9 @@ final class LogRecordBuilder: @unchecked Sendable {
     init() {}
 
     /// Appends the record for one answered line to `pending`.
-    func append(seq: Int, inputLine: Int, source: Source, answer: UnsafeRawBufferPointer, to pending: PendingRecords) {
+    /// `scratch` is the one the line was just answered with, when it was: its canonical JSON
+    /// is then reused instead of parsing the line again.
+    func append(seq: Int, inputLine: Int, source: Source, answer: UnsafeRawBufferPointer, scratch: RequestScratch? = nil, to pending: PendingRecords) {
         var out: [UInt8] = []
         swap(&out, &pending.bytes)
         defer { swap(&out, &pending.bytes) }
@@ -45,7 +47,7 @@ final class LogRecordBuilder: @unchecked Sendable {
         LogFormat.appendASCII("\",\"raw\":", to: &out)
         switch source {
         case .line(let line):
-            if let canonicalRequest = RequestScratch.current.canonicalOfLastLine(line) {
+            if let canonicalRequest = scratch?.canonicalOfLastLine(line) {
                 // Answered just now on this thread: its canonical JSON is known (or its tape is).
                 LogFormat.appendASCII("null,\"request\":", to: &out)
                 out.append(contentsOf: canonicalRequest)

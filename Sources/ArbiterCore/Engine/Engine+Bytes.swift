@@ -6,7 +6,7 @@ extension Engine {
     /// `decide(_: JSONValue, audit:)` on the tree of the same line. `canonical` is the buffer
     /// the input digest is written in (reused between calls). `selectionError` (a policy set
     /// found no version for the request) is thrown after the format and consistency checks.
-    public func decide(_ document: JSONTape.View, canonical: CanonicalJSONWriter, audit: AuditLevel,
+    func decide(_ document: JSONTape.View, canonical: CanonicalJSONWriter, audit: AuditLevel,
                        selectionError: RequestError? = nil) throws(DecideError) -> Decision {
         let request: AfterSaleRequest
         do {
@@ -24,7 +24,7 @@ extension Engine {
 
     /// `sha256:<hex>` of the canonical JSON of a document on a tape: the same string as
     /// `inputDigest(of:)` gives for its tree.
-    public static func inputDigest(of document: JSONTape.View, using canonical: CanonicalJSONWriter) -> String {
+    static func inputDigest(of document: JSONTape.View, using canonical: CanonicalJSONWriter) -> String {
         var hasher = SHA256()
         hasher.update(bufferPointer: canonical.write(document))
         return hasher.finalize().auditText

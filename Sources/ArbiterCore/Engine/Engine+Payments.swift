@@ -35,8 +35,8 @@ extension Engine {
         state.computations?.append(Computation("refund_by_method", [
             ("refund_total", .money(state.refundTotal)), ("refundable", .money(refundable)),
             ("rows", .rows(payments.indices.map { index in
-                [("method", .string(payments[index].method)), ("amount", .money(payments[index].amount)),
-                 ("refunded_before", .money(payments[index].refunded)), ("refund", .money(parts[index].amount))]
+                [AuditField(name: "method", value: .string(payments[index].method)), AuditField(name: "amount", value: .money(payments[index].amount)),
+                 AuditField(name: "refunded_before", value: .money(payments[index].refunded)), AuditField(name: "refund", value: .money(parts[index].amount))]
             })),
         ]))
         return parts

@@ -52,7 +52,7 @@ public final class Engine: Sendable {
     /// as compact JSON and decided like a line of input, the same path `serve` takes.
     public func decide(_ json: JSONValue, audit: AuditLevel) throws(DecideError) -> Decision {
         let line = Array(json.serialized(pretty: false).utf8)
-        let scratch = RequestScratch.current
+        let scratch = RequestScratch()
         let result = line.withUnsafeBytes { raw -> Result<Decision, DecideError> in
             let document: JSONTape.View
             do throws(JSONParseError) {
@@ -74,7 +74,7 @@ public final class Engine: Sendable {
     public func decide(_ request: AfterSaleRequest, inputDigest: String, audit: AuditLevel) throws(EvaluationFailure) -> Decision {
         let state = EvaluationState(request: request, defineCount: policy.defineCount)
         let rules = ruleSets[Self.ruleSetIndex(request.kind, request.reason)]
-        var run = RuleRun(tracing: audit == .full, digits: request.order.currency.fractionDigits)
+        var run = RuleRun(tracing: audit == .full)
         if audit == .full { state.computations = Self.prorationComputations(state) }
 
         // 1. Line rules, once per requested line, in policy order.
@@ -237,7 +237,7 @@ public final class Engine: Sendable {
             auditRecord = AuditRecord(
                 policyName: policy.name, policyVersion: policy.version, policyDigest: policy.digest,
                 inputDigest: inputDigest, engine: EngineVersion.description, rulesFired: run.firedRules.map(\.id),
-                traceJSON: run.finishTrace(), computations: state.computations ?? [])
+                trace: run.finishTrace(), computations: state.computations ?? [])
         }
         return Decision(
             id: request.id, outcome: outcome, currency: request.order.currency, lines: lines,

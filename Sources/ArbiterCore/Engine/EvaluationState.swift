@@ -174,10 +174,10 @@ final class EvaluationState: EvaluationContext {
 
     /// The rows of an audit table, or nil when listing them would exceed the budget (and the
     /// table names how many it left out instead); `count` rows are taken from the budget if they fit.
-    func auditRows(_ count: Int, _ make: () -> [[(StaticString, AuditValue)]]) -> (StaticString, AuditValue) {
+    func auditRows(_ count: Int, _ make: () -> [[(String, AuditValue)]]) -> (String, AuditValue) {
         guard count <= auditRowsLeft else { return ("rows_omitted", .int(Int64(count))) }
         auditRowsLeft -= count
-        return ("rows", .rows(make()))
+        return ("rows", .rows(make().map { row in row.map { AuditField(name: $0.0, value: $0.1) } }))
     }
 
     // Reads go field by field (`request.order.shippingFee`), never through a local copy of

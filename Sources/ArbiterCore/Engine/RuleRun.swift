@@ -1,28 +1,19 @@
 /// Evaluates rule conditions and amounts for one decision, and records the trace when asked.
-/// With tracing off it keeps only the ids of rules that fired (for `--audit summary`).
-///
-/// The trace is written as compact JSON while the rules run (`traceJSON`), not collected as
-/// objects to be serialised later: a full audit trail lists dozens of rules with several
-/// condition steps each, and building, reference-counting and freeing those objects cost
-/// more than writing their text once.
+/// With tracing off it keeps only the ids of rules that fired (for `--audit summary`), and
+/// nothing of the trace is built.
 struct RuleRun: ~Copyable {
     let tracing: Bool
-    /// Fraction digits of the request's currency, for money values in the trace.
-    let digits: Int
     /// Rules that fired, in the order they first fired (compared by identity: no string work).
     var firedRules: [Rule] = []
     var offers: [Grant] = []
-    /// The `trace` array so far; its last entry stays open until its effects are known.
-    private var trace: JSONWriter
+    /// The `trace` so far; effects are attached to its last entry once known.
+    private var trace: [TraceEntry] = []
     private var entryOpen = false
     /// Reused for each rule's condition steps.
     private var steps: [ConditionStep] = []
 
-    init(tracing: Bool, digits: Int) {
+    init(tracing: Bool) {
         self.tracing = tracing
-        self.digits = digits
-        trace = JSONWriter(pretty: false, reservingCapacity: tracing ? 16_384 : 0)
-        if tracing { trace.beginArray() }
     }
 
     /// Evaluates a rule's condition; records it in the trace and, if it fired, in `firedRules`.
@@ -44,58 +35,40 @@ struct RuleRun: ~Copyable {
             fired = result
         }
         if fired, !firedRules.contains(where: { $0 === rule }) { firedRules.append(rule) }
-        if tracing { writeEntry(rule, line: line, fired: fired) }
+        if tracing { appendEntry(rule, line: line, fired: fired) }
         return fired
     }
 
-    /// `{"rule":…,"at":…,"line":…,"fired":…,"conditions":[…]` — left open for `recordEffects`.
-    private mutating func writeEntry(_ rule: Rule, line: String?, fired: Bool) {
-        closeEntry()
-        trace.beginObject()
-        trace.members(json: rule.auditHeader)
-        if let line { trace.field("line"); trace.string(line) }
-        trace.field("fired"); trace.bool(fired)
-        trace.field("conditions"); trace.beginArray()
-        if steps.isEmpty, rule.condition != nil {
-            // A condition with no comparison or chain in it (a parameter, a flag): its own value.
-            trace.beginObject()
-            trace.members(json: rule.conditionSourceMember)
-            trace.field("value"); trace.bool(fired)
-            trace.endObject()
+    /// The rule's trace entry, open for `recordEffects`.
+    private mutating func appendEntry(_ rule: Rule, line: String?, fired: Bool) {
+        var conditions: [TraceCondition] = []
+        if let condition = rule.condition {
+            if steps.isEmpty {
+                // A condition with no comparison or chain in it (a parameter, a flag): its own value.
+                conditions.append(TraceCondition(expr: condition.source, value: .bool(fired)))
+            }
+            for step in steps {
+                // The steps come from this rule's own condition, so their text indexes are its own.
+                conditions.append(TraceCondition(
+                    expr: condition.texts[step.textIndex], value: AuditValue(step.value),
+                    left: step.left.map(AuditValue.init), right: step.right.map(AuditValue.init)))
+            }
         }
-        for step in steps {
-            trace.beginObject()
-            // The steps come from this rule's own condition, so their text indexes are its own.
-            trace.members(json: rule.conditionTextMembers[step.textIndex])
-            trace.field("value"); DecisionWriter.write(AuditValue(step.value), digits: digits, into: &trace)
-            if let left = step.left { trace.field("left"); DecisionWriter.write(AuditValue(left), digits: digits, into: &trace) }
-            if let right = step.right { trace.field("right"); DecisionWriter.write(AuditValue(right), digits: digits, into: &trace) }
-            trace.endObject()
-        }
-        trace.endArray()
+        trace.append(TraceEntry(rule: rule.id, at: rule.source, basis: rule.basis, line: line, fired: fired, conditions: conditions))
         entryOpen = true
-    }
-
-    private mutating func closeEntry() {
-        guard entryOpen else { return }
-        trace.endObject()
-        entryOpen = false
     }
 
     /// Attaches the effects applied to the last trace entry.
     mutating func recordEffects(_ effects: [String]) {
         guard tracing, !effects.isEmpty, entryOpen else { return }
-        trace.field("effects"); trace.beginArray()
-        for effect in effects { trace.string(effect) }
-        trace.endArray()
+        trace[trace.count - 1].effects = effects
     }
 
-    /// The finished `trace` array as compact JSON; nil unless tracing.
-    mutating func finishTrace() -> [UInt8]? {
+    /// The finished trace; nil unless tracing.
+    mutating func finishTrace() -> [TraceEntry]? {
         guard tracing else { return nil }
-        closeEntry()
-        trace.endArray()
-        return trace.bytes
+        entryOpen = false
+        return trace
     }
 
     /// Computes a rule's `define:` values, in order, into their slots.

@@ -17,21 +17,21 @@ import Darwin
 ///   get shorter), so the output buffer, sized to the input once, is reused without regrowth.
 ///
 /// One writer serves one thread; its buffers are kept between documents.
-public final class CanonicalJSONWriter {
+final class CanonicalJSONWriter {
     /// The output and sorting buffers, kept between documents; `write` works on a copy.
     private var buffers = Emitter.Buffers()
 
     /// What the last `write` produced (valid until the next call), and how many writes there
     /// were: a caller can tell whether a document it handed on was written since.
-    public private(set) var lastOutput = UnsafeRawBufferPointer(start: nil, count: 0)
-    public private(set) var writes = 0
+    private(set) var lastOutput = UnsafeRawBufferPointer(start: nil, count: 0)
+    private(set) var writes = 0
 
-    public init() {}
+    init() {}
 
     deinit { buffers.deallocate() }
 
     /// The canonical JSON of the document `view` shows, valid until the next call.
-    public func write(_ view: JSONTape.View) -> UnsafeRawBufferPointer {
+    func write(_ view: JSONTape.View) -> UnsafeRawBufferPointer {
         buffers.trim()
         var emitter = Emitter(view: view, buffers: buffers)
         if view.count > 0 { emitter.writeValue(view.root) }

@@ -10,7 +10,7 @@ extension JSONTape {
     /// Reads one JSON text into this tape (replacing the previous document) and returns the
     /// view to read it with, or throws the error `JSONReader.parse` throws for the same bytes.
     @discardableResult
-    public func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> View {
+    func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> View {
         // The scanner works on a copy of the storage, written back even on error: the token
         // buffer may have been reallocated.
         var building = storage

@@ -10,12 +10,12 @@ extension JSONTape {
     /// A view is a few pointers (copying it costs nothing, reading through it takes no locks,
     /// no reference counting and makes no `String`s unless asked). It is valid while the tape
     /// has not parsed again and the input is alive.
-    public struct View {
+    struct View {
         let tokens: UnsafePointer<Token>
         let arena: UnsafePointer<UInt8>
         let input: UnsafeRawPointer?
         /// The number of tokens (0 when the tape holds no document).
-        public let count: Int
+        let count: Int
 
         init(_ storage: Storage) {
             tokens = UnsafePointer(storage.tokens)
@@ -25,28 +25,28 @@ extension JSONTape {
         }
 
         /// The index of the document's top-level value.
-        public var root: Int { 0 }
+        var root: Int { 0 }
 
         @inline(__always)
-        public func kind(_ index: Int) -> Kind { tokens[index].kind }
+        func kind(_ index: Int) -> Kind { tokens[index].kind }
 
         /// The index of the value after the one at `index` (skipping a container's contents).
         @inline(__always)
-        public func next(after index: Int) -> Int {
+        func next(after index: Int) -> Int {
             let token = tokens[index]
             return token.kind.rawValue >= Kind.array.rawValue ? Int(token.end) : index + 1
         }
 
         /// The number of elements of an array, or of members of an object, at `index`.
         @inline(__always)
-        public func elementCount(_ index: Int) -> Int { Int(tokens[index].length) }
+        func elementCount(_ index: Int) -> Int { Int(tokens[index].length) }
 
         /// The byte offset in the input where the container or number at `index` starts.
-        public func offset(_ index: Int) -> Int { Int(tokens[index].start) }
+        func offset(_ index: Int) -> Int { Int(tokens[index].start) }
 
         /// The decoded UTF-8 bytes of the string at `index`, or the text of the number there.
         @inline(__always)
-        public func bytes(_ index: Int) -> UnsafeRawBufferPointer {
+        func bytes(_ index: Int) -> UnsafeRawBufferPointer {
             let token = tokens[index]
             let start = Int(token.start)
             if token.flags.contains(.decoded) {
@@ -71,17 +71,17 @@ extension JSONTape {
         /// compares its text (for ASCII, byte equality is `String` equality; anything else
         /// must be compared as a `String`, which follows canonical equivalence).
         @inline(__always)
-        public func isPlainASCII(_ index: Int) -> Bool { tokens[index].flags.isEmpty }
+        func isPlainASCII(_ index: Int) -> Bool { tokens[index].flags.isEmpty }
 
         /// The string at `index` (or the text of the number there) as a `String`.
-        public func string(_ index: Int) -> String {
+        func string(_ index: Int) -> String {
             String(decoding: bytes(index), as: UTF8.self)
         }
 
         /// Whether the string at `index` equals `text` by `String` equality, the comparison the
         /// tree path makes: by bytes for plain ASCII, as a `String` otherwise.
         @inline(__always)
-        public func string(_ index: Int, equals text: StaticString) -> Bool {
+        func string(_ index: Int, equals text: StaticString) -> Bool {
             guard isPlainASCII(index) else { return string(index) == text.description }
             let span = bytes(index)
             guard span.count == text.utf8CodeUnitCount else { return false }
@@ -91,27 +91,27 @@ extension JSONTape {
 
         /// The members of the object at `index`, as (key, value) token indices in input order.
         @inline(__always)
-        public func members(of index: Int) -> Members {
+        func members(of index: Int) -> Members {
             Members(view: self, position: index + 1, end: Int(tokens[index].end))
         }
 
         /// The members of the object at `index` whose key tokens lie in `keys` (a stretch of
         /// the object's members: from a member's key to just after a later member's value).
         @inline(__always)
-        public func members(of index: Int, in keys: Range<Int>) -> Members {
+        func members(of index: Int, in keys: Range<Int>) -> Members {
             let end = Int(tokens[index].end)
             return Members(view: self, position: max(index + 1, keys.lowerBound), end: min(end, keys.upperBound))
         }
 
         /// The elements of the array at `index`, as token indices in input order.
         @inline(__always)
-        public func elements(of index: Int) -> Elements {
+        func elements(of index: Int) -> Elements {
             Elements(view: self, position: index + 1, end: Int(tokens[index].end))
         }
 
         /// The value of the last member of the object at `index` whose key equals `key` (the
         /// member the `JSONValue` subscript finds), or nil.
-        public func lastMember(of index: Int, named key: StaticString) -> Int? {
+        func lastMember(of index: Int, named key: StaticString) -> Int? {
             var found: Int?
             for (name, value) in members(of: index) where string(name, equals: key) { found = value }
             return found
@@ -119,7 +119,7 @@ extension JSONTape {
     }
 
     /// An object's members in input order.
-    public struct Members: Sequence, IteratorProtocol {
+    struct Members: Sequence, IteratorProtocol {
         let view: View
         var position: Int
         let end: Int
@@ -134,7 +134,7 @@ extension JSONTape {
     }
 
     /// An array's elements in input order.
-    public struct Elements: Sequence, IteratorProtocol {
+    struct Elements: Sequence, IteratorProtocol {
         let view: View
         var position: Int
         let end: Int

@@ -14,9 +14,9 @@
 /// returns a `View` to read the document with. The tape refers to the input it was built
 /// from: the input must stay alive and unchanged while the view is used, and the view is
 /// valid until the tape parses again. A tape is meant for one thread at a time.
-public final class JSONTape {
+final class JSONTape {
     /// What a token is.
-    public enum Kind: UInt8, Sendable {
+    enum Kind: UInt8, Sendable {
         case null, `false`, `true`, number, string, array, object
     }
 
@@ -43,7 +43,7 @@ public final class JSONTape {
     }
 
     /// Inputs longer than this are not read (offsets are 32-bit); `JSONReader` has the same limit.
-    public static let maximumInputBytes = Int(UInt32.max) - 1
+    static let maximumInputBytes = Int(UInt32.max) - 1
 
     /// The buffers and the current document. Kept in one value that the scanner and the
     /// readers copy out, so that the hot loops touch no class property (no exclusivity checks,
@@ -52,12 +52,12 @@ public final class JSONTape {
     /// The scanner's buffer for unescaping, kept between documents.
     var unescapeScratch: [UInt8] = []
 
-    public init() {}
+    init() {}
 
     deinit { storage.deallocate() }
 
     /// The document read last (empty before the first successful `parse`).
-    public var view: View { View(storage) }
+    var view: View { View(storage) }
 
     /// Manually managed token and arena buffers, and the current document's extent.
     struct Storage {

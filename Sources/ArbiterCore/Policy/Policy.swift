@@ -77,7 +77,7 @@ public enum RuleScope: String, Sendable, CaseIterable {
     case request
 }
 
-public enum Verdict: String, Sendable, Comparable, CaseIterable {
+public enum Verdict: String, Sendable, Comparable, CaseIterable, Codable {
     case approve, review, reject
 
     /// Precedence when several rules speak to one line: reject > review > approve.
@@ -92,7 +92,7 @@ public enum Verdict: String, Sendable, Comparable, CaseIterable {
     public static func < (lhs: Verdict, rhs: Verdict) -> Bool { lhs.rank < rhs.rank }
 }
 
-public enum ReturnShippingPayer: String, Sendable, CaseIterable {
+public enum ReturnShippingPayer: String, Sendable, CaseIterable, Codable {
     case buyer, seller, insurance, none
 }
 
@@ -120,12 +120,6 @@ public final class Rule: Sendable {
     /// `file:line` with the file relative to the policy folder, as the audit trail shows it
     /// (independent of where the policy sits on a machine, so decisions are the same everywhere).
     public let source: String
-    /// `"rule":"<id>","at":"<source>","basis":"<legal basis>"`, encoded once for every audit trail that lists the rule.
-    let auditHeader: [UInt8]
-    /// `"expr":"<text>"` for each traced sub-expression of the condition (by `ConditionStep.textIndex`).
-    let conditionTextMembers: [[UInt8]]
-    /// `"expr":"<whole condition>"`, for a condition no step explains (a parameter alone: `when: clawback_enabled`).
-    let conditionSourceMember: [UInt8]
 
     public init(
         id: String, description: String, basis: String, scope: RuleScope, condition: CompiledExpression?,
@@ -144,9 +138,6 @@ public final class Rule: Sendable {
         self.location = location
         self.order = order
         self.source = source
-        self.auditHeader = JSONWriter.encodedMembers([("rule", id), ("at", source), ("basis", basis)])
-        self.conditionTextMembers = condition?.texts.map { JSONWriter.encodedMembers([("expr", $0)]) } ?? []
-        self.conditionSourceMember = condition.map { JSONWriter.encodedMembers([("expr", $0.source)]) } ?? []
     }
 }
 

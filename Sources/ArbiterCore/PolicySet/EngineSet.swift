@@ -55,7 +55,7 @@ public final class EngineSet: Sendable {
     ///
     /// - Parameter forcedPack: the pack to use when the request names none (a fixture's
     ///   `policy:`), instead of the default.
-    public func decide(_ document: JSONTape.View, canonical: CanonicalJSONWriter, audit: AuditLevel, forcedPack: Int? = nil) throws(DecideError) -> Decision {
+    func decide(_ document: JSONTape.View, canonical: CanonicalJSONWriter, audit: AuditLevel, forcedPack: Int? = nil) throws(DecideError) -> Decision {
         switch select(document, forcedPack: forcedPack) {
         case .engine(let engine):
             return try engine.decide(document, canonical: canonical, audit: audit)

@@ -19,7 +19,7 @@ public final class ProtocolHandler: Sendable {
     public var engine: Engine { engines.defaultEngine }
 
     /// Protocol error codes (SPEC section 3).
-    public enum ErrorCode: String, Sendable {
+    public enum ErrorCode: String, Sendable, Codable {
         case invalidJSON = "invalid_json"
         case invalidRequest = "invalid_request"
         case tooLarge = "too_large"
@@ -28,42 +28,54 @@ public final class ProtocolHandler: Sendable {
     }
 
     /// Appends the answer to `line` (without its line break) as one compact JSON object, no
-    /// newline. The line is read into the calling thread's `RequestScratch`.
-    public func respond(to line: UnsafeRawBufferPointer, lineNumber: Int, into writer: inout JSONWriter) {
+    /// newline, read into the calling thread's internal scratch (replay and diff workers;
+    /// embedders and `serve` use a `Decider`, which owns its buffers).
+    func respond(to line: UnsafeRawBufferPointer, lineNumber: Int, into writer: inout JSONWriter) {
         respond(to: line, lineNumber: lineNumber, into: &writer, scratch: .current)
     }
 
     /// Appends the answer to `line`, reading it into `scratch` (a tape, no `JSONValue` tree).
     /// The answer is byte for byte the one `respond(to: JSONReader.parse(line), …)` gives.
     /// `forcedPack` (a fixture's `policy:`) decides a request that names no pack with that pack.
-    public func respond(to line: UnsafeRawBufferPointer, lineNumber: Int, into writer: inout JSONWriter, scratch: RequestScratch, forcedPack: Int? = nil) {
+    func respond(to line: UnsafeRawBufferPointer, lineNumber: Int, into writer: inout JSONWriter, scratch: RequestScratch, forcedPack: Int? = nil) {
+        switch answer(to: line, lineNumber: lineNumber, scratch: scratch, forcedPack: forcedPack) {
+        case .decision(let decision): DecisionWriter.write(decision, into: &writer)
+        case .pong: writePong(into: &writer)
+        case .error(let error): write(error, into: &writer)
+        }
+    }
+
+    /// What a line is answered with, before it is written.
+    enum LineAnswer {
+        case decision(Decision)
+        case pong
+        case error(AnswerError)
+    }
+
+    /// The answer to `line`, read into `scratch`.
+    func answer(to line: UnsafeRawBufferPointer, lineNumber: Int, scratch: RequestScratch, forcedPack: Int? = nil) -> LineAnswer {
         scratch.lastLine = nil
         // Lines are capped far below this by `serve`'s line limit; a tape cannot index more.
         guard line.count <= JSONTape.maximumInputBytes else {
-            writeError(.tooLarge, "line is \(line.count) bytes; the limit is \(JSONTape.maximumInputBytes)", path: nil, id: nil, lineNumber: lineNumber, into: &writer)
-            return
+            return .error(AnswerError(.tooLarge, "line is \(line.count) bytes; the limit is \(JSONTape.maximumInputBytes)", path: nil, id: nil, line: lineNumber))
         }
         let document: JSONTape.View
         do {
             document = try scratch.tape.parse(line)
         } catch {
-            writeError(.invalidJSON, "\(error.message) at byte \(error.offset + 1)", path: nil, id: nil, lineNumber: lineNumber, into: &writer)
-            return
+            return .error(AnswerError(.invalidJSON, "\(error.message) at byte \(error.offset + 1)", path: nil, id: nil, line: lineNumber))
         }
         scratch.lastLine = RequestScratch.LastLine(bytes: line, document: document, canonicalWrite: nil)
         guard document.kind(document.root) == .object else {
-            writeError(.invalidRequest, "a line must hold a JSON object", path: "$", id: nil, lineNumber: lineNumber, into: &writer)
-            return
+            return .error(AnswerError(.invalidRequest, "a line must hold a JSON object", path: "$", id: nil, line: lineNumber))
         }
         let id = RequestDecoder.requestID(in: document)
         if let op = document.lastMember(of: document.root, named: "op") {
             guard document.kind(op) == .string, document.string(op, equals: "ping") else {
                 let shown = document.kind(op) == .string ? "'\(document.string(op))'" : "a non-string value"
-                writeUnsupportedOp(shown, id: id, lineNumber: lineNumber, into: &writer)
-                return
+                return .error(AnswerError(.unsupportedOp, "unsupported op \(shown); supported: ping (or no op for a request)", path: "$.op", id: id, line: lineNumber))
             }
-            writePong(into: &writer)
-            return
+            return .pong
         }
         let writesBefore = scratch.canonical.writes
         defer {
@@ -71,32 +83,22 @@ public final class ProtocolHandler: Sendable {
             if scratch.canonical.writes == writesBefore &+ 1 { scratch.lastLine?.canonicalWrite = scratch.canonical.writes }
         }
         do {
-            let decision = try engines.decide(document, canonical: scratch.canonical, audit: audit, forcedPack: forcedPack)
-            DecisionWriter.write(decision, into: &writer)
+            return .decision(try engines.decide(document, canonical: scratch.canonical, audit: audit, forcedPack: forcedPack))
         } catch {
-            writeError(error, id: id, lineNumber: lineNumber, into: &writer)
+            return .error(AnswerError(error, id: id, line: lineNumber))
         }
     }
 
     /// Answers an already parsed line (fixtures, decision logs): written back out as compact
     /// JSON and answered like a line of input, so there is one way of reading requests.
-    public func respond(to json: JSONValue, lineNumber: Int, into writer: inout JSONWriter, forcedPack: Int? = nil) {
+    func respond(to json: JSONValue, lineNumber: Int, into writer: inout JSONWriter, forcedPack: Int? = nil) {
         let line = Array(json.serialized(pretty: false).utf8)
         line.withUnsafeBytes { respond(to: $0, lineNumber: lineNumber, into: &writer, scratch: .current, forcedPack: forcedPack) }
     }
 
-    private func writeUnsupportedOp(_ shown: String, id: String?, lineNumber: Int, into writer: inout JSONWriter) {
-        writeError(.unsupportedOp, "unsupported op \(shown); supported: ping (or no op for a request)", path: "$.op", id: id, lineNumber: lineNumber, into: &writer)
-    }
-
-    /// The answer for a request that got no decision.
-    func writeError(_ error: DecideError, id: String?, lineNumber: Int, into writer: inout JSONWriter) {
-        switch error {
-        case .invalidRequest(let requestError):
-            writeError(.invalidRequest, requestError.message, path: requestError.path, id: id, lineNumber: lineNumber, into: &writer)
-        case .evaluation(let failure):
-            writeError(.internal, "rule '\(failure.rule)' (\(failure.source)): \(failure.message)", path: nil, id: id, lineNumber: lineNumber, into: &writer)
-        }
+    /// `{"id": …, "error": {"code", "message", "path", "line"}}`.
+    func write(_ error: AnswerError, into writer: inout JSONWriter) {
+        writeError(error.code, error.message, path: error.path, id: error.id, lineNumber: error.line, into: &writer)
     }
 
     /// `{"op":"pong","policy":{name, version, digest},"policies":[…]}` (SPEC section 9): the

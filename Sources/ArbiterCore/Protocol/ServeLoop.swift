@@ -17,27 +17,28 @@ import Synchronization
 /// each decision independent); the chunks' answers are written in input order, so threads
 /// change only the speed, never the bytes.
 public struct ServeLoop: Sendable {
-    /// One handler per thread. Handlers built from separately loaded copies of the policy share
-    /// no objects, so threads never contend on the reference counts of rules and expressions
-    /// (which, shared, cost more than the second core gains); all of them decide alike.
-    public let handlers: [ProtocolHandler]
+    /// One decider per thread, each with its own buffers. Deciders built from separately
+    /// compiled copies of the policy share no objects, so threads never contend on the reference
+    /// counts of rules and expressions (which, shared, cost more than the second core gains);
+    /// all of them decide alike.
+    let deciders: WorkerDeciders
     /// Lines longer than this (without the line break) are answered with `too_large`.
     public let maxLineBytes: Int
     /// The line limits `serve --max-line-bytes` accepts: a line up to 1 GiB is read into memory
     /// whole (and the JSON tape's offsets stay far below their 4 GiB bound).
     public static let maxLineBytesRange: ClosedRange<Int> = 1...(1 << 30)
     /// Threads deciding a batch of lines (1 decides on the reading thread only).
-    public var workers: Int { handlers.count }
+    public var workers: Int { deciders.count }
     /// Where every answer is recorded before it is written (`serve --log`), or nil.
     public let log: DecisionLog?
 
-    /// - Parameter handlers: one per thread (at least one), each with its own copy of the same policy.
+    /// - Parameter deciders: one per thread (at least one), each with its own copy of the same policy.
     /// - Parameter maxLineBytes: the line limit, brought into `maxLineBytesRange` (no limit can
     ///   make the loop's arithmetic overflow).
     /// - Parameter log: the decision log to record every answer in, before it is written.
-    public init(handlers: [ProtocolHandler], maxLineBytes: Int = 1 << 20, log: DecisionLog? = nil) {
-        precondition(!handlers.isEmpty, "serve needs a handler")
-        self.handlers = handlers
+    public init(deciders: [Decider], maxLineBytes: Int = 1 << 20, log: DecisionLog? = nil) {
+        precondition(!deciders.isEmpty, "serve needs a decider")
+        self.deciders = WorkerDeciders(deciders)
         self.log = log
         self.maxLineBytes = min(max(maxLineBytes, Self.maxLineBytesRange.lowerBound), Self.maxLineBytesRange.upperBound)
     }
@@ -180,9 +181,9 @@ public struct ServeLoop: Sendable {
         guard threads > 1 else {
             let batch = output.nextBatch()
             for (index, item) in work.enumerated() {
-                let answered = answer(item, in: buffer, handler: handlers[0], writer: &writer, into: &batch.bytes)
+                let answered = answer(item, in: buffer, decider: deciders[0], writer: &writer, into: &batch.bytes)
                 if answered, let logging {
-                    writer.withBytes { logging.record(item, index: index, answer: $0, in: buffer, thread: 0, into: batch) }
+                    writer.withBytes { logging.record(item, index: index, answer: $0, in: buffer, thread: 0, scratch: deciders[0].scratch, into: batch) }
                 }
             }
             return output.submit([batch])
@@ -198,9 +199,9 @@ public struct ServeLoop: Sendable {
                 guard chunk < chunkCount else { break }
                 let batch = chunks[chunk]
                 for index in (chunk * chunkSize)..<min(work.count, (chunk + 1) * chunkSize) {
-                    let answered = answer(work[index], in: buffer, handler: handlers[thread], writer: &writer, into: &batch.bytes)
+                    let answered = answer(work[index], in: buffer, decider: deciders[thread], writer: &writer, into: &batch.bytes)
                     if answered, let logging {
-                        writer.withBytes { logging.record(work[index], index: index, answer: $0, in: buffer, thread: thread, into: batch) }
+                        writer.withBytes { logging.record(work[index], index: index, answer: $0, in: buffer, thread: thread, scratch: deciders[thread].scratch, into: batch) }
                     }
                 }
             }
@@ -209,29 +210,29 @@ public struct ServeLoop: Sendable {
     }
 
     /// The answer to a line over the limit: the same words whether the line was kept or discarded.
-    private func writeTooLarge(_ size: Int, lineNumber: Int, handler: ProtocolHandler, into writer: inout JSONWriter) {
-        handler.writeError(.tooLarge, "line is \(size) bytes; the limit is \(maxLineBytes)", path: nil, id: nil, lineNumber: lineNumber, into: &writer)
+    private func writeTooLarge(_ size: Int, lineNumber: Int, decider: Decider, into writer: inout JSONWriter) {
+        decider.handler.writeError(.tooLarge, "line is \(size) bytes; the limit is \(maxLineBytes)", path: nil, id: nil, lineNumber: lineNumber, into: &writer)
     }
 
     /// Appends the answer to one line (and its line break) to `out`; empty lines get none.
     /// True when the line got an answer (which `writer` still holds).
     @discardableResult
-    private func answer(_ item: Work, in buffer: [UInt8], handler: ProtocolHandler, writer: inout JSONWriter, into out: inout [UInt8]) -> Bool {
+    private func answer(_ item: Work, in buffer: [UInt8], decider: Decider, writer: inout JSONWriter, into out: inout [UInt8]) -> Bool {
         writer.reset()
         switch item {
         case .tooLarge(let size, let number):
-            writeTooLarge(size, lineNumber: number, handler: handler, into: &writer)
+            writeTooLarge(size, lineNumber: number, decider: decider, into: &writer)
         case .line(let start, var end, let number):
             if end > start, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
             // Over the limit first, as for a line too long to keep: the answer must not depend on
             // how the input was cut into reads (a long line of blanks is too large, not empty).
             if end - start > maxLineBytes {
-                writeTooLarge(end - start, lineNumber: number, handler: handler, into: &writer)
+                writeTooLarge(end - start, lineNumber: number, decider: decider, into: &writer)
             } else if buffer[start..<end].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
                 return false  // empty lines get no answer
             } else {
                 buffer.withUnsafeBytes { raw in
-                    handler.respond(to: UnsafeRawBufferPointer(rebasing: raw[start..<end]), lineNumber: number, into: &writer)
+                    decider.answer(line: UnsafeRawBufferPointer(rebasing: raw[start..<end]), lineNumber: number, into: &writer)
                 }
             }
         }
@@ -239,4 +240,14 @@ public struct ServeLoop: Sendable {
         out.append(UInt8(ascii: "\n"))
         return true
     }
+}
+
+/// The deciders of `serve`'s threads. `Decider` is not `Sendable` (its buffers are one
+/// thread's); `ServeLoop` hands decider `t` to thread `t` of a batch only, and a batch ends
+/// before the next begins, so no decider is ever used by two threads at once.
+struct WorkerDeciders: @unchecked Sendable {
+    private let deciders: [Decider]
+    init(_ deciders: [Decider]) { self.deciders = deciders }
+    var count: Int { deciders.count }
+    subscript(thread: Int) -> Decider { deciders[thread] }
 }

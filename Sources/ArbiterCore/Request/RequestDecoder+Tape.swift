@@ -5,14 +5,14 @@ extension RequestDecoder {
     /// `decode(_: JSONValue)` on `JSONReader.parse` of the same bytes.
     /// `selectionError` is thrown where SPEC section 8 puts the request's pack and selecting
     /// timestamp, after the format and consistency checks (a policy set found no version).
-    public func decode(_ document: JSONTape.View, selectionError: RequestError? = nil) throws(RequestError) -> AfterSaleRequest {
+    func decode(_ document: JSONTape.View, selectionError: RequestError? = nil) throws(RequestError) -> AfterSaleRequest {
         var tapeDecoder = TapeRequestDecoder(decoder: self, tape: document)
         return try tapeDecoder.decode(document.root, selectionError: selectionError)
     }
 
     /// The request id for error answers, as `requestID(in: JSONValue)` reads it: the last
     /// top-level `id` member, when it is a string.
-    public static func requestID(in document: JSONTape.View) -> String? {
+    static func requestID(in document: JSONTape.View) -> String? {
         guard document.count > 0, document.kind(document.root) == .object,
               let id = document.lastMember(of: document.root, named: "id"), document.kind(id) == .string else { return nil }
         return document.string(id)

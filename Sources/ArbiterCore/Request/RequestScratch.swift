@@ -7,14 +7,14 @@ import Darwin
 /// The buffers one thread needs to answer request lines, kept from one line to the next so
 /// that reading a line allocates nothing once they have grown to the workload's size.
 ///
-/// A scratch is used by one thread at a time. `current` gives each thread its own, made on
-/// first use and freed when the thread ends; a caller that manages its threads can also make
-/// one per worker and pass it along.
-public final class RequestScratch {
+/// A scratch is used by one thread at a time. Each `Decider` owns one; `current` gives each
+/// thread its own for the internal paths that share one `ProtocolHandler` between worker
+/// threads (replay, diff), made on first use and freed when the thread ends.
+final class RequestScratch {
     /// The line read as tokens.
-    public let tape = JSONTape()
+    let tape = JSONTape()
     /// The canonical JSON of the line, for its input digest.
-    public let canonical = CanonicalJSONWriter()
+    let canonical = CanonicalJSONWriter()
 
     /// The last line `ProtocolHandler` read into `tape` (its bytes' address and length) and the
     /// document it parsed to, with `canonical`'s write count when that line's canonical JSON was
@@ -34,10 +34,10 @@ public final class RequestScratch {
         return canonical.write(last.document)
     }
 
-    public init() {}
+    init() {}
 
     /// The calling thread's scratch.
-    public static var current: RequestScratch {
+    static var current: RequestScratch {
         if let stored = pthread_getspecific(key) {
             return Unmanaged<RequestScratch>.fromOpaque(stored).takeUnretainedValue()
         }

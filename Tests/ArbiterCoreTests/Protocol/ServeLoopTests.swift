@@ -5,8 +5,8 @@ import Testing
 /// The serve loop in-process, on real file descriptors: threads and the output thread change
 /// the speed, never the bytes; a caller that goes away ends the loop instead of hanging it.
 @Suite(.serialized) struct ServeLoopTests {
-    static func handlers(_ count: Int, audit: AuditLevel) -> [ProtocolHandler] {
-        (0..<count).map { _ in ProtocolHandler(engine: Engine(policy: Repository.cnPolicy), audit: audit) }
+    static func deciders(_ count: Int, audit: AuditLevel) -> [Decider] {
+        (0..<count).map { _ in Decider(engines: EngineSet(lone: Engine(policy: Repository.cnPolicy)), audit: audit) }
     }
 
     /// Runs `loop` with `input` on a file and returns what it wrote to another file.
@@ -34,8 +34,8 @@ import Testing
         lines.insert("", at: 100)
         lines.insert("{\"op\":\"ping\"}", at: 500)
         let input = Array((lines.joined(separator: "\n") + "\n").utf8)
-        let single = try Self.serve(ServeLoop(handlers: Self.handlers(1, audit: audit)), input: input)
-        let threaded = try Self.serve(ServeLoop(handlers: Self.handlers(3, audit: audit)), input: input)
+        let single = try Self.serve(ServeLoop(deciders: Self.deciders(1, audit: audit)), input: input)
+        let threaded = try Self.serve(ServeLoop(deciders: Self.deciders(3, audit: audit)), input: input)
         #expect(single.ok && threaded.ok)
         let answers = single.output.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast()
         #expect(answers.count == lines.count - 1, "one answer per non-empty line")
@@ -58,7 +58,7 @@ import Testing
         let lines = try ServeEndToEndTests.workload(count: 3, bad: 0, seed: 5)
         let huge = "{\"id\":\"big\",\"pad\":\"" + String(repeating: "x", count: 600_000) + "\"}"
         let input = Array((lines[0] + "\n" + huge + "\n" + lines[1] + "\n" + lines[2]).utf8)
-        let run = try Self.serve(ServeLoop(handlers: Self.handlers(2, audit: .none), maxLineBytes: 100_000), input: input)
+        let run = try Self.serve(ServeLoop(deciders: Self.deciders(2, audit: .none), maxLineBytes: 100_000), input: input)
         let answers = try run.output.split(separator: UInt8(ascii: "\n")).map { try JSONReader.parse(Array($0)) }
         try #require(answers.count == 4)
         #expect(answers[0]["outcome"] != nil)
@@ -101,7 +101,7 @@ import Testing
         var input = lines.joined(separator: "\r\n") + "\n" + String(repeating: " ", count: 900) + "\n"
         input += String(repeating: "y", count: 2_000)
         let bytes = Array(input.utf8)
-        let loop = ServeLoop(handlers: Self.handlers(1, audit: .summary), maxLineBytes: 700)
+        let loop = ServeLoop(deciders: Self.deciders(1, audit: .summary), maxLineBytes: 700)
         let fromFile = try Self.serve(loop, input: bytes).output
         #expect(String(decoding: fromFile, as: UTF8.self).contains("too_large"))
         for chunk in [1, 97, 4096] {
@@ -113,7 +113,7 @@ import Testing
     /// caller passes is brought into the accepted range, and lines are answered.
     @Test(arguments: [Int.max, Int.min, 0, -1])
     func anyLineLimitIsSafe(limit: Int) throws {
-        let run = try Self.serve(ServeLoop(handlers: Self.handlers(1, audit: .none), maxLineBytes: limit), input: Array("{\"op\":\"ping\"}\n".utf8))
+        let run = try Self.serve(ServeLoop(deciders: Self.deciders(1, audit: .none), maxLineBytes: limit), input: Array("{\"op\":\"ping\"}\n".utf8))
         #expect(run.ok)
         let answers = try run.output.split(separator: UInt8(ascii: "\n")).map { try JSONReader.parse(Array($0)) }
         try #require(answers.count == 1)
@@ -133,7 +133,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let inputDescriptor = open(directory.path, O_RDONLY)
         defer { close(inputDescriptor) }
-        let ok = ServeLoop(handlers: Self.handlers(2, audit: .full)).run(input: inputDescriptor, output: descriptors[1])
+        let ok = ServeLoop(deciders: Self.deciders(2, audit: .full)).run(input: inputDescriptor, output: descriptors[1])
         close(descriptors[1])
         #expect(!ok)
     }

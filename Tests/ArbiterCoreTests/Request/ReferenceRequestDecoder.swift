@@ -432,14 +432,14 @@ extension ProtocolHandler {
         do {
             request = try engine.decoder.referenceDecode(json)
         } catch {
-            writeError(.invalidRequest(error), id: id, lineNumber: lineNumber, into: &writer)
+            write(AnswerError(.invalidRequest(error), id: id, line: lineNumber), into: &writer)
             return
         }
         let digest = audit == .none ? "" : Engine.inputDigest(of: json)
         do {
             DecisionWriter.write(try engine.decide(request, inputDigest: digest, audit: audit), into: &writer)
         } catch {
-            writeError(DecideError(error), id: id, lineNumber: lineNumber, into: &writer)
+            write(AnswerError(DecideError(error), id: id, line: lineNumber), into: &writer)
         }
     }
 }
