@@ -115,6 +115,11 @@ public struct TraceEntry: Sendable, Equatable, Codable {
     public var conditions: [TraceCondition]
     /// The effects applied, as text (`approve SEVEN_DAY_NO_REASON`); empty when none.
     public var effects: [String]
+    /// `rule`, `at` and `basis` as JSON members, when the engine made the entry (the rule's
+    /// own bytes, escaped once at load); not part of the value.
+    var encodedHeader = PreEncodedJSON.none
+
+    private enum CodingKeys: String, CodingKey { case rule, at, basis, line, fired, conditions, effects }
 
     public init(rule: String, at: String, basis: String, line: String?, fired: Bool, conditions: [TraceCondition], effects: [String] = []) {
         self.rule = rule
@@ -134,6 +139,10 @@ public struct TraceCondition: Sendable, Equatable, Codable {
     public var value: AuditValue
     public var left: AuditValue?
     public var right: AuditValue?
+    /// `expr` as a JSON member, when the engine made the step; not part of the value.
+    var encodedExpr = PreEncodedJSON.none
+
+    private enum CodingKeys: String, CodingKey { case expr, value, left, right }
 
     public init(expr: String, value: AuditValue, left: AuditValue? = nil, right: AuditValue? = nil) {
         self.expr = expr
@@ -168,7 +177,7 @@ public struct AuditField: Sendable, Equatable, Codable {
 }
 
 /// A value in the audit trail, written as JSON.
-public indirect enum AuditValue: Sendable, Equatable, Codable {
+public enum AuditValue: Sendable, Equatable, Codable {
     /// Minor units of the decision's currency.
     case money(Int64)
     case int(Int64)

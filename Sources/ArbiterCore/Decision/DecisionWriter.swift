@@ -130,15 +130,23 @@ public enum DecisionWriter {
     /// `{"rule","at","basis","line"?,"fired","conditions":[{"expr","value","left"?,"right"?}],"effects"?}`.
     static func write(_ entry: TraceEntry, digits: Int, into writer: inout JSONWriter) {
         writer.beginObject()
-        writer.field("rule"); writer.string(entry.rule)
-        writer.field("at"); writer.string(entry.at)
-        writer.field("basis"); writer.string(entry.basis)
+        if !entry.encodedHeader.bytes.isEmpty {
+            writer.members(json: entry.encodedHeader.bytes)
+        } else {
+            writer.field("rule"); writer.string(entry.rule)
+            writer.field("at"); writer.string(entry.at)
+            writer.field("basis"); writer.string(entry.basis)
+        }
         if let line = entry.line { writer.field("line"); writer.string(line) }
         writer.field("fired"); writer.bool(entry.fired)
         writer.field("conditions"); writer.beginArray()
         for condition in entry.conditions {
             writer.beginObject()
-            writer.field("expr"); writer.string(condition.expr)
+            if !condition.encodedExpr.bytes.isEmpty {
+                writer.members(json: condition.encodedExpr.bytes)
+            } else {
+                writer.field("expr"); writer.string(condition.expr)
+            }
             writer.field("value"); write(condition.value, digits: digits, into: &writer)
             if let left = condition.left { writer.field("left"); write(left, digits: digits, into: &writer) }
             if let right = condition.right { writer.field("right"); write(right, digits: digits, into: &writer) }

@@ -45,16 +45,22 @@ struct RuleRun: ~Copyable {
         if let condition = rule.condition {
             if steps.isEmpty {
                 // A condition with no comparison or chain in it (a parameter, a flag): its own value.
-                conditions.append(TraceCondition(expr: condition.source, value: .bool(fired)))
+                var step = TraceCondition(expr: condition.source, value: .bool(fired))
+                step.encodedExpr = rule.conditionSourceMember
+                conditions.append(step)
             }
             for step in steps {
                 // The steps come from this rule's own condition, so their text indexes are its own.
-                conditions.append(TraceCondition(
+                var traced = TraceCondition(
                     expr: condition.texts[step.textIndex], value: AuditValue(step.value),
-                    left: step.left.map(AuditValue.init), right: step.right.map(AuditValue.init)))
+                    left: step.left.map(AuditValue.init), right: step.right.map(AuditValue.init))
+                traced.encodedExpr = rule.conditionTextMembers[step.textIndex]
+                conditions.append(traced)
             }
         }
-        trace.append(TraceEntry(rule: rule.id, at: rule.source, basis: rule.basis, line: line, fired: fired, conditions: conditions))
+        var entry = TraceEntry(rule: rule.id, at: rule.source, basis: rule.basis, line: line, fired: fired, conditions: conditions)
+        entry.encodedHeader = rule.auditHeader
+        trace.append(entry)
         entryOpen = true
     }
 

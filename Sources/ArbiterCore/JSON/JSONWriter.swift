@@ -148,22 +148,20 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
             appendASCII(name)
             put(UInt8(ascii: "\"")); put(UInt8(ascii: ":")); put(UInt8(ascii: " "))
         } else {
-            // `,"name":` assembled first and appended at once: one capacity check, not five.
-            let comma = hasElements
-            hasElements = true
+            // `,"name":` stored straight into the buffer after one capacity check.
             let length = name.utf8CodeUnitCount
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length + 4) { buffer in
-                var at = 0
-                if comma {
-                    buffer[0] = UInt8(ascii: ",")
-                    at = 1
-                }
-                buffer[at] = UInt8(ascii: "\"")
-                for offset in 0..<length { buffer[at + 1 + offset] = name.utf8Start[offset] }
-                buffer[at + 1 + length] = UInt8(ascii: "\"")
-                buffer[at + 2 + length] = UInt8(ascii: ":")
-                put(UnsafeBufferPointer(rebasing: buffer[0..<(at + 3 + length)]))
+            reserve(length + 4)
+            var at = base + count
+            if hasElements {
+                at.pointee = UInt8(ascii: ",")
+                at += 1
             }
+            hasElements = true
+            at.pointee = UInt8(ascii: "\"")
+            (at + 1).update(from: name.utf8Start, count: length)
+            (at + 1 + length).pointee = UInt8(ascii: "\"")
+            (at + 2 + length).pointee = UInt8(ascii: ":")
+            count = base.distance(to: at + 3 + length)
         }
         afterKey = true
     }

@@ -120,6 +120,12 @@ public final class Rule: Sendable {
     /// `file:line` with the file relative to the policy folder, as the audit trail shows it
     /// (independent of where the policy sits on a machine, so decisions are the same everywhere).
     public let source: String
+    /// `"rule":"<id>","at":"<source>","basis":"<legal basis>"`, encoded once for every audit trail that lists the rule.
+    let auditHeader: PreEncodedJSON
+    /// `"expr":"<text>"` for each traced sub-expression of the condition (by `ConditionStep.textIndex`).
+    let conditionTextMembers: [PreEncodedJSON]
+    /// `"expr":"<whole condition>"`, for a condition no step explains (a parameter alone: `when: clawback_enabled`).
+    let conditionSourceMember: PreEncodedJSON
 
     public init(
         id: String, description: String, basis: String, scope: RuleScope, condition: CompiledExpression?,
@@ -138,6 +144,9 @@ public final class Rule: Sendable {
         self.location = location
         self.order = order
         self.source = source
+        self.auditHeader = PreEncodedJSON(members: [("rule", id), ("at", source), ("basis", basis)])
+        self.conditionTextMembers = condition?.texts.map { PreEncodedJSON(members: [("expr", $0)]) } ?? []
+        self.conditionSourceMember = condition.map { PreEncodedJSON(members: [("expr", $0.source)]) } ?? .none
     }
 }
 
