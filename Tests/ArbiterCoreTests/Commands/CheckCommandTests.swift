@@ -45,7 +45,7 @@ import Testing
         Mistake(name: "negative-window", file: "parameters.yaml",
                 original: "  no_reason_window_days:\n    type: int\n    value: 7", replacement: "  no_reason_window_days:\n    type: int\n    value: -7"),
         Mistake(name: "approve-and-reject-in-one-rule", file: "rules/20-no-reason.yaml",
-                original: "    reject: WINDOW_EXPIRED", replacement: "    reject: WINDOW_EXPIRED\n    approve: SEVEN_DAY_NO_REASON"),
+                original: "        reject: WINDOW_EXPIRED", replacement: "        reject: WINDOW_EXPIRED\n        approve: SEVEN_DAY_NO_REASON"),
         Mistake(name: "request-verdict-on-lines", file: "rules/95-review.yaml",
                 original: "    route_to_review: HIGH_VALUE_REFUND", replacement: "    reject: HIGH_VALUE_REFUND"),
         Mistake(name: "missing-basis", file: "rules/20-no-reason.yaml",
@@ -61,6 +61,19 @@ import Testing
                 original: "    route_to_review: HIGH_VALUE_REFUND", replacement: "    adjust: {code: HIGH_VALUE_REFUND, amount: 0.00}"),
         Mistake(name: "refund-to-without-payment", file: "rules/80-settlement.yaml",
                 original: "    for_each: payment\n", replacement: ""),
+        // Issue 15: hints in the author's terms.
+        Mistake(name: "money-compared-to-string", file: "rules/95-review.yaml",
+                original: "refund.total >= review_refund_total", replacement: "refund.total >= \"2000.00\""),
+        Mistake(name: "undeclared-attribute", file: "rules/20-no-reason.yaml",
+                original: "when: item.attributes.custom_made", replacement: "when: item.attributes.engraved"),
+        Mistake(name: "key-indented-wrong", file: "rules/20-no-reason.yaml",
+                original: "        reject: WINDOW_EXPIRED", replacement: "        reject: WINDOW_EXPIRED\n    approve: SEVEN_DAY_NO_REASON"),
+        Mistake(name: "no-space-after-colon", file: "parameters.yaml",
+                original: "  no_reason_window_days:\n    type: int", replacement: "  no_reason_window_days:\n    type:int"),
+        Mistake(name: "colon-in-plain-value", file: "rules/20-no-reason.yaml",
+                original: "basis: 消费者权益保护法 第二十五条", replacement: "basis: 消费者权益保护法: 第二十五条"),
+        Mistake(name: "tab-indentation", file: "rules/20-no-reason.yaml",
+                original: "        reject: WINDOW_EXPIRED", replacement: "\treject: WINDOW_EXPIRED"),
     ]
 
     static let golden = Repository.root.appendingPathComponent("Tests/ArbiterCoreTests/Golden/check")
