@@ -32,7 +32,15 @@ struct RulesOption: ParsableArguments {
     @Option(name: .long, help: "Policy folder: a policy set (holding set.yaml) or one pack (default: Rules, the repository's set).")
     var rules: String?
 
+    @Option(help: "Colour diagnostics: auto (when the output is a terminal and NO_COLOR is not set), always or never.")
+    var color: ColorChoice = .auto
+
     var directory: String { PolicyLocator.rulesDirectory(explicit: rules) }
+
+    /// Whether to colour diagnostics written to `descriptor` (1 stdout, 2 stderr).
+    func colors(_ descriptor: Int32) -> Bool {
+        color.enabled(isTerminal: isatty(descriptor) != 0, environment: ProcessInfo.processInfo.environment)
+    }
 }
 
 extension RulesOption {
@@ -43,7 +51,7 @@ extension RulesOption {
         case .success(let sets):
             return sets
         case .failure(let unusable):
-            FileHandle.standardError.write(Data((unusable.message + "\n").utf8))
+            FileHandle.standardError.write(Data((unusable.rendered(color: colors(2)) + "\n").utf8))
             throw ExitCode(ExitStatus.unusable.rawValue)
         }
     }
@@ -54,5 +62,7 @@ extension ExitStatus {
 }
 
 extension AuditLevel: ExpressibleByArgument {}
+
+extension ColorChoice: ExpressibleByArgument {}
 
 extension LogSync: ExpressibleByArgument {}

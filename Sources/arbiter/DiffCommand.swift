@@ -27,6 +27,9 @@ struct DiffCommand: ParsableCommand {
     @Option(help: "Threads deciding requests (default: one per core).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: "Colour the diagnostics of a policy that cannot be used: auto, always or never.")
+    var color: ColorChoice = .auto
+
     @Argument(help: "Request JSON Lines, decision logs or serve logs (- for stdin).")
     var inputs: [String]
 
@@ -37,7 +40,8 @@ struct DiffCommand: ParsableCommand {
     }
 
     func run() throws {
-        let output = DiffCommandRunner.run(base: base, candidate: candidate, inputs: inputs, format: format, examples: examples, threads: threads)
+        let output = DiffCommandRunner.run(base: base, candidate: candidate, inputs: inputs, format: format, examples: examples, threads: threads,
+                                            color: color.enabled(isTerminal: isatty(2) != 0, environment: ProcessInfo.processInfo.environment))
         if !output.error.isEmpty { FileHandle.standardError.write(Data((output.error + "\n").utf8)) }
         FileHandle.standardOutput.write(Data(output.text.utf8))
         throw output.status.exitCode

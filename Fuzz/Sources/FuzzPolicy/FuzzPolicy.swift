@@ -8,7 +8,7 @@ import FuzzSupport
 /// `#> rules/20-no-reason.yaml`), which it then replaces.
 ///
 /// Loading must not crash or hang; every diagnostic points into one of the files (line and
-/// column ≥ 1) with a code and a message; a policy is returned exactly when there is no error.
+/// column ≥ 1) with a code and a message, and renders as `check` prints it; a policy is returned exactly when there is no error.
 /// A policy that loads decides `Fuzz/requests.jsonl`, and each answer must pass
 /// `FuzzSupport.checkAnswer` (`internal` errors accepted unless `ARBITER_FUZZ_STRICT=1`: an
 /// arbitrary policy may legitimately fail at run time).
@@ -52,6 +52,8 @@ public func fuzzPolicy(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
         if diagnostic.severity == .error { hasError = true }
     }
+    // Printing them as `check` does (source line, caret, notes) must not crash on any text.
+    _ = DiagnosticRenderer(sources: SourceFiles(files), color: true).render(result.diagnostics)
     guard (result.policy == nil) == hasError else {
         FuzzSupport.fail("policy \(result.policy == nil ? "missing" : "returned") with \(hasError ? "" : "no ")errors")
     }

@@ -13,21 +13,25 @@ public enum CheckCommandRunner {
         case text, json
     }
 
-    public static func run(rulesDirectory: String, format: Format) -> Output {
-        guard format == .json else { return run(rulesDirectory: rulesDirectory) }
+    /// Checks the folder; `color` adds ANSI colours to the text format (the caller decides,
+    /// from `--color`, `NO_COLOR` and whether its output is a terminal).
+    public static func run(rulesDirectory: String, format: Format, color: Bool = false) -> Output {
+        guard format == .json else { return run(rulesDirectory: rulesDirectory, color: color) }
         let snapshot: PolicySetSnapshot
         do {
             snapshot = try PolicySetSnapshot.read(directory: rulesDirectory)
         } catch {
-            return Output(text: "arbiter: \(error.message)\n", status: .unusable)
+            return Output(text: error.rendered + "\n", status: .unusable)
         }
         let result = PolicySetLoader.load(snapshot: snapshot)
         return Output(text: json(result.diagnostics), status: result.errors.isEmpty ? .success : .failure)
     }
 
-    /// `{"diagnostics":[{"file","line","column","severity","code","message"}…],"errors":N,"warnings":N}`
+    /// `{"diagnostics":[{"file","line","column","end_line","end_column","severity","code","message","notes"}…],"errors":N,"warnings":N}`
     /// (README, "For policy authors"): one object per diagnostic, in the order of the text output; `line`
-    /// and `column` are 1-based, or 0 for a problem with a whole file.
+    /// and `column` are 1-based, or 0 for a problem with a whole file; `end_line`/`end_column` are
+    /// just after the span (equal to `line`/`column` when its length is not known); `notes` are
+    /// the `note:` lines, possibly none.
     static func json(_ diagnostics: [Diagnostic]) -> String {
         var writer = JSONWriter(pretty: false)
         writer.beginObject()
@@ -37,9 +41,14 @@ public enum CheckCommandRunner {
             writer.key("file"); writer.string(diagnostic.location.file)
             writer.key("line"); writer.int(diagnostic.location.line)
             writer.key("column"); writer.int(diagnostic.location.column)
+            writer.key("end_line"); writer.int(diagnostic.span.end.line)
+            writer.key("end_column"); writer.int(diagnostic.span.end.column)
             writer.key("severity"); writer.string(diagnostic.severity.rawValue)
             writer.key("code"); writer.string(diagnostic.code)
             writer.key("message"); writer.string(diagnostic.message)
+            writer.key("notes"); writer.beginArray()
+            for note in diagnostic.notes { writer.string(note) }
+            writer.endArray()
             writer.endObject()
         }
         writer.endArray()
@@ -49,16 +58,15 @@ public enum CheckCommandRunner {
         return String(decoding: writer.bytes, as: UTF8.self) + "\n"
     }
 
-    public static func run(rulesDirectory: String) -> Output {
+    public static func run(rulesDirectory: String, color: Bool = false) -> Output {
         let snapshot: PolicySetSnapshot
         do {
             snapshot = try PolicySetSnapshot.read(directory: rulesDirectory)
         } catch {
-            return Output(text: "arbiter: \(error.message)\n", status: .unusable)
+            return Output(text: error.rendered + "\n", status: .unusable)
         }
         let result = PolicySetLoader.load(snapshot: snapshot)
-        var text = ""
-        for diagnostic in result.diagnostics { text += diagnostic.description + "\n" }
+        var text = DiagnosticRenderer(sources: snapshot.sources, color: color).render(result.diagnostics)
         let errors = result.errors.count
         let warnings = result.warnings.count
         let counts = "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"

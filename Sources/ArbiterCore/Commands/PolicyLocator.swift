@@ -54,14 +54,13 @@ public enum PolicyLocator {
         do {
             snapshot = try PolicySnapshot.read(directory: directory)
         } catch {
-            return .failure(PolicyUnusable(message: "arbiter: " + error.message))
+            return .failure(PolicyUnusable(error))
         }
         var policies: [Policy] = []
         for _ in 0..<max(1, count) {
             let result = PolicyLoader.load(snapshot: snapshot)
             guard let policy = result.policy else {
-                let lines = result.errors.map(\.description)
-                return .failure(PolicyUnusable(message: (lines + ["arbiter: policy '\(directory)' has errors; run 'arbiter check --rules \(directory)'"]).joined(separator: "\n")))
+                return .failure(PolicyUnusable(directory: directory, errors: result.errors, sources: SourceFiles(snapshot.files)))
             }
             policies.append(policy)
         }
@@ -78,14 +77,13 @@ extension PolicyLocator {
         do {
             snapshot = try PolicySetSnapshot.read(directory: directory)
         } catch {
-            return .failure(PolicyUnusable(message: "arbiter: " + error.message))
+            return .failure(PolicyUnusable(error))
         }
         var sets: [PolicySet] = []
         for _ in 0..<max(1, count) {
             let result = PolicySetLoader.load(snapshot: snapshot)
             guard let set = result.set else {
-                let lines = result.errors.map(\.description)
-                return .failure(PolicyUnusable(message: (lines + ["arbiter: policy '\(directory)' has errors; run 'arbiter check --rules \(directory)'"]).joined(separator: "\n")))
+                return .failure(PolicyUnusable(directory: directory, errors: result.errors, sources: snapshot.sources))
             }
             sets.append(set)
         }
@@ -93,7 +91,33 @@ extension PolicyLocator {
     }
 }
 
-/// Why a command could not start: the message for stderr.
+/// Why a command could not start: the policy's errors (rendered like `check`'s, source lines
+/// and notes included) and a last line, or why its folder cannot be read at all.
 public struct PolicyUnusable: Error, Sendable {
-    public var message: String
+    public var diagnostics: [Diagnostic]
+    public var sources: SourceFiles
+    /// The last line(s): `arbiter: policy 'DIR' has errors; run …`, or the folder's problem.
+    public var trailer: String
+
+    /// A policy that loaded with errors.
+    public init(directory: String, errors: [Diagnostic], sources: SourceFiles) {
+        self.diagnostics = errors
+        self.sources = sources
+        self.trailer = "arbiter: policy '\(directory)' has errors; run 'arbiter check --rules \(directory)'"
+    }
+
+    /// A folder that could not be read as a policy at all.
+    public init(_ error: PolicyLoadError) {
+        self.diagnostics = []
+        self.sources = SourceFiles()
+        self.trailer = error.rendered
+    }
+
+    /// The text for stderr (without a final line break), coloured or not.
+    public func rendered(color: Bool) -> String {
+        DiagnosticRenderer(sources: sources, color: color).render(diagnostics) + trailer
+    }
+
+    /// The text for stderr, without colour.
+    public var message: String { rendered(color: false) }
 }

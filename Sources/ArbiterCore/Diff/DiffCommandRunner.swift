@@ -14,15 +14,16 @@ public enum DiffCommandRunner {
     }
 
     /// Diffs `inputs` between the policy folders `base` and `candidate` (packs or sets), on
-    /// `threads` threads.
-    public static func run(base: String, candidate: String, inputs: [String], format: Format, examples: Int, threads: Int) -> Output {
+    /// `threads` threads; `color` colours the diagnostics of a policy that cannot be used.
+    public static func run(base: String, candidate: String, inputs: [String], format: Format, examples: Int, threads: Int,
+                           color: Bool = false) -> Output {
         let count = max(1, threads)
         let baseSets: [PolicySet], candidateSets: [PolicySet]
         switch (PolicyLocator.loadUsableSets(at: base, count: count), PolicyLocator.loadUsableSets(at: candidate, count: count)) {
         case (.success(let b), .success(let c)):
             (baseSets, candidateSets) = (b, c)
         case (.failure(let unusable), _), (_, .failure(let unusable)):
-            return Output(text: "", error: unusable.message, status: .unusable)
+            return Output(text: "", error: unusable.rendered(color: color), status: .unusable)
         }
         let handlers = zip(baseSets, candidateSets).map {
             (base: ProtocolHandler(engines: EngineSet($0), audit: .summary), candidate: ProtocolHandler(engines: EngineSet($1), audit: .summary))

@@ -52,8 +52,8 @@ extension TypeChecker {
                 continue
             }
             if let type, let firstArgument, type != argumentType {
-                error(.typeMismatch, "the arguments of '\(name)' must have one type: found \(type) and \(argumentType)"
-                        + mismatchHint(firstArgument, type, argument, argumentType), argument.range)
+                error(.typeMismatch, "the arguments of '\(name)' must have one type: found \(type) and \(argumentType)",
+                      argument.range, notes: mismatchHint(firstArgument, type, argument, argumentType))
                 failed = true
             } else if type == nil {
                 type = argumentType

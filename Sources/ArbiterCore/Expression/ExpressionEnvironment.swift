@@ -77,12 +77,15 @@ public struct ExpressionError: Error, Hashable, Sendable {
     /// Byte offset into the expression's UTF-8 text where the problem starts.
     public var utf8Offset: Int
     public var length: Int
+    /// Hints on how to write it instead (`write 100.00 without quotes …`), one line each.
+    public var notes: [String]
 
-    public init(code: String, message: String, utf8Offset: Int, length: Int) {
+    public init(code: String, message: String, utf8Offset: Int, length: Int, notes: [String] = []) {
         self.code = code
         self.message = message
         self.utf8Offset = utf8Offset
         self.length = length
+        self.notes = notes
     }
 }
 

@@ -16,8 +16,8 @@ enum ExpressionErrorCode: String, Sendable {
 
 extension ExpressionError {
     /// An error with a known code, located by a UTF-8 byte range of the expression.
-    init(_ code: ExpressionErrorCode, _ message: String, at range: Range<Int>) {
-        self.init(code: code.rawValue, message: message, utf8Offset: range.lowerBound, length: range.count)
+    init(_ code: ExpressionErrorCode, _ message: String, at range: Range<Int>, notes: [String] = []) {
+        self.init(code: code.rawValue, message: message, utf8Offset: range.lowerBound, length: range.count, notes: notes)
     }
 
     /// User text in single quotes, shortened so that a message stays one readable line.

@@ -67,7 +67,7 @@ struct TypeChecker<Environment: ExpressionEnvironment> {
         if case .optional(let wrapped) = typed.type, Self.isAssignable(wrapped, to: expected) {
             error(.optionalNotChecked, "expected \(expected), found \(typed.type): " + mayBeNull(syntax), syntax.range)
         } else {
-            error(.typeMismatch, "expected \(expected), found \(typed.type)" + hint(syntax, expected), syntax.range)
+            error(.typeMismatch, "expected \(expected), found \(typed.type)", syntax.range, notes: hint(syntax, expected))
         }
     }
 
@@ -195,8 +195,8 @@ struct TypeChecker<Environment: ExpressionEnvironment> {
         checkLiterals(then, against: checkedOtherwise.type)
         checkLiterals(otherwise, against: checkedThen.type)
         guard let type = Self.unify(checkedThen.type, checkedOtherwise.type) else {
-            error(.typeMismatch, "the branches of '?:' have different types: \(checkedThen.type) and \(checkedOtherwise.type)"
-                    + mismatchHint(then, checkedThen.type, otherwise, checkedOtherwise.type), otherwise.range)
+            error(.typeMismatch, "the branches of '?:' have different types: \(checkedThen.type) and \(checkedOtherwise.type)",
+                  otherwise.range, notes: mismatchHint(then, checkedThen.type, otherwise, checkedOtherwise.type))
             return nil
         }
         let operand = Operand(node: checkedCondition.node, text: recordText(condition.range))
@@ -224,7 +224,7 @@ struct TypeChecker<Environment: ExpressionEnvironment> {
         checkLiterals(right, against: leftType)
         checkLiterals(left, against: rightType)
         guard Self.isComparable(leftType, rightType) else {
-            error(.typeMismatch, "cannot compare \(leftType) with \(rightType)" + mismatchHint(left, leftType, right, rightType), operatorRange)
+            error(.typeMismatch, "cannot compare \(leftType) with \(rightType)", operatorRange, notes: mismatchHint(left, leftType, right, rightType))
             return nil
         }
         return Typed(node: .equal(checkedLeft.node, checkedRight.node, negated: negated, text: comparisonText), type: .bool)
@@ -243,7 +243,7 @@ struct TypeChecker<Environment: ExpressionEnvironment> {
         let rightType = valueType(checkedRight, right, symbol)
         guard let leftType, let rightType else { return nil }
         guard leftType == rightType else {
-            error(.typeMismatch, "cannot compare \(leftType) with \(rightType)" + mismatchHint(left, leftType, right, rightType), operatorRange)
+            error(.typeMismatch, "cannot compare \(leftType) with \(rightType)", operatorRange, notes: mismatchHint(left, leftType, right, rightType))
             return nil
         }
         guard Self.orderedTypes.contains(leftType) else {
@@ -289,7 +289,7 @@ struct TypeChecker<Environment: ExpressionEnvironment> {
             let hint = leftType == .timestamp || rightType == .timestamp
                 ? mismatchHint(left, .duration, right, .duration)
                 : mismatchHint(left, leftType, right, rightType)
-            error(.typeMismatch, "cannot apply \(symbol) to \(leftType) and \(rightType)" + hint, operatorRange)
+            error(.typeMismatch, "cannot apply \(symbol) to \(leftType) and \(rightType)", operatorRange, notes: hint)
             return nil
         }
         return Typed(node: fold(.arithmetic(operation, checkedLeft.node, checkedRight.node), at: left.range.lowerBound..<right.range.upperBound), type: type)
@@ -329,8 +329,8 @@ struct TypeChecker<Environment: ExpressionEnvironment> {
         } else if let unified = Self.unify(leftWrapped, rightWrapped) {
             type = rightMayBeNull ? .optional(unified) : unified
         } else {
-            error(.typeMismatch, "the default after '??' must be \(leftWrapped), found \(checkedRight.type)" + hint(right, leftWrapped),
-                  right.range)
+            error(.typeMismatch, "the default after '??' must be \(leftWrapped), found \(checkedRight.type)",
+                  right.range, notes: hint(right, leftWrapped))
             return nil
         }
         return Typed(node: fold(.coalesce(checkedLeft.node, checkedRight.node), at: left.range.lowerBound..<right.range.upperBound), type: type)
@@ -373,8 +373,8 @@ struct TypeChecker<Environment: ExpressionEnvironment> {
                 if case .optional(let wrapped) = typed.type, Self.isAssignable(wrapped, to: parameter) {
                     error(.optionalNotChecked, mayBeNull(argument), argument.range)
                 } else {
-                    error(.typeMismatch, "argument \(index + 1) of '\(name)' must be \(parameter), found \(typed.type)" + hint(argument, parameter),
-                          argument.range)
+                    error(.typeMismatch, "argument \(index + 1) of '\(name)' must be \(parameter), found \(typed.type)",
+                          argument.range, notes: hint(argument, parameter))
                 }
             }
             nodes.append(typed.node)
@@ -468,7 +468,7 @@ struct TypeChecker<Environment: ExpressionEnvironment> {
     private mutating func requireBool(_ typed: Typed, _ syntax: Syntax, _ use: String) -> Bool {
         guard let type = valueType(typed, syntax, use) else { return false }
         guard type == .bool else {
-            error(.typeMismatch, "\(use) needs a bool, found \(type)" + hint(syntax, .bool), syntax.range)
+            error(.typeMismatch, "\(use) needs a bool, found \(type)", syntax.range, notes: hint(syntax, .bool))
             return false
         }
         return true
@@ -488,20 +488,42 @@ struct TypeChecker<Environment: ExpressionEnvironment> {
         }
     }
 
-    /// How to write a literal of the wanted type when an int literal was given.
-    func hint(_ syntax: Syntax, _ wanted: ValueType) -> String {
-        guard case .integer(let value) = syntax.kind else { return "" }
-        switch wanted {
-        case .money where currency.fractionDigits > 0:
-            return " (write '\(value).\(String(repeating: "0", count: currency.fractionDigits))' for an amount of money)"
-        case .percent: return " (write '\(value)%' for a percentage)"
-        case .duration: return " (write '\(value)d', '\(value)h', '\(value)m' or '\(value)s' for a duration)"
-        default: return ""
+    /// How to write a literal of the wanted type when a literal of another type was given: an
+    /// int where money, a percentage or a duration was meant (`7` → `7.00`, `7%`, `7d`), a
+    /// quoted value where a number was meant (`"100.00"` → `100.00`: the language's money is
+    /// never quoted), or a number where text was meant. A `note:` line under the error.
+    func hint(_ syntax: Syntax, _ wanted: ValueType) -> [String] {
+        let written = text(syntax.coreRange)
+        switch (syntax.kind, wanted) {
+        case (.integer(let value), .money) where currency.fractionDigits > 0:
+            return ["write '\(value).\(String(repeating: "0", count: currency.fractionDigits))' for an amount of money"]
+        case (.integer(let value), .percent): return ["write '\(value)%' for a percentage"]
+        case (.integer(let value), .duration): return ["write '\(value)d', '\(value)h', '\(value)m' or '\(value)s' for a duration"]
+        case (.string(let value), .money):
+            guard let minor = try? Money.parseMinorUnits(value, fractionDigits: currency.fractionDigits) else { return [] }
+            let amount = Money(minorUnits: minor, currency: currency).description
+            return ["amounts of money are written without quotes: write \(amount), not \(written) (a quoted value is a string)"]
+        case (.string(let value), .percent) where Percent.parse(value) != nil:
+            return ["percentages are written without quotes: write \(value), not \(written)"]
+        case (.string(let value), .duration) where Self.looksLikeDuration(value):
+            return ["durations are written without quotes: write \(value), not \(written)"]
+        case (.string(let value), .int) where Int64(value) != nil:
+            return ["numbers are written without quotes: write \(value), not \(written)"]
+        case (.money, .string), (.integer, .string), (.percent, .string), (.duration, .string):
+            return ["text is written in quotes: write \"\(written)\" for a string"]
+        default: return []
         }
     }
 
-    /// The literal hint for whichever side of a binary operator is an int literal.
-    func mismatchHint(_ left: Syntax, _ leftType: ValueType, _ right: Syntax, _ rightType: ValueType) -> String {
+    /// `48h`, `15d`, `30m`, `10s`: how a duration literal is spelt.
+    static func looksLikeDuration(_ text: String) -> Bool {
+        guard let unit = text.last, "dhms".contains(unit) else { return false }
+        let digits = text.dropLast()
+        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// The literal hint for whichever side of a binary operator is a literal of the wrong type.
+    func mismatchHint(_ left: Syntax, _ leftType: ValueType, _ right: Syntax, _ rightType: ValueType) -> [String] {
         let rightHint = hint(right, leftType)
         return rightHint.isEmpty ? hint(left, rightType) : rightHint
     }
@@ -544,8 +566,8 @@ struct TypeChecker<Environment: ExpressionEnvironment> {
         String(decoding: source[range], as: UTF8.self)
     }
 
-    mutating func error(_ code: ExpressionErrorCode, _ message: String, _ range: Range<Int>) {
-        errors.append(ExpressionError(code, message, at: range))
+    mutating func error(_ code: ExpressionErrorCode, _ message: String, _ range: Range<Int>, notes: [String] = []) {
+        errors.append(ExpressionError(code, message, at: range, notes: notes))
     }
 }
 

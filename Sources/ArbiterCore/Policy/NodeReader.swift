@@ -3,18 +3,27 @@
 struct NodeReader {
     var diagnostics: [Diagnostic] = []
 
-    mutating func error(_ location: SourceLocation, _ code: String, _ message: String) {
-        diagnostics.append(.error(at: location, code: code, message))
+    mutating func error(_ span: SourceSpan, _ code: String, _ message: String, notes: [String] = []) {
+        diagnostics.append(.error(at: span, code: code, message, notes: notes))
     }
 
-    mutating func warning(_ location: SourceLocation, _ code: String, _ message: String) {
-        diagnostics.append(.warning(at: location, code: code, message))
+    /// An error at a point whose extent is not known (a whole file, a folder).
+    mutating func error(_ location: SourceLocation, _ code: String, _ message: String, notes: [String] = []) {
+        error(SourceSpan(at: location), code, message, notes: notes)
+    }
+
+    mutating func warning(_ span: SourceSpan, _ code: String, _ message: String, notes: [String] = []) {
+        diagnostics.append(.warning(at: span, code: code, message, notes: notes))
+    }
+
+    mutating func warning(_ location: SourceLocation, _ code: String, _ message: String, notes: [String] = []) {
+        warning(SourceSpan(at: location), code, message, notes: notes)
     }
 
     /// The node as a mapping whose keys are all in `allowed`; unknown keys are reported.
     mutating func mapping(_ node: YAMLNode, _ what: String, allowed: [String]) -> YAMLMapping? {
         guard case .mapping(let mapping) = node else {
-            error(node.location, "expected_mapping", "\(what) must be a mapping")
+            error(node.span, "expected_mapping", "\(what) must be a mapping")
             return nil
         }
         for entry in mapping.entries where !allowed.contains(entry.key.value) {
@@ -24,14 +33,14 @@ struct NodeReader {
             } else {
                 message += "; expected one of: " + allowed.joined(separator: ", ")
             }
-            error(entry.key.location, "unknown_key", message)
+            error(entry.key.span, "unknown_key", message)
         }
         return mapping
     }
 
     mutating func scalar(_ node: YAMLNode, _ what: String) -> YAMLScalar? {
         guard case .scalar(let scalar) = node else {
-            error(node.location, "expected_scalar", "\(what) must be a single value")
+            error(node.span, "expected_scalar", "\(what) must be a single value")
             return nil
         }
         return scalar
@@ -41,7 +50,7 @@ struct NodeReader {
     mutating func text(_ node: YAMLNode, _ what: String) -> String? {
         guard let scalar = scalar(node, what) else { return nil }
         guard !scalar.value.isEmpty, !scalar.isNull else {
-            error(scalar.location, "empty_value", "\(what) must not be empty")
+            error(scalar.span, "empty_value", "\(what) must not be empty")
             return nil
         }
         return scalar.value
@@ -50,7 +59,7 @@ struct NodeReader {
     /// A required key of a mapping.
     mutating func required(_ mapping: YAMLMapping, _ key: String, _ what: String) -> YAMLNode? {
         guard let entry = mapping[key] else {
-            error(mapping.location, "missing_key", "\(what) is missing required key '\(key)'")
+            error(SourceSpan(start: mapping.location, length: 1), "missing_key", "\(what) is missing required key '\(key)'")
             return nil
         }
         return entry.value
@@ -63,7 +72,7 @@ struct NodeReader {
         case .sequence(let sequence):
             return sequence.items.compactMap { scalar($0, what) }
         case .mapping(let mapping):
-            error(mapping.location, "expected_list", "\(what) must be a value or a list of values")
+            error(SourceSpan(start: mapping.location, length: 1), "expected_list", "\(what) must be a value or a list of values")
             return []
         }
     }

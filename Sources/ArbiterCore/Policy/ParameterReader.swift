@@ -35,23 +35,33 @@ extension PolicyLoader {
         "list<kind>", "list<reason>", "list<condition>",
     ]
 
-    static func readParameters(_ node: YAMLNode, currency: Currency, into parameters: inout [Parameter], reader: inout NodeReader) {
+    /// Reads every parameter into `parameters`; a parameter reported as an error is recorded in
+    /// `rootCauses`, so that its uses are not reported once each.
+    static func readParameters(_ node: YAMLNode, currency: Currency, into parameters: inout [Parameter], reader: inout NodeReader,
+                               rootCauses: inout RootCauses) {
         guard case .mapping(let mapping) = node else {
-            reader.error(node.location, "expected_mapping", "'parameters' must be a mapping of name to {type, value, description}")
+            reader.error(node.span, "expected_mapping", "'parameters' must be a mapping of name to {type, value, description}")
             return
         }
         for entry in mapping.entries {
             let name = entry.key.value
+            let errorsBefore = reader.diagnostics.count
+            let declared = parameters.count
+            defer {
+                if parameters.count == declared, reader.diagnostics.count > errorsBefore, !parameters.contains(where: { $0.name == name }) {
+                    rootCauses.declarationFailed(.parameter, name, diagnosticIndex: errorsBefore)
+                }
+            }
             guard isIdentifier(name) else {
-                reader.error(entry.key.location, "bad_parameter_name", "parameter name '\(name)' must be lower_snake_case")
+                reader.error(entry.key.span, "bad_parameter_name", "parameter name '\(name)' must be lower_snake_case")
                 continue
             }
             guard !reservedNames.contains(name) else {
-                reader.error(entry.key.location, "reserved_name", "parameter name '\(name)' is reserved for a request field")
+                reader.error(entry.key.span, "reserved_name", "parameter name '\(name)' is reserved for a request field")
                 continue
             }
             if let first = parameters.first(where: { $0.name == name }) {
-                reader.error(entry.key.location, "duplicate_parameter", "parameter '\(name)' is already defined at \(first.location)")
+                reader.error(entry.key.span, "duplicate_parameter", "parameter '\(name)' is already defined at \(first.location)")
                 continue
             }
             guard let body = reader.mapping(entry.value, "parameter '\(name)'", allowed: ["type", "value", "description"]),
@@ -61,7 +71,7 @@ extension PolicyLoader {
             guard let type = parameterType(typeName) else {
                 var message = "unknown parameter type '\(typeName)'"
                 if let suggestion = Suggestion.closest(to: typeName, in: parameterTypeNames) { message += " (did you mean '\(suggestion)'?)" }
-                reader.error(typeNode.location, "unknown_type", message + "; expected one of: " + parameterTypeNames.joined(separator: ", "))
+                reader.error(typeNode.span, "unknown_type", message + "; expected one of: " + parameterTypeNames.joined(separator: ", "))
                 continue
             }
             let description = body["description"].flatMap { reader.text($0.value, "description") } ?? ""
@@ -73,7 +83,7 @@ extension PolicyLoader {
     static func parameterValue(_ node: YAMLNode, type: ValueType, currency: Currency, name: String, reader: inout NodeReader) -> Value? {
         if case .list(let element) = type {
             guard case .sequence(let sequence) = node else {
-                reader.error(node.location, "type_mismatch", "parameter '\(name)' is a \(type): write a list like [a, b]")
+                reader.error(node.span, "type_mismatch", "parameter '\(name)' is a \(type): write a list like [a, b]")
                 return nil
             }
             var values: [Value] = []
@@ -86,21 +96,21 @@ extension PolicyLoader {
         guard let scalar = reader.scalar(node, "value of parameter '\(name)'") else { return nil }
         let text = scalar.value
         func fail(_ expected: String) -> Value? {
-            reader.error(scalar.location, "type_mismatch", "parameter '\(name)' is \(type), but '\(text)' is not \(expected)")
+            reader.error(scalar.span, "type_mismatch", "parameter '\(name)' is \(type), but '\(text)' is not \(expected)")
             return nil
         }
         switch type {
         case .int:
             guard let number = Int64(text), !text.hasPrefix("+") else {
                 if isWholeNumber(text) {
-                    reader.error(scalar.location, "out_of_range", "parameter '\(name)': '\(text)' is out of range for an int (\(Int64.min) to \(Int64.max))")
+                    reader.error(scalar.span, "out_of_range", "parameter '\(name)': '\(text)' is out of range for an int (\(Int64.min) to \(Int64.max))")
                     return nil
                 }
                 return fail("an integer")
             }
             // Parameters are counts, days, multipliers: a negative window or count cannot take effect.
             guard number >= 0 else {
-                reader.error(scalar.location, "out_of_range", "parameter '\(name)': '\(text)' is negative; a window, a count or a multiplier is 0 or more")
+                reader.error(scalar.span, "out_of_range", "parameter '\(name)': '\(text)' is negative; a window, a count or a multiplier is 0 or more")
                 return nil
             }
             return .int(number)
@@ -108,21 +118,21 @@ extension PolicyLoader {
             do {
                 return .money(try Money.parseMinorUnits(text, fractionDigits: currency.fractionDigits))
             } catch {
-                reader.error(scalar.location, "bad_money", "parameter '\(name)': \(error.message)")
+                reader.error(scalar.span, "bad_money", "parameter '\(name)': \(error.message)")
                 return nil
             }
         case .percent:
             guard let percent = Percent.parse(text) else { return fail("a percentage like 5% or 12.5%") }
             // A rate is a part of an amount: above 100% it would pay out more than the amount.
             guard percent.basisPoints <= 10_000 else {
-                reader.error(scalar.location, "out_of_range", "parameter '\(name)': '\(text)' is above 100%; a rate is a part of an amount")
+                reader.error(scalar.span, "out_of_range", "parameter '\(name)': '\(text)' is above 100%; a rate is a part of an amount")
                 return nil
             }
             return .percent(percent.basisPoints)
         case .duration:
             guard let seconds = parseDuration(text) else {
                 if let unit = text.last, "dhms".contains(unit), isWholeNumber(String(text.dropLast())), !text.hasPrefix("-") {
-                    reader.error(scalar.location, "out_of_range", "parameter '\(name)': '\(text)' is longer than \(maxDurationDays)d, the span of timestamps (years 0001–9999)")
+                    reader.error(scalar.span, "out_of_range", "parameter '\(name)': '\(text)' is longer than \(maxDurationDays)d, the span of timestamps (years 0001–9999)")
                     return nil
                 }
                 return fail("a duration like 48h or 15d")
@@ -137,7 +147,7 @@ extension PolicyLoader {
             guard domain.cases.contains(text) else {
                 var message = "'\(text)' is not a valid \(domain.name)"
                 if let suggestion = Suggestion.closest(to: text, in: domain.cases) { message += " (did you mean '\(suggestion)'?)" }
-                reader.error(scalar.location, "unknown_enum_value", message)
+                reader.error(scalar.span, "unknown_enum_value", message)
                 return nil
             }
             return .string(text)

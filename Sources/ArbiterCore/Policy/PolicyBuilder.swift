@@ -1,6 +1,8 @@
 /// Turns the sections of a policy's files into a checked `Policy`, collecting diagnostics.
 struct PolicyBuilder {
     var reader: NodeReader
+    /// Declarations that failed and sections that are missing: reported once, not once per use.
+    var rootCauses = RootCauses()
     /// Display path → path relative to the policy folder.
     var relativePaths: [String: String] = [:]
 
@@ -24,12 +26,12 @@ struct PolicyBuilder {
             if let entry = document["arbiter"] {
                 formatSeen = true
                 if let version = reader.text(entry.value, "arbiter"), version != PolicyLoader.formatVersion {
-                    reader.error(entry.value.location, "unsupported_format", "policy format 'arbiter: \(version)' is not supported (this engine reads format \(PolicyLoader.formatVersion))")
+                    reader.error(entry.value.span, "unsupported_format", "policy format 'arbiter: \(version)' is not supported (this engine reads format \(PolicyLoader.formatVersion))")
                 }
             }
             guard let entry = document["policy"] else { continue }
             if let headerLocation {
-                reader.error(entry.key.location, "duplicate_section", "'policy' is already declared at \(headerLocation)")
+                reader.error(entry.key.span, "duplicate_section", "'policy' is already declared at \(headerLocation)")
                 continue
             }
             headerLocation = entry.key.location
@@ -49,16 +51,23 @@ struct PolicyBuilder {
         var facts: [DeclaredField] = []
         var parameters: [Parameter] = []
         var codes: [String: ReasonCode] = [:]
+        rootCauses.parametersMissing = true
+        rootCauses.codesMissing = true
         for document in documents {
             if let entry = document["attributes"] { readDeclaredFields(entry.value, "attributes", into: &attributes) }
             if let entry = document["facts"] { readDeclaredFields(entry.value, "facts", into: &facts) }
             if let entry = document["parameters"] {
-                PolicyLoader.readParameters(entry.value, currency: header.currency, into: &parameters, reader: &reader)
+                rootCauses.parametersMissing = false
+                PolicyLoader.readParameters(entry.value, currency: header.currency, into: &parameters, reader: &reader, rootCauses: &rootCauses)
             }
-            if let entry = document["codes"] { readCodes(entry.value, into: &codes) }
+            if let entry = document["codes"] {
+                rootCauses.codesMissing = false
+                readCodes(entry.value, into: &codes)
+            }
         }
         let schema = RequestSchema(packName: header.name, currency: header.currency, defaultZone: header.zone, attributes: attributes, facts: facts)
         var rules = RuleCompiler(schema: schema, parameters: parameters, codes: codes, relativePaths: relativePaths, reader: reader)
+        rules.rootCauses = rootCauses
         var rulesSeen = false
         for document in documents {
             if let entry = document["rules"] {
@@ -72,6 +81,7 @@ struct PolicyBuilder {
         }
         // Usage warnings only mean something when every expression compiled: a rule that failed
         // to compile would make its parameters and codes look unused.
+        rules.rootCauses.report(into: &rules.reader, headerLocation: headerLocation)
         if !rules.reader.diagnostics.contains(where: { $0.severity == .error }) { rules.lint() }
         reader = rules.reader
         var policy = Policy(
@@ -99,13 +109,13 @@ struct PolicyBuilder {
         if let node = reader.required(mapping, "currency", "'policy'"), let code = reader.text(node, "currency") {
             currency = Currency.named(code)
             if currency == nil {
-                reader.error(node.location, "unknown_currency", "unknown currency '\(code)'; expected one of: " + Currency.known.map(\.code).joined(separator: ", "))
+                reader.error(node.span, "unknown_currency", "unknown currency '\(code)'; expected one of: " + Currency.known.map(\.code).joined(separator: ", "))
             }
         }
         var zone: Zone?
         if let node = reader.required(mapping, "timezone", "'policy'"), let identifier = reader.text(node, "timezone") {
             zone = Zone.named(identifier)
-            if zone == nil { reader.error(node.location, "unknown_timezone", "unknown time zone '\(identifier)' (expected an IANA name like 'Asia/Shanghai')") }
+            if zone == nil { reader.error(node.span, "unknown_timezone", "unknown time zone '\(identifier)' (expected an IANA name like 'Asia/Shanghai')") }
         }
         // SPEC section 9: when this version is in force, and which timestamp selects it.
         func instant(_ key: String) -> (Timestamp, SourceLocation)? {
@@ -113,7 +123,7 @@ struct PolicyBuilder {
             do {
                 return (try Timestamp.parse(text), node.location)
             } catch {
-                reader.error(node.location, "bad_timestamp", "\(key): \(error.message) (expected e.g. 2026-06-01T00:00:00+08:00)")
+                reader.error(node.span, "bad_timestamp", "\(key): \(error.message) (expected e.g. 2026-06-01T00:00:00+08:00)")
                 return nil
             }
         }
@@ -127,7 +137,7 @@ struct PolicyBuilder {
             if let value = SelectingTimestamp(rawValue: text) {
                 selectedBy = (value, node.location)
             } else {
-                reader.error(node.location, "unknown_selected_by", "unknown selected_by '\(text)'; expected placed_at or requested_at")
+                reader.error(node.span, "unknown_selected_by", "unknown selected_by '\(text)'; expected placed_at or requested_at")
             }
         }
         guard let name, let version, let description, let currency, let zone else { return nil }
@@ -139,22 +149,28 @@ struct PolicyBuilder {
     /// `attributes:` / `facts:`: `name: bool|bool?|int|string|money`.
     private mutating func readDeclaredFields(_ node: YAMLNode, _ section: String, into fields: inout [DeclaredField]) {
         guard case .mapping(let mapping) = node else {
-            reader.error(node.location, "expected_mapping", "'\(section)' must be a mapping of name to type (bool, bool?, int, string, money)")
+            reader.error(node.span, "expected_mapping", "'\(section)' must be a mapping of name to type (bool, bool?, int, string, money)")
             return
         }
         for entry in mapping.entries {
             let name = entry.key.value
+            let errorsBefore = reader.diagnostics.count
+            defer {
+                if reader.diagnostics.count > errorsBefore, !fields.contains(where: { $0.name == name }) {
+                    rootCauses.declarationFailed(section == "facts" ? .fact : .attribute, name, diagnosticIndex: errorsBefore)
+                }
+            }
             guard PolicyLoader.isIdentifier(name) else {
-                reader.error(entry.key.location, "bad_name", "\(section) name '\(name)' must be lower_snake_case")
+                reader.error(entry.key.span, "bad_name", "\(section) name '\(name)' must be lower_snake_case")
                 continue
             }
             if let first = fields.first(where: { $0.name == name }) {
-                reader.error(entry.key.location, "duplicate_name", "'\(name)' is already declared at \(first.location)")
+                reader.error(entry.key.span, "duplicate_name", "'\(name)' is already declared at \(first.location)")
                 continue
             }
             guard let typeName = reader.text(entry.value, "type of '\(name)'") else { continue }
             guard let type = DeclaredField.FieldType(rawValue: typeName) else {
-                reader.error(entry.value.location, "unknown_type", "unknown type '\(typeName)' for '\(name)'; expected bool, bool?, int, string or money")
+                reader.error(entry.value.span, "unknown_type", "unknown type '\(typeName)' for '\(name)'; expected bool, bool?, int, string or money")
                 continue
             }
             fields.append(DeclaredField(name: name, type: type, location: entry.key.location))
@@ -164,17 +180,23 @@ struct PolicyBuilder {
     /// `codes:`: `CODE: {zh-CN: 文本, en: text}`.
     private mutating func readCodes(_ node: YAMLNode, into codes: inout [String: ReasonCode]) {
         guard case .mapping(let mapping) = node else {
-            reader.error(node.location, "expected_mapping", "'codes' must be a mapping of CODE to messages {zh-CN: …, en: …}")
+            reader.error(node.span, "expected_mapping", "'codes' must be a mapping of CODE to messages {zh-CN: …, en: …}")
             return
         }
         for entry in mapping.entries {
             let code = entry.key.value
+            let errorsBefore = reader.diagnostics.count
+            defer {
+                if reader.diagnostics.count > errorsBefore, codes[code] == nil {
+                    rootCauses.declarationFailed(.code, code, diagnosticIndex: errorsBefore)
+                }
+            }
             guard RuleCompiler.isCode(code) else {
-                reader.error(entry.key.location, "bad_code", "reason code '\(code)' must be UPPER_SNAKE_CASE")
+                reader.error(entry.key.span, "bad_code", "reason code '\(code)' must be UPPER_SNAKE_CASE")
                 continue
             }
             if let first = codes[code] {
-                reader.error(entry.key.location, "duplicate_code", "code '\(code)' is already declared at \(first.location)")
+                reader.error(entry.key.span, "duplicate_code", "code '\(code)' is already declared at \(first.location)")
                 continue
             }
             let locales = MessageLocale.allCases.map(\.rawValue)

@@ -40,6 +40,9 @@ public struct PolicySnapshot: Sendable {
     public static func read(directory: String) throws(PolicyLoadError) -> PolicySnapshot {
         guard case .directory = kind(of: directory, following: true) else { throw .notADirectory(directory) }
         let base = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
+        // Without its policy.yaml a folder is not a pack: reading every YAML file below it as
+        // policy sections would bury the one problem under an error per key (`--rules .`).
+        guard isPackFolder(base) else { throw .notAPolicyFolder(directory, nearby: policyFolders(below: base)) }
         var files: [PolicySourceFile] = []
         var unreadable: [Diagnostic] = []
         var folderError: String?
@@ -75,6 +78,30 @@ public struct PolicySnapshot: Sendable {
     static func isPackFolder(_ path: String) -> Bool {
         if case .missing = kind(of: path + "/" + packMarker, following: false) { return false }
         return true
+    }
+
+    /// Up to three pack or set folders below `folder` (two levels deep at most, hidden folders
+    /// skipped), topmost first, named as `--rules` would take them: what `--rules` was likely
+    /// meant to be.
+    static func policyFolders(below folder: String) -> [String] {
+        var found: [String] = []
+        var level = [folder]
+        for _ in 0..<2 {
+            var next: [String] = []
+            for parent in level {
+                for name in (entries(of: parent) ?? []).sorted() where !name.hasPrefix(".") {
+                    let path = parent + "/" + name
+                    guard case .directory = kind(of: path, following: false) else { continue }
+                    if case .missing = kind(of: path + "/set.yaml", following: false) {
+                        if isPackFolder(path) { found.append(path + " (a pack)") } else { next.append(path) }
+                    } else {
+                        found.append(path + " (a policy set)")
+                    }
+                }
+            }
+            level = next
+        }
+        return Array(found.prefix(3))
     }
 
     static func isPolicyFile(_ name: String) -> Bool { name.hasSuffix(".yaml") || name.hasSuffix(".yml") }

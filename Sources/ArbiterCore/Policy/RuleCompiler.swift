@@ -34,6 +34,8 @@ struct RuleCompiler {
     /// Display path → path relative to the policy folder.
     let relativePaths: [String: String]
     var reader: NodeReader
+    /// Failed declarations and missing sections whose uses are counted, not reported.
+    var rootCauses = RootCauses()
     var lineRules: [Rule] = []
     var settlementRules: [Rule] = []
     var requestRules: [Rule] = []
@@ -75,7 +77,7 @@ struct RuleCompiler {
 
     mutating func readRules(_ node: YAMLNode) {
         guard case .sequence(let sequence) = node else {
-            reader.error(node.location, "expected_list", "'rules' must be a list of rules (each item starts with '- id:')")
+            reader.error(node.span, "expected_list", "'rules' must be a list of rules (each item starts with '- id:')")
             return
         }
         for item in sequence.items {
@@ -108,10 +110,10 @@ struct RuleCompiler {
         guard let idNode = reader.required(mapping, "id", "rule"), let id = reader.text(idNode, "id") else { return nil }
         let what = "rule '\(id)'"
         if !Self.isRuleID(id) {
-            reader.error(idNode.location, "bad_rule_id", "rule id '\(id)' must be lowercase letters, digits, '.', '-' or '_'")
+            reader.error(idNode.span, "bad_rule_id", "rule id '\(id)' must be lowercase letters, digits, '.', '-' or '_'")
         }
         if let first = ruleLocations[id] {
-            reader.error(idNode.location, "duplicate_rule_id", "duplicate rule id '\(id)' (first defined at \(first))")
+            reader.error(idNode.span, "duplicate_rule_id", "duplicate rule id '\(id)' (first defined at \(first))")
         } else {
             ruleLocations[id] = idNode.location
         }
@@ -123,11 +125,11 @@ struct RuleCompiler {
             if let parsed = RuleScope(rawValue: text) {
                 scope = parsed
             } else {
-                reader.error(scopeNode.location, "unknown_scope", "unknown scope '\(text)'; expected 'line' (once per requested line), 'settlement' (adjustments and the shipping refund) or 'request'")
+                reader.error(scopeNode.span, "unknown_scope", "unknown scope '\(text)'; expected 'line' (once per requested line), 'settlement' (adjustments and the shipping refund) or 'request'")
             }
         }
         if let settle = mapping["settle"] {
-            reader.error(settle.key.location, "settle_replaced", "'settle' was replaced by settlement rules written out: use scope: settlement with 'adjust:' and 'refund_shipping:' (see Rules/cn/rules/80-settlement.yaml)")
+            reader.error(settle.key.span, "settle_replaced", "'settle' was replaced by settlement rules written out: use scope: settlement with 'adjust:' and 'refund_shipping:' (see Rules/cn/rules/80-settlement.yaml)")
             return nil
         }
         let effectEntries = mapping.entries.filter { Self.effectKeys.contains($0.key.value) }
@@ -139,7 +141,7 @@ struct RuleCompiler {
         environment.phase = phase
         for entry in effectEntries where !Self.effects(of: scope).contains(entry.key.value) {
             let home = RuleScope.allCases.filter { Self.effects(of: $0).contains(entry.key.value) }.map(\.rawValue)
-            reader.error(entry.key.location, "effect_not_in_scope", "'\(entry.key.value)' is not an effect of scope: \(scope.rawValue) rules; use it in a rule with scope: \(home.joined(separator: " or "))")
+            reader.error(entry.key.span, "effect_not_in_scope", "'\(entry.key.value)' is not an effect of scope: \(scope.rawValue) rules; use it in a rule with scope: \(home.joined(separator: " or "))")
         }
         var forEach: RuleIteration?
         if let node = mapping["for_each"]?.value, let text = reader.text(node, "for_each") {
@@ -148,7 +150,7 @@ struct RuleCompiler {
             } else {
                 let allowed = RuleIteration.allCases.filter { $0.phase == phase }.map(\.rawValue)
                 let hint = allowed.isEmpty ? "scope: \(scope.rawValue) rules do not iterate" : "expected \(allowed.joined(separator: " or "))"
-                reader.error(node.location, "bad_for_each", "cannot iterate over '\(text)' here; \(hint)")
+                reader.error(node.span, "bad_for_each", "cannot iterate over '\(text)' here; \(hint)")
                 // Its defines and effects read the elements: errors about them would only repeat this one.
                 return nil
             }
@@ -212,7 +214,7 @@ struct RuleCompiler {
             guard !failedDefines.contains(node.location) else { return nil }
             guard case .mapping(let body) = node, let entries = readDefineEntries(body) else {
                 if case .mapping = node {} else {
-                    reader.error(node.location, "expected_mapping", "'define' must be a mapping of names to expressions")
+                    reader.error(node.span, "expected_mapping", "'define' must be a mapping of names to expressions")
                 }
                 failedDefines.insert(node.location)
                 return nil
@@ -228,11 +230,11 @@ struct RuleCompiler {
             let name = entry.key.value
             guard name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }),
                   let first = name.unicodeScalars.first, ("a"..."z").contains(first) else {
-                reader.error(entry.key.location, "bad_define_name", "define name '\(name)' must be lowercase letters, digits and '_', starting with a letter")
+                reader.error(entry.key.span, "bad_define_name", "define name '\(name)' must be lowercase letters, digits and '_', starting with a letter")
                 return nil
             }
             if environment.defines[name] != nil || environment.parameters[name] != nil || RequestField.byPath[name] != nil {
-                reader.error(entry.key.location, "define_shadows", "'\(name)' is already a name here; pick another name for the define")
+                reader.error(entry.key.span, "define_shadows", "'\(name)' is already a name here; pick another name for the define")
                 return nil
             }
             guard let expression = compile(entry.value, expecting: nil, "define \(name)") else { return nil }
@@ -267,7 +269,7 @@ struct RuleCompiler {
                   let codeNode = reader.required(body, "code", "compensation"), let codeScalar = reader.scalar(codeNode, "code"),
                   let code = checkCode(codeScalar) else { return [] }
             guard let kind = CompensationKind(rawValue: kindText) else {
-                reader.error(kindNode.location, "unknown_compensation_kind", "unknown compensation kind '\(kindText)'; expected 'coupon' or 'cash'")
+                reader.error(kindNode.span, "unknown_compensation_kind", "unknown compensation kind '\(kindText)'; expected 'coupon' or 'cash'")
                 return []
             }
             guard let amount = compile(amountNode, expecting: .money, "amount") else { return [] }
@@ -277,7 +279,7 @@ struct RuleCompiler {
             guard let payer = ReturnShippingPayer(rawValue: text) else {
                 var message = "unknown return shipping payer '\(text)'"
                 if let suggestion = Suggestion.closest(to: text, in: ReturnShippingPayer.allCases.map(\.rawValue)) { message += " (did you mean '\(suggestion)'?)" }
-                reader.error(entry.value.location, "unknown_payer", message + "; expected buyer, seller, insurance or none")
+                reader.error(entry.value.span, "unknown_payer", message + "; expected buyer, seller, insurance or none")
                 return []
             }
             return [.returnShipping(payer)]
@@ -308,7 +310,7 @@ struct RuleCompiler {
             return [.refundShipping(amount)]
         case "refund_to":
             guard forEach == .payment else {
-                reader.error(entry.key.location, "refund_to_needs_payment", "'refund_to' is what goes back to one payment: use it in a rule with for_each: payment")
+                reader.error(entry.key.span, "refund_to_needs_payment", "'refund_to' is what goes back to one payment: use it in a rule with for_each: payment")
                 return []
             }
             guard let amount = compile(entry.value, expecting: .money, "refund_to") else { return [] }
@@ -333,13 +335,13 @@ struct RuleCompiler {
     private mutating func checkVerdicts(_ mapping: YAMLMapping, scope: RuleScope, condition: CompiledExpression?, what: String) {
         let verdicts = mapping.entries.filter { Verdict(rawValue: $0.key.value) != nil }
         if verdicts.count > 1 {
-            reader.error(verdicts[1].key.location, "conflicting_verdicts", "\(what) gives two verdicts ('\(verdicts[0].key.value)' and '\(verdicts[1].key.value)'); the stronger would always win: write two rules with their own conditions")
+            reader.error(verdicts[1].key.span, "conflicting_verdicts", "\(what) gives two verdicts ('\(verdicts[0].key.value)' and '\(verdicts[1].key.value)'); the stronger would always win: write two rules with their own conditions")
         }
         guard scope == .request, let first = verdicts.first else { return }
         let kinds = condition?.requiredValues(ofSlot: RequestField.kind.rawValue)
         let withLines = RequestKind.allCases.filter { $0 != .compensation }.map { Value.string($0.rawValue) }
         if kinds == nil || withLines.contains(where: { kinds?.contains($0) ?? true }) {
-            reader.error(first.key.location, "request_verdict_on_lines", "a scope: request '\(first.key.value)' decides only requests without lines (kind == \"compensation\"); cancels, returns and refund-only claims are decided line by line: use scope: line, or add kind == \"compensation\" to the condition")
+            reader.error(first.key.span, "request_verdict_on_lines", "a scope: request '\(first.key.value)' decides only requests without lines (kind == \"compensation\"); cancels, returns and refund-only claims are decided line by line: use scope: line, or add kind == \"compensation\" to the condition")
         }
     }
 
@@ -347,9 +349,10 @@ struct RuleCompiler {
     private mutating func checkCode(_ scalar: YAMLScalar) -> String? {
         let code = scalar.value
         guard codes[code] != nil else {
+            if rootCauses.absorbs(unknownCode: code, at: scalar.location) { return nil }
             var message = "unknown reason code '\(code)'"
             if let suggestion = Suggestion.closest(to: code, in: codes.keys.sorted()) { message += " (did you mean '\(suggestion)'?)" }
-            reader.error(scalar.location, "unknown_code", message + "; declare it under 'codes:'")
+            reader.error(scalar.span, "unknown_code", message, notes: ["declare it under 'codes:' (codes.yaml) with its zh-CN and en messages"])
             return nil
         }
         referencedCodes.insert(code)
@@ -369,18 +372,39 @@ struct RuleCompiler {
             return expression
         case .failure(let failure):
             for error in failure.errors {
+                let span = SourceSpan(start: scalar.location(ofUTF8Offset: error.utf8Offset),
+                                      end: scalar.location(ofUTF8Offset: error.utf8Offset + error.length))
                 var message = error.message
+                var notes = error.notes
                 if error.code == "unknown_name" {
                     let bytes = Array(scalar.value.utf8)
                     let end = min(bytes.count, error.utf8Offset + error.length)
                     let start = min(error.utf8Offset, end)
                     let name = String(decoding: bytes[start..<end], as: UTF8.self)
-                    if let explanation = environment.misplacedNames[name] { message = explanation }
+                    if let explanation = environment.misplacedNames[name] {
+                        message = explanation
+                    } else if rootCauses.absorbs(unknownName: name, at: span.start) {
+                        continue
+                    } else {
+                        notes += Self.declarationHint(name)
+                    }
                 }
-                reader.error(scalar.location(ofUTF8Offset: error.utf8Offset), error.code, message)
+                reader.error(span, error.code, message, notes: notes)
             }
             return nil
         }
+    }
+
+    /// How to declare an unknown attribute or fact, which a request carries only when declared.
+    static func declarationHint(_ name: String) -> [String] {
+        let path = name.split(separator: ".", omittingEmptySubsequences: false)
+        if path.count == 3, path[0] == "item", path[1] == "attributes" {
+            return ["an item attribute is read only when declared: add '\(path[2]): bool' (or bool?, int, string, money) under 'attributes:' in policy.yaml"]
+        }
+        if path.count == 2, path[0] == "facts" {
+            return ["a fact is read only when declared: add '\(path[1]): bool' (or bool?, int, string, money) under 'facts:' in policy.yaml"]
+        }
+        return []
     }
 
     /// Warnings an author wants before shipping: unused parameters, codes no rule emits,
@@ -388,10 +412,10 @@ struct RuleCompiler {
     mutating func lint() {
         for parameter in environment.parameters.values.sorted(by: { $0.location.line < $1.location.line })
         where !environment.usedParameters.contains(parameter.name) {
-            reader.warning(parameter.location, "unused_parameter", "parameter '\(parameter.name)' is never used by a rule")
+            reader.warning(SourceSpan(start: parameter.location, length: parameter.name.unicodeScalars.count), "unused_parameter", "parameter '\(parameter.name)' is never used by a rule")
         }
         for code in codes.values.sorted(by: { $0.code < $1.code }) where !referencedCodes.contains(code.code) {
-            reader.warning(code.location, "unused_code", "code '\(code.code)' is declared but no rule emits it")
+            reader.warning(SourceSpan(start: code.location, length: code.code.unicodeScalars.count), "unused_code", "code '\(code.code)' is declared but no rule emits it")
         }
         for rule in lineRules + settlementRules + requestRules {
             guard let condition = rule.condition else { continue }

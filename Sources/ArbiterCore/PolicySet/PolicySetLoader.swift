@@ -44,7 +44,7 @@ public enum PolicySetLoader {
     }
 
     /// `set.yaml`: `default: NAME` (and nothing else). The default's name and where it is written.
-    private static func readSetFile(_ file: PolicySourceFile, reader: inout NodeReader) -> (String, SourceLocation)? {
+    private static func readSetFile(_ file: PolicySourceFile, reader: inout NodeReader) -> (String, SourceSpan)? {
         let start = SourceLocation(file: file.displayPath, line: 1, column: 1)
         guard let text = String(validating: file.bytes, as: UTF8.self) else {
             reader.error(start, "file_unreadable", "file is not valid UTF-8")
@@ -64,7 +64,7 @@ public enum PolicySetLoader {
         guard let mapping = reader.mapping(root, "set.yaml", allowed: ["default"]) else { return nil }
         guard let node = reader.required(mapping, "default", "set.yaml (e.g. 'default: cn')"),
               let name = reader.text(node, "default") else { return nil }
-        return (name, node.location)
+        return (name, node.span)
     }
 
     /// Groups the versions into packs by name (sorted by name, versions by `effective_from`) and

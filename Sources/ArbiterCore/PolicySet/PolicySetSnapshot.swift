@@ -70,3 +70,17 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+extension PolicySetSnapshot {
+    /// The text of every file read, for printing the lines diagnostics point at.
+    public var sources: SourceFiles {
+        switch self {
+        case .lone(let pack):
+            return SourceFiles(pack.files)
+        case .set(_, let setFile, let versions, _):
+            var sources = SourceFiles([setFile])
+            for version in versions { sources.add(SourceFiles(version.files)) }
+            return sources
+        }
+    }
+}

@@ -2,8 +2,9 @@
 public enum YAMLError: Error, Equatable, Sendable {
     /// The file could not be read, or is not UTF-8 (`reason` is one lowercase sentence).
     case fileUnreadable(file: String, reason: String)
-    /// libyaml rejected the text; `message` is its problem (and context), lightly reworded.
-    case syntax(message: String, at: SourceLocation)
+    /// libyaml rejected the text; `message` is its problem (and context), lightly reworded;
+    /// `hint` says what usually causes it, in an author's terms (`YAMLSyntaxHint`).
+    case syntax(message: String, at: SourceLocation, hint: String? = nil)
     /// A mapping has `key` twice; `at` is the second occurrence.
     case duplicateKey(key: String, at: SourceLocation, firstLine: Int)
     /// A mapping key is a mapping or a sequence (`found` names which).
@@ -44,7 +45,7 @@ public enum YAMLError: Error, Equatable, Sendable {
     public var location: SourceLocation {
         switch self {
         case .fileUnreadable(let file, _): return SourceLocation(file: file, line: 1, column: 1)
-        case .syntax(_, let at), .duplicateKey(_, let at, _), .nonScalarKey(_, let at),
+        case .syntax(_, let at, _), .duplicateKey(_, let at, _), .nonScalarKey(_, let at),
              .multipleDocuments(let at), .tagUnsupported(_, let at), .unknownAlias(_, _, let at),
              .recursiveAlias(_, let at), .aliasLimit(_, let at), .tooManyNodes(_, let at),
              .tooDeep(_, let at):
@@ -57,7 +58,7 @@ public enum YAMLError: Error, Equatable, Sendable {
         switch self {
         case .fileUnreadable(_, let reason):
             return reason
-        case .syntax(let message, _):
+        case .syntax(let message, _, _):
             return message
         case .duplicateKey(let key, _, let firstLine):
             return "duplicate key '\(Self.oneLine(key))' (first defined at line \(firstLine))"
@@ -96,8 +97,27 @@ public enum YAMLError: Error, Equatable, Sendable {
         return result
     }
 
-    /// The error as a compiler-style diagnostic: location, code and message.
+    /// Hints printed as `note:` lines under the diagnostic.
+    public var notes: [String] {
+        switch self {
+        case .syntax(_, _, let hint?): return [hint]
+        default: return []
+        }
+    }
+
+    /// What the diagnostic underlines: the duplicate key or the tag; a point elsewhere.
+    public var span: SourceSpan {
+        switch self {
+        case .duplicateKey(let key, let at, _): return SourceSpan(start: at, length: key.unicodeScalars.count)
+        case .tagUnsupported(let tag, let at): return SourceSpan(start: at, length: tag.unicodeScalars.count)
+        case .unknownAlias(let name, _, let at), .recursiveAlias(let name, let at):
+            return SourceSpan(start: at, length: name.unicodeScalars.count + 1)
+        default: return SourceSpan(at: location)
+        }
+    }
+
+    /// The error as a compiler-style diagnostic: span, code, message and hints.
     public var diagnostic: Diagnostic {
-        .error(at: location, code: code, message)
+        .error(at: location.line == 0 ? SourceSpan(at: location) : span, code: code, message, notes: notes)
     }
 }

@@ -106,6 +106,7 @@ struct YAMLEventReader {
             needsRuns = style == .folded && !value.isEmpty
         }
         var scalar = YAMLScalar(value: value, style: style, location: location, contentStart: contentStart)
+        scalar.end = source.location(line: end.line, column: end.column)
         if needsRuns {
             // Block content is aligned from the start of its first line so indentation is skipped.
             let fromColumn = style == .folded ? 0 : contentStart.column - 1
@@ -132,21 +133,47 @@ struct YAMLEventReader {
         case YAML_MEMORY_ERROR:
             return .syntax(message: "out of memory while reading yaml", at: source.location(line: 0, column: 0))
         default:
-            let mark = parser.pointee.problem_mark
+            var mark = parser.pointee.problem_mark
+            let context = Self.string(parser.pointee.context)
+            let contextMark = parser.pointee.context_mark
+            let hint = YAMLSyntaxHint.hint(hintInput(problem: problem, context: context, mark: mark, contextMark: contextMark))
+            // Where libyaml gave up is not always where the mistake is: a key without ': ' is
+            // noticed on the next line, an unclosed quote at the end of the file. Those are
+            // reported where the key or the quote starts.
+            if context != nil, problem == "could not find expected ':'"
+                || (problem == "found unexpected end of stream" && context == "while scanning a quoted scalar") {
+                mark = contextMark
+            }
             var message = problem
-            if let context = Self.string(parser.pointee.context) {
-                let contextMark = parser.pointee.context_mark
+            if let context {
                 if contextMark.line == mark.line, contextMark.column == mark.column {
                     message += " (\(context))"
                 } else {
                     message += " (\(context) that starts at line \(contextMark.line + 1), column \(contextMark.column + 1))"
                 }
             }
-            if source.character(line: mark.line, column: mark.column) == UInt8(ascii: "\t") {
-                message += "; tabs cannot indent yaml, use spaces"
-            }
-            return .syntax(message: message, at: source.location(line: mark.line, column: mark.column))
+            return .syntax(message: message, at: source.location(line: mark.line, column: mark.column), hint: hint)
         }
+    }
+
+    /// The source lines around libyaml's marks that `YAMLSyntaxHint` reads.
+    private mutating func hintInput(problem: String, context: String?, mark: yaml_mark_t, contextMark: yaml_mark_t) -> YAMLSyntaxHint.Input {
+        var previous: String?
+        var previousNumber: Int?
+        var line = mark.line - 1
+        while line >= 0 {
+            let text = source.text(ofLine: line)
+            let content = text.drop { $0 == " " }
+            if !content.isEmpty, !content.hasPrefix("#") {
+                (previous, previousNumber) = (text, line)
+                break
+            }
+            line -= 1
+        }
+        return YAMLSyntaxHint.Input(
+            problem: problem, context: context, character: source.character(line: mark.line, column: mark.column),
+            problemLine: source.text(ofLine: mark.line), contextLine: context == nil ? nil : source.text(ofLine: contextMark.line),
+            previousLine: previous, previousLineNumber: previousNumber, contextLineNumber: context == nil ? nil : contextMark.line)
     }
 
     private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {

@@ -12,6 +12,13 @@ public indirect enum YAMLNode: Sendable {
         case .sequence(let sequence): return sequence.location
         }
     }
+
+    /// What a diagnostic about the node underlines: a scalar's text, or the first character of
+    /// a mapping or sequence.
+    public var span: SourceSpan {
+        if case .scalar(let scalar) = self { return scalar.span }
+        return SourceSpan(start: location, length: 1)
+    }
 }
 
 /// A scalar with its text and how it was written.
@@ -27,12 +34,24 @@ public struct YAMLScalar: Sendable {
     /// How `value` maps back onto the source when that is not one straight line from
     /// `contentStart` (folded, multi-line, escaped); filled by `YAMLLoader`, see `location(ofUTF8Offset:)`.
     var contentRuns: [YAMLContentRun] = []
+    /// Just after the node's last character (its closing quote), as libyaml marks it; nil for
+    /// scalars built by hand.
+    public var end: SourceLocation?
 
     public init(value: String, style: Style, location: SourceLocation, contentStart: SourceLocation) {
         self.value = value
         self.style = style
         self.location = location
         self.contentStart = contentStart
+    }
+
+    /// The scalar's text in the source, quotes included: from `location` to `end`, or, for a
+    /// scalar built by hand, as many columns as its value (and quotes) take on one line.
+    public var span: SourceSpan {
+        if let end { return SourceSpan(start: location, end: end) }
+        let quotes = style == .singleQuoted || style == .doubleQuoted ? 2 : 0
+        let firstLine = value.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return SourceSpan(start: location, length: firstLine.unicodeScalars.count + quotes)
     }
 
     /// True for a plain scalar `~`, `null`, `Null`, `NULL` or an empty plain scalar.

@@ -137,6 +137,15 @@ struct YAMLSourceText {
             || byte == UInt8(ascii: "{") || byte == UInt8(ascii: "}"))
     }
 
+    /// The text of the 0-based `line` without its line break ("" past the end; used for hints).
+    mutating func text(ofLine line: Int) -> String {
+        let starts = lineStarts()
+        guard line >= 0, line < starts.count else { return "" }
+        var end = starts[line]
+        while end < bytes.count, breakLength(at: end) == 0 { end += 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[starts[line]..<end]), as: UTF8.self)
+    }
+
     /// The byte at 0-based `line`, `column`, if the text reaches that far (used for hints).
     mutating func character(line: Int, column: Int) -> UInt8? {
         let offset = byteOffset(line: line, column: column)

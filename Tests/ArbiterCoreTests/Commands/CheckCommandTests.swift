@@ -45,7 +45,7 @@ import Testing
         Mistake(name: "negative-window", file: "parameters.yaml",
                 original: "  no_reason_window_days:\n    type: int\n    value: 7", replacement: "  no_reason_window_days:\n    type: int\n    value: -7"),
         Mistake(name: "approve-and-reject-in-one-rule", file: "rules/20-no-reason.yaml",
-                original: "    reject: WINDOW_EXPIRED", replacement: "    reject: WINDOW_EXPIRED\n    approve: SEVEN_DAY_NO_REASON"),
+                original: "        reject: WINDOW_EXPIRED", replacement: "        reject: WINDOW_EXPIRED\n        approve: SEVEN_DAY_NO_REASON"),
         Mistake(name: "request-verdict-on-lines", file: "rules/95-review.yaml",
                 original: "    route_to_review: HIGH_VALUE_REFUND", replacement: "    reject: HIGH_VALUE_REFUND"),
         Mistake(name: "missing-basis", file: "rules/20-no-reason.yaml",
@@ -61,6 +61,19 @@ import Testing
                 original: "    route_to_review: HIGH_VALUE_REFUND", replacement: "    adjust: {code: HIGH_VALUE_REFUND, amount: 0.00}"),
         Mistake(name: "refund-to-without-payment", file: "rules/80-settlement.yaml",
                 original: "    for_each: payment\n", replacement: ""),
+        // Issue 15: hints in the author's terms.
+        Mistake(name: "money-compared-to-string", file: "rules/95-review.yaml",
+                original: "refund.total >= review_refund_total", replacement: "refund.total >= \"2000.00\""),
+        Mistake(name: "undeclared-attribute", file: "rules/20-no-reason.yaml",
+                original: "when: item.attributes.custom_made", replacement: "when: item.attributes.engraved"),
+        Mistake(name: "key-indented-wrong", file: "rules/20-no-reason.yaml",
+                original: "        reject: WINDOW_EXPIRED", replacement: "        reject: WINDOW_EXPIRED\n    approve: SEVEN_DAY_NO_REASON"),
+        Mistake(name: "no-space-after-colon", file: "parameters.yaml",
+                original: "  no_reason_window_days:\n    type: int", replacement: "  no_reason_window_days:\n    type:int"),
+        Mistake(name: "colon-in-plain-value", file: "rules/20-no-reason.yaml",
+                original: "basis: 消费者权益保护法 第二十五条", replacement: "basis: 消费者权益保护法: 第二十五条"),
+        Mistake(name: "tab-indentation", file: "rules/20-no-reason.yaml",
+                original: "        reject: WINDOW_EXPIRED", replacement: "\treject: WINDOW_EXPIRED"),
     ]
 
     static let golden = Repository.root.appendingPathComponent("Tests/ArbiterCoreTests/Golden/check")
@@ -105,6 +118,41 @@ import Testing
             try Data(output.text.utf8).write(to: expectedURL)
         } else {
             #expect(output.text == (try String(contentsOf: expectedURL, encoding: .utf8)), "golden check/\(mistake.name)")
+        }
+    }
+
+    /// A root cause and what it would otherwise bring along: one error per use of what it failed
+    /// to declare (issue 15: 50 for a missing codes.yaml, 41 for a missing parameters.yaml).
+    struct RootCause: Sendable, CustomStringConvertible {
+        var name: String
+        var breakPack: @Sendable (TemporaryPack) throws -> Void
+        var description: String { name }
+    }
+
+    static let rootCauses: [RootCause] = [
+        RootCause(name: "missing-codes-file") { try FileManager.default.removeItem(atPath: $0.file("codes.yaml")) },
+        RootCause(name: "missing-parameters-file") { try FileManager.default.removeItem(atPath: $0.file("parameters.yaml")) },
+        RootCause(name: "code-declared-without-messages") {
+            try $0.edit("codes.yaml", replacing: "  WINDOW_EXPIRED:\n", with: "  WINDOW_EXPIRED: window expired\n  WINDOW_EXPIRED_MESSAGES:\n")
+        },
+        RootCause(name: "attribute-of-unknown-type") { try $0.edit("policy.yaml", replacing: "custom_made: bool ", with: "custom_made: boolean ") },
+    ]
+
+    /// One error for the root cause, with a note counting the uses it affects; nothing per use.
+    @Test(arguments: rootCauses)
+    func rootCauseIsReportedOnce(rootCause: RootCause) throws {
+        let pack = try TemporaryPack()
+        defer { pack.remove() }
+        try rootCause.breakPack(pack)
+        let output = pack.check()
+        #expect(output.status == .failure)
+        #expect(output.text.hasSuffix(": 1 error, 0 warnings\n"), "\(output.text)")
+        #expect(output.text.contains("\nnote: rules "), "a note counts the uses: \(output.text)")
+        let expectedURL = Self.golden.appendingPathComponent("\(rootCause.name).expected")
+        if Self.recording {
+            try Data(output.text.utf8).write(to: expectedURL)
+        } else {
+            #expect(output.text == (try String(contentsOf: expectedURL, encoding: .utf8)), "golden check/\(rootCause.name)")
         }
     }
 
@@ -180,5 +228,30 @@ import Testing
         #expect(first["severity"] == .string("error"))
         #expect(first["code"] == .string("unknown_name"))
         #expect(first["message"] == .string("unknown field 'order.deliverd_at' (did you mean 'order.delivered_at'?)"))
+        // The span: `order.deliverd_at` is 17 characters, so it ends just before column 32.
+        #expect(first["end_line"] == .number("11"))
+        #expect(first["end_column"] == .number("32"))
+        #expect(first["notes"] == .array([]))
+    }
+
+    /// Hints are in `notes`; a diagnostic of unknown extent ends where it starts.
+    @Test func notesAndPointSpansAsJSON() throws {
+        let pack = try TemporaryPack()
+        defer { pack.remove() }
+        try pack.edit("codes.yaml", replacing: "    en: The goods are not intact", with: "    en: \"The goods are not intact")
+        let output = CheckCommandRunner.run(rulesDirectory: pack.path, format: .json)
+        let json = try JSONReader.parse(Array(output.text.utf8))
+        guard case .array(let diagnostics)? = json["diagnostics"], let first = diagnostics.first else {
+            Issue.record("no diagnostics: \(output.text)")
+            return
+        }
+        #expect(first["code"] == .string("yaml_syntax"))
+        #expect(first["end_line"] == first["line"])
+        #expect(first["end_column"] == first["column"])
+        guard case .array(let notes)? = first["notes"], case .string(let note)? = notes.first else {
+            Issue.record("no notes: \(output.text)")
+            return
+        }
+        #expect(note.hasPrefix("the quote is never closed"))
     }
 }

@@ -11,11 +11,22 @@ import Testing
         }
     }
 
+    /// Each error as `message`, then `note: …` lines for its hints.
     static let messages: [(source: String, expecting: ValueType?, message: String)] = [
         (#"reason == "no_reson""#, .bool, "unknown reason 'no_reson' (did you mean 'no_reason'?)"),
-        (#"line.paid == "10""#, .bool, "cannot compare money with string"),
-        ("line.paid > 0", .bool, "cannot compare money with int (write '0.00' for an amount of money)"),
-        ("7", .money, "expected money, found int (write '7.00' for an amount of money)"),
+        (#"line.paid == "10""#, .bool,
+         "cannot compare money with string\nnote: amounts of money are written without quotes: write 10.00, not \"10\" (a quoted value is a string)"),
+        (#"order.paid_total >= "99.5""#, .bool,
+         "cannot compare money with string\nnote: amounts of money are written without quotes: write 99.50, not \"99.5\" (a quoted value is a string)"),
+        (#"line.paid == "ten""#, .bool, "cannot compare money with string"),
+        (#"no_limit ?? "5.00""#, .money,
+         "the default after '??' must be money, found string\nnote: amounts of money are written without quotes: write 5.00, not \"5.00\" (a quoted value is a string)"),
+        ("customer.tier == 100.00", .bool, "cannot compare string with money\nnote: text is written in quotes: write \"100.00\" for a string"),
+        (#"requested_at + "48h" > requested_at"#, .bool,
+         "cannot apply '+' to timestamp and string\nnote: durations are written without quotes: write 48h, not \"48h\""),
+        (#"rate == "5%""#, .bool, "cannot compare percent with string\nnote: percentages are written without quotes: write 5%, not \"5%\""),
+        ("line.paid > 0", .bool, "cannot compare money with int\nnote: write '0.00' for an amount of money"),
+        ("7", .money, "expected money, found int\nnote: write '7.00' for an amount of money"),
         ("line.quantity", .money, "expected money, found int"),
         ("order.deliverd_at != null", .bool, "unknown field 'order.deliverd_at' (did you mean 'order.delivered_at'?)"),
         ("requested_at > order.shipped_at", .bool,
@@ -23,10 +34,10 @@ import Testing
         ("dayz_since(requested_at) > 1", .bool, "unknown function 'dayz_since' (did you mean 'days_since'?)"),
         ("days_since(requested_at, 1) > 1", .bool, "'days_since' takes 1 argument, found 2"),
         ("days_since(7) > 1", .bool, "argument 1 of 'days_since' must be timestamp, found int"),
-        ("requested_at + 7 > requested_at", .bool, "cannot apply '+' to timestamp and int (write '7d', '7h', '7m' or '7s' for a duration)"),
+        ("requested_at + 7 > requested_at", .bool, "cannot apply '+' to timestamp and int\nnote: write '7d', '7h', '7m' or '7s' for a duration"),
         ("1.005", .money, "'1.005' has too many fraction digits: CNY amounts have 2 fraction digits"),
         ("kind == \"return\" and enabled", .bool, "unexpected 'and' (write '&&')"),
-        ("enabled ? 1 : 2.00", .int, "the branches of '?:' have different types: int and money (write '1.00' for an amount of money)"),
+        ("enabled ? 1 : 2.00", .int, "the branches of '?:' have different types: int and money\nnote: write '1.00' for an amount of money"),
         ("kind == （\"return\"）", .bool, "unexpected character '（' (a full-width character: write '(')"),
         ("kind == “return”", .bool, "unexpected character '“' (a curly quote: write '\"')"),
     ]
@@ -34,7 +45,7 @@ import Testing
     @Test func messages() {
         for (source, expecting, message) in Self.messages {
             let errors = Self.errors(source, expecting: expecting)
-            #expect(errors.map(\.message) == [message], "\(source)")
+            #expect(errors.map { ([$0.message] + $0.notes.map { "note: " + $0 }).joined(separator: "\n") } == [message], "\(source)")
             for error in errors {
                 // One line, lowercase start: the caller prefixes "file:line:col: error: ".
                 #expect(!error.message.contains("\n"))

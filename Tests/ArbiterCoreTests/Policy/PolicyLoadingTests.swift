@@ -94,7 +94,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: empty) }
         let output = CheckCommandRunner.run(rulesDirectory: empty.path)
         #expect(output.status == .unusable)
-        #expect(output.text.contains("holds no .yaml files"))
+        #expect(output.text.contains("is not a policy folder: it holds no policy.yaml (a pack) and no set.yaml (a policy set)"), "\(output.text)")
     }
 
     /// "Read the policy's files once and compile each thread's copy from the same bytes": copies

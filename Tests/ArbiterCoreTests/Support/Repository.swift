@@ -47,10 +47,17 @@ struct ArbiterRun {
 
     var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
 
-    static func run(_ arguments: [String], stdin: [UInt8] = [], currentDirectory: String = Repository.root.path) throws -> ArbiterRun {
+    /// Runs the binary; `environment` entries are added to (or, with nil values, removed from) this process's.
+    static func run(_ arguments: [String], stdin: [UInt8] = [], currentDirectory: String = Repository.root.path,
+                    environment: [String: String?] = [:]) throws -> ArbiterRun {
         let process = Process()
         process.executableURL = Repository.binary
         process.arguments = arguments
+        if !environment.isEmpty {
+            var merged = ProcessInfo.processInfo.environment
+            for (name, value) in environment { merged[name] = value }
+            process.environment = merged
+        }
         process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory)
         let input = Pipe(), output = Pipe(), errors = Pipe()
         process.standardInput = input

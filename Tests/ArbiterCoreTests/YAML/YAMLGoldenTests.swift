@@ -3,7 +3,8 @@ import Testing
 @testable import ArbiterCore
 
 /// Golden files for what policy authors read: each `Golden/yaml/errors/NAME.yaml` must fail
-/// with exactly the diagnostic in `NAME.expected` (`path:line:col: error: message [code]`),
+/// with exactly the diagnostic in `NAME.expected` as `check` prints it (`path:line:col: error:
+/// message`, the source line, the caret line, the `note:` hints) followed by `[code]`,
 /// and each `Golden/yaml/valid/NAME.yaml` must load to the node listing in `NAME.expected`.
 /// Re-record with `ARBITER_RECORD_GOLDEN=1 swift test --filter YAMLGoldenTests`, then review the diff.
 @Suite struct YAMLGoldenTests {
@@ -39,7 +40,10 @@ import Testing
             _ = try YAMLLoader.load(contentsOf: path, displayPath: "Rules/\(name).yaml")
             Issue.record("\(name).yaml loaded without error")
         } catch {
-            try Self.check("\(error.diagnostic) [\(error.code)]", folder: "errors", name: name)
+            var sources = SourceFiles()
+            sources.add(path: "Rules/\(name).yaml", bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+            let rendered = DiagnosticRenderer(sources: sources, color: false).render(error.diagnostic)
+            try Self.check(rendered + "[\(error.code)]", folder: "errors", name: name)
         }
     }
 
