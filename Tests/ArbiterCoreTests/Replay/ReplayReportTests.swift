@@ -32,7 +32,7 @@ import Testing
             log += "{\"request\":\(line),\"decision\":\(decision)}\n"
             if index == 9 { log += "not json\n" }
         }
-        let logPath = directory.appendingPathComponent("c-recorded.log").path
+        let logPath = directory.appendingPathComponent("c-recorded.jsonl").path
         try log.write(toFile: logPath, atomically: true, encoding: .utf8)
         return (failing, passing, logPath)
     }
@@ -45,7 +45,10 @@ import Testing
         let report = try JSONReader.parse(Array(output.text.utf8))
         #expect(report["format"] == .string("arbiter-replay/1"))
         guard case .array(let results)? = report["results"] else { Issue.record("no results"); return }
-        #expect(results.count == 2 + 30 + 1, "two fixtures, 30 decisions, one unreadable line")
+        guard results.count == 2 + 30 + 1 else {
+            Issue.record("two fixtures, 30 decisions and one unreadable line expected, got \(results.count) results")
+            return
+        }
 
         let failing = results[0]
         #expect(failing["kind"] == .string("fixture"))
@@ -79,16 +82,16 @@ import Testing
         #expect(summary?["decisions"]?["replayed"] == .number("30"))
         #expect(summary?["decisions"]?["different"] == .number("1"))
         #expect(summary?["decisions"]?["unreadable"] == .number("1"))
-        #expect(summary?["differences_by_field"]?[0]?["field"] == .string("$.outcome"))
+        #expect(summary?["differences_by_field"]?[at: 0]?["field"] == .string("$.outcome"))
         #expect(summary?["passed"] == .bool(false))
-        #expect(report["logs"]?[0]?["path"] == .string(files.log))
-        #expect(report["logs"]?[0]?["passed"] == .bool(false))
+        #expect(report["logs"]?[at: 0]?["path"] == .string(files.log))
+        #expect(report["logs"]?[at: 0]?["passed"] == .bool(false))
     }
 
     @Test func junitValidatesAgainstTheSchemaAndCarriesTheDifferences() throws {
         let directory = try temporaryDirectory()
         let files = try corpus(in: directory)
-        let empty = directory.appendingPathComponent("d-empty.log").path
+        let empty = directory.appendingPathComponent("d-empty.jsonl").path
         try "{\"log\":\"arbiter-decisions\",\"format\":1}\n".write(toFile: empty, atomically: true, encoding: .utf8)
         let output = ReplayRunner(set: Repository.rulesSet).run(paths: [directory.path], format: .junit)
         #expect(output.status == .failure)
@@ -119,9 +122,9 @@ import Testing
         #expect(!output.text.contains("(absent)"), "no field-by-field diff against an error answer")
 
         let json = try JSONReader.parse(Array(ReplayRunner(set: Repository.rulesSet).run(paths: [path], format: .json).text.utf8))
-        #expect(json["results"]?[0]?["status"] == .string("error"))
-        #expect(json["results"]?[0]?["error"]?["code"] == .string("invalid_request"))
-        #expect(json["results"]?[0]?["error"]?["path"] == .string("$.order.items[0].unit_price"))
+        #expect(json["results"]?[at: 0]?["status"] == .string("error"))
+        #expect(json["results"]?[at: 0]?["error"]?["code"] == .string("invalid_request"))
+        #expect(json["results"]?[at: 0]?["error"]?["path"] == .string("$.order.items[0].unit_price"))
 
         let updated = ReplayRunner(set: Repository.rulesSet).run(paths: [path], update: true)
         #expect(updated.text.contains("not updated: the request is answered with an error"))
@@ -129,39 +132,32 @@ import Testing
         #expect(updated.status == .failure)
     }
 
-    /// Pieces of a log replayed apart (as Spark partitions are), then merged, give the report of
-    /// the whole log.
+    /// Pieces of a log replayed apart by the binary (as Spark partitions are: stdin, named and
+    /// numbered as the whole log), then merged with `replay --merge`, give the report of the whole.
     @Test func mergedPiecesOfALogGiveTheReportOfTheWhole() throws {
         let directory = try temporaryDirectory()
         let files = try corpus(in: directory)
-        let runner = ReplayRunner(set: Repository.rulesSet)
-        let whole = runner.run(paths: [files.log], format: .json).text
+        let rules = Repository.path("Rules")
+        let whole = try ArbiterRun.run(["replay", "--rules", rules, "--format", "json", files.log])
+        #expect(whole.status == 1)
         let lines = try String(contentsOfFile: files.log, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         var parts: [String] = []
-        for (start, end) in [(0, 3), (3, 3), (3, 12), (12, lines.count)] {
-            let piece = directory.appendingPathComponent("piece-\(start)").path
-            try lines[start..<end].joined(separator: "\n").write(toFile: piece, atomically: true, encoding: .utf8)
-            var text = ""
-            let descriptor = open(piece, O_RDONLY)
-            let saved = dup(0)
-            dup2(descriptor, 0)
-            _ = runner.run(paths: ["-"], update: false, progress: false, format: .json,
-                           stdin: .init(name: files.log, firstLine: start + 1)) { text += $0 }
-            dup2(saved, 0)
-            close(descriptor)
-            close(saved)
-            let part = directory.appendingPathComponent("part-\(start).json").path
-            try text.write(toFile: part, atomically: true, encoding: .utf8)
+        for (index, (start, end)) in [(0, 3), (3, 3), (3, 12), (12, lines.count)].enumerated() {
+            let piece = lines[start..<end].joined(separator: "\n") + (end < lines.count ? "\n" : "")
+            let run = try ArbiterRun.run(["replay", "--rules", rules, "--format", "json", "--stdin-name", files.log,
+                                          "--stdin-first-line", String(start + 1), "-"], stdin: Array(piece.utf8))
+            #expect(run.status == 0 || run.status == 1, "\(run.stderr)")
+            let part = directory.appendingPathComponent("part-\(index).json").path
+            try Data(run.stdout).write(to: URL(fileURLWithPath: part))
             parts.append(part)
         }
-        var merged = ""
-        let status = ReplayMerge.run(inputs: parts, format: .json) { merged += $0 }
-        guard case .success(.failure) = status else { Issue.record("the merged log differs: exit 1 expected"); return }
-        #expect(merged == whole, "merged:\n\(merged.suffix(600))\nwhole:\n\(whole.suffix(600))")
-
-        var text = ""
-        _ = ReplayMerge.run(inputs: parts, format: .text) { text += $0 }
-        #expect(text == runner.run(paths: [files.log]).text)
+        let merged = try ArbiterRun.run(["replay", "--merge", "--format", "json"] + parts)
+        #expect(merged.status == 1, "the edited record and the unreadable line fail the merged log")
+        #expect(merged.stdoutText == whole.stdoutText, "merged:\n\(merged.stdoutText.suffix(800))\nwhole:\n\(whole.stdoutText.suffix(800))")
+        let text = try ArbiterRun.run(["replay", "--merge"] + parts)
+        #expect(text.stdoutText == (try ArbiterRun.run(["replay", "--rules", rules, files.log])).stdoutText)
+        let refused = try ArbiterRun.run(["replay", "--merge", Self.workedExample])
+        #expect(refused.status == 2 && refused.stderr.contains("not a replay report"), "\(refused.stderr)")
     }
 
     @Test func updateKeepsAYAMLFixturesFlowAndBlockStyles() throws {
@@ -222,5 +218,13 @@ import Testing
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
+extension JSONValue {
+    /// The element at `index` of an array.
+    subscript(at index: Int) -> JSONValue? {
+        guard case .array(let items) = self, items.indices.contains(index) else { return nil }
+        return items[index]
     }
 }
