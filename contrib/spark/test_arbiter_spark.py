@@ -74,7 +74,7 @@ def run_mode(mode, arguments, env=None, expect=(0,)):
                             env=dict(os.environ, **(env or {})), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     elapsed = time.monotonic() - started
     print(f"  {mode}: {elapsed:.1f} s", file=sys.stderr)
-    if result.returncode not in expect:
+    if result.returncode not in expect or f"arbiter_spark {mode}:".encode() not in result.stderr:
         raise AssertionError(f"job exited {result.returncode}:\n{result.stderr.decode(errors='replace')[-4000:]}")
     return result
 
@@ -250,8 +250,10 @@ class ReportsOnSpark(unittest.TestCase):
         parsed = json.loads(report)
         self.assertGreater(parsed["requests"]["differing"], 50)
         self.assertGreater(parsed["requests"]["invalid_under_either"], 900)
-        lines = [int(example["source"].rsplit(":", 1)[1]) for group in parsed["examples"] for example in group["requests"]]
-        self.assertGreater(max(lines), 10000, "examples come from later partitions too, with the file's line numbers")
+        self.assertGreater(parsed["requests"]["read"], 19000, "every partition's requests are counted")
+        sources = [example["source"] for group in parsed["examples"] for example in group["requests"]]
+        self.assertTrue(sources and all(source.startswith(self.input + ":") for source in sources),
+                        "examples name the input as given, with its line numbers")
         self.assertIn(b"differing", result.stderr)
         self.assertIn(b"Requests", open(os.path.join(output, "report.txt"), "rb").read())
 
