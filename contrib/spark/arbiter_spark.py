@@ -4,7 +4,8 @@
     arbiter_spark.py decide --rules DIR --input PATH --output DIR [--audit LEVEL]
                      [--partitions N] [--arbiter BINARY] [--master URL] [--max-line-bytes N]
                      [--serve-threads N]
-    arbiter_spark.py replay|diff ...      (not yet: see README.md)
+    arbiter_spark.py replay --rules DIR --input LOGS --output DIR [...]
+    arbiter_spark.py diff --rules DIR --candidate DIR --input PATH --output DIR [--examples N] [...]
 
 `decide` cuts each input file into byte ranges at line breaks (`\\n` only, as `serve` does), pipes
 every range through its own `arbiter serve` process on an executor and writes the answers as
@@ -13,11 +14,20 @@ what one `arbiter serve` run over the input writes. An error answer's `"line"` i
 file's line number: a first, cheap pass counts the lines of every range, and each error answer
 of a range gets the lines before it added to its `"line"` (nothing else in it changes).
 
+`replay` pipes every range of a decision log through `arbiter replay --format json -` (told the
+log's name and the file line its range starts at), writes the records that differ as JSON Lines
+part files (`OUTPUT/differences/part-*`) and merges the ranges' totals with `arbiter replay
+--merge` into `OUTPUT/summary.json` (and `.txt`). `diff` pipes every range through `arbiter diff
+--format partial -` and merges the partial reports, in input order, with `arbiter diff --merge`
+into `OUTPUT/report.json` (and `.txt`): the same bytes as one `arbiter diff --format json` run.
+All counting and policy arithmetic is the binary's; this script only moves bytes.
+
 The binary and the policy set travel with Spark's file distribution (`SparkContext.addFile`,
 `addArchive`); executors find them with `SparkFiles.get`. Run with `spark-submit` or with
 `python3` (then the master is `local[*,4]`: all cores, a failed task tried up to 4 times).
 """
 import argparse
+import json
 import os
 import re
 import shutil
@@ -132,6 +142,60 @@ def count_lines(task):
             lines += block.count(b"\n")
             last = block[-1:]
         return lines + (1 if last != b"\n" else 0)
+
+
+def first_line(task, max_line_bytes):
+    """The range's first non-blank line (without `\\r\\n`), as `arbiter diff` sees it; None if none.
+
+    A line over `max_line_bytes` is returned as b"" (diff reads such a first line as requests).
+    """
+    with open_input(task[0]) as handle:
+        begin, end = aligned(handle, task)
+        pending = bytearray()
+        for block in read_range(handle, begin, end):
+            pending += block
+            while True:
+                cut = pending.find(b"\n")
+                if cut < 0:
+                    break
+                line = bytes(pending[:cut])
+                del pending[:cut + 1]
+                found = _nonblank(line, max_line_bytes)
+                if found is not None:
+                    return found
+            if len(pending) > max_line_bytes + 1:
+                return b""
+        return _nonblank(bytes(pending), max_line_bytes) if pending else None
+
+
+def _nonblank(line, max_line_bytes):
+    if line.endswith(b"\r"):
+        line = line[:-1]
+    if not line.strip(b" \t"):
+        return None
+    return b"" if len(line) > max_line_bytes else line
+
+
+def input_format(line):
+    """What an input holds, from its first non-blank line: DiffInputFormat.detect's rule
+    (Sources/ArbiterCore/Diff/DiffInput.swift), for the pieces that do not start with that line."""
+    try:
+        value = json.loads(line)
+    except (ValueError, UnicodeDecodeError):
+        return "requests"
+    if isinstance(value, dict):
+        if value.get("log") == "arbiter-decisions":
+            return "serve-log"
+        if "request" in value and "decision" in value:
+            return "decision-log"
+    return "requests"
+
+
+def survey(max_line_bytes):
+    """Pass 1 of replay and diff: (lines, first non-blank line) of a range."""
+    def run(task):
+        return count_lines(task), first_line(task, max_line_bytes)
+    return run
 
 
 # ---------------------------------------------------------------------------------------------
@@ -269,6 +333,123 @@ def decide_range(index, task, settings):
 
 
 # ---------------------------------------------------------------------------------------------
+# Replaying and diffing one range (on executors): the range through one arbiter command, whose
+# whole (small) output is the result.
+
+def run_command(command, index, feed_bytes, accept=(0, 1)):
+    """Runs `command` with the bytes `feed_bytes()` yields on stdin; its stdout, or RuntimeError."""
+    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C"}
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env=environment)
+    feed_error = []
+
+    def feed():
+        try:
+            for block in feed_bytes():
+                process.stdin.write(block)
+        except BrokenPipeError:
+            feed_error.append(f"{command[1]} stopped reading its input")
+        except BaseException as error:  # reported by the task below
+            feed_error.append(f"reading the input: {error!r}")
+        finally:
+            try:
+                process.stdin.close()
+            except BrokenPipeError:
+                pass
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    errors = []
+    drain = threading.Thread(target=lambda: errors.append(process.stderr.read()), daemon=True)
+    drain.start()
+    try:
+        output = process.stdout.read()
+        feeder.join()
+        code = process.wait()
+        drain.join()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    stderr = (errors[0] if errors else b"").decode("utf-8", "replace").strip()
+    if feed_error:
+        raise RuntimeError(f"partition {index}: {feed_error[0]} (arbiter {command[1]} exit {code})")
+    if code not in accept:
+        raise RuntimeError(f"partition {index}: arbiter {command[1]} exited with {code}: {stderr[-2000:]}")
+    return output
+
+
+def range_bytes(task):
+    def blocks():
+        with open_input(task[0]) as handle:
+            begin, stop = aligned(handle, task)
+            yield from read_range(handle, begin, stop)
+    return blocks
+
+
+def fail_once(index):
+    """The test hook: partition 1 fails once when FAIL_ONCE_ENV names a marker that does not exist."""
+    marker = os.environ.get(FAIL_ONCE_ENV)
+    if marker and index == 1 and not os.path.exists(marker):
+        with open(marker, "w") as handle:
+            handle.write("partition 1 failed once on purpose\n")
+        raise RuntimeError(f"{FAIL_ONCE_ENV}: partition 1 fails once (test hook)")
+
+
+def replay_partition(settings):
+    """mapPartitionsWithIndex function: ("D", record line) for each logged decision of the range
+    that is not reproduced (or could not be read), then ("S", the range's report without its
+    results) for the merge."""
+    def run(index, tasks):
+        for task in tasks:
+            uri, size, start, end, base, name = task
+            command = [shipped_binary(settings["binary"]), "replay", "--rules", shipped_rules(settings["rules"]),
+                       "--format", "json", "--stdin-name", name, "--stdin-first-line", str(base + 1), "-"]
+            report = json.loads(run_command(command, index, range_bytes(task)))
+            fail_once(index)
+            for result in report.pop("results"):
+                if result["status"] != "same":
+                    yield "D", json.dumps(result, ensure_ascii=False, separators=(",", ":"))
+            yield "S", json.dumps(report, ensure_ascii=False, separators=(",", ":"))
+    return run
+
+
+def diff_partition(settings):
+    """mapPartitionsWithIndex function: the range's partial diff report (one line)."""
+    def run(index, tasks):
+        for task in tasks:
+            uri, size, start, end, base, name, form = task
+            command = [shipped_binary(settings["binary"]), "diff",
+                       "--base", shipped_rules(settings["rules"]), "--candidate", shipped_rules(settings["candidate"]),
+                       "--base-name", settings["base_name"], "--candidate-name", settings["candidate_name"],
+                       "--format", "partial", "--examples", str(settings["examples"]), "--threads", str(settings["threads"]),
+                       "--stdin-name", name, "--stdin-first-line", str(base + 1), "--input-format", form, "-"]
+            partial = run_command(command, index, range_bytes(task)).decode("utf-8")
+            fail_once(index)
+            if partial.count("\n") != 1:
+                raise RuntimeError(f"partition {index}: arbiter diff wrote {partial.count(chr(10))} lines, not one partial report")
+            yield partial.rstrip("\n")
+    return run
+
+
+def merge_on_executor(sc, settings, command_tail, lines, fmt):
+    """Runs `arbiter COMMAND --merge --format FMT -` with `lines` on stdin in one task (on an
+    executor, where the shipped binary is); its output and exit status."""
+    payload = ("\n".join(lines) + "\n").encode("utf-8")
+
+    def run(_index, _items):
+        command = [shipped_binary(settings["binary"])] + command_tail + ["--merge", "--format", fmt, "-"]
+        environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C"}
+        result = subprocess.run(command, input=payload, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment)
+        if result.returncode not in (0, 1):
+            raise RuntimeError(f"arbiter {' '.join(command_tail)} --merge exited with {result.returncode}: "
+                               + result.stderr.decode("utf-8", "replace")[-2000:])
+        yield result.returncode, result.stdout
+
+    return sc.parallelize([0], 1).mapPartitionsWithIndex(run).collect()[0]
+
+
+# ---------------------------------------------------------------------------------------------
 # The driver.
 
 def list_inputs(sc, path):
@@ -305,17 +486,17 @@ def plan_ranges(files, partitions):
     return ranges
 
 
-def package_rules(rules, workdir):
+def package_rules(rules, workdir, archive_name=RULES_ARCHIVE, option="--rules"):
     """The policy set as an archive for addArchive (an archive given as --rules is shipped as is)."""
     if os.path.isfile(rules):
         if not rules.endswith((".zip", ".tar", ".tar.gz", ".tgz", ".jar")):
-            raise Unusable(f"--rules {rules}: not a folder nor a .zip/.tar/.tar.gz/.tgz archive")
+            raise Unusable(f"{option} {rules}: not a folder nor a .zip/.tar/.tar.gz/.tgz archive")
         return rules
     if not os.path.isdir(rules):
-        raise Unusable(f"--rules {rules}: no such folder")
+        raise Unusable(f"{option} {rules}: no such folder")
     if not (os.path.exists(os.path.join(rules, "set.yaml")) or os.path.exists(os.path.join(rules, "policy.yaml"))):
-        raise Unusable(f"--rules {rules}: neither a policy set (set.yaml) nor a pack (policy.yaml)")
-    archive = os.path.join(workdir, RULES_ARCHIVE)
+        raise Unusable(f"{option} {rules}: neither a policy set (set.yaml) nor a pack (policy.yaml)")
+    archive = os.path.join(workdir, archive_name)
     with tarfile.open(archive, "w:gz", dereference=True) as tar:  # links must not dangle on executors
         for entry in sorted(os.listdir(rules)):
             tar.add(os.path.join(rules, entry), arcname=entry)
@@ -398,13 +579,157 @@ def run_decide(args):
     return EXIT_OK
 
 
-NOT_YET = {
-    "replay": "needs `arbiter replay -` streaming a decision log from stdin (SPEC section 10; on main "
-              "since bda0adc, not on this branch) and a machine-readable report of it (per-record "
-              "differences with the input line, counts that add up across partitions) to merge",
-    "diff": "needs `arbiter diff --format json --base DIR --candidate DIR -` and mergeable partial "
-            "reports (SPEC section 11), which are being built on another branch",
-}
+CANDIDATE_ARCHIVE = "arbiter-candidate.tar.gz"
+
+
+def input_names(files, given):
+    """How reports name each input file: as given with --input when it is that one file (as one
+    would name it to `arbiter replay` or `arbiter diff`), else its path (`file:` dropped)."""
+    names = {}
+    for uri, _ in files:
+        parsed = urlparse(uri)
+        local = unquote(parsed.path) if parsed.scheme == "file" else uri
+        names[uri] = given if len(files) == 1 and os.path.abspath(given) == os.path.abspath(local) else local
+    return names
+
+
+def run_report(args, mode):
+    """replay and diff: ranges through arbiter on executors, their reports merged by arbiter."""
+    binary = find_binary(args.arbiter)
+    workdir = tempfile.mkdtemp(prefix="arbiter-spark-")
+    try:
+        rules_archive = package_rules(args.rules, workdir)
+        candidate_archive = None
+        if mode == "diff":
+            candidate_archive = package_rules(args.candidate, workdir, CANDIDATE_ARCHIVE, "--candidate")
+            if os.path.basename(candidate_archive) == os.path.basename(rules_archive):
+                raise Unusable(f"--rules and --candidate are archives of the same name ({os.path.basename(rules_archive)})")
+        sc = spark_context(f"arbiter {mode}", args.master)
+        try:
+            sc.setLogLevel(os.environ.get("ARBITER_SPARK_LOG_LEVEL", "WARN"))
+            sc.addFile(binary)
+            sc.addArchive(rules_archive)
+            if candidate_archive:
+                sc.addArchive(candidate_archive)
+            started = time.monotonic()
+            files = list_inputs(sc, args.input)
+            names = input_names(files, args.input)
+            partitions = args.partitions or max(sc.defaultParallelism,
+                                                -(-sum(size for _, size in files) // TARGET_SPLIT))
+            ranges = plan_ranges(files, partitions)
+            limit = args.max_line_bytes or (1 << 20)
+            try:
+                surveyed = sc.parallelize(ranges, len(ranges)).map(survey(limit)).collect()
+            except Exception as error:
+                raise JobFailed(f"counting the lines of {args.input} failed: {task_failure(error)}") from error
+            counted = time.monotonic()
+            # Each file's format from its first non-blank line (in the first range that has one).
+            formats = {}
+            for task, (_, first) in zip(ranges, surveyed):
+                if task[0] not in formats and first is not None:
+                    formats[task[0]] = input_format(first)
+            tasks = []
+            before = {}
+            for task, (lines, _) in zip(ranges, surveyed):
+                base = before.get(task[0], 0)
+                extra = (formats.get(task[0], "requests"),) if mode == "diff" else ()
+                tasks.append(task + (base, names[task[0]]) + extra)
+                before[task[0]] = base + lines
+            settings = {"binary": os.path.basename(binary), "rules": os.path.basename(rules_archive),
+                        "threads": args.serve_threads}
+            make_output(sc, args.output)
+            if mode == "replay":
+                status, summary = replay_job(sc, settings, tasks, args)
+            else:
+                settings.update(candidate=os.path.basename(candidate_archive), base_name=args.rules,
+                                candidate_name=args.candidate, examples=args.examples)
+                status, summary = diff_job(sc, settings, tasks, args)
+            finished = time.monotonic()
+            print(f"arbiter_spark {mode}: {len(files)} file(s), {sum(lines for lines, _ in surveyed)} lines, "
+                  f"{len(tasks)} partitions; counting {counted - started:.1f} s, {mode} {finished - counted:.1f} s "
+                  f"-> {args.output}\n{summary}", file=sys.stderr)
+        finally:
+            sc.stop()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return status
+
+
+def local_path(output):
+    """The local folder `output` names (a path or a file: URI), or None for another filesystem."""
+    parsed = urlparse(output)
+    if parsed.scheme == "":
+        return output
+    return unquote(parsed.path) if parsed.scheme == "file" else None
+
+
+def make_output(sc, output):
+    """Creates the output folder, which must not exist (Spark's rule for its part files)."""
+    local = local_path(output)
+    if local is not None:
+        if os.path.exists(local):
+            raise Unusable(f"--output {output}: already exists")
+        os.makedirs(local)
+        return
+    target = sc._jvm.org.apache.hadoop.fs.Path(output)
+    filesystem = target.getFileSystem(sc._jsc.hadoopConfiguration())
+    if filesystem.exists(target):
+        raise Unusable(f"--output {output}: already exists")
+    filesystem.mkdirs(target)
+
+
+def write_output(sc, args, name, data):
+    """A small file of the report in OUTPUT (a local folder, or through Hadoop's FileSystem)."""
+    local = local_path(args.output)
+    if local is not None:
+        with open(os.path.join(local, name), "wb") as handle:
+            handle.write(data)
+        return
+    jvm = sc._jvm
+    target = jvm.org.apache.hadoop.fs.Path(args.output + "/" + name)
+    stream = target.getFileSystem(sc._jsc.hadoopConfiguration()).create(target, False)
+    try:
+        stream.write(bytearray(data))
+    finally:
+        stream.close()
+
+
+def replay_job(sc, settings, tasks, args):
+    from pyspark import StorageLevel
+    pieces = sc.parallelize(tasks, len(tasks)).mapPartitionsWithIndex(replay_partition(settings))
+    pieces.persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        try:
+            pieces.filter(lambda item: item[0] == "D").map(lambda item: item[1]).saveAsTextFile(args.output + "/differences")
+            summaries = pieces.filter(lambda item: item[0] == "S").map(lambda item: item[1]).collect()
+        except Exception as error:
+            raise JobFailed(f"replaying failed: {task_failure(error)}") from error
+    finally:
+        pieces.unpersist()
+    try:
+        code, merged = merge_on_executor(sc, settings, ["replay"], summaries, "json")
+        _, text = merge_on_executor(sc, settings, ["replay"], summaries, "text")
+    except Exception as error:
+        raise JobFailed(f"merging the partitions' replay reports failed: {task_failure(error)}") from error
+    write_output(sc, args, "summary.json", merged)
+    write_output(sc, args, "summary.txt", text)
+    return (EXIT_OK if code == 0 else EXIT_FAILED), text.decode("utf-8", "replace").strip()
+
+
+def diff_job(sc, settings, tasks, args):
+    try:
+        partials = sc.parallelize(tasks, len(tasks)).mapPartitionsWithIndex(diff_partition(settings)).collect()
+    except Exception as error:
+        raise JobFailed(f"diffing failed: {task_failure(error)}") from error
+    try:
+        code, merged = merge_on_executor(sc, settings, ["diff"], partials, "json")
+        _, text = merge_on_executor(sc, settings, ["diff"], partials, "text")
+    except Exception as error:
+        raise JobFailed(f"merging the partial diff reports failed: {task_failure(error)}") from error
+    write_output(sc, args, "report.json", merged)
+    write_output(sc, args, "report.txt", text)
+    lines = text.decode("utf-8", "replace").splitlines()
+    return (EXIT_OK if code == 0 else EXIT_FAILED), "\n".join(lines[:12])
 
 
 def parse_args(argv):
@@ -423,7 +748,9 @@ def parse_args(argv):
     parser.add_argument("--candidate", default=None, help="diff: the candidate policy")
     parser.add_argument("--max-line-bytes", type=int, default=None, help="passed to serve")
     parser.add_argument("--serve-threads", type=int, default=1,
-                        help="serve --threads per task (default 1: Spark gives a task one core)")
+                        help="serve (and diff) --threads per task (default 1: Spark gives a task one core)")
+    parser.add_argument("--examples", type=int, default=5,
+                        help="diff: example requests per outcome transition (the first N in input order)")
     args = parser.parse_args(argv)
     if args.partitions is not None and args.partitions < 1:
         parser.error("--partitions must be at least 1")
@@ -434,12 +761,8 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    if args.mode in NOT_YET:
-        print(f"arbiter_spark.py {args.mode}: not yet: {NOT_YET[args.mode]}; only decide is available",
-              file=sys.stderr)
-        return EXIT_UNUSABLE
     try:
-        return run_decide(args)
+        return run_decide(args) if args.mode == "decide" else run_report(args, args.mode)
     except Unusable as error:
         print(f"arbiter_spark.py: {error}", file=sys.stderr)
         return EXIT_UNUSABLE

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Runs arbiter_spark.py decide for real on Spark in local mode and compares it with one serve run.
+"""Runs arbiter_spark.py for real on Spark in local mode: decide against one serve run, diff against
+one `arbiter diff --format json` run, replay against one `arbiter replay --format json` run.
 
     python3 -m pytest contrib/spark/test_arbiter_spark.py      # or: python3 contrib/spark/test_arbiter_spark.py
 
@@ -67,6 +68,29 @@ def serve(path, audit):
                               stdout=subprocess.PIPE, check=True).stdout
 
 
+def run_mode(mode, arguments, env=None, expect=(0,)):
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, JOB, mode, *arguments, "--arbiter", BINARY, "--master", MASTER],
+                            env=dict(os.environ, **(env or {})), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    elapsed = time.monotonic() - started
+    print(f"  {mode}: {elapsed:.1f} s", file=sys.stderr)
+    if result.returncode not in expect or f"arbiter_spark {mode}:".encode() not in result.stderr:
+        raise AssertionError(f"job exited {result.returncode}:\n{result.stderr.decode(errors='replace')[-4000:]}")
+    return result
+
+
+def candidate_rules(workdir):
+    """A copy of the set whose cn pack has a 10-day no-reason window (SPEC section 11's example)."""
+    copy = os.path.join(workdir, "candidate")
+    shutil.copytree(RULES, copy)
+    path = os.path.join(copy, "cn", "parameters.yaml")
+    text = open(path).read()
+    changed = text.replace("no_reason_window_days:\n    type: int\n    value: 7", "no_reason_window_days:\n    type: int\n    value: 10")
+    assert changed != text, "the window parameter is where the test expects it"
+    open(path, "w").write(changed)
+    return copy
+
+
 def run_job(input_path, output, audit, partitions, env=None):
     started = time.monotonic()
     result = subprocess.run([sys.executable, JOB, "decide", "--rules", RULES, "--input", input_path,
@@ -112,12 +136,31 @@ class Pure(unittest.TestCase):
                 self.assertTrue(all(piece.endswith(b"\n") for piece in nonempty[:-1]))
                 self.assertEqual(sum(arbiter_spark.count_lines(task) for task in ranges), 201)
 
-    def test_replay_and_diff_say_not_yet(self):
-        for mode in (["replay"], ["diff", "--candidate", RULES]):
-            result = subprocess.run([sys.executable, JOB, *mode, "--rules", RULES, "--input", "x", "--output", "y"],
-                                    stderr=subprocess.PIPE)
-            self.assertEqual(result.returncode, 2)
-            self.assertIn(b"not yet", result.stderr)
+    def test_input_format_follows_diffs_rule(self):
+        self.assertEqual(arbiter_spark.input_format(b'{"log":"arbiter-decisions","format":1}'), "serve-log")
+        self.assertEqual(arbiter_spark.input_format(b'{"request":{},"decision":{}}'), "decision-log")
+        self.assertEqual(arbiter_spark.input_format(b'{"id":"r1","kind":"return"}'), "requests")
+        self.assertEqual(arbiter_spark.input_format(b'not json'), "requests")
+        self.assertEqual(arbiter_spark.input_format(b'\xe9'), "requests")
+
+    def test_first_line_skips_blank_lines_as_diff_does(self):
+        data = b"\n  \t\r\n\r\n" + b'{"request":1,"decision":2}\r\n' + b"x\n"
+        with tempfile.NamedTemporaryFile() as handle:
+            handle.write(data)
+            handle.flush()
+            task = (handle.name, len(data), 0, len(data))
+            self.assertEqual(arbiter_spark.first_line(task, 1 << 20), b'{"request":1,"decision":2}')
+            self.assertEqual(arbiter_spark.first_line(task, 10), b"")  # too long: diff reads requests
+        with tempfile.NamedTemporaryFile() as handle:
+            handle.write(b"\n \n")
+            handle.flush()
+            self.assertIsNone(arbiter_spark.first_line((handle.name, 3, 0, 3), 1 << 20))
+
+    def test_a_mode_without_what_it_needs_is_unusable(self):
+        result = subprocess.run([sys.executable, JOB, "diff", "--rules", RULES, "--input", "x", "--output", "y"],
+                                stderr=subprocess.PIPE)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn(b"--candidate", result.stderr)
 
 
 @unittest.skipUnless(os.access(BINARY, os.X_OK) or "ARBITER_BINARY" in os.environ,  # CI names it: never skip there
@@ -174,6 +217,69 @@ class OnSpark(unittest.TestCase):
         self.assertTrue(body == expected, "the part files differ from serve run on each file, concatenated")
         errors = [json.loads(answer)["error"]["line"] for answer in body.split(b"\n")[:-1] if b'"error":{"code"' in answer]
         self.assertLessEqual(max(errors), 2500)  # numbered within c.jsonl (2,500 lines), not the folder (4,000)
+
+
+@unittest.skipUnless(os.access(BINARY, os.X_OK) or "ARBITER_BINARY" in os.environ, f"no arbiter binary at {BINARY}")
+class ReportsOnSpark(unittest.TestCase):
+    """replay and diff on Spark against one arbiter process: 20,000 requests, 5% malformed."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.workdir = tempfile.mkdtemp(prefix="arbiter-spark-reports-")
+        cls.input = os.path.join(cls.workdir, "requests.jsonl")
+        make_input(cls.input)
+        cls.candidate = candidate_rules(cls.workdir)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.workdir, ignore_errors=True)
+
+    def test_diff_equals_one_arbiter_diff_json(self):
+        expected = subprocess.run([BINARY, "diff", "--base", RULES, "--candidate", self.candidate, "--format", "json",
+                                   self.input], stdout=subprocess.PIPE)
+        self.assertEqual(expected.returncode, 1, "the 10-day window changes decisions")
+        output = os.path.join(self.workdir, "diff-out")
+        marker = os.path.join(self.workdir, "diff-failed-once")
+        result = run_mode("diff", ["--rules", RULES, "--candidate", self.candidate, "--input", self.input,
+                                   "--output", output, "--partitions", "5"],
+                          env={arbiter_spark.FAIL_ONCE_ENV: marker}, expect=(1,))
+        self.assertTrue(os.path.exists(marker), "partition 1 failed once and was retried")
+        report = open(os.path.join(output, "report.json"), "rb").read()
+        self.assertTrue(report == expected.stdout, "the merged report differs from one arbiter diff run")
+        # The comparison proves something: differences and examples from beyond the first partition.
+        parsed = json.loads(report)
+        self.assertGreater(parsed["requests"]["differing"], 50)
+        self.assertGreater(parsed["requests"]["invalid_under_either"], 900)
+        self.assertGreater(parsed["requests"]["read"], 19000, "every partition's requests are counted")
+        sources = [example["source"] for group in parsed["examples"] for example in group["requests"]]
+        self.assertTrue(sources and all(source.startswith(self.input + ":") for source in sources),
+                        "examples name the input as given, with its line numbers")
+        self.assertIn(b"differing", result.stderr)
+        self.assertIn(b"Requests", open(os.path.join(output, "report.txt"), "rb").read())
+
+    def test_replay_finds_the_differences_one_replay_finds(self):
+        log = os.path.join(self.workdir, "decisions.log")
+        with open(self.input, "rb") as handle:
+            subprocess.run([BINARY, "serve", "--rules", RULES, "--audit", "summary", "--log", log], stdin=handle,
+                           stdout=subprocess.DEVNULL, check=True)
+        expected = subprocess.run([BINARY, "replay", "--rules", self.candidate, "--format", "json", log],
+                                  stdout=subprocess.PIPE)
+        self.assertEqual(expected.returncode, 1)
+        whole = json.loads(expected.stdout)
+        output = os.path.join(self.workdir, "replay-out")
+        run_mode("replay", ["--rules", self.candidate, "--input", log, "--output", output, "--partitions", "4"], expect=(1,))
+        folder = os.path.join(output, "differences")
+        parts = sorted(name for name in os.listdir(folder) if name.startswith("part-"))
+        self.assertEqual(len(parts), 4)
+        records = [json.loads(line) for name in parts for line in open(os.path.join(folder, name), "rb").read().splitlines()]
+        wanted = [result for result in whole["results"] if result["status"] != "same"]
+        self.assertGreater(len(wanted), 50)
+        self.assertEqual([(r["line"], r["id"]) for r in records], [(r["line"], r["id"]) for r in wanted])
+        self.assertEqual(records, wanted, "the same records with the same field differences, in log order")
+        summary = json.loads(open(os.path.join(output, "summary.json"), "rb").read())
+        whole["results"] = []
+        self.assertEqual(summary, whole, "the merged totals and per-field summary are the single run's")
+        self.assertGreater(summary["summary"]["decisions"]["replayed"], 18000)
 
 
 if __name__ == "__main__":

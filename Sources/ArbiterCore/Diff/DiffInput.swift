@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// What an input of `arbiter diff` holds, told by its first non-blank line (SPEC section 11).
-public enum DiffInputFormat: String, Sendable {
+public enum DiffInputFormat: String, Sendable, CaseIterable {
     /// One request per line (garbage lines included: they are answered with errors).
     case requests
     /// `{"request": …, "decision": …}` per line, as a caller recorded them.
@@ -52,8 +52,8 @@ struct DiffLineReader: ~Copyable {
     private var discardedBytes = 0
     private var atEnd = false
 
-    /// Opens `path` (`-`: standard input).
-    init(path: String, maxLineBytes: Int, batchBytes: Int = 4 << 20) throws(DiffInputError) {
+    /// Opens `path` (`-`: standard input), numbering its lines from `firstLine`.
+    init(path: String, maxLineBytes: Int, batchBytes: Int = 4 << 20, firstLine: Int) throws(DiffInputError) {
         if path == "-" {
             descriptor = 0
             ownsDescriptor = false
@@ -70,6 +70,7 @@ struct DiffLineReader: ~Copyable {
         }
         self.maxLineBytes = maxLineBytes
         self.batchBytes = batchBytes
+        self.lineNumber = max(0, firstLine - 1)
     }
 
     deinit {

@@ -24,6 +24,13 @@ public struct DiffRunner: Sendable {
     /// The rule ids of every version of each policy (rules that never fire are reported too).
     let baseRules: [String]
     let candidateRules: [String]
+    /// How examples name stdin (`-`) and the number of its first line: a piece of a larger input
+    /// (a Spark partition) reports the whole input's name and line numbers.
+    public var stdinName = "-"
+    public var stdinFirstLine = 1
+    /// What every input holds, when the caller knows (a piece of a log does not start with the
+    /// log's first line); nil: told by each input's first non-blank line.
+    public var inputFormat: DiffInputFormat?
 
     /// - Parameter handlers: per thread (at least one), the base and candidate handlers, built
     ///   with `--audit summary` (the rules that fired are read from `audit.rules_fired`).
@@ -61,9 +68,9 @@ public struct DiffRunner: Sendable {
     }
 
     func run(path: String, into report: inout DiffReport) throws(DiffInputError) {
-        var reader = try DiffLineReader(path: path, maxLineBytes: maxLineBytes, batchBytes: batchBytes)
-        var format: DiffInputFormat?
-        let name = path == "-" ? "-" : path
+        var reader = try DiffLineReader(path: path, maxLineBytes: maxLineBytes, batchBytes: batchBytes, firstLine: path == "-" ? stdinFirstLine : 1)
+        var format = inputFormat
+        let name = path == "-" ? stdinName : path
         while let batch = try reader.next() {
             if format == nil, let first = batch.lines.first {
                 if case .text(let start, let end, _) = first {

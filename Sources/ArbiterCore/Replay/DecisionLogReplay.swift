@@ -13,33 +13,20 @@ import Foundation
 struct DecisionLogReplay {
     let handler: ProtocolHandler
     let path: String
-    /// Called with report text as it is produced (differences, then the log's summary line).
-    let emit: (String) -> Void
+    /// How the report names the log (`path`, or the name given for stdin with `--stdin-name`).
+    let name: String
+    /// The line number of the input's first line (1, or where a piece of a larger log starts).
+    let firstLine: Int
+    /// Receives each logged decision's result, then the log's totals.
+    let reporter: ReplayReporter
     /// Progress on stderr (when it is a terminal).
     let progress: Bool
-
-    struct Totals {
-        var decisions = 0, same = 0, different = 0, unreadable = 0, otherDigest = 0, unchecked = 0, skipped = 0
-        /// Differences counted by field (`$.lines[].verdict`).
-        var fields: [String: Int] = [:]
-
-        mutating func add(_ other: Totals) {
-            decisions += other.decisions
-            same += other.same
-            different += other.different
-            unreadable += other.unreadable
-            otherDigest += other.otherDigest
-            unchecked += other.unchecked
-            skipped += other.skipped
-            for (field, count) in other.fields { fields[field, default: 0] += count }
-        }
-    }
 
     /// What one line of a log came to.
     enum Outcome {
         case skipped
         case unreadable(String)
-        case compared(id: String, differences: [SubsetMatcher.Mismatch], digest: DigestCheck)
+        case compared(id: String?, differences: [SubsetMatcher.Mismatch], digest: DigestCheck)
     }
 
     enum DigestCheck {
@@ -50,17 +37,15 @@ struct DecisionLogReplay {
 
     static let batchLines = 1_024
 
-    func run() -> Totals {
-        var totals = Totals()
+    func run() -> ReplayLogSummary {
+        var totals = ReplayLogSummary(path: name)
         let descriptor = path == "-" ? STDIN_FILENO : open(path, O_RDONLY)
         guard descriptor >= 0 else {
-            totals.unreadable = 1
-            emit("FAIL \(path)\n  cannot read the file: \(String(cString: strerror(errno)))\n")
+            totals.openFailure = String(cString: strerror(errno))
+            reporter.logFinished(totals)
             return totals
         }
         defer { if path != "-" { close(descriptor) } }
-        var digestChanges: [(recorded: String, now: String, count: Int, firstLine: Int)] = []
-        var body = ""
         var lastProgress = Date()
         var lines: [(number: Int, bytes: [UInt8])] = []
         var outcomes: [Outcome] = []
@@ -80,7 +65,8 @@ struct DecisionLogReplay {
                     totals.skipped += 1
                 case .unreadable(let message):
                     totals.unreadable += 1
-                    emit("  \(path):\(line.number): \(message)\n")
+                    reporter.result(ReplayResult(kind: .decision, name: "(unreadable)", source: name, line: line.number, status: .error,
+                                                 problem: .init(message: message)))
                 case .compared(let id, let differences, let digest):
                     totals.decisions += 1
                     switch digest {
@@ -88,64 +74,39 @@ struct DecisionLogReplay {
                     case .unchecked: totals.unchecked += 1
                     case .other(let recorded, let now):
                         totals.otherDigest += 1
-                        if let index = digestChanges.firstIndex(where: { $0.recorded == recorded && $0.now == now }) {
-                            digestChanges[index].count += 1
-                        } else {
-                            digestChanges.append((recorded, now, 1, line.number))
-                        }
+                        totals.addDigestChange(.init(recorded: recorded, now: now, count: 1, firstLine: line.number))
                     }
                     if differences.isEmpty {
                         totals.same += 1
                     } else {
                         totals.different += 1
-                        body = "  \(path):\(line.number) \(id):\n"
-                        for difference in differences {
-                            body += "    \(difference.path): recorded \(difference.expected), now \(difference.actual)\n"
-                            totals.fields[DecisionComparison.field(difference.path), default: 0] += 1
-                        }
-                        emit(body)
+                        for difference in differences { totals.fields[DecisionComparison.field(difference.path), default: 0] += 1 }
                     }
+                    reporter.result(ReplayResult(kind: .decision, name: id ?? "(no id)", id: id, source: name, line: line.number,
+                                                 status: differences.isEmpty ? .same : .different, differences: differences))
                 }
             }
             lines.removeAll(keepingCapacity: true)
             if progress, Date().timeIntervalSince(lastProgress) > 0.5 {
                 lastProgress = Date()
-                FileHandle.standardError.write(Data("\r\(path): \(totals.decisions) decisions replayed, \(totals.different) different".utf8))
+                FileHandle.standardError.write(Data("\r\(name): \(totals.decisions) decisions replayed, \(totals.different) different".utf8))
             }
         }
-        var failure: LogFileError?
         do throws(LogFileError) {
             try LogLineReader(descriptor: descriptor).forEachLine { line in
                 var bytes = line.bytes
                 if bytes.last == UInt8(ascii: "\r") { bytes = UnsafeRawBufferPointer(rebasing: bytes.dropLast()) }
                 if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return true }
-                lines.append((line.number, Array(bytes)))
+                lines.append((line.number + firstLine - 1, Array(bytes)))
                 if lines.count == Self.batchLines { flush() }
                 return true
             }
         } catch {
-            failure = error
+            totals.readFailure = error.reason
         }
         flush()
         if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        if let failure {
-            totals.unreadable += 1
-            emit("  \(path): \(failure.reason)\n")
-        }
-        for change in digestChanges {
-            emit("  \(change.count) decision\(change.count == 1 ? "" : "s") (first \(path):\(change.firstLine)) recorded under policy \(change.recorded), now selected: \(change.now)\n")
-        }
-        let empty = totals.decisions == 0 && totals.unreadable == 0
-        let verdict = totals.different + totals.unreadable + totals.otherDigest == 0 && !empty ? "SAME" : "DIFF"
-        var counts = "\(totals.decisions) decisions, \(totals.different) different"
-        if totals.otherDigest > 0 { counts += ", \(totals.otherDigest) under another policy digest" }
-        if totals.unchecked > 0 { counts += ", \(totals.unchecked) unchecked" }
-        if totals.skipped > 0 { counts += ", \(totals.skipped) not requests (header, pings, unreadable input lines)" }
-        if empty {
-            counts += " — an empty log proves nothing"
-            totals.unreadable += 1
-        }
-        emit("\(verdict) \(path): \(counts)\n")
+        reporter.logFinished(totals)
         return totals
     }
 
@@ -187,7 +148,7 @@ struct DecisionLogReplay {
                 digest = .unchecked
             }
         }
-        let id = request["id"].flatMap { if case .string(let text) = $0 { return text } else { return nil } } ?? "(no id)"
+        let id = request["id"].flatMap { if case .string(let text) = $0 { return text } else { return nil } }
         return .compared(id: id, differences: differences, digest: digest)
     }
 }

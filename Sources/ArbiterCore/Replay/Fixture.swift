@@ -19,6 +19,9 @@ public struct Fixture: Sendable {
     /// top-level key (then `--update` can rewrite the file from that line on, keeping the rest).
     public var expectLine: Int?
     public var expectIsLast: Bool
+    /// For YAML fixtures, the `expect:` value as written (its flow or block style and the quoting
+    /// of its scalars are what `--update` keeps).
+    public var expectNode: YAMLNode? = nil
 }
 
 /// Why a fixture file could not be read; `path:line:col` when the problem is inside it.
@@ -68,7 +71,7 @@ public enum FixtureLoader {
             path: path, name: mapping["name"].flatMap { stringValue($0.value.jsonValue) } ?? fileName(path),
             policy: mapping["policy"].flatMap { stringValue($0.value.jsonValue) },
             request: request.value.jsonValue, expect: expect.value.jsonValue,
-            expectLine: expect.key.location.line, expectIsLast: mapping.entries.last?.key.value == "expect")
+            expectLine: expect.key.location.line, expectIsLast: mapping.entries.last?.key.value == "expect", expectNode: expect.value)
     }
 
     /// Fixture files under `path` (or `path` itself), sorted; `.jsonl` files are decision logs, not fixtures.

@@ -33,15 +33,29 @@ public struct ReplayRunner: Sendable {
 
     /// Runs every fixture and log under `paths`. With `update`, failing fixtures get their
     /// expectations rewritten from the actual decisions (review the diff in git).
-    public func run(paths: [String], update: Bool = false) -> Output {
+    public func run(paths: [String], update: Bool = false, format: ReplayFormat = .text) -> Output {
         var text = ""
-        let status = run(paths: paths, update: update, progress: false) { text += $0 }
+        let status = run(paths: paths, update: update, progress: false, format: format) { text += $0 }
         return Output(text: text, status: status)
     }
 
-    /// Like `run(paths:update:)`, writing the report through `emit` as it goes (a log of any
-    /// size is replayed in constant memory), with progress on stderr when `progress`.
-    public func run(paths: [String], update: Bool, progress: Bool, emit: (String) -> Void) -> ExitStatus {
+    /// How a log read from stdin is named and numbered: `--stdin-name` and `--stdin-first-line`
+    /// (a piece of a larger log, as a Spark partition replays it, reports the whole log's name
+    /// and line numbers).
+    public struct StdinOptions: Sendable {
+        public var name: String
+        public var firstLine: Int
+
+        public init(name: String = "-", firstLine: Int = 1) {
+            self.name = name
+            self.firstLine = firstLine
+        }
+    }
+
+    /// Like `run(paths:update:format:)`, writing the report through `emit` as it goes (a log of
+    /// any size is replayed in constant memory), with progress on stderr when `progress`.
+    public func run(paths: [String], update: Bool, progress: Bool, format: ReplayFormat = .text, stdin: StdinOptions = StdinOptions(),
+                    emit: @escaping (String) -> Void) -> ExitStatus {
         var files: [String] = []
         for path in paths {
             if path == "-" {
@@ -50,82 +64,30 @@ public struct ReplayRunner: Sendable {
             }
             let found = FixtureLoader.files(at: path)
             if found.isEmpty {
-                emit("arbiter: no fixtures or decision logs at '\(path)'\n")
+                FileHandle.standardError.write(Data("arbiter: no fixtures or decision logs at '\(path)'\n".utf8))
                 return .unusable
             }
             files += found
         }
-        var passed = 0, failed = 0, updated = 0
+        let reporter = format.reporter(emit: emit)
+        var summary = ReplaySummary()
+        summary.update = update
         var firedRules = Set<String>()
         var packsRun = Set<String>()
-        var logs = DecisionLogReplay.Totals()
-        var report = ""
         for file in files {
             if file == "-" || Self.isLog(file) {
-                emit(report)
-                report = ""
-                logs.add(withoutActuallyEscaping(emit) { emit in
-                    DecisionLogReplay(handler: logHandler, path: file, emit: emit, progress: progress).run()
-                })
+                let name = file == "-" ? stdin.name : file
+                let firstLine = file == "-" ? stdin.firstLine : 1
+                summary.logs.append(DecisionLogReplay(handler: logHandler, path: file, name: name, firstLine: firstLine,
+                                                      reporter: reporter, progress: progress).run())
                 continue
             }
-            let fixture: Fixture
-            do {
-                fixture = try FixtureLoader.load(path: file)
-            } catch {
-                failed += 1
-                report += "FAIL \(file)\n  \(error.message)\n"
-                continue
-            }
-            // A fixture's `policy:` picks the pack for a request that names none; it is not added
-            // to the request (its input_digest is the request's as written) and must agree with it.
-            var forcedPack: Int?
-            if let wanted = fixture.policy {
-                guard let index = set.packIndex(named: wanted) else {
-                    failed += 1
-                    let known = set.packs.map { "'\($0.name)'" }.joined(separator: ", ")
-                    report += "FAIL \(file)\n  fixture is for policy '\(wanted)' but the loaded \(set.isLone ? "policy is" : "set holds") \(known)\n"
-                    continue
-                }
-                if case .string(let named)? = fixture.request["policy"], named != wanted {
-                    failed += 1
-                    report += "FAIL \(file)\n  fixture is for policy '\(wanted)' but its request names policy '\(named)'\n"
-                    continue
-                }
-                forcedPack = index
-            }
-            let actual = decide(fixture.request, forcedPack: forcedPack)
-            if case .array(let rules)? = actual["audit"]?["rules_fired"] {
-                for case .string(let id) in rules { firedRules.insert(id) }
-            }
-            if case .string(let pack)? = actual["audit"]?["policy"]?["name"] { packsRun.insert(pack) }
-            let mismatches = SubsetMatcher.mismatches(expected: fixture.expect, actual: actual)
-            if mismatches.isEmpty {
-                passed += 1
-                report += "PASS \(file)\n"
-                continue
-            }
-            failed += 1
-            report += "FAIL \(file) — \(fixture.name)\n"
-            for mismatch in mismatches {
-                report += "  \(mismatch.path): expected \(mismatch.expected), actual \(mismatch.actual)\n"
-            }
-            if update {
-                do {
-                    try FixtureUpdater.rewrite(fixture, expect: SubsetMatcher.project(actual, onto: fixture.expect))
-                    updated += 1
-                    report += "  updated: expectations rewritten from the actual decision\n"
-                } catch {
-                    report += "  not updated: \(error.message)\n"
-                }
-            }
+            let result = runFixture(file, update: update, firedRules: &firedRules, packsRun: &packsRun)
+            if result.status == .same { summary.fixturesPassed += 1 } else { summary.fixturesFailed += 1 }
+            if result.update == .rewritten { summary.fixturesUpdated += 1 }
+            reporter.result(result)
         }
-        let fixtures = passed + failed
-        var summary = ""
-        if fixtures > 0 {
-            summary += "\(fixtures) fixture\(fixtures == 1 ? "" : "s"): \(passed) passed, \(failed) failed"
-            if update { summary += ", \(updated) updated" }
-            summary += "\n"
+        if summary.fixtures > 0 {
             // Rule ids over every version of every pack (versions of a pack share most ids).
             // Over the packs the fixtures were for (`Fixtures/cn` alone is not measured against eu's rules).
             var all: [String] = []
@@ -133,25 +95,73 @@ public struct ReplayRunner: Sendable {
             for version in set.allVersions where packsRun.contains(version.name) {
                 for rule in version.allRules where seen.insert(rule.id).inserted { all.append(rule.id) }
             }
-            let missing = all.filter { !firedRules.contains($0) }
-            summary += "rule coverage: \(all.count - missing.count)/\(all.count) rules fired"
-            summary += missing.isEmpty ? "\n" : "; never fired: \(missing.joined(separator: ", "))\n"
+            summary.coverage = .init(total: all.count, neverFired: all.filter { !firedRules.contains($0) })
         }
-        if logs.decisions > 0 || logs.unreadable > 0 {
-            summary += "decision logs: \(logs.decisions) decision\(logs.decisions == 1 ? "" : "s") replayed, \(logs.same) same, \(logs.different) different"
-            if logs.otherDigest > 0 { summary += "; \(logs.otherDigest) recorded under another policy digest than the version selected now" }
-            if logs.unchecked > 0 { summary += "; \(logs.unchecked) unchecked (no audit block)" }
-            summary += logs.unreadable > 0 ? ", \(logs.unreadable) unreadable line\(logs.unreadable == 1 ? "" : "s") or empty log\(logs.unreadable == 1 ? "" : "s")\n" : "\n"
-            if !logs.fields.isEmpty {
-                summary += "differences by field:\n"
-                for (field, count) in logs.fields.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) {
-                    summary += "  \(field): \(count)\n"
-                }
+        reporter.finished(summary)
+        return summary.passed ? .success : .failure
+    }
+
+    /// One fixture: loaded, decided by the pack it is for, compared with its expectation (and
+    /// rewritten with `update` when it fails).
+    func runFixture(_ file: String, update: Bool, firedRules: inout Set<String>, packsRun: inout Set<String>) -> ReplayResult {
+        let fallbackName = String(file.split(separator: "/").last ?? Substring(file))
+        let fixture: Fixture
+        do {
+            fixture = try FixtureLoader.load(path: file)
+        } catch {
+            return ReplayResult(kind: .fixture, name: fallbackName, source: file, line: nil, status: .error,
+                                problem: .init(message: error.message), named: false)
+        }
+        let id: String? = if case .string(let text)? = fixture.request["id"] { text } else { nil }
+        func failure(_ message: String) -> ReplayResult {
+            ReplayResult(kind: .fixture, name: fixture.name, id: id, source: file, line: fixture.expectLine ?? 1, status: .error,
+                         problem: .init(message: message), named: false)
+        }
+        // A fixture's `policy:` picks the pack for a request that names none; it is not added
+        // to the request (its input_digest is the request's as written) and must agree with it.
+        var forcedPack: Int?
+        if let wanted = fixture.policy {
+            guard let index = set.packIndex(named: wanted) else {
+                let known = set.packs.map { "'\($0.name)'" }.joined(separator: ", ")
+                return failure("fixture is for policy '\(wanted)' but the loaded \(set.isLone ? "policy is" : "set holds") \(known)")
+            }
+            if case .string(let named)? = fixture.request["policy"], named != wanted {
+                return failure("fixture is for policy '\(wanted)' but its request names policy '\(named)'")
+            }
+            forcedPack = index
+        }
+        let actual = decide(fixture.request, forcedPack: forcedPack)
+        if case .array(let rules)? = actual["audit"]?["rules_fired"] {
+            for case .string(let id) in rules { firedRules.insert(id) }
+        }
+        if case .string(let pack)? = actual["audit"]?["policy"]?["name"] { packsRun.insert(pack) }
+        var result = ReplayResult(kind: .fixture, name: fixture.name, id: id, source: file, line: fixture.expectLine ?? 1, status: .same)
+        // A request answered with an error that the fixture does not expect: the error says what
+        // is wrong with the request; a field-by-field diff against (absent) would not.
+        if let error = actual["error"], fixture.expect["error"] == nil {
+            result.status = .error
+            result.problem = .init(message: Self.string(error["message"]) ?? "", code: Self.string(error["code"]) ?? "internal",
+                                   path: Self.string(error["path"]))
+            if update { result.update = .notRewritten("the request is answered with an error; fix the request, not the expectation") }
+            return result
+        }
+        result.differences = SubsetMatcher.mismatches(expected: fixture.expect, actual: actual)
+        guard !result.differences.isEmpty else { return result }
+        result.status = .different
+        if update {
+            do {
+                try FixtureUpdater.rewrite(fixture, expect: SubsetMatcher.project(actual, onto: fixture.expect))
+                result.update = .rewritten
+            } catch {
+                result.update = .notRewritten(error.message)
             }
         }
-        let failedAny = (failed > 0 && !(update && updated == failed)) || logs.different > 0 || logs.unreadable > 0 || logs.otherDigest > 0
-        emit(report + summary)
-        return failedAny ? .failure : .success
+        return result
+    }
+
+    static func string(_ value: JSONValue?) -> String? {
+        if case .string(let text)? = value { return text }
+        return nil
     }
 
     /// A file is a decision log when its first line says so (SPEC section 10: by content, not by name).

@@ -42,7 +42,7 @@ import Testing
         let head = original.components(separatedBy: "\nexpect:\n")[0]
         #expect(rewritten.hasPrefix(head + "\nexpect:\n"))
         #expect(runner.run(paths: [path]).status == .success, "the rewritten fixture passes")
-        #expect(rewritten.contains("\"outcome\": \"approve\""))
+        #expect(rewritten.contains("\n  outcome: approve\n"), "YAML stays YAML, block stays block")
     }
 
     /// A log recorded from `serve` answers replays with zero differences against the same policy;
