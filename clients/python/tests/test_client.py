@@ -256,5 +256,33 @@ def test_a_request_that_is_not_one_line_is_refused_before_sending():
         assert a.decide(request(1), timeout=30)["id"] == "req-1"
 
 
+def test_the_readme_http_service_answers_decisions_and_errors():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
+    from http.server import ThreadingHTTPServer
+    from urllib.error import HTTPError
+    from urllib.request import urlopen
+
+    import http_service
+
+    with client() as a:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), http_service.make_handler(a))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_address[1]}/decide"
+        try:
+            body = json.dumps(request(1), indent=2).encode()  # pretty JSON: the service makes it one line
+            with urlopen(url, data=body, timeout=30) as response:
+                assert response.status == 200
+                assert json.loads(response.read())["outcome"] == "approve"
+            broken = request(2)
+            del broken["kind"]
+            with pytest.raises(HTTPError) as caught:
+                urlopen(url, data=json.dumps(broken).encode(), timeout=30)
+            assert caught.value.code == 422
+            assert json.loads(caught.value.read())["error"]["path"] == "$.kind"
+        finally:
+            server.shutdown()
+            server.server_close()
+
+
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q"]))
