@@ -73,8 +73,12 @@ import Testing
         let commit = String(line.dropFirst(prefix.count).dropLast())
         let git = try ShellRun.bash("git rev-parse --short HEAD")
         if git.status == 0 {
-            // A clone: the commit `swift test` just built from (`-dirty` when files are changed).
-            #expect(commit == git.stdout.trimmingCharacters(in: .newlines) || commit == git.stdout.trimmingCharacters(in: .newlines) + "-dirty", "\(line)")
+            // A clone: the commit `swift test` just built from, `-dirty` when files were changed
+            // (HEAD itself, or one before it if a commit was made since the build).
+            let hash = commit.hasSuffix("-dirty") ? String(commit.dropLast("-dirty".count)) : commit
+            #expect(hash.count >= 7 && hash.allSatisfy(\.isHexDigit), "\(line)")
+            let known = try ShellRun.bash("git merge-base --is-ancestor '\(hash)' HEAD")
+            #expect(known.status == 0, "\(line) names a commit of this clone's history (HEAD \(git.stdout))")
         } else {
             #expect(commit == "unknown" || !commit.isEmpty)
         }
