@@ -33,8 +33,11 @@ let package = Package(
             dependencies: [
                 "ArbiterCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["BuildInfoPlugin"]
         ),
+        // Runs git before each build: `arbiter --version` names the commit (BuildInfo.commit).
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         .testTarget(
             name: "ArbiterCoreTests",
             dependencies: [

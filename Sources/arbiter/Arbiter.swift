@@ -7,7 +7,8 @@ struct Arbiter: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "arbiter",
         abstract: "Decide e-commerce after-sale requests from YAML policies.",
-        version: EngineVersion.version,
+        // `arbiter 0.1.0 (commit abc1234)`; audit.engine stays `arbiter 0.1.0` (EngineVersion).
+        version: "\(EngineVersion.description) (commit \(BuildInfo.commit))",
         subcommands: [ServeCommand.self, DecideCommand.self, CheckCommand.self, ReplayCommand.self, DiffCommand.self, LogCommand.self]
     )
 
@@ -40,6 +41,20 @@ struct RulesOption: ParsableArguments {
     /// Whether to colour diagnostics written to `descriptor` (1 stdout, 2 stderr).
     func colors(_ descriptor: Int32) -> Bool {
         color.enabled(isTerminal: isatty(descriptor) != 0, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// No `--rules`, no `ARBITER_RULES` and no set found: say where it looked, exit 2.
+    func validate() throws {
+        switch PolicyLocator.locate(explicit: rules) {
+        case .found(let directory, .environment) where !FileManager.default.fileExists(atPath: directory):
+            FileHandle.standardError.write(Data("arbiter: policy folder '\(directory)' (from ARBITER_RULES) does not exist; unset ARBITER_RULES or point it at a policy set or pack\n".utf8))
+            throw ExitCode(ExitStatus.unusable.rawValue)
+        case .found:
+            return
+        case .notFound(let searched):
+            FileHandle.standardError.write(Data((PolicyLocator.notFoundMessage(searched: searched) + "\n").utf8))
+            throw ExitCode(ExitStatus.unusable.rawValue)
+        }
     }
 }
 

@@ -12,19 +12,21 @@ struct DecideCommand: ParsableCommand {
     @Option(help: "Audit trail: full, summary or none.")
     var audit: AuditLevel = .full
 
-    @Argument(help: "Request file, or - for stdin.")
+    @Argument(help: "Request file, - for stdin, or anything readable to its end (<(cmd), a FIFO).")
     var file: String = "-"
 
     func run() throws {
         let input: [UInt8]
-        if file == "-" {
-            input = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-        } else {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                FileHandle.standardError.write(Data("arbiter: cannot read '\(file)'\n".utf8))
-                throw ExitCode(ExitStatus.unusable.rawValue)
-            }
-            input = [UInt8](data)
+        switch RequestInput.read(file) {
+        case .success(let bytes) where bytes.allSatisfy({ [0x20, 0x09, 0x0a, 0x0d].contains($0) }):
+            let source = file == "-" ? "standard input" : "'\(file)'"
+            FileHandle.standardError.write(Data("arbiter: no request in \(source): it is empty\n".utf8))
+            throw ExitCode(ExitStatus.unusable.rawValue)
+        case .success(let bytes):
+            input = bytes
+        case .failure(let error):
+            FileHandle.standardError.write(Data((error.message + "\n").utf8))
+            throw ExitCode(ExitStatus.unusable.rawValue)
         }
         let set = try rules.loadSets(count: 1)[0]
         let output = DecideCommandRunner.run(set: set, input: input, audit: audit)

@@ -9,28 +9,70 @@ public enum PolicyLocator {
     /// the set found from the executable (`rulesNear`), so `.build/release/arbiter` and an
     /// installed `PREFIX/bin/arbiter` work from any working directory.
     public static func rulesDirectory(explicit: String?, executablePath: String = currentExecutablePath) -> String {
-        if let explicit { return explicit }
-        if let fromEnvironment = ProcessInfo.processInfo.environment["ARBITER_RULES"], !fromEnvironment.isEmpty {
-            return fromEnvironment
+        switch locate(explicit: explicit, executablePath: executablePath) {
+        case .found(let directory, _): return directory
+        case .notFound: return defaultPack
         }
-        if FileManager.default.fileExists(atPath: defaultPack) { return defaultPack }
-        return rulesNear(executablePath: executablePath) ?? defaultPack
+    }
+
+    /// Where the policy comes from.
+    public enum Source: Equatable, Sendable {
+        case option, environment, workingDirectory, executable
+    }
+
+    /// The policy folder and where it came from, or every place looked at when there is none.
+    public enum Location: Equatable, Sendable {
+        case found(String, Source)
+        case notFound(searched: [String])
+    }
+
+    /// The policy folder a command runs with (see `rulesDirectory`). A folder named by
+    /// `--rules` or `ARBITER_RULES` is returned whether it exists or not (loading it says
+    /// why it is unusable); the default is looked for and may not be found.
+    public static func locate(explicit: String?, executablePath: String = currentExecutablePath,
+                              environment: [String: String] = ProcessInfo.processInfo.environment,
+                              workingDirectory: String = FileManager.default.currentDirectoryPath) -> Location {
+        if let explicit { return .found(explicit, .option) }
+        if let fromEnvironment = environment["ARBITER_RULES"], !fromEnvironment.isEmpty {
+            return .found(fromEnvironment, .environment)
+        }
+        let inWorkingDirectory = URL(fileURLWithPath: workingDirectory).appendingPathComponent(defaultPack).path
+        if FileManager.default.fileExists(atPath: inWorkingDirectory) { return .found(defaultPack, .workingDirectory) }
+        let near = candidatesNear(executablePath: executablePath)
+        if let found = near.first(where: { FileManager.default.fileExists(atPath: $0) }) { return .found(found, .executable) }
+        return .notFound(searched: [inWorkingDirectory + " (the working directory)"] + near.filter { $0 != inWorkingDirectory })
+    }
+
+    /// What a command says when no policy was given and none was found: every place looked
+    /// at, and the two ways to name one.
+    public static func notFoundMessage(searched: [String]) -> String {
+        (["arbiter: no policy found (no --rules, no ARBITER_RULES); looked in order for:"]
+            + searched.map { "  " + $0 }
+            + ["name a policy set or pack with --rules DIR or ARBITER_RULES=DIR (`make install PREFIX=DIR` puts the repository's set in DIR/share/arbiter/Rules, where DIR/bin/arbiter finds it)"])
+            .joined(separator: "\n")
     }
 
     /// The policy set for an executable: `Rules` next to it or in a folder above it (a build
     /// folder inside the repository), or `share/arbiter/Rules` beside its `bin/` (`make install
     /// PREFIX=DIR` puts the binary in `DIR/bin` and the set in `DIR/share/arbiter/Rules`).
     public static func rulesNear(executablePath: String) -> String? {
-        let fileManager = FileManager.default
+        candidatesNear(executablePath: executablePath).first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// The places `rulesNear` looks at, in order: `Rules` and `share/arbiter/Rules` in the
+    /// executable's folder and the four folders above it.
+    public static func candidatesNear(executablePath: String) -> [String] {
         var directory = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath().deletingLastPathComponent()
+        var candidates: [String] = []
         for _ in 0..<5 {
             for relative in [defaultPack, "share/arbiter/" + defaultPack] {
                 let candidate = directory.appendingPathComponent(relative).path
-                if fileManager.fileExists(atPath: candidate) { return candidate }
+                if !candidates.contains(candidate) { candidates.append(candidate) }
             }
+            if directory.path == "/" { break }
             directory = directory.deletingLastPathComponent()
         }
-        return nil
+        return candidates
     }
 
     /// The running executable's path: `/proc/self/exe` where there is one (a command found
