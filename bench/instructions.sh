@@ -27,22 +27,24 @@ workload=bench/out/requests-$count-0.jsonl
 pings=bench/out/pings-$count.jsonl
 [ -f "$pings" ] || python3 -c 'import sys; sys.stdout.write("{\"op\":\"ping\"}\n" * int(sys.argv[1]))' "$count" > "$pings"
 
-# Total instructions of one run, and those spent in BoringSSL's SHA-256 block function.
+# Total instructions of one run, those spent in BoringSSL's SHA-256 block function, and the
+# calls to malloc (every heap allocation, Swift objects and arrays included).
 count_run() {
     local audit=$1 input=$2 out=bench/out/callgrind.$1.$(basename "$2").out
     valgrind --tool=callgrind --callgrind-out-file="$out" "$binary" serve --rules Rules --audit "$audit" --threads 1 < "$input" > /dev/null 2> bench/out/valgrind.err
     local total sha
     total=$(callgrind_annotate --inclusive=no "$out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
     sha=$(callgrind_annotate --inclusive=no "$out" 2>/dev/null | awk '/sha256_block_data_order/ {gsub(",", "", $1); sum += $1} END {print sum + 0}')
-    echo "$total $sha"
+    echo "$total $sha $(python3 bench/callgrind_calls.py "$out" malloc)"
 }
 
 printf 'workload: %s requests (%s)\n' "$count" "$workload"
-printf '%-8s %14s %14s %18s\n' audit instr/decision "sha256 part" "without sha256"
+printf '%-8s %14s %14s %18s %18s\n' audit instr/decision "sha256 part" "without sha256" "allocs/decision"
 for audit in none summary full; do
-    read -r requests requests_sha < <(count_run "$audit" "$workload")
-    read -r idle idle_sha < <(count_run "$audit" "$pings")
+    read -r requests requests_sha requests_allocs < <(count_run "$audit" "$workload")
+    read -r idle idle_sha idle_allocs < <(count_run "$audit" "$pings")
     per=$(( (requests - idle) / count ))
     sha=$(( (requests_sha - idle_sha) / count ))
-    printf '%-8s %14d %14d %18d\n' "$audit" "$per" "$sha" "$((per - sha))"
+    allocs=$(( (requests_allocs - idle_allocs) / count ))
+    printf '%-8s %14d %14d %18d %18d\n' "$audit" "$per" "$sha" "$((per - sha))" "$allocs"
 done
