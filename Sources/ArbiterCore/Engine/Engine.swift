@@ -16,6 +16,21 @@ public final class Engine: Sendable {
         var line: [Rule]
         var settlement: [Rule]
         var request: [Rule]
+        /// Each rule's condition with the kind and reason of this set decided in it (nil for a
+        /// rule without a condition), for untraced runs: a trace shows the condition as written.
+        var lineConditions: [CompiledExpression?]
+        var settlementConditions: [CompiledExpression?]
+        var requestConditions: [CompiledExpression?]
+
+        init(line: [Rule], settlement: [Rule], request: [Rule], known: [Int: Value]) {
+            self.line = line
+            self.settlement = settlement
+            self.request = request
+            func specialize(_ rules: [Rule]) -> [CompiledExpression?] { rules.map { $0.condition?.specialized(knowing: known) } }
+            lineConditions = specialize(line)
+            settlementConditions = specialize(settlement)
+            requestConditions = specialize(request)
+        }
     }
 
     public init(policy: Policy) {
@@ -37,7 +52,8 @@ public final class Engine: Sendable {
                 sets.append(RuleSet(
                     line: line.filter { !$0.isOtherwise } + line.filter(\.isOtherwise),
                     settlement: policy.settlementRules.filter(applies),
-                    request: policy.requestRules.filter(applies)))
+                    request: policy.requestRules.filter(applies),
+                    known: [RequestField.kind.rawValue: .string(kind.rawValue), RequestField.reason.rawValue: .string(reason.rawValue)]))
             }
         }
         self.ruleSets = sets
@@ -81,9 +97,9 @@ public final class Engine: Sendable {
         for lineIndex in state.lines.indices {
             state.currentLine = lineIndex
             let lineID = request.order.items[state.lines[lineIndex].itemIndex].line
-            for rule in rules.line {
+            for (position, rule) in rules.line.enumerated() {
                 if rule.isOtherwise, state.lines[lineIndex].verdict != nil { continue }
-                let fired = try run.evaluate(rule, state, line: lineID)
+                let fired = try run.evaluate(rule, state, line: lineID, specialized: rules.lineConditions[position])
                 guard fired else { continue }
                 var applied: [String] = []
                 for effect in rule.effects {
@@ -122,8 +138,8 @@ public final class Engine: Sendable {
         state.prepareSettlement()
         Settlement.recordKeptUnits(state)
         var effects = EffectCombination(payments: request.order.payments?.count ?? 0)
-        for rule in rules.settlement {
-            guard try run.evaluate(rule, state, line: nil) else { continue }
+        for (position, rule) in rules.settlement.enumerated() {
+            guard try run.evaluate(rule, state, line: nil, specialized: rules.settlementConditions[position]) else { continue }
             var applied: [String] = []
             for index in 0..<run.elementCount(of: rule, state) {
                 let element = try run.enterElement(index, of: rule, state)
@@ -153,8 +169,8 @@ public final class Engine: Sendable {
         // 4. Request rules: compensation, return shipping, deadlines, review routing, request
         //    verdicts, and what goes back to each payment.
         state.preparePayments()
-        for rule in rules.request {
-            guard try run.evaluate(rule, state, line: nil) else { continue }
+        for (position, rule) in rules.request.enumerated() {
+            guard try run.evaluate(rule, state, line: nil, specialized: rules.requestConditions[position]) else { continue }
             var applied: [String] = []
             for effect in rule.effects {
                 switch effect {

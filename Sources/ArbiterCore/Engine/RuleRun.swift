@@ -17,12 +17,14 @@ struct RuleRun: ~Copyable {
     }
 
     /// Evaluates a rule's condition; records it in the trace and, if it fired, in `firedRules`.
-    mutating func evaluate(_ rule: Rule, _ state: EvaluationState, line: String?) throws(EvaluationFailure) -> Bool {
+    /// Untraced, `specialized` (the condition with what the rule set knows decided in it) is
+    /// evaluated instead of the condition as written.
+    mutating func evaluate(_ rule: Rule, _ state: EvaluationState, line: String?, specialized: CompiledExpression? = nil) throws(EvaluationFailure) -> Bool {
         var fired = true
         // A rule that iterates computes its defines per element (`forEachElement`).
         if rule.forEach == nil, !rule.defines.isEmpty { try evaluateDefines(rule, state, element: nil) }
         if tracing { steps.removeAll(keepingCapacity: true) }
-        if let condition = rule.condition {
+        if let condition = tracing ? rule.condition : (specialized ?? rule.condition) {
             let value: Value
             do {
                 value = tracing ? try condition.evaluate(in: state, indexedTrace: &steps) : try condition.evaluate(in: state)
