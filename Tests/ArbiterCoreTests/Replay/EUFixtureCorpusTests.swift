@@ -14,10 +14,29 @@ import Testing
     static let runner = ReplayRunner(policy: policy)
     static let files = FixtureLoader.files(at: Repository.path("Fixtures/eu")).filter(FixtureLoader.isFixtureFile)
 
-    @Test func everyFixturePasses() {
+    @Test func everyFixturePassesAndEveryRuleFires() {
         #expect(Self.files.count >= 60)
         let output = Self.runner.run(paths: [Repository.path("Fixtures/eu")])
         #expect(output.status == .success, "\(output.text.split(separator: "\n").filter { !$0.hasPrefix("PASS") }.joined(separator: "\n"))")
+        // SPEC section 7: every rule of the pack fires in some fixture (no rule switched off by a
+        // parameter, docs/interpretations.md 81).
+        let total = Self.policy.allRules.count
+        #expect(output.text.contains("rule coverage: \(total)/\(total) rules fired\n"), "\(output.text.split(separator: "\n").last ?? "")")
+    }
+
+    /// SPEC 12 rule 6 (docs/interpretations.md 81): the pack has no threshold clawback and no gift
+    /// deduction, neither as a rule nor as a switch or a code, so none can be turned on by mistake.
+    @Test func noThresholdClawbackOrGiftDeduction() throws {
+        let ids = Self.policy.allRules.map(\.id)
+        #expect(!ids.contains { $0.contains("clawback") || $0.contains("gift") }, "\(ids)")
+        let rules = Repository.path("Rules/eu")
+        for file in ["parameters.yaml", "codes.yaml"] {
+            let text = try String(contentsOfFile: rules + "/" + file, encoding: .utf8)
+                .split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#") }.joined(separator: "\n")
+            for name in ["threshold_clawback_enabled", "gift_deduction_enabled", "THRESHOLD_CLAWBACK", "GIFT_NOT_RETURNED"] {
+                #expect(!text.contains(name), "Rules/eu/\(file) declares \(name)")
+            }
+        }
     }
 
     @Test(arguments: files)

@@ -17,6 +17,16 @@ import Testing
         #expect(output.text.contains("rule coverage: \(total)/\(total) rules fired"), "every rule of the pack fires in some fixture")
     }
 
+    /// `arbiter replay Fixtures` over the repository's set: every rule id of every pack fires
+    /// (README shows this line).
+    @Test func wholeSetCoversEveryRule() {
+        let output = Self.runner.run(paths: [Repository.path("Fixtures")])
+        #expect(output.status == .success)
+        var ids = Set<String>()
+        for version in Repository.rulesSet.allVersions { for rule in version.allRules { ids.insert(rule.id) } }
+        #expect(output.text.contains("rule coverage: \(ids.count)/\(ids.count) rules fired\n"), "\(output.text.split(separator: "\n").last ?? "")")
+    }
+
     @Test(arguments: files)
     func fixturePasses(path: String) throws {
         let fixture = try FixtureLoader.load(path: path)
