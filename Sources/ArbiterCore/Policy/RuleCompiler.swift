@@ -419,7 +419,7 @@ struct RuleCompiler {
         }
         for rule in lineRules + settlementRules + requestRules {
             guard let condition = rule.condition else { continue }
-            // A rule switched off by a flag parameter (`when: gift_deduction_enabled`) is off on purpose.
+            // A rule switched off by a flag parameter (`when: threshold_clawback_enabled` set to false) is off on purpose.
             if let parameter = environment.parameters[condition.source], parameter.type == .bool { continue }
             let probe = ConstantProbe()
             if case .bool(false)? = try? condition.evaluate(in: probe), !probe.readSlot {
