@@ -3,8 +3,8 @@
 
     bench/callgrind_calls.py FILE [FUNCTION]      # default FUNCTION: malloc
 
-Reads callgrind's format: `cfn=(id) name` names a callee (later `cfn=(id)` alone), and the
-`calls=N …` line after it counts the calls of that call site.
+Reads callgrind's format: `fn=(id) name` or `cfn=(id) name` names a function once (later
+`(id)` alone), `cfn=` is a callee, and the `calls=N …` line after it counts that call site.
 """
 import re
 import sys
@@ -16,7 +16,12 @@ total = 0
 callee = None
 with open(path, encoding="utf-8", errors="replace") as lines:
     for line in lines:
-        if line.startswith("cfn="):
+        if line.startswith("fn="):
+            # A function's first mention names it for every later `fn=(id)` and `cfn=(id)`.
+            match = re.match(r"fn=\((\d+)\) (.*)", line.rstrip("\n"))
+            if match:
+                names[match.group(1)] = match.group(2)
+        elif line.startswith("cfn="):
             match = re.match(r"cfn=\((\d+)\)(?: (.*))?", line.rstrip("\n"))
             if match:
                 if match.group(2) is not None:

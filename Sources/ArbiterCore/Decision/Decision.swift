@@ -104,31 +104,101 @@ public struct AuditRecord: Sendable, Equatable, Codable {
 }
 
 /// One rule considered while deciding (`audit.trace[]`, SPEC section 5).
+///
+/// The engine records an entry as the rule and the condition steps it evaluated, and converts
+/// nothing until the entry is read: the writer copies the rule's texts as JSON escaped once at
+/// load. Read through its properties, compared or encoded, an entry is plain values.
 public struct TraceEntry: Sendable, Equatable, Codable {
-    public var rule: String
-    /// `file:line` of the rule in its pack.
-    public var at: String
-    public var basis: String
+    enum Storage: Sendable {
+        case recorded(Rule, steps: [ConditionStep])
+        case values(rule: String, at: String, basis: String, conditions: [TraceCondition])
+    }
+
+    var storage: Storage
     /// The requested line the rule was considered for (line rules only).
     public var line: String?
     public var fired: Bool
-    public var conditions: [TraceCondition]
     /// The effects applied, as text (`approve SEVEN_DAY_NO_REASON`); empty when none.
     public var effects: [String]
-    /// `rule`, `at` and `basis` as JSON members, when the engine made the entry (the rule's
-    /// own bytes, escaped once at load); not part of the value.
-    var encodedHeader = PreEncodedJSON.none
+
+    public init(rule: String, at: String, basis: String, line: String?, fired: Bool, conditions: [TraceCondition], effects: [String] = []) {
+        storage = .values(rule: rule, at: at, basis: basis, conditions: conditions)
+        self.line = line
+        self.fired = fired
+        self.effects = effects
+    }
+
+    init(recorded rule: Rule, steps: [ConditionStep], line: String?, fired: Bool) {
+        storage = .recorded(rule, steps: steps)
+        self.line = line
+        self.fired = fired
+        self.effects = []
+    }
+
+    public var rule: String {
+        switch storage {
+        case .recorded(let rule, _): return rule.id
+        case .values(let rule, _, _, _): return rule
+        }
+    }
+
+    /// `file:line` of the rule in its pack.
+    public var at: String {
+        switch storage {
+        case .recorded(let rule, _): return rule.source
+        case .values(_, let at, _, _): return at
+        }
+    }
+
+    public var basis: String {
+        switch storage {
+        case .recorded(let rule, _): return rule.basis
+        case .values(_, _, let basis, _): return basis
+        }
+    }
+
+    /// Each step of the condition that decided it, in evaluation order; a condition with no
+    /// comparison or chain in it (a parameter alone) is one step, its own value.
+    public var conditions: [TraceCondition] {
+        switch storage {
+        case .values(_, _, _, let conditions):
+            return conditions
+        case .recorded(let rule, let steps):
+            guard let condition = rule.condition else { return [] }
+            if steps.isEmpty { return [TraceCondition(expr: condition.source, value: .bool(fired))] }
+            // The steps come from this rule's own condition, so their text indexes are its own.
+            return steps.map { step in
+                TraceCondition(expr: condition.texts[step.textIndex], value: AuditValue(step.value),
+                               left: step.left.map(AuditValue.init), right: step.right.map(AuditValue.init))
+            }
+        }
+    }
+
+    public static func == (lhs: TraceEntry, rhs: TraceEntry) -> Bool {
+        lhs.rule == rhs.rule && lhs.at == rhs.at && lhs.basis == rhs.basis && lhs.line == rhs.line && lhs.fired == rhs.fired
+            && lhs.effects == rhs.effects && lhs.conditions == rhs.conditions
+    }
 
     private enum CodingKeys: String, CodingKey { case rule, at, basis, line, fired, conditions, effects }
 
-    public init(rule: String, at: String, basis: String, line: String?, fired: Bool, conditions: [TraceCondition], effects: [String] = []) {
-        self.rule = rule
-        self.at = at
-        self.basis = basis
-        self.line = line
-        self.fired = fired
-        self.conditions = conditions
-        self.effects = effects
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(rule, forKey: .rule)
+        try container.encode(at, forKey: .at)
+        try container.encode(basis, forKey: .basis)
+        try container.encodeIfPresent(line, forKey: .line)
+        try container.encode(fired, forKey: .fired)
+        try container.encode(conditions, forKey: .conditions)
+        try container.encode(effects, forKey: .effects)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            rule: try container.decode(String.self, forKey: .rule), at: try container.decode(String.self, forKey: .at),
+            basis: try container.decode(String.self, forKey: .basis), line: try container.decodeIfPresent(String.self, forKey: .line),
+            fired: try container.decode(Bool.self, forKey: .fired), conditions: try container.decode([TraceCondition].self, forKey: .conditions),
+            effects: try container.decode([String].self, forKey: .effects))
     }
 }
 
@@ -139,10 +209,6 @@ public struct TraceCondition: Sendable, Equatable, Codable {
     public var value: AuditValue
     public var left: AuditValue?
     public var right: AuditValue?
-    /// `expr` as a JSON member, when the engine made the step; not part of the value.
-    var encodedExpr = PreEncodedJSON.none
-
-    private enum CodingKeys: String, CodingKey { case expr, value, left, right }
 
     public init(expr: String, value: AuditValue, left: AuditValue? = nil, right: AuditValue? = nil) {
         self.expr = expr

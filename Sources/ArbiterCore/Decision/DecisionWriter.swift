@@ -130,29 +130,45 @@ public enum DecisionWriter {
     /// `{"rule","at","basis","line"?,"fired","conditions":[{"expr","value","left"?,"right"?}],"effects"?}`.
     static func write(_ entry: TraceEntry, digits: Int, into writer: inout JSONWriter) {
         writer.beginObject()
-        if !entry.encodedHeader.bytes.isEmpty {
-            writer.members(json: entry.encodedHeader.bytes)
-        } else {
-            writer.field("rule"); writer.string(entry.rule)
-            writer.field("at"); writer.string(entry.at)
-            writer.field("basis"); writer.string(entry.basis)
-        }
-        if let line = entry.line { writer.field("line"); writer.string(line) }
-        writer.field("fired"); writer.bool(entry.fired)
-        writer.field("conditions"); writer.beginArray()
-        for condition in entry.conditions {
-            writer.beginObject()
-            if !condition.encodedExpr.bytes.isEmpty {
-                writer.members(json: condition.encodedExpr.bytes)
-            } else {
-                writer.field("expr"); writer.string(condition.expr)
+        switch entry.storage {
+        case .recorded(let rule, let steps):
+            // As evaluated: the rule's texts were escaped once when the policy was loaded.
+            writer.members(json: rule.auditHeader)
+            if let line = entry.line { writer.field("line"); writer.string(line) }
+            writer.field("fired"); writer.bool(entry.fired)
+            writer.field("conditions"); writer.beginArray()
+            if steps.isEmpty, rule.condition != nil {
+                writer.beginObject()
+                writer.members(json: rule.conditionSourceMember)
+                writer.field("value"); writer.bool(entry.fired)
+                writer.endObject()
             }
-            writer.field("value"); write(condition.value, digits: digits, into: &writer)
-            if let left = condition.left { writer.field("left"); write(left, digits: digits, into: &writer) }
-            if let right = condition.right { writer.field("right"); write(right, digits: digits, into: &writer) }
-            writer.endObject()
+            for step in steps {
+                writer.beginObject()
+                writer.members(json: rule.conditionTextMembers[step.textIndex])
+                writer.field("value"); write(AuditValue(step.value), digits: digits, into: &writer)
+                if let left = step.left { writer.field("left"); write(AuditValue(left), digits: digits, into: &writer) }
+                if let right = step.right { writer.field("right"); write(AuditValue(right), digits: digits, into: &writer) }
+                writer.endObject()
+            }
+            writer.endArray()
+        case .values(let rule, let at, let basis, let conditions):
+            writer.field("rule"); writer.string(rule)
+            writer.field("at"); writer.string(at)
+            writer.field("basis"); writer.string(basis)
+            if let line = entry.line { writer.field("line"); writer.string(line) }
+            writer.field("fired"); writer.bool(entry.fired)
+            writer.field("conditions"); writer.beginArray()
+            for condition in conditions {
+                writer.beginObject()
+                writer.field("expr"); writer.string(condition.expr)
+                writer.field("value"); write(condition.value, digits: digits, into: &writer)
+                if let left = condition.left { writer.field("left"); write(left, digits: digits, into: &writer) }
+                if let right = condition.right { writer.field("right"); write(right, digits: digits, into: &writer) }
+                writer.endObject()
+            }
+            writer.endArray()
         }
-        writer.endArray()
         if !entry.effects.isEmpty {
             writer.field("effects"); writer.beginArray()
             for effect in entry.effects { writer.string(effect) }

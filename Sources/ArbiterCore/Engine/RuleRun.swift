@@ -41,28 +41,9 @@ struct RuleRun: ~Copyable {
         return fired
     }
 
-    /// The rule's trace entry, open for `recordEffects`.
+    /// The rule's trace entry, open for `recordEffects`: the rule and its steps as evaluated.
     private mutating func appendEntry(_ rule: Rule, line: String?, fired: Bool) {
-        var conditions: [TraceCondition] = []
-        if let condition = rule.condition {
-            if steps.isEmpty {
-                // A condition with no comparison or chain in it (a parameter, a flag): its own value.
-                var step = TraceCondition(expr: condition.source, value: .bool(fired))
-                step.encodedExpr = rule.conditionSourceMember
-                conditions.append(step)
-            }
-            for step in steps {
-                // The steps come from this rule's own condition, so their text indexes are its own.
-                var traced = TraceCondition(
-                    expr: condition.texts[step.textIndex], value: AuditValue(step.value),
-                    left: step.left.map(AuditValue.init), right: step.right.map(AuditValue.init))
-                traced.encodedExpr = rule.conditionTextMembers[step.textIndex]
-                conditions.append(traced)
-            }
-        }
-        var entry = TraceEntry(rule: rule.id, at: rule.source, basis: rule.basis, line: line, fired: fired, conditions: conditions)
-        entry.encodedHeader = rule.auditHeader
-        trace.append(entry)
+        trace.append(TraceEntry(recorded: rule, steps: steps, line: line, fired: fired))
         entryOpen = true
     }
 

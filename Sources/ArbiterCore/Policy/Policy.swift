@@ -121,11 +121,11 @@ public final class Rule: Sendable {
     /// (independent of where the policy sits on a machine, so decisions are the same everywhere).
     public let source: String
     /// `"rule":"<id>","at":"<source>","basis":"<legal basis>"`, encoded once for every audit trail that lists the rule.
-    let auditHeader: PreEncodedJSON
+    let auditHeader: [UInt8]
     /// `"expr":"<text>"` for each traced sub-expression of the condition (by `ConditionStep.textIndex`).
-    let conditionTextMembers: [PreEncodedJSON]
+    let conditionTextMembers: [[UInt8]]
     /// `"expr":"<whole condition>"`, for a condition no step explains (a parameter alone: `when: clawback_enabled`).
-    let conditionSourceMember: PreEncodedJSON
+    let conditionSourceMember: [UInt8]
 
     public init(
         id: String, description: String, basis: String, scope: RuleScope, condition: CompiledExpression?,
@@ -144,9 +144,9 @@ public final class Rule: Sendable {
         self.location = location
         self.order = order
         self.source = source
-        self.auditHeader = PreEncodedJSON(members: [("rule", id), ("at", source), ("basis", basis)])
-        self.conditionTextMembers = condition?.texts.map { PreEncodedJSON(members: [("expr", $0)]) } ?? []
-        self.conditionSourceMember = condition.map { PreEncodedJSON(members: [("expr", $0.source)]) } ?? .none
+        self.auditHeader = JSONWriter.encodedMembers([("rule", id), ("at", source), ("basis", basis)])
+        self.conditionTextMembers = condition?.texts.map { JSONWriter.encodedMembers([("expr", $0)]) } ?? []
+        self.conditionSourceMember = condition.map { JSONWriter.encodedMembers([("expr", $0.source)]) } ?? []
     }
 }
 

@@ -82,6 +82,11 @@ import Testing
             let stored = try JSONEncoder().encode(decision)
             let restored = try JSONDecoder().decode(Decision.self, from: stored)
             #expect(restored == decision)
+            // Written out, the stored value gives the protocol's bytes of the decision it was made from.
+            var original = JSONWriter(pretty: false), reread = JSONWriter(pretty: false)
+            DecisionWriter.write(decision, into: &original)
+            DecisionWriter.write(restored, into: &reread)
+            #expect(original.bytes == reread.bytes)
             if audit == .full {
                 let trace = try #require(decision.audit?.trace)
                 #expect(trace.contains { $0.rule == "cn.no-reason.window" && $0.fired && $0.effects == ["approve SEVEN_DAY_NO_REASON"] })
