@@ -59,9 +59,9 @@ public func fuzzPolicy(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     guard let policy = result.policy else { return 0 }
 
-    let handler = ProtocolHandler(engine: Engine(policy: policy), audit: .full)
+    let decider = Decider(engines: EngineSet(lone: Engine(policy: policy)), audit: .full)
     for (index, request) in FuzzSupport.requests.enumerated() {
-        let answer = FuzzSupport.answer(handler, to: request, lineNumber: index + 1)
+        let answer = decider.answer(line: request, lineNumber: index + 1)
         FuzzSupport.checkAnswer(answer, lineNumber: index + 1, allowInternal: !strict)
     }
     return 0

@@ -53,13 +53,6 @@ public enum FuzzSupport {
         fatalError(message)
     }
 
-    /// The answer `handler` gives to `line`, as bytes.
-    public static func answer(_ handler: ProtocolHandler, to line: [UInt8], lineNumber: Int) -> [UInt8] {
-        var writer = JSONWriter(pretty: false)
-        line.withUnsafeBytes { handler.respond(to: $0, lineNumber: lineNumber, into: &writer) }
-        return writer.withBytes { Array($0) }
-    }
-
     static let errorCodes: Set<String> = ["invalid_json", "invalid_request", "too_large", "unsupported_op", "internal"]
 
     /// SPEC section 8: no answer over 16 MiB.
