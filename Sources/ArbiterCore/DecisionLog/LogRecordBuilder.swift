@@ -18,13 +18,17 @@ final class LogRecordBuilder: @unchecked Sendable {
 
     private let tape = JSONTape()
     private let canonical = CanonicalJSONWriter()
+    /// The canonical JSON of a typed answer (`CanonicalDecisionWriter`).
+    private var typedWriter = JSONWriter(pretty: false, reservingCapacity: 1 << 14)
 
     init() {}
 
     /// Appends the record for one answered line to `pending`.
     /// `scratch` is the one the line was just answered with, when it was: its canonical JSON
-    /// is then reused instead of parsing the line again.
-    func append(seq: Int, inputLine: Int, source: Source, answer: UnsafeRawBufferPointer, scratch: RequestScratch? = nil, to pending: PendingRecords) {
+    /// is then reused instead of parsing the line again. `typed` is the answer `answer` holds
+    /// the bytes of, when known: a decision or an error is then written as canonical JSON
+    /// from its value (`CanonicalDecisionWriter`) instead of parsing and sorting its bytes.
+    func append(seq: Int, inputLine: Int, source: Source, answer: UnsafeRawBufferPointer, typed: ProtocolHandler.LineAnswer? = nil, scratch: RequestScratch? = nil, to pending: PendingRecords) {
         var out: [UInt8] = []
         swap(&out, &pending.bytes)
         defer { swap(&out, &pending.bytes) }
@@ -32,7 +36,9 @@ final class LogRecordBuilder: @unchecked Sendable {
         LogFormat.appendASCII("{\"at\":", to: &out)
         LogFormat.appendString(LogFormat.now().utf8, to: &out)
         LogFormat.appendASCII(",\"decision\":", to: &out)
-        if let view = try? tape.parse(answer) {
+        if let typed, writeCanonical(typed) {
+            typedWriter.withBytes { out.append(contentsOf: $0) }
+        } else if let view = try? tape.parse(answer) {
             out.append(contentsOf: canonical.write(view))
         } else {
             out.append(contentsOf: answer)  // never happens: answers are our own JSON
@@ -80,5 +86,18 @@ final class LogRecordBuilder: @unchecked Sendable {
             state.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[hashMemberEnd..<prevHex]))
         }
         pending.records.append(.init(start: start, hashHex: hashHex, prevHex: prevHex, end: end, state: state))
+    }
+
+    /// Writes `answer` as canonical JSON into `typedWriter`; false when it must be
+    /// canonicalised from its bytes (a pong, or a decision `CanonicalDecisionWriter` declines).
+    private func writeCanonical(_ answer: ProtocolHandler.LineAnswer) -> Bool {
+        typedWriter.reset()
+        switch answer {
+        case .decision(let decision): return CanonicalDecisionWriter.write(decision, into: &typedWriter)
+        case .error(let error):
+            CanonicalDecisionWriter.write(error, into: &typedWriter)
+            return true
+        case .pong: return false
+        }
     }
 }

@@ -173,6 +173,13 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         put(fragment)
     }
 
+    /// `members(json:)` for a part of an encoded fragment (the canonical decision writer
+    /// reorders the members of one).
+    public mutating func members(json fragment: UnsafeBufferPointer<UInt8>) {
+        startElement()
+        put(fragment)
+    }
+
     /// Writes a complete value already encoded as compact JSON (such as an audit trail written
     /// while a decision was made); `json` must be one well-formed value (it is not checked).
     /// Pretty output re-indents it, which costs a parse.

@@ -38,7 +38,12 @@ public final class ProtocolHandler: Sendable {
     /// The answer is byte for byte the one `respond(to: JSONReader.parse(line), …)` gives.
     /// `forcedPack` (a fixture's `policy:`) decides a request that names no pack with that pack.
     func respond(to line: UnsafeRawBufferPointer, lineNumber: Int, into writer: inout JSONWriter, scratch: RequestScratch, forcedPack: Int? = nil) {
-        switch answer(to: line, lineNumber: lineNumber, scratch: scratch, forcedPack: forcedPack) {
+        write(answer(to: line, lineNumber: lineNumber, scratch: scratch, forcedPack: forcedPack), into: &writer)
+    }
+
+    /// Appends `answer` as the protocol writes it (compact, no newline).
+    func write(_ answer: LineAnswer, into writer: inout JSONWriter) {
+        switch answer {
         case .decision(let decision): DecisionWriter.write(decision, into: &writer)
         case .pong: writePong(into: &writer)
         case .error(let error): write(error, into: &writer)

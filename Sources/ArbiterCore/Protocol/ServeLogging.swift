@@ -50,8 +50,9 @@ final class ServeLogging: @unchecked Sendable {
         }
     }
 
-    /// Appends the record of work item `index` (answered with `answer`) to `batch`.
-    func record(_ item: ServeLoop.Work, index: Int, answer: UnsafeBufferPointer<UInt8>, in buffer: [UInt8], thread: Int, scratch: RequestScratch, into batch: AnswerOutput.Batch) {
+    /// Appends the record of work item `index` (answered with `answer`, the bytes of `typed`
+    /// when the protocol handler gave it) to `batch`.
+    func record(_ item: ServeLoop.Work, index: Int, answer: UnsafeBufferPointer<UInt8>, typed: ProtocolHandler.LineAnswer?, in buffer: [UInt8], thread: Int, scratch: RequestScratch, into batch: AnswerOutput.Batch) {
         let records = batch.records ?? PendingRecords()
         batch.records = records
         let builder = builders[thread]
@@ -70,7 +71,7 @@ final class ServeLogging: @unchecked Sendable {
                     hasher.update(bufferPointer: line)
                     source = .tooLarge(byteCount: line.count, digest: hasher.finalize())
                 }
-                builder.append(seq: seqs[index], inputLine: number, source: source, answer: answerBytes, scratch: scratch, to: records)
+                builder.append(seq: seqs[index], inputLine: number, source: source, answer: answerBytes, typed: typed, scratch: scratch, to: records)
             }
         }
     }

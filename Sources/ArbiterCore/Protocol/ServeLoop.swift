@@ -182,8 +182,8 @@ public struct ServeLoop: Sendable {
             let batch = output.nextBatch()
             for (index, item) in work.enumerated() {
                 let answered = answer(item, in: buffer, decider: deciders[0], writer: &writer, into: &batch.bytes)
-                if answered, let logging {
-                    writer.withBytes { logging.record(item, index: index, answer: $0, in: buffer, thread: 0, scratch: deciders[0].scratch, into: batch) }
+                if answered.isAnswer, let logging {
+                    writer.withBytes { logging.record(item, index: index, answer: $0, typed: answered.typed, in: buffer, thread: 0, scratch: deciders[0].scratch, into: batch) }
                 }
             }
             return output.submit([batch])
@@ -200,8 +200,8 @@ public struct ServeLoop: Sendable {
                 let batch = chunks[chunk]
                 for index in (chunk * chunkSize)..<min(work.count, (chunk + 1) * chunkSize) {
                     let answered = answer(work[index], in: buffer, decider: deciders[thread], writer: &writer, into: &batch.bytes)
-                    if answered, let logging {
-                        writer.withBytes { logging.record(work[index], index: index, answer: $0, in: buffer, thread: thread, scratch: deciders[thread].scratch, into: batch) }
+                    if answered.isAnswer, let logging {
+                        writer.withBytes { logging.record(work[index], index: index, answer: $0, typed: answered.typed, in: buffer, thread: thread, scratch: deciders[thread].scratch, into: batch) }
                     }
                 }
             }
@@ -214,11 +214,32 @@ public struct ServeLoop: Sendable {
         decider.handler.writeError(.tooLarge, "line is \(size) bytes; the limit is \(maxLineBytes)", path: nil, id: nil, lineNumber: lineNumber, into: &writer)
     }
 
+    /// What `answer(_:in:decider:writer:into:)` did with a line.
+    private enum Answered {
+        /// No answer (an empty line).
+        case none
+        /// An answer written by the loop itself (a line over the limit).
+        case written
+        /// The answer the protocol handler gave, as written.
+        case typed(ProtocolHandler.LineAnswer)
+
+        var isAnswer: Bool {
+            if case .none = self { return false }
+            return true
+        }
+
+        var typed: ProtocolHandler.LineAnswer? {
+            if case .typed(let answer) = self { return answer }
+            return nil
+        }
+    }
+
     /// Appends the answer to one line (and its line break) to `out`; empty lines get none.
-    /// True when the line got an answer (which `writer` still holds).
+    /// Says whether the line got an answer (which `writer` still holds) and which.
     @discardableResult
-    private func answer(_ item: Work, in buffer: [UInt8], decider: Decider, writer: inout JSONWriter, into out: inout [UInt8]) -> Bool {
+    private func answer(_ item: Work, in buffer: [UInt8], decider: Decider, writer: inout JSONWriter, into out: inout [UInt8]) -> Answered {
         writer.reset()
+        var answered = Answered.written
         switch item {
         case .tooLarge(let size, let number):
             writeTooLarge(size, lineNumber: number, decider: decider, into: &writer)
@@ -229,16 +250,19 @@ public struct ServeLoop: Sendable {
             if end - start > maxLineBytes {
                 writeTooLarge(end - start, lineNumber: number, decider: decider, into: &writer)
             } else if buffer[start..<end].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-                return false  // empty lines get no answer
+                return .none  // empty lines get no answer
             } else {
-                buffer.withUnsafeBytes { raw in
-                    decider.answer(line: UnsafeRawBufferPointer(rebasing: raw[start..<end]), lineNumber: number, into: &writer)
+                // `Decider.answer(line:lineNumber:into:)`, keeping the typed answer for the log.
+                let typed = buffer.withUnsafeBytes { raw in
+                    decider.handler.answer(to: UnsafeRawBufferPointer(rebasing: raw[start..<end]), lineNumber: number, scratch: decider.scratch)
                 }
+                decider.handler.write(typed, into: &writer)
+                answered = .typed(typed)
             }
         }
         writer.withBytes { out.append(contentsOf: $0) }
         out.append(UInt8(ascii: "\n"))
-        return true
+        return answered
     }
 }
 

@@ -1,0 +1,365 @@
+/// Writes a decision (or an error answer) as canonical JSON, straight from the typed value:
+/// byte for byte what `CanonicalJSONWriter` makes of the bytes `DecisionWriter` (or
+/// `ProtocolHandler.write(_:into:)`) writes for it, without writing, parsing and sorting them
+/// first. The decision log's records embed the answer this way (SPEC section 10).
+///
+/// A decision's keys are a fixed vocabulary, written here in their sorted (UTF-8 byte) order.
+/// The only names that are not are a computation's fields and the columns of a table value
+/// (`AuditValue.rows`): those are sorted here, per object. A name written twice in one object
+/// would make the canonical form drop a member (the last one counts) and differ in length from
+/// the answer, which the omitted-trail rule measures; such a decision is declined (`write`
+/// returns false) and the caller canonicalises the answer's bytes instead.
+///
+/// `CanonicalDecisionTests` checks the equality on the shared workload at every audit level.
+enum CanonicalDecisionWriter {
+    /// Appends the canonical JSON of `decision`'s answer to `writer` (compact). False, with
+    /// nothing written, when the decision is one the generic canonicaliser must handle.
+    static func write(_ decision: Decision, into writer: inout JSONWriter) -> Bool {
+        precondition(!writer.pretty, "canonical JSON is compact")
+        let start = writer.mark()
+        let digits = decision.currency.fractionDigits
+        func money(_ amount: Int64) { writer.money(amount, fractionDigits: digits) }
+        writer.beginObject()
+        if let audit = decision.audit {
+            guard write(audit, digits: digits, into: &writer) else {
+                writer.rewind(to: start)
+                return false
+            }
+        }
+        writer.field("compensation"); writeGrants(decision.compensation, digits: digits, into: &writer)
+        writer.field("deadlines"); writer.beginObject()
+        writer.field("refund_by")
+        if let refundBy = decision.deadlines.refundBy { writer.string(refundBy.rfc3339) } else { writer.null() }
+        writer.field("refund_within_days_of_receipt")
+        if let days = decision.deadlines.refundWithinDaysOfReceipt { writer.int64(days) } else { writer.null() }
+        writer.field("return_by")
+        if let returnBy = decision.deadlines.returnBy { writer.string(returnBy.rfc3339) } else { writer.null() }
+        writer.endObject()
+        writer.field("id"); writer.string(decision.id)
+        writer.field("lines"); writer.beginArray()
+        for line in decision.lines {
+            writer.beginObject()
+            writer.field("discount"); money(line.discount)
+            writer.field("gross"); money(line.gross)
+            writer.field("line"); writer.string(line.line)
+            writer.field("paid"); money(line.paid)
+            writer.field("quantity"); writer.int(line.quantity)
+            writer.field("reasons"); writer.beginArray()
+            for code in line.reasons { writer.string(code) }
+            writer.endArray()
+            writer.field("refund"); money(line.refund)
+            writer.field("verdict"); writer.string(line.verdict.rawValue)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.field("offers"); writeGrants(decision.offers, digits: digits, into: &writer)
+        writer.field("outcome"); writer.string(decision.outcome.rawValue)
+        writer.field("reasons"); writer.beginArray()
+        for reason in decision.reasons {
+            writer.beginObject()
+            writer.field("code"); writer.string(reason.code)
+            writer.field("message"); writer.string(reason.message)
+            writer.field("rule"); writer.string(reason.rule)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.field("refund"); writer.beginObject()
+        writer.field("adjustments"); writer.beginArray()
+        for adjustment in decision.refund.adjustments {
+            writer.beginObject()
+            writer.field("amount"); money(adjustment.amount)
+            writer.field("code"); writer.string(adjustment.code)
+            writer.field("rule"); writer.string(adjustment.rule)
+            writer.endObject()
+        }
+        writer.endArray()
+        if let byMethod = decision.refund.byMethod {
+            writer.field("by_method"); writer.beginArray()
+            for part in byMethod {
+                writer.beginObject()
+                writer.field("amount"); money(part.amount)
+                writer.field("method"); writer.string(part.method)
+                writer.endObject()
+            }
+            writer.endArray()
+        }
+        writer.field("currency"); writer.string(decision.currency.code)
+        writer.field("items"); money(decision.refund.items)
+        writer.field("shipping"); money(decision.refund.shipping)
+        writer.field("total"); money(decision.refund.total)
+        writer.endObject()
+        writer.field("return_shipping"); writer.beginObject()
+        writer.field("payer"); writer.string(decision.returnShippingPayer.rawValue)
+        writer.endObject()
+        writer.endObject()
+        return true
+    }
+
+    /// Appends the canonical JSON of an error answer: `{"error":{"code","line","message","path"},"id"}`.
+    static func write(_ error: AnswerError, into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.field("error"); writer.beginObject()
+        writer.field("code"); writer.string(error.code.rawValue)
+        writer.field("line"); writer.int(error.line)
+        writer.field("message"); writer.string(error.message)
+        writer.field("path")
+        if let path = error.path { writer.string(path) } else { writer.null() }
+        writer.endObject()
+        writer.field("id")
+        if let id = error.id { writer.string(id) } else { writer.null() }
+        writer.endObject()
+    }
+
+    private static func writeGrants(_ grants: [Grant], digits: Int, into writer: inout JSONWriter) {
+        writer.beginArray()
+        for grant in grants {
+            writer.beginObject()
+            writer.field("amount"); writer.money(grant.amount, fractionDigits: digits)
+            writer.field("code"); writer.string(grant.code)
+            writer.field("kind"); writer.string(grant.kind)
+            if let line = grant.line { writer.field("line"); writer.string(line) }
+            writer.field("rule"); writer.string(grant.rule)
+            writer.endObject()
+        }
+        writer.endArray()
+    }
+
+    /// `"audit":{…}` with its members sorted; the trace and computations are replaced by
+    /// `trail_omitted` exactly when `DecisionWriter` replaces them (their compact size over
+    /// `AuditRecord.maximumTrailBytes`). False when a name repeats in one object.
+    private static func write(_ audit: AuditRecord, digits: Int, into writer: inout JSONWriter) -> Bool {
+        writer.field("audit"); writer.beginObject()
+        let beforeTrail = writer.mark()
+        var trailBytes = 0
+        if audit.trace != nil {
+            // `,"trace":` and `,"computations":` as the answer writes them, before their arrays.
+            trailBytes = 9 + 16
+            writer.field("computations")
+            let computationsStart = writer.count
+            writer.beginArray()
+            for computation in audit.computations {
+                guard writeObject(step: computation.step, fields: computation.fields, digits: digits, into: &writer) else { return false }
+            }
+            writer.endArray()
+            trailBytes += writer.count - computationsStart
+        }
+        writer.field("engine"); writer.string(audit.engine)
+        writer.field("input_digest"); writer.string(audit.inputDigest)
+        writer.field("policy"); writer.beginObject()
+        writer.field("digest"); writer.string(audit.policyDigest)
+        writer.field("name"); writer.string(audit.policyName)
+        writer.field("version"); writer.string(audit.policyVersion)
+        writer.endObject()
+        writer.field("rules_fired"); writer.beginArray()
+        for rule in audit.rulesFired { writer.string(rule) }
+        writer.endArray()
+        if let trace = audit.trace {
+            writer.field("trace")
+            let traceStart = writer.count
+            writer.beginArray()
+            for entry in trace {
+                guard write(entry, digits: digits, into: &writer) else { return false }
+            }
+            writer.endArray()
+            trailBytes += writer.count - traceStart
+            if trailBytes > AuditRecord.maximumTrailBytes {
+                // As the answer: the trail goes, its size stays (SPEC section 8).
+                writer.rewind(to: beforeTrail)
+                writer.field("engine"); writer.string(audit.engine)
+                writer.field("input_digest"); writer.string(audit.inputDigest)
+                writer.field("policy"); writer.beginObject()
+                writer.field("digest"); writer.string(audit.policyDigest)
+                writer.field("name"); writer.string(audit.policyName)
+                writer.field("version"); writer.string(audit.policyVersion)
+                writer.endObject()
+                writer.field("rules_fired"); writer.beginArray()
+                for rule in audit.rulesFired { writer.string(rule) }
+                writer.endArray()
+                writer.field("trail_omitted"); writer.beginObject()
+                writer.field("bytes"); writer.int(trailBytes)
+                writer.field("limit"); writer.int(AuditRecord.maximumTrailBytes)
+                writer.field("why"); writer.string("the trace and computations of this request are longer than an answer may carry; decide it with fewer lines per request to audit it in full")
+                writer.endObject()
+            }
+        }
+        writer.endObject()
+        return true
+    }
+
+    /// A trace entry: `at`, `basis`, `conditions`, `effects`?, `fired`, `line`?, `rule`.
+    /// For an entry the engine recorded, the rule's members and each condition's `expr` are
+    /// copied from the JSON encoded once at load, as the answer's writer copies them.
+    private static func write(_ entry: TraceEntry, digits: Int, into writer: inout JSONWriter) -> Bool {
+        writer.beginObject()
+        var header: [UInt8] = []
+        if case .recorded(let rule, _) = entry.storage { header = rule.auditHeader }
+        let ruleMemberEnd = header.isEmpty ? nil : header.withUnsafeBufferPointer(Self.ruleMemberEnd)
+        if let ruleMemberEnd {
+            // `"rule":"…"` then `,"at":"…","basis":"…"`: the latter first.
+            header.withUnsafeBufferPointer { writer.members(json: UnsafeBufferPointer(rebasing: $0[(ruleMemberEnd + 1)...])) }
+        } else {
+            writer.field("at"); writer.string(entry.at)
+            writer.field("basis"); writer.string(entry.basis)
+        }
+        writer.field("conditions"); writer.beginArray()
+        switch entry.storage {
+        case .recorded(let rule, let steps):
+            if steps.isEmpty, rule.condition != nil {
+                writer.beginObject()
+                writer.members(json: rule.conditionSourceMember)
+                writer.field("value"); writer.bool(entry.fired)
+                writer.endObject()
+            }
+            for step in steps {
+                writer.beginObject()
+                writer.members(json: rule.conditionTextMembers[step.textIndex])
+                guard write(AuditValue(step.value), left: step.left.map(AuditValue.init), right: step.right.map(AuditValue.init),
+                            digits: digits, into: &writer) else { return false }
+                writer.endObject()
+            }
+        case .values(_, _, _, let conditions):
+            for condition in conditions {
+                writer.beginObject()
+                writer.field("expr"); writer.string(condition.expr)
+                guard write(condition.value, left: condition.left, right: condition.right, digits: digits, into: &writer) else { return false }
+                writer.endObject()
+            }
+        }
+        writer.endArray()
+        if !entry.effects.isEmpty {
+            writer.field("effects"); writer.beginArray()
+            for effect in entry.effects { writer.string(effect) }
+            writer.endArray()
+        }
+        writer.field("fired"); writer.bool(entry.fired)
+        if let line = entry.line { writer.field("line"); writer.string(line) }
+        if let ruleMemberEnd {
+            header.withUnsafeBufferPointer { writer.members(json: UnsafeBufferPointer(rebasing: $0[..<ruleMemberEnd])) }
+        } else {
+            writer.field("rule"); writer.string(entry.rule)
+        }
+        writer.endObject()
+        return true
+    }
+
+    /// A condition step's `left`?, `right`? and `value`, in that (sorted) order after its `expr`.
+    private static func write(_ value: AuditValue, left: AuditValue?, right: AuditValue?, digits: Int, into writer: inout JSONWriter) -> Bool {
+        if let left {
+            writer.field("left")
+            guard write(left, digits: digits, into: &writer) else { return false }
+        }
+        if let right {
+            writer.field("right")
+            guard write(right, digits: digits, into: &writer) else { return false }
+        }
+        writer.field("value")
+        return write(value, digits: digits, into: &writer)
+    }
+
+    /// Where the `"rule":"…"` member that starts an encoded trace header ends (the index of
+    /// the comma after it), or nil when the header is not laid out so.
+    private static func ruleMemberEnd(_ header: UnsafeBufferPointer<UInt8>) -> Int? {
+        let opening: StaticString = "\"rule\":\""
+        let openingCount = opening.utf8CodeUnitCount
+        guard header.count > openingCount, UnsafeBufferPointer(start: opening.utf8Start, count: openingCount).elementsEqual(header[..<openingCount]) else { return nil }
+        var position = openingCount
+        while position < header.count {
+            switch header[position] {
+            case UInt8(ascii: "\\"): position += 2
+            case UInt8(ascii: "\""):
+                let end = position + 1
+                return end < header.count && header[end] == UInt8(ascii: ",") ? end : nil
+            default: position += 1
+            }
+        }
+        return nil
+    }
+
+    private static func write(_ value: AuditValue, digits: Int, into writer: inout JSONWriter) -> Bool {
+        switch value {
+        case .money(let amount): writer.money(amount, fractionDigits: digits)
+        case .int(let number): writer.int64(number)
+        case .string(let text): writer.string(text)
+        case .bool(let flag): writer.bool(flag)
+        case .null: writer.null()
+        case .rows(let rows):
+            writer.beginArray()
+            for row in rows {
+                guard writeObject(step: nil, fields: row, digits: digits, into: &writer) else { return false }
+            }
+            writer.endArray()
+        }
+        return true
+    }
+
+    /// An object of named values (a computation, with its `step`, or a table row), members
+    /// sorted by the names' UTF-8 bytes. False when a name repeats.
+    private static func writeObject(step: String?, fields: [AuditField], digits: Int, into writer: inout JSONWriter) -> Bool {
+        let count = fields.count + (step == nil ? 0 : 1)
+        return withUnsafeTemporaryAllocation(of: SortKey.self, capacity: count) { keys -> Bool in
+            // Position -1 is the step. Names sort by their first eight bytes as one integer,
+            // then (rarely) by all their bytes.
+            var used = 0
+            if step != nil {
+                keys.initializeElement(at: 0, to: SortKey(prefix: stepPrefix, position: -1))
+                used = 1
+            }
+            for position in fields.indices {
+                keys.initializeElement(at: used, to: SortKey(prefix: prefix(of: fields[position].name), position: position))
+                used += 1
+            }
+            defer { _ = keys.deinitialize() }
+            func name(_ position: Int) -> String { position < 0 ? "step" : fields[position].name }
+            // 0 when equal, negative when `left` goes first.
+            func order(_ left: SortKey, _ right: SortKey) -> Int {
+                if left.prefix != right.prefix { return left.prefix < right.prefix ? -1 : 1 }
+                let leftName = name(left.position), rightName = name(right.position)
+                if leftName.utf8.elementsEqual(rightName.utf8) { return 0 }
+                return leftName.utf8.lexicographicallyPrecedes(rightName.utf8) ? -1 : 1
+            }
+            // Insertion sort: a few names each.
+            for position in 1..<max(1, count) {
+                let key = keys[position]
+                var hole = position
+                while hole > 0, order(key, keys[hole - 1]) < 0 {
+                    keys[hole] = keys[hole - 1]
+                    hole -= 1
+                }
+                keys[hole] = key
+            }
+            for position in 1..<max(1, count) where keys[position].prefix == keys[position - 1].prefix {
+                if order(keys[position], keys[position - 1]) == 0 { return false }
+            }
+            writer.beginObject()
+            for key in keys {
+                if key.position < 0 {
+                    writer.field("step"); writer.string(step ?? "")
+                } else {
+                    writer.key(fields[key.position].name)
+                    guard write(fields[key.position].value, digits: digits, into: &writer) else { return false }
+                }
+            }
+            writer.endObject()
+            return true
+        }
+    }
+
+    private struct SortKey {
+        /// The name's first eight UTF-8 bytes, big-endian, zero-padded: integer order is byte order.
+        var prefix: UInt64
+        /// Index of the field, -1 for the step.
+        var position: Int
+    }
+
+    private static let stepPrefix = prefix(of: "step")
+
+    private static func prefix(of name: String) -> UInt64 {
+        var prefix: UInt64 = 0
+        var shift: UInt64 = 56
+        for byte in name.utf8.prefix(8) {
+            prefix |= UInt64(byte) << shift
+            shift &-= 8
+        }
+        return prefix
+    }
+}
