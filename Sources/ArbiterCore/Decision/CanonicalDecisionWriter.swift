@@ -143,16 +143,7 @@ enum CanonicalDecisionWriter {
             writer.endArray()
             trailBytes += writer.count - computationsStart
         }
-        writer.field("engine"); writer.string(audit.engine)
-        writer.field("input_digest"); writer.string(audit.inputDigest)
-        writer.field("policy"); writer.beginObject()
-        writer.field("digest"); writer.string(audit.policyDigest)
-        writer.field("name"); writer.string(audit.policyName)
-        writer.field("version"); writer.string(audit.policyVersion)
-        writer.endObject()
-        writer.field("rules_fired"); writer.beginArray()
-        for rule in audit.rulesFired { writer.string(rule) }
-        writer.endArray()
+        writeIdentity(audit, into: &writer)
         if let trace = audit.trace {
             writer.field("trace")
             let traceStart = writer.count
@@ -165,16 +156,7 @@ enum CanonicalDecisionWriter {
             if trailBytes > AuditRecord.maximumTrailBytes {
                 // As the answer: the trail goes, its size stays (SPEC section 8).
                 writer.rewind(to: beforeTrail)
-                writer.field("engine"); writer.string(audit.engine)
-                writer.field("input_digest"); writer.string(audit.inputDigest)
-                writer.field("policy"); writer.beginObject()
-                writer.field("digest"); writer.string(audit.policyDigest)
-                writer.field("name"); writer.string(audit.policyName)
-                writer.field("version"); writer.string(audit.policyVersion)
-                writer.endObject()
-                writer.field("rules_fired"); writer.beginArray()
-                for rule in audit.rulesFired { writer.string(rule) }
-                writer.endArray()
+                writeIdentity(audit, into: &writer)
                 writer.field("trail_omitted"); writer.beginObject()
                 writer.field("bytes"); writer.int(trailBytes)
                 writer.field("limit"); writer.int(AuditRecord.maximumTrailBytes)
@@ -184,6 +166,21 @@ enum CanonicalDecisionWriter {
         }
         writer.endObject()
         return true
+    }
+
+    /// `engine`, `input_digest`, `policy` and `rules_fired`: the members of `audit` that sort
+    /// between `computations` and `trace`, and stay when the trail is omitted.
+    private static func writeIdentity(_ audit: AuditRecord, into writer: inout JSONWriter) {
+        writer.field("engine"); writer.string(audit.engine)
+        writer.field("input_digest"); writer.string(audit.inputDigest)
+        writer.field("policy"); writer.beginObject()
+        writer.field("digest"); writer.string(audit.policyDigest)
+        writer.field("name"); writer.string(audit.policyName)
+        writer.field("version"); writer.string(audit.policyVersion)
+        writer.endObject()
+        writer.field("rules_fired"); writer.beginArray()
+        for rule in audit.rulesFired { writer.string(rule) }
+        writer.endArray()
     }
 
     /// A trace entry: `at`, `basis`, `conditions`, `effects`?, `fired`, `line`?, `rule`.
