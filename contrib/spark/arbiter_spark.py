@@ -259,6 +259,32 @@ def decide_partition(settings):
     return run
 
 
+
+def start_feeder(process, blocks, stopped, reading):
+    """Writes the bytes `blocks()` yields to `process`'s stdin on a thread of its own and then
+    closes it, so that the caller can read the output meanwhile. Returns the thread and a list
+    that holds, once it has ended, what went wrong: `stopped` when the process stopped reading,
+    `reading: error` when `blocks` failed (reported by the task, which knows the exit code)."""
+    errors = []
+
+    def feed():
+        try:
+            for block in blocks():
+                process.stdin.write(block)
+        except BrokenPipeError:
+            errors.append(stopped)
+        except BaseException as error:  # reported by the task
+            errors.append(f"{reading}: {error!r}")
+        finally:
+            try:
+                process.stdin.close()
+            except BrokenPipeError:
+                pass
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    return feeder, errors
+
 def decide_range(index, task, settings):
     uri, size, start, end, base = task
     command = [shipped_binary(settings["binary"]), "serve", "--rules", shipped_rules(settings["rules"]),
@@ -274,26 +300,13 @@ def decide_range(index, task, settings):
         fail_now = True
 
     process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=environment)
-    feed_error = []
 
-    def feed():
-        try:
-            with open_input(uri) as handle:
-                begin, stop = aligned(handle, task)
-                for block in read_range(handle, begin, stop):
-                    process.stdin.write(block)
-        except BrokenPipeError:
-            feed_error.append("arbiter serve stopped reading its input")
-        except BaseException as error:  # reported by the task below
-            feed_error.append(f"reading {uri}: {error!r}")
-        finally:
-            try:
-                process.stdin.close()
-            except BrokenPipeError:
-                pass
+    def blocks():
+        with open_input(uri) as handle:
+            begin, stop = aligned(handle, task)
+            yield from read_range(handle, begin, stop)
 
-    feeder = threading.Thread(target=feed, daemon=True)
-    feeder.start()
+    feeder, feed_error = start_feeder(process, blocks, "arbiter serve stopped reading its input", f"reading {uri}")
     try:
         pending = bytearray()
         while True:
@@ -341,24 +354,7 @@ def run_command(command, index, feed_bytes, accept=(0, 1)):
     environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C"}
     process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, env=environment)
-    feed_error = []
-
-    def feed():
-        try:
-            for block in feed_bytes():
-                process.stdin.write(block)
-        except BrokenPipeError:
-            feed_error.append(f"{command[1]} stopped reading its input")
-        except BaseException as error:  # reported by the task below
-            feed_error.append(f"reading the input: {error!r}")
-        finally:
-            try:
-                process.stdin.close()
-            except BrokenPipeError:
-                pass
-
-    feeder = threading.Thread(target=feed, daemon=True)
-    feeder.start()
+    feeder, feed_error = start_feeder(process, feed_bytes, f"{command[1]} stopped reading its input", "reading the input")
     errors = []
     drain = threading.Thread(target=lambda: errors.append(process.stderr.read()), daemon=True)
     drain.start()

@@ -66,7 +66,14 @@ public final class Decider {
 
     /// Appends the protocol's answer to `line` to `writer`: `serve`'s path, which copies nothing.
     public func answer(line: UnsafeRawBufferPointer, lineNumber: Int, into writer: inout JSONWriter) {
-        handler.respond(to: line, lineNumber: lineNumber, into: &writer, scratch: scratch)
+        _ = writeAnswer(line: line, lineNumber: lineNumber, into: &writer)
+    }
+
+    /// The same, returning the answer as a value too (what `serve --log` records).
+    func writeAnswer(line: UnsafeRawBufferPointer, lineNumber: Int, into writer: inout JSONWriter) -> ProtocolHandler.LineAnswer {
+        let answer = handler.answer(to: line, lineNumber: lineNumber, scratch: scratch)
+        handler.write(answer, into: &writer)
+        return answer
     }
 
     private func decide(_ line: UnsafeRawBufferPointer) -> ProtocolHandler.LineAnswer {

@@ -15,19 +15,7 @@ enum LogFiles {
 
     /// Writes all of `bytes`, retrying short writes.
     static func writeAll(_ bytes: ArraySlice<UInt8>, to descriptor: Int32, path: String) throws(LogFileError) {
-        let failed: Int32? = bytes.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return nil }
-            var offset = 0
-            while offset < raw.count {
-                let written = write(descriptor, base + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += written
-            }
-            return nil
-        }
+        let failed = bytes.withUnsafeBytes { DescriptorWriter.writeAll($0, to: descriptor) }
         if let failed { throw LogFileError(path: path, errno: failed, doing: "cannot write") }
     }
 

@@ -252,12 +252,10 @@ public struct ServeLoop: Sendable {
             } else if buffer[start..<end].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
                 return .none  // empty lines get no answer
             } else {
-                // `Decider.answer(line:lineNumber:into:)`, keeping the typed answer for the log.
-                let typed = buffer.withUnsafeBytes { raw in
-                    decider.handler.answer(to: UnsafeRawBufferPointer(rebasing: raw[start..<end]), lineNumber: number, scratch: decider.scratch)
-                }
-                decider.handler.write(typed, into: &writer)
-                answered = .typed(typed)
+                // The typed answer is kept for the log.
+                answered = .typed(buffer.withUnsafeBytes { raw in
+                    decider.writeAnswer(line: UnsafeRawBufferPointer(rebasing: raw[start..<end]), lineNumber: number, into: &writer)
+                })
             }
         }
         writer.withBytes { out.append(contentsOf: $0) }
