@@ -5,7 +5,7 @@
 ///     {"format":"arbiter-replay/1",
 ///      "results":[ one object per fixture and per logged decision, in input order, one per line ],
 ///      "logs":[ the totals of each log ],
-///      "summary":{ fixtures, rule coverage, decisions, differences by field, passed }}
+///      "summary":{ fixtures, rule coverage (over rule ids and by version), decisions, differences by field, passed }}
 public final class ReplayJSONReporter: ReplayReporter {
     let emit: (String) -> Void
     private var started = false
@@ -95,6 +95,20 @@ public final class ReplayJSONReporter: ReplayReporter {
             writer.key("total"); writer.int(coverage.total)
             writer.key("never_fired"); writer.beginArray()
             for id in coverage.neverFired { writer.string(id) }
+            writer.endArray()
+            writer.key("by_version"); writer.beginArray()
+            for version in coverage.byVersion {
+                writer.beginObject()
+                writer.key("pack"); writer.string(version.pack)
+                writer.key("version"); writer.string(version.version)
+                writer.key("fixtures"); writer.int(version.fixtures)
+                writer.key("fired"); writer.int(version.fired)
+                writer.key("total"); writer.int(version.total)
+                writer.key("never_fired"); writer.beginArray()
+                for id in version.neverFired { writer.string(id) }
+                writer.endArray()
+                writer.endObject()
+            }
             writer.endArray()
             writer.endObject()
         } else {

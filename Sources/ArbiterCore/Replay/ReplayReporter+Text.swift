@@ -80,9 +80,16 @@ public final class ReplayTextReporter: ReplayReporter {
             text += "\(summary.fixtures) fixture\(summary.fixtures == 1 ? "" : "s"): \(summary.fixturesPassed) passed, \(summary.fixturesFailed) failed"
             if summary.update { text += ", \(summary.fixturesUpdated) updated" }
             text += "\n"
-            if let coverage = summary.coverage {
-                text += "rule coverage: \(coverage.fired)/\(coverage.total) rules fired"
-                text += coverage.neverFired.isEmpty ? "\n" : "; never fired: \(coverage.neverFired.joined(separator: ", "))\n"
+            // One line per version of the packs run: a rule id that fired under one version says
+            // nothing about another, so there is no figure over all versions here (the JSON
+            // report keeps one for its readers, next to `by_version`).
+            for version in summary.coverage?.byVersion ?? [] {
+                text += "rule coverage \(version.pack) \(version.version): \(version.fired)/\(version.total) rules fired"
+                if version.fixtures == 0 {
+                    text += "; no fixture was decided by this version\n"
+                } else {
+                    text += version.neverFired.isEmpty ? "\n" : "; never fired: \(version.neverFired.joined(separator: ", "))\n"
+                }
             }
         }
         let logs = summary.logTotals

@@ -138,15 +138,48 @@ public struct ReplaySummary: Sendable, Equatable {
     public var fixturesPassed = 0, fixturesFailed = 0, fixturesUpdated = 0
     /// Whether `--update` was given.
     public var update = false
-    /// Rule coverage over the packs the fixtures were for; nil when no fixture ran.
+    /// Rule coverage over the packs the fixtures were for, overall and per version; nil when no
+    /// fixture ran.
     public var coverage: Coverage?
     /// Every log, in the order replayed.
     public var logs: [ReplayLogSummary] = []
 
     public struct Coverage: Sendable, Equatable {
+        /// Rule ids over every version of the packs run: an id counts once, and as fired when it
+        /// fired under any version (the JSON report's `rule_coverage.fired`/`total`).
         public var total: Int
         public var neverFired: [String]
         public var fired: Int { total - neverFired.count }
+        /// One entry per version of the packs run (sorted by pack name, then `effective_from`):
+        /// each version's rules, counted over the fixtures that version decided.
+        public var byVersion: [Version] = []
+
+        public init(total: Int, neverFired: [String], byVersion: [Version] = []) {
+            self.total = total
+            self.neverFired = neverFired
+            self.byVersion = byVersion
+        }
+
+        /// The coverage of one pack version (`audit.policy` name and version).
+        public struct Version: Sendable, Equatable {
+            public var pack: String
+            public var version: String
+            /// How many fixtures this version decided (0: none of them proves what it decides).
+            public var fixtures: Int
+            /// The version's rule ids.
+            public var total: Int
+            /// Its rules that no fixture decided by this version made fire, in rule order.
+            public var neverFired: [String]
+            public var fired: Int { total - neverFired.count }
+
+            public init(pack: String, version: String, fixtures: Int, total: Int, neverFired: [String]) {
+                self.pack = pack
+                self.version = version
+                self.fixtures = fixtures
+                self.total = total
+                self.neverFired = neverFired
+            }
+        }
     }
 
     public init() {}

@@ -72,8 +72,7 @@ public struct ReplayRunner: Sendable {
         let reporter = format.reporter(emit: emit)
         var summary = ReplaySummary()
         summary.update = update
-        var firedRules = Set<String>()
-        var packsRun = Set<String>()
+        var tally = CoverageTally()
         for file in files {
             if file == "-" || Self.isLog(file) {
                 let name = file == "-" ? stdin.name : file
@@ -82,28 +81,19 @@ public struct ReplayRunner: Sendable {
                                                       reporter: reporter, progress: progress).run())
                 continue
             }
-            let result = runFixture(file, update: update, firedRules: &firedRules, packsRun: &packsRun)
+            let result = runFixture(file, update: update, tally: &tally)
             if result.status == .same { summary.fixturesPassed += 1 } else { summary.fixturesFailed += 1 }
             if result.update == .rewritten { summary.fixturesUpdated += 1 }
             reporter.result(result)
         }
-        if summary.fixtures > 0 {
-            // Rule ids over every version of every pack (versions of a pack share most ids).
-            // Over the packs the fixtures were for (`Fixtures/cn` alone is not measured against eu's rules).
-            var all: [String] = []
-            var seen = Set<String>()
-            for version in set.allVersions where packsRun.contains(version.name) {
-                for rule in version.allRules where seen.insert(rule.id).inserted { all.append(rule.id) }
-            }
-            summary.coverage = .init(total: all.count, neverFired: all.filter { !firedRules.contains($0) })
-        }
+        if summary.fixtures > 0 { summary.coverage = tally.coverage(of: set) }
         reporter.finished(summary)
         return summary.passed ? .success : .failure
     }
 
     /// One fixture: loaded, decided by the pack it is for, compared with its expectation (and
     /// rewritten with `update` when it fails).
-    func runFixture(_ file: String, update: Bool, firedRules: inout Set<String>, packsRun: inout Set<String>) -> ReplayResult {
+    func runFixture(_ file: String, update: Bool, tally: inout CoverageTally) -> ReplayResult {
         let fallbackName = String(file.split(separator: "/").last ?? Substring(file))
         let fixture: Fixture
         do {
@@ -131,10 +121,7 @@ public struct ReplayRunner: Sendable {
             forcedPack = index
         }
         let actual = decide(fixture.request, forcedPack: forcedPack)
-        if case .array(let rules)? = actual["audit"]?["rules_fired"] {
-            for case .string(let id) in rules { firedRules.insert(id) }
-        }
-        if case .string(let pack)? = actual["audit"]?["policy"]?["name"] { packsRun.insert(pack) }
+        tally.add(actual)
         var result = ReplayResult(kind: .fixture, name: fixture.name, id: id, source: file, line: fixture.expectLine ?? 1, status: .same)
         // A request answered with an error that the fixture does not expect: the error says what
         // is wrong with the request; a field-by-field diff against (absent) would not.
@@ -157,6 +144,56 @@ public struct ReplayRunner: Sendable {
             }
         }
         return result
+    }
+
+    /// The rules that fired in the fixtures' decisions, by the pack version that decided each
+    /// (`audit.policy`): coverage is measured per version, since a version's rules prove nothing
+    /// about what another version decides, even where they share ids and text.
+    struct CoverageTally {
+        struct Key: Hashable {
+            var pack: String
+            var version: String
+        }
+        /// Rule ids fired under each version.
+        var fired: [Key: Set<String>] = [:]
+        /// Fixtures decided by each version.
+        var fixtures: [Key: Int] = [:]
+
+        /// Counts one decision (an error answer has no audit block and counts for no version).
+        mutating func add(_ decision: JSONValue) {
+            guard let pack = ReplayRunner.string(decision["audit"]?["policy"]?["name"]),
+                  let version = ReplayRunner.string(decision["audit"]?["policy"]?["version"]) else { return }
+            let key = Key(pack: pack, version: version)
+            fixtures[key, default: 0] += 1
+            var ids = fired[key, default: []]
+            if case .array(let rules)? = decision["audit"]?["rules_fired"] {
+                for case .string(let id) in rules { ids.insert(id) }
+            }
+            fired[key] = ids
+        }
+
+        /// Coverage over the packs some fixture was decided by (`Fixtures/cn` alone is not
+        /// measured against eu's rules), every version of each: a version no fixture was decided
+        /// by is listed with nothing fired, which is what an auditor needs to see.
+        func coverage(of set: PolicySet) -> ReplaySummary.Coverage {
+            let packsRun = Set(fixtures.keys.map(\.pack))
+            var all: [String] = []
+            var seen = Set<String>()
+            var firedAnywhere = Set<String>()
+            var byVersion: [ReplaySummary.Coverage.Version] = []
+            for version in set.allVersions where packsRun.contains(version.name) {
+                let key = Key(pack: version.name, version: version.version)
+                let firedHere = fired[key] ?? []
+                firedAnywhere.formUnion(firedHere)
+                var ids: [String] = []
+                var seenHere = Set<String>()
+                for rule in version.allRules where seenHere.insert(rule.id).inserted { ids.append(rule.id) }
+                for id in ids where seen.insert(id).inserted { all.append(id) }
+                byVersion.append(.init(pack: version.name, version: version.version, fixtures: fixtures[key] ?? 0,
+                                       total: ids.count, neverFired: ids.filter { !firedHere.contains($0) }))
+            }
+            return .init(total: all.count, neverFired: all.filter { !firedAnywhere.contains($0) }, byVersion: byVersion)
+        }
     }
 
     static func string(_ value: JSONValue?) -> String? {

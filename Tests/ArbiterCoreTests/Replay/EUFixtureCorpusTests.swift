@@ -21,7 +21,7 @@ import Testing
         // SPEC section 7: every rule of the pack fires in some fixture (no rule switched off by a
         // parameter, docs/interpretations.md 81).
         let total = Self.policy.allRules.count
-        #expect(output.text.contains("rule coverage: \(total)/\(total) rules fired\n"), "\(output.text.split(separator: "\n").last ?? "")")
+        #expect(output.text.contains("rule coverage eu \(Self.policy.version): \(total)/\(total) rules fired\n"), "\(output.text.split(separator: "\n").last ?? "")")
     }
 
     /// SPEC 12 rule 6 (docs/interpretations.md 81): the pack has no threshold clawback and no gift
