@@ -210,8 +210,19 @@ enum CanonicalDecisionWriter {
             for step in steps {
                 writer.beginObject()
                 writer.members(json: rule.conditionTextMembers[step.textIndex])
-                guard write(AuditValue(step.value), left: step.left.map(AuditValue.init), right: step.right.map(AuditValue.init),
-                            digits: digits, into: &writer) else { return false }
+                // A constant list's `right` was encoded with the policy (`left` < `right` < `value` in byte order).
+                if case .list? = step.right, let encoded = rule.conditionConstantRightMembers[step.textIndex] {
+                    if let left = step.left {
+                        writer.field("left")
+                        guard write(AuditValue(left), digits: digits, into: &writer) else { return false }
+                    }
+                    writer.members(json: encoded)
+                    writer.field("value")
+                    guard write(AuditValue(step.value), digits: digits, into: &writer) else { return false }
+                } else {
+                    guard write(AuditValue(step.value), left: step.left.map(AuditValue.init), right: step.right.map(AuditValue.init),
+                                digits: digits, into: &writer) else { return false }
+                }
                 writer.endObject()
             }
         case .values(_, _, _, let conditions):
@@ -351,10 +362,17 @@ enum CanonicalDecisionWriter {
     private static let stepPrefix = prefix(of: "step")
 
     private static func prefix(of name: String) -> UInt64 {
+        // Names are native strings: their bytes are contiguous (the generic path is a fallback).
+        if let prefix = name.utf8.withContiguousStorageIfAvailable({ prefix(ofBytes: $0) }) { return prefix }
+        return Array(name.utf8).withUnsafeBufferPointer { prefix(ofBytes: $0) }
+    }
+
+    @inline(__always)
+    private static func prefix(ofBytes bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var prefix: UInt64 = 0
         var shift: UInt64 = 56
-        for byte in name.utf8.prefix(8) {
-            prefix |= UInt64(byte) << shift
+        for position in 0..<min(8, bytes.count) {
+            prefix |= UInt64(bytes[position]) << shift
             shift &-= 8
         }
         return prefix

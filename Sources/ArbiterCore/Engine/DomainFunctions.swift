@@ -6,7 +6,7 @@ enum DomainFunctions {
     /// `days_since(t)`: calendar days from the local date of `t` to the local date of
     /// `requested_at`, in the order's time zone (SPEC: days after receipt; the day after receipt is 1).
     static let daysSince = FunctionDefinition(name: "days_since", parameters: [.timestamp], result: .int) { arguments, context throws(EvaluationError) in
-        guard case .timestamp(let start) = arguments[0], let state = context as? EvaluationState else {
+        guard case .timestamp(let start) = arguments[0], let state = context.host as? EvaluationState else {
             throw EvaluationError(code: "internal", message: "days_since called without a timestamp")
         }
         return .int(state.request.order.zone.calendarDays(from: start, to: state.request.requestedAt))
@@ -16,7 +16,7 @@ enum DomainFunctions {
     /// in the order's time zone (the end of the last day of an n-day window starting the day after `t`).
     static let endOfDay = FunctionDefinition(name: "end_of_day", parameters: [.timestamp, .int], result: .timestamp) { arguments, context throws(EvaluationError) in
         guard case .timestamp(let start) = arguments[0], case .int(let days) = arguments[1],
-              let state = context as? EvaluationState else {
+              let state = context.host as? EvaluationState else {
             throw EvaluationError(code: "internal", message: "end_of_day called with wrong arguments")
         }
         let zone = state.request.order.zone
@@ -42,7 +42,7 @@ extension DomainFunctions {
         name: "end_of_working_day", parameters: [.timestamp, .int, .list(.string)], result: .timestamp
     ) { arguments, context throws(EvaluationError) in
         guard case .timestamp(let start) = arguments[0], case .int(let days) = arguments[1],
-              case .list(let dates) = arguments[2], let state = context as? EvaluationState else {
+              case .list(let dates) = arguments[2], let state = context.host as? EvaluationState else {
             throw EvaluationError(code: "internal", message: "end_of_working_day called with wrong arguments")
         }
         var holidays = Set<Int64>()
@@ -63,7 +63,7 @@ extension DomainFunctions {
     /// (29 February + 12 months → 28 February).
     static let addMonths = FunctionDefinition(name: "add_months", parameters: [.timestamp, .int], result: .timestamp) { arguments, context throws(EvaluationError) in
         guard case .timestamp(let start) = arguments[0], case .int(let months) = arguments[1],
-              let state = context as? EvaluationState else {
+              let state = context.host as? EvaluationState else {
             throw EvaluationError(code: "internal", message: "add_months called with wrong arguments")
         }
         return .timestamp(state.request.order.zone.addingMonths(months, to: start))

@@ -62,11 +62,11 @@ struct EffectCombination {
         var routed = 0
         for index in lines.indices where lines[index].verdict == .approve {
             lines[index].verdict = .review
-            lines[index].reviewCodes.append(RuleCode(code: code, rule: rule))
+            lines[index].addCode(RuleCode(code: code, rule: rule), with: .review)
             routed += 1
         }
-        for index in lines.indices where lines[index].verdict == .review && !lines[index].reviewCodes.contains(where: { $0.code == code }) {
-            lines[index].reviewCodes.append(RuleCode(code: code, rule: rule))
+        for index in lines.indices where lines[index].verdict == .review && !lines[index].hasCode(code, with: .review) {
+            lines[index].addCode(RuleCode(code: code, rule: rule), with: .review)
         }
         requestCodes.append(RuleCode(code: code, rule: rule))
         return routed

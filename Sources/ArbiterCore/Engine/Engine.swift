@@ -121,6 +121,7 @@ public final class Engine: Sendable {
 
         // 2. Aggregates over the requested lines, for request rules.
         var categories: [Value] = []
+        categories.reserveCapacity(state.lines.count)
         for line in state.lines {
             switch line.verdict {
             case .approve?: state.approvedCount += 1
@@ -339,12 +340,7 @@ public struct EvaluationFailure: Error, Sendable {
 
 extension LineState {
     mutating func record(_ newVerdict: Verdict, codes: [String], rule: String) {
-        let entries = codes.map { RuleCode(code: $0, rule: rule) }
-        switch newVerdict {
-        case .approve: approveCodes += entries
-        case .review: reviewCodes += entries
-        case .reject: rejectCodes += entries
-        }
+        for code in codes { addCode(RuleCode(code: code, rule: rule), with: newVerdict) }
         if verdict.map({ newVerdict > $0 }) ?? true { verdict = newVerdict }
     }
 }

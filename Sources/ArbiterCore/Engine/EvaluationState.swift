@@ -84,6 +84,9 @@ final class EvaluationState: EvaluationContext {
 
     var currentLineState: LineState { lines[currentLine] }
 
+    /// Domain functions (`days_since`, …) read the request's zone through this.
+    var host: AnyObject? { self }
+
     /// What the order keeps once the granted lines go, for settlement and request rules.
     func prepareSettlement() {
         let items = request.order.items
@@ -303,10 +306,9 @@ struct LineState {
     let gross: Int64
     let paid: Int64
     var verdict: Verdict?
-    /// Codes given with each verdict, with the index of the rule that gave them, in rule order.
-    var approveCodes: [RuleCode] = []
-    var reviewCodes: [RuleCode] = []
-    var rejectCodes: [RuleCode] = []
+    /// Codes given with each verdict, with the rule that gave them, in rule order (one array
+    /// for the three verdicts: most lines get one or two codes).
+    private(set) var codes: [VerdictCode] = []
 
     init(itemIndex: Int, requestedUnits: Int, units: Int, gross: Int64, paid: Int64) {
         self.itemIndex = itemIndex
@@ -319,16 +321,38 @@ struct LineState {
     /// Approved or in review: the line's paid amount is (proposed to be) refunded.
     var isGranted: Bool { verdict == .approve || verdict == .review }
 
+    mutating func addCode(_ code: RuleCode, with verdict: Verdict) {
+        codes.append(VerdictCode(verdict: verdict, code: code))
+    }
+
+    func hasCode(_ code: String, with verdict: Verdict) -> Bool {
+        codes.contains { $0.verdict == verdict && $0.code.code == code }
+    }
+
     /// The codes a decision shows for this line: a rejection's reasons, or what approved it
     /// plus what sent it to review.
     var reasonCodes: [RuleCode] {
-        switch verdict {
-        case .reject?: return rejectCodes
-        case .review?: return approveCodes + reviewCodes
-        case .approve?: return approveCodes
-        case nil: return []
+        func given(_ verdict: Verdict, into result: inout [RuleCode]) {
+            for entry in codes where entry.verdict == verdict { result.append(entry.code) }
         }
+        var result: [RuleCode] = []
+        result.reserveCapacity(codes.count)
+        switch verdict {
+        case .reject?: given(.reject, into: &result)
+        case .review?:
+            given(.approve, into: &result)
+            given(.review, into: &result)
+        case .approve?: given(.approve, into: &result)
+        case nil: break
+        }
+        return result
     }
+}
+
+/// A code a rule gave a line, and the verdict it gave it with.
+struct VerdictCode {
+    let verdict: Verdict
+    let code: RuleCode
 }
 
 struct RuleCode: Hashable {

@@ -14,6 +14,8 @@ struct RuleRun: ~Copyable {
 
     init(tracing: Bool) {
         self.tracing = tracing
+        // One allocation for the usual number of fired rules, not five as the array doubles.
+        firedRules.reserveCapacity(16)
     }
 
     /// Evaluates a rule's condition; records it in the trace and, if it fired, in `firedRules`.
@@ -145,7 +147,7 @@ extension AuditValue {
         case .duration(let seconds): self = .string(Self.duration(seconds))
         case .string(let text): self = .string(text)
         case .timestamp(let timestamp): self = .string(timestamp.rfc3339)
-        case .list(let values): self = .string("[" + values.map { Self.text($0) }.joined(separator: ", ") + "]")
+        case .list(let values): self = .string(Self.listText(values))
         }
     }
 
@@ -154,6 +156,24 @@ extension AuditValue {
         if seconds % 3_600 == 0 { return "\(seconds / 3_600)h" }
         if seconds % 60 == 0 { return "\(seconds / 60)m" }
         return "\(seconds)s"
+    }
+
+    /// `["a", "b"]`: built in one string (named lists are shown at every step that tests them).
+    static func listText(_ values: [Value]) -> String {
+        var text = "["
+        text.reserveCapacity(2 + values.count * 16)
+        for (index, value) in values.enumerated() {
+            if index > 0 { text += ", " }
+            switch value {
+            case .string(let element):
+                text += "\""
+                text += element
+                text += "\""
+            default: text += Self.text(value)
+            }
+        }
+        text += "]"
+        return text
     }
 
     static func text(_ value: Value) -> String {

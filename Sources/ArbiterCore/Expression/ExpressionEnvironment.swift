@@ -45,6 +45,14 @@ public struct FunctionDefinition: Sendable {
 /// Supplies slot values while an expression evaluates.
 public protocol EvaluationContext {
     func value(ofSlot slot: Int) -> Value
+    /// The object behind the context, for functions a host registers that need more than slots
+    /// (`host as? HostState` is a class cast, far cheaper than casting the existential); nil
+    /// by default.
+    var host: AnyObject? { get }
+}
+
+extension EvaluationContext {
+    public var host: AnyObject? { nil }
 }
 
 /// One sub-condition's value as recorded for the audit trail, in evaluation order.

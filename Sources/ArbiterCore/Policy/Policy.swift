@@ -126,6 +126,10 @@ public final class Rule: Sendable {
     let conditionTextMembers: [[UInt8]]
     /// `"expr":"<whole condition>"`, for a condition no step explains (a parameter alone: `when: clawback_enabled`).
     let conditionSourceMember: [UInt8]
+    /// `"right":"[\"a\", \"b\"]"` for each `in` step of the condition that tests a constant list,
+    /// by `ConditionStep.textIndex` (nil for other steps): the list a step shows as its `right`
+    /// is that constant, so its text is encoded once here rather than at every step of every answer.
+    let conditionConstantRightMembers: [[UInt8]?]
 
     public init(
         id: String, description: String, basis: String, scope: RuleScope, condition: CompiledExpression?,
@@ -147,6 +151,12 @@ public final class Rule: Sendable {
         self.auditHeader = JSONWriter.encodedMembers([("rule", id), ("at", source), ("basis", basis)])
         self.conditionTextMembers = condition?.texts.map { JSONWriter.encodedMembers([("expr", $0)]) } ?? []
         self.conditionSourceMember = condition.map { JSONWriter.encodedMembers([("expr", $0.source)]) } ?? []
+        var rightMembers = [[UInt8]?](repeating: nil, count: condition?.texts.count ?? 0)
+        for (text, values) in condition?.constantListsByText ?? [:] where text < rightMembers.count {
+            guard case .string(let shown) = AuditValue(Value.list(values)) else { continue }
+            rightMembers[text] = JSONWriter.encodedMembers([("right", shown)])
+        }
+        self.conditionConstantRightMembers = rightMembers
     }
 }
 

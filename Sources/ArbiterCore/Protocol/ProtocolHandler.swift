@@ -74,7 +74,8 @@ public final class ProtocolHandler: Sendable {
         guard document.kind(document.root) == .object else {
             return .error(AnswerError(.invalidRequest, "a line must hold a JSON object", path: "$", id: nil, line: lineNumber))
         }
-        let id = RequestDecoder.requestID(in: document)
+        // Read only for an error answer: a decision takes its id from the decoded request.
+        var id: String? { RequestDecoder.requestID(in: document) }
         if let op = document.lastMember(of: document.root, named: "op") {
             guard document.kind(op) == .string, document.string(op, equals: "ping") else {
                 let shown = document.kind(op) == .string ? "'\(document.string(op))'" : "a non-string value"

@@ -3,7 +3,10 @@
 /// ignored (forward compatible). Requests are decoded straight from a `JSONTape`
 /// (`decode(_: JSONTape.View)`, `TapeRequestDecoder`); the tests keep a tree-walking reference
 /// decoder and require both to agree on every input.
-public struct RequestDecoder: Sendable {
+///
+/// A class: the tape decoder holds it through one reference, so that the closures it runs per
+/// object copy one pointer instead of the schema's and key tables' dozen arrays.
+public final class RequestDecoder: Sendable {
     public let schema: RequestSchema
     /// The declared attribute and fact names (to declaration indices) and the policy's zone
     /// by name, for decoding from a `JSONTape`.

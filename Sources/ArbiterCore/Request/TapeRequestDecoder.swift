@@ -31,19 +31,41 @@ struct TapeRequestDecoder {
     }
 
     /// SPEC section 8, "Limits": checked before anything else, so that no work is done on a
-    /// request too large to accept.
-    private func checkLimits(_ root: Int) throws(RequestError) {
+    /// request too large to accept. The same two passes (over the request's and the order's
+    /// members) find the order's currency, whose fraction digits money amounts are read with.
+    private mutating func checkLimits(_ root: Int) throws(RequestError) {
         func count(_ array: Int?) -> Int {
             guard let array, tape.kind(array) == .array else { return 0 }
             return tape.elementCount(array)
         }
         var order: Int?
-        if let value = tape.lastMember(of: root, named: "order"), tape.kind(value) == .object { order = value }
-        try RequestLimits.check(
-            items: count(order.flatMap { tape.lastMember(of: $0, named: "items") }),
-            lines: count(tape.lastMember(of: root, named: "lines")),
-            discounts: count(order.flatMap { tape.lastMember(of: $0, named: "discounts") }),
-            payments: count(order.flatMap { tape.lastMember(of: $0, named: "payments") }))
+        var lines: Int?
+        for (key, value) in tape.members(of: root) {
+            switch RequestKeys.top.match(tape, key) {
+            case .order?: order = value
+            case .lines?: lines = value
+            default: break
+            }
+        }
+        var items: Int?
+        var discounts: Int?
+        var payments: Int?
+        var currency: Int?
+        if let order, tape.kind(order) == .object {
+            for (key, value) in tape.members(of: order) {
+                switch RequestKeys.order.match(tape, key) {
+                case .items?: items = value
+                case .discounts?: discounts = value
+                case .payments?: payments = value
+                case .currency?: currency = value
+                default: break
+                }
+            }
+        }
+        try RequestLimits.check(items: count(items), lines: count(lines), discounts: count(discounts), payments: count(payments))
+        if let currency, tape.kind(currency) == .string, let known = RequestKeys.currencies.match(tape, currency) {
+            fractionDigits = known.fractionDigits
+        }
     }
 
     /// Calls `body` with each known key's last value, in the document order of those values.
@@ -107,11 +129,6 @@ struct TapeRequestDecoder {
         var evidence = Evidence(photos: 0, videos: 0)
         var facts = schema.facts.map(\.defaultValue)
         var locale = MessageLocale.zhCN
-        if let orderJSON = tape.lastMember(of: root, named: "order"), tape.kind(orderJSON) == .object,
-           let currencyJSON = tape.lastMember(of: orderJSON, named: "currency"), tape.kind(currencyJSON) == .string,
-           let currency = RequestKeys.currencies.match(tape, currencyJSON) {
-            fractionDigits = currency.fractionDigits
-        }
         try forEachLastMember(of: root, RequestKeys.top) { (key, value) throws(RequestError) in
             switch key {
             case .id: id = try string(value, "$.id")
@@ -242,7 +259,8 @@ struct TapeRequestDecoder {
         var discounts: [DiscountDraft] = []
         discounts.reserveCapacity(tape.elementCount(json))
         for (index, value) in tape.elements(of: json).enumerated() {
-            let path = { "$.order.discounts[\(index)]" }
+            // A local function, not a closure value: nothing is allocated for it per element.
+            func path() -> String { "$.order.discounts[\(index)]" }
             guard tape.kind(value) == .object else { throw RequestError(path: path(), "must be an object") }
             var id: String?
             var kind: DiscountKind?
@@ -289,7 +307,8 @@ struct TapeRequestDecoder {
         var payments: [Payment] = []
         payments.reserveCapacity(tape.elementCount(json))
         for (index, value) in tape.elements(of: json).enumerated() {
-            let path = { "$.order.payments[\(index)]" }
+            // A local function, not a closure value: nothing is allocated for it per element.
+            func path() -> String { "$.order.payments[\(index)]" }
             guard tape.kind(value) == .object else { throw RequestError(path: path(), "must be an object") }
             var method: String?
             var amount: Int64?
@@ -317,7 +336,7 @@ struct TapeRequestDecoder {
         var lines: [LineDraft] = []
         lines.reserveCapacity(tape.elementCount(json))
         for (index, value) in tape.elements(of: json).enumerated() {
-            let path = { "$.lines[\(index)]" }
+            func path() -> String { "$.lines[\(index)]" }
             guard tape.kind(value) == .object else { throw RequestError(path: path(), "must be an object") }
             var lineID: String?
             var quantity: Int?
