@@ -38,24 +38,60 @@ extension DomainFunctions {
     /// `end_of_working_day(t, n, holidays)`: 23:59:59 of the first local day, on or after the
     /// `n`-th day after the local date of `t`, that is neither a Saturday, a Sunday nor a date of
     /// `holidays` (ISO `YYYY-MM-DD` strings), in the order's time zone. `n` = 0 rolls `t`'s own day.
-    static let endOfWorkingDay = FunctionDefinition(
-        name: "end_of_working_day", parameters: [.timestamp, .int, .list(.string)], result: .timestamp
-    ) { arguments, context throws(EvaluationError) in
-        guard case .timestamp(let start) = arguments[0], case .int(let days) = arguments[1],
-              case .list(let dates) = arguments[2], let state = context.host as? EvaluationState else {
-            throw EvaluationError(code: "internal", message: "end_of_working_day called with wrong arguments")
-        }
-        var holidays = Set<Int64>()
-        for date in dates {
-            guard case .string(let text) = date, let day = Timestamp.day(ofISODate: text) else {
-                throw EvaluationError(code: "internal", message: "end_of_working_day: holiday \(date) is not a date YYYY-MM-DD")
+    static let endOfWorkingDay = makeEndOfWorkingDay(holidays: nil)
+
+    /// `end_of_working_day` reading its holiday list at every call, or, with `holidays`, the
+    /// same function for a list read when the policy loaded.
+    private static func makeEndOfWorkingDay(holidays known: Set<Int64>?) -> FunctionDefinition {
+        let specialize: (@Sendable ([Value?]) -> FunctionDefinition?)? = if known == nil {
+            { (arguments: [Value?]) -> FunctionDefinition? in
+                // A holiday list known when the policy loads (a parameter) is read once, here.
+                guard arguments.count == 3, case .list(let dates)? = arguments[2], let days = holidayDays(dates) else { return nil }
+                return makeEndOfWorkingDay(holidays: days)
             }
-            holidays.insert(day)
+        } else {
+            nil
+        }
+        return FunctionDefinition(
+            name: "end_of_working_day", parameters: [.timestamp, .int, .list(.string)], result: .timestamp, specialize: specialize
+        ) { (arguments: [Value], context: any EvaluationContext) throws(EvaluationError) -> Value in
+            if let known { return try rollToWorkingDay(arguments, context) { known.contains($0) } }
+            guard arguments.count == 3, case .list(let dates) = arguments[2] else {
+                throw EvaluationError(code: "internal", message: "end_of_working_day called with wrong arguments")
+            }
+            // A list computed at run time is read at every call: into a buffer on the stack,
+            // searched linearly for the few days the roll looks at.
+            return try withUnsafeTemporaryAllocation(of: Int64.self, capacity: dates.count) { (holidays) throws(EvaluationError) -> Value in
+                for (index, date) in dates.enumerated() {
+                    guard case .string(let text) = date, let day = Timestamp.day(ofISODate: text) else {
+                        throw EvaluationError(code: "internal", message: "end_of_working_day: holiday \(date) is not a date YYYY-MM-DD")
+                    }
+                    holidays.initializeElement(at: index, to: day)
+                }
+                return try rollToWorkingDay(arguments, context) { holidays.contains($0) }
+            }
+        }
+    }
+
+    /// The local days of a holiday list, or nil when an entry is not a date (the call then
+    /// reports it, as it would for a list computed at run time).
+    private static func holidayDays(_ dates: [Value]) -> Set<Int64>? {
+        var days = Set<Int64>()
+        for date in dates {
+            guard case .string(let text) = date, let day = Timestamp.day(ofISODate: text) else { return nil }
+            days.insert(day)
+        }
+        return days
+    }
+
+    private static func rollToWorkingDay(_ arguments: [Value], _ context: any EvaluationContext, isHoliday: (Int64) -> Bool) throws(EvaluationError) -> Value {
+        guard case .timestamp(let start) = arguments[0], case .int(let days) = arguments[1], let state = context.host as? EvaluationState else {
+            throw EvaluationError(code: "internal", message: "end_of_working_day called with wrong arguments")
         }
         let zone = state.request.order.zone
         let (day, overflow) = zone.localDay(of: start).addingReportingOverflow(days)
         let target = overflow ? (days < 0 ? Int64.min : Int64.max) : day
-        return .timestamp(zone.endOfLocalDay(Zone.workingDay(onOrAfter: target, holidays: holidays)))
+        return .timestamp(zone.endOfLocalDay(Zone.workingDay(onOrAfter: target, isHoliday: isHoliday)))
     }
 
     /// `add_months(t, n)`: the same local time of day on the local date `n` calendar months after

@@ -30,14 +30,21 @@ public struct FunctionDefinition: Sendable {
     public let parameters: [ValueType]
     public let result: ValueType
     public let implementation: @Sendable ([Value], any EvaluationContext) throws(EvaluationError) -> Value
+    /// Given the arguments known when the expression is compiled (a parameter, a literal; nil
+    /// for the others), an implementation that has done the work that depends only on them
+    /// (reading a holiday list once, not at every call), or nil to keep `implementation`.
+    /// It must return what `implementation` returns for the same arguments.
+    public let specialize: (@Sendable ([Value?]) -> FunctionDefinition?)?
 
     public init(
         name: String, parameters: [ValueType], result: ValueType,
+        specialize: (@Sendable ([Value?]) -> FunctionDefinition?)? = nil,
         implementation: @escaping @Sendable ([Value], any EvaluationContext) throws(EvaluationError) -> Value
     ) {
         self.name = name
         self.parameters = parameters
         self.result = result
+        self.specialize = specialize
         self.implementation = implementation
     }
 }

@@ -380,7 +380,8 @@ struct TypeChecker<Environment: ExpressionEnvironment> {
             nodes.append(typed.node)
         }
         guard !failed else { return nil }
-        return Typed(node: .host(function, nodes), type: function.result)
+        let prepared = function.specialize?(nodes.map(\.constantValue)) ?? function
+        return Typed(node: .host(prepared, nodes), type: function.result)
     }
 
     // MARK: - Type relations

@@ -243,22 +243,13 @@ private struct Emitter {
     }
 
     /// Appends `bytes`; the short runs most tokens are (keys, values, numbers) are copied with
-    /// two overlapping word moves rather than a `memcpy` call.
+    /// overlapping word moves rather than a `memcpy` call (`JSONWriter.copy`).
     @inline(__always)
     private mutating func append(_ bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
         let length = bytes.count
         if used + length > buffers.outputCapacity { grow(to: used + length) }
-        let target = UnsafeMutableRawPointer(buffers.output + used)
-        if length >= 8, length <= 16 {
-            target.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
-            (target + (length - 8)).storeBytes(of: source.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self), as: UInt64.self)
-        } else if length >= 4, length < 8 {
-            target.storeBytes(of: source.loadUnaligned(as: UInt32.self), as: UInt32.self)
-            (target + (length - 4)).storeBytes(of: source.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self), as: UInt32.self)
-        } else {
-            target.copyMemory(from: source, byteCount: length)
-        }
+        JSONWriter.copy(source, to: buffers.output + used, count: length)
         used += length
     }
 

@@ -103,8 +103,38 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     private mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress else { return }
         reserve(bytes.count)
-        (base + count).update(from: source, count: bytes.count)
+        Self.copy(source, to: base + count, count: bytes.count)
         count += bytes.count
+    }
+
+    /// Copies `count` bytes. Most pieces of an answer are a few bytes long (names, `true`,
+    /// short strings): those are moved with two overlapping loads and stores, never reading or
+    /// writing outside the ranges, which costs a fraction of a `memcpy` call.
+    @inline(__always)
+    static func copy(_ from: UnsafeRawPointer, to: UnsafeMutableRawPointer, count: Int) {
+        switch count {
+        case 8...16:
+            let head = from.loadUnaligned(as: UInt64.self)
+            let tail = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            to.storeBytes(of: head, as: UInt64.self)
+            to.storeBytes(of: tail, toByteOffset: count - 8, as: UInt64.self)
+        case 4...7:
+            let head = from.loadUnaligned(as: UInt32.self)
+            let tail = from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+            to.storeBytes(of: head, as: UInt32.self)
+            to.storeBytes(of: tail, toByteOffset: count - 4, as: UInt32.self)
+        case 2...3:
+            let head = from.loadUnaligned(as: UInt16.self)
+            let tail = from.loadUnaligned(fromByteOffset: count - 2, as: UInt16.self)
+            to.storeBytes(of: head, as: UInt16.self)
+            to.storeBytes(of: tail, toByteOffset: count - 2, as: UInt16.self)
+        case 1:
+            to.storeBytes(of: from.load(as: UInt8.self), as: UInt8.self)
+        case 0:
+            break
+        default:
+            to.copyMemory(from: from, byteCount: count)
+        }
     }
 
     @inline(__always)
@@ -158,7 +188,7 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
             }
             hasElements = true
             at.pointee = UInt8(ascii: "\"")
-            (at + 1).update(from: name.utf8Start, count: length)
+            Self.copy(name.utf8Start, to: at + 1, count: length)
             (at + 1 + length).pointee = UInt8(ascii: "\"")
             (at + 2 + length).pointee = UInt8(ascii: ":")
             count = base.distance(to: at + 3 + length)

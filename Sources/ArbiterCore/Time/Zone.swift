@@ -11,21 +11,18 @@ public final class Zone: Sendable, CustomStringConvertible {
     private let fixedSince: Int64?
     private let fixedOffset: Int32
 
+    /// The offsets of 1900 to 2200, read from the database once (see `OffsetTable`).
+    private let table: OffsetTable
+
     private init(identifier: String, timeZone: TimeZone) {
         self.identifier = identifier
         self.timeZone = timeZone
-        // The last transition, if the database lists a finite number of them.
-        var instant = Date(timeIntervalSince1970: -2_208_988_800)  // 1900
-        var transitions = 0
-        while transitions < 400, let next = timeZone.nextDaylightSavingTimeTransition(after: instant) {
-            instant = next
-            transitions += 1
-        }
-        let horizon = Date(timeIntervalSince1970: 4_102_444_800)  // 2100
-        let offset = timeZone.secondsFromGMT(for: instant)
-        if transitions < 400, instant < horizon, timeZone.secondsFromGMT(for: horizon) == offset {
-            fixedSince = Int64(instant.timeIntervalSince1970.rounded(.up)) + 1
-            fixedOffset = Int32(offset)
+        table = OffsetTable(timeZone)
+        // A zone whose database lists no transition after its last one (Asia/Shanghai since
+        // 1991, UTC always) keeps that offset for good.
+        if table.end == Int64.max {
+            fixedSince = table.changes.last ?? OffsetTable.start
+            fixedOffset = table.offsets.last ?? table.initialOffset
         } else {
             fixedSince = nil
             fixedOffset = 0
@@ -95,6 +92,7 @@ public final class Zone: Sendable, CustomStringConvertible {
     /// Offset from UTC, in seconds, at an instant.
     public func offset(atEpochSeconds seconds: Int64) -> Int32 {
         if let fixedSince, seconds >= fixedSince { return fixedOffset }
+        if let tabled = table.offset(atEpochSeconds: seconds) { return tabled }
         let clamped = min(max(seconds, Self.consultedSeconds.lowerBound), Self.consultedSeconds.upperBound)
         return Int32(clamping: timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(clamped))))
     }
@@ -124,11 +122,7 @@ public final class Zone: Sendable, CustomStringConvertible {
         }
         let localEnd = day * 86_400 + 86_399
         // Every offset in force within a day of the end; one of them is the offset at the end.
-        var offsets: [Int32] = []
-        for probe in stride(from: localEnd - 2 * 86_400, through: localEnd + 2 * 86_400, by: 3 * 3_600) {
-            let offset = offset(atEpochSeconds: probe)
-            if !offsets.contains(offset) { offsets.append(offset) }
-        }
+        let offsets = probedOffsets(around: localEnd)
         var best: Timestamp?
         for offset in offsets {
             let instant = localEnd - Int64(offset)
@@ -145,6 +139,25 @@ public final class Zone: Sendable, CustomStringConvertible {
         while localDay(of: Timestamp(epochSeconds: instant)) > day { instant -= 60 }
         while localDay(of: Timestamp(epochSeconds: instant + 1)) == day { instant += 1 }
         return Timestamp(epochSeconds: instant, offsetSeconds: offset(atEpochSeconds: instant))
+    }
+
+    /// The distinct offsets at every third hour from two days before `local` to two days after
+    /// (read as UTC seconds): the candidates for the offset a local clock reading is written with.
+    func probedOffsets(around local: Int64) -> [Int32] {
+        var offsets: [Int32] = []
+        offsets.reserveCapacity(4)
+        let first = local - 2 * 86_400, last = local + 2 * 86_400, step: Int64 = 3 * 3_600
+        if let fixedSince, first >= fixedSince {
+            offsets.append(fixedOffset)
+        } else if table.covers(first...last) {
+            table.appendProbedOffsets(from: first, through: last, by: step, to: &offsets)
+        } else {
+            for probe in stride(from: first, through: last, by: Int(step)) {
+                let offset = offset(atEpochSeconds: probe)
+                if !offsets.contains(offset) { offsets.append(offset) }
+            }
+        }
+        return offsets
     }
 
     /// Calendar days from the local date of `start` to the local date of `end`
