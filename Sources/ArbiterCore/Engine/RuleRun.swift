@@ -11,6 +11,9 @@ struct RuleRun: ~Copyable {
     private var entryOpen = false
     /// Reused for each rule's condition steps.
     private var steps: [ConditionStep] = []
+    /// Untraced: the value of each shared group define (`Define.shareKey`) and the line it was
+    /// computed for (-1: not yet), so the group's other rules reuse it.
+    private var sharedDefines: [(line: Int, value: Value)] = []
 
     init(tracing: Bool) {
         self.tracing = tracing
@@ -66,11 +69,20 @@ struct RuleRun: ~Copyable {
     mutating func evaluateDefines(_ rule: Rule, _ state: EvaluationState, element: String?) throws(EvaluationFailure) {
         for define in rule.defines {
             let value: Value
+            // A trace lists every define a rule computed: only untraced runs reuse them.
+            if !tracing, element == nil, let key = define.shareKey {
+                while sharedDefines.count <= key { sharedDefines.append((-1, .null)) }
+                if sharedDefines[key].line == state.currentLine {
+                    state.defineValues[define.slot - RequestField.defineSlotBase] = sharedDefines[key].value
+                    continue
+                }
+            }
             do {
                 value = try define.expression.evaluate(in: state)
             } catch {
                 throw EvaluationFailure(rule: rule.id, source: rule.source, message: "define \(define.name): \(error.message)")
             }
+            if !tracing, element == nil, let key = define.shareKey { sharedDefines[key] = (state.currentLine, value) }
             state.defineValues[define.slot - RequestField.defineSlotBase] = value
             state.computations?.append(Computation("define", [
                 ("rule", .string(rule.id)), ("for", element.map(AuditValue.string) ?? .null), ("name", .string(define.name)),

@@ -202,6 +202,12 @@ public struct Define: Sendable {
     public var name: String
     public var slot: Int
     public var expression: CompiledExpression
+    /// The rules of a group (`- define: … rules: …`) each compile the group's defines into
+    /// slots of their own. A group define that reads only what stays fixed while a request is
+    /// decided (request, order, item and line fields, attributes, facts, parameters, the
+    /// group's earlier such defines) has the same key in each of them: an untraced run
+    /// computes it once per line and reuses it for the group's other rules. Nil otherwise.
+    public var shareKey: Int? = nil
 }
 
 public enum CompensationKind: String, Sendable, CaseIterable {

@@ -37,6 +37,33 @@ public enum RequestField: Int, CaseIterable, Sendable {
     /// Slots of the values rules `define:`, evaluated before the rule's expressions that read them.
     public static let defineSlotBase = 3_000
 
+    /// Whether a slot's value stays the same while one request is decided, for a given current
+    /// line: the request's own fields, its order's and the current line's and item's, declared
+    /// attributes and facts. Not: line verdicts and what is derived from them (`requested.*`,
+    /// `kept.*`, `refund.*`), the elements of a `for_each`, or defines.
+    public static func isFixedWhileDeciding(slot: Int) -> Bool {
+        if slot >= defineSlotBase { return false }
+        if slot >= attributeSlotBase { return true }
+        guard let field = RequestField(rawValue: slot) else { return false }
+        switch field {
+        case .kind, .reason, .requestedAt, .orderPlacedAt, .orderPaidAt, .orderPromisedShipBy, .orderPromisedDeliveryBy,
+             .orderShippedAt, .orderDeliveredAt, .orderShippingFee, .orderFreeShippingThreshold, .orderShippingWaived,
+             .orderShippingClawedBack, .orderShippingInsurance, .orderGross, .orderPaidTotal, .customerTier,
+             .customerRefunds90d, .customerOrders90d, .evidencePhotos, .evidenceVideos,
+             .lineID, .lineQuantity, .lineCondition, .lineGross, .lineDiscount, .linePaid, .lineRefundable,
+             .itemSKU, .itemCategory, .itemUnitPrice, .itemQuantity, .itemRefundedQuantity, .itemIsGift,
+             .orderPaymentCount, .orderLastDeliveredAt, .orderStandardShippingFee, .itemDeliveredAt:
+            return true
+        case .lineVerdict, .requestedCount, .requestedApproved, .requestedReview, .requestedRejected, .requestedGross,
+             .requestedPaid, .requestedCategories, .refundItems, .refundShipping, .refundTotal, .requestedGranted,
+             .keptUnits, .keptGross, .discountID, .discountAmount, .discountThreshold, .discountClawedBack,
+             .discountKeptGross, .discountAllocationOnKept, .giftLine, .giftValue, .giftKeptUnits, .giftMainKeptUnits,
+             .giftMainGrantedUnits, .paymentMethod, .paymentAmount, .paymentRefunded, .paymentRefundable,
+             .paymentRefundableBefore, .paymentProportionalShare:
+            return false
+        }
+    }
+
     /// Where a field can be read.
     public enum Availability: Sendable {
         case anywhere

@@ -52,6 +52,9 @@ struct RuleCompiler {
     private var failedGivens: Set<SourceLocation> = []
     /// `define:` values of all rules so far (each gets the next define slot).
     private(set) var defineCount = 0
+    /// The `Define.shareKey` of each group define that has one, by where it is written and
+    /// the scope of the rules that compile it.
+    private var shareKeys: [String: Int] = [:]
     /// Names the current rule's `when:` proves non-null, for compiling its effects.
     private var guardedByCondition: Set<String> = []
 
@@ -161,7 +164,7 @@ struct RuleCompiler {
         environment.iteration = nil
         environment.defines = [:]
         if forEach == nil {
-            guard let read = readDefines(mapping) else { return nil }
+            guard let read = readDefines(mapping, scope: scope) else { return nil }
             defines = read
         }
         var condition: CompiledExpression?
@@ -184,7 +187,7 @@ struct RuleCompiler {
         }
         environment.iteration = forEach
         if forEach != nil {
-            guard let read = readDefines(mapping) else { return nil }
+            guard let read = readDefines(mapping, scope: scope) else { return nil }
             defines = read
         }
         // Effects run only when the condition held, so they may use what it proved non-null
@@ -208,16 +211,29 @@ struct RuleCompiler {
     /// `define: {name: expression, …}`: each compiled in order, visible to the ones after it.
     /// The group's defines and the rule's own; nil when one does not compile (reported once:
     /// a group's define is compiled for each of its rules, and its error is not repeated).
-    private mutating func readDefines(_ mapping: YAMLMapping) -> [Define]? {
+    private mutating func readDefines(_ mapping: YAMLMapping, scope: RuleScope) -> [Define]? {
         var defines: [Define] = []
-        for node in groupDefines + (mapping["define"].map { [$0.value] } ?? []) {
+        /// Define slots whose values stay fixed while a request is decided.
+        var fixedSlots: Set<Int> = []
+        for (position, node) in (groupDefines + (mapping["define"].map { [$0.value] } ?? [])).enumerated() {
             guard !failedDefines.contains(node.location) else { return nil }
-            guard case .mapping(let body) = node, let entries = readDefineEntries(body) else {
+            guard case .mapping(let body) = node, var entries = readDefineEntries(body) else {
                 if case .mapping = node {} else {
                     reader.error(node.span, "expected_mapping", "'define' must be a mapping of names to expressions")
                 }
                 failedDefines.insert(node.location)
                 return nil
+            }
+            // A group's define, outside `for_each` (whose elements change from one to the next).
+            let shared = position < groupDefines.count && environment.iteration == nil
+            for (index, entry) in body.entries.enumerated() where index < entries.count {
+                let reads = entries[index].expression.slotsRead
+                guard shared, reads.allSatisfy({ RequestField.isFixedWhileDeciding(slot: $0) || fixedSlots.contains($0) }) else { continue }
+                fixedSlots.insert(entries[index].slot)
+                let location = entry.key.location
+                let key = "\(location.file):\(location.line):\(location.column) \(scope.rawValue)"
+                if shareKeys[key] == nil { shareKeys[key] = shareKeys.count }
+                entries[index].shareKey = shareKeys[key]
             }
             defines += entries
         }
