@@ -17,7 +17,7 @@ public enum DecideCommandRunner {
         var compact = JSONWriter(pretty: false)
         var text = input[...]
         while let last = text.last, last == 0x0a || last == 0x0d || last == 0x20 || last == 0x09 { text = text.dropLast() }
-        text.withUnsafeBytes { raw in handler.respond(to: raw, lineNumber: 1, into: &compact) }
+        text.withUnsafeBytes { raw in handler.respond(to: raw, lineNumber: 1, into: &compact, scratch: RequestScratch()) }
         // Re-indent the compact answer; it is valid JSON by construction.
         guard let answer = try? JSONReader.parse(compact.bytes) else {
             return Output(stdout: "", stderr: "arbiter: internal error: unreadable answer\n", status: .unusable)

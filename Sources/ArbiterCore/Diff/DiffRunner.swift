@@ -90,7 +90,10 @@ public struct DiffRunner: Sendable {
         let threads = min(deciders.count, lines.count / minimumPerThread)
         guard threads > 1 else {
             var report = DiffReport(examplesLimit: examplesLimit)
-            for line in lines { deciders[0].decide(line, in: batch.bytes, format: format, source: source, maxLineBytes: maxLineBytes, into: &report) }
+            let scratch = DiffScratch()
+            for line in lines {
+                deciders[0].decide(line, in: batch.bytes, format: format, source: source, maxLineBytes: maxLineBytes, scratch: scratch, into: &report)
+            }
             return report
         }
         let chunkSize = max(4, lines.count / (threads * 8))
@@ -98,12 +101,14 @@ public struct DiffRunner: Sendable {
         let partials = PartialReports(count: chunkCount, examplesLimit: examplesLimit)
         let nextChunk = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            // This worker's buffers, for its chunks of the batch.
+            let scratch = DiffScratch()
             while true {
                 let chunk = nextChunk.add(1, ordering: .relaxed).oldValue
                 guard chunk < chunkCount else { break }
                 var report = DiffReport(examplesLimit: examplesLimit)
                 for index in (chunk * chunkSize)..<min(lines.count, (chunk + 1) * chunkSize) {
-                    deciders[thread].decide(lines[index], in: batch.bytes, format: format, source: source, maxLineBytes: maxLineBytes, into: &report)
+                    deciders[thread].decide(lines[index], in: batch.bytes, format: format, source: source, maxLineBytes: maxLineBytes, scratch: scratch, into: &report)
                 }
                 partials.store(report, at: chunk)
             }
@@ -135,6 +140,12 @@ final class PartialReports: @unchecked Sendable {
     }
 }
 
+/// The buffers one `diff` worker reads requests into, one scratch per policy.
+final class DiffScratch {
+    let base = RequestScratch()
+    let candidate = RequestScratch()
+}
+
 /// Decides requests under the base and the candidate policy on one thread.
 public struct DiffDecider: Sendable {
     public let base: ProtocolHandler
@@ -155,7 +166,7 @@ public struct DiffDecider: Sendable {
     }
 
     /// Decides one input line under both policies and adds it to `report`.
-    func decide(_ line: DiffLineReader.Line, in bytes: [UInt8], format: DiffInputFormat, source: String, maxLineBytes: Int, into report: inout DiffReport) {
+    func decide(_ line: DiffLineReader.Line, in bytes: [UInt8], format: DiffInputFormat, source: String, maxLineBytes: Int, scratch: DiffScratch, into report: inout DiffReport) {
         switch line {
         case .tooLarge(let size, let number):
             switch format {
@@ -170,7 +181,7 @@ public struct DiffDecider: Sendable {
                 let text = UnsafeRawBufferPointer(rebasing: raw[start..<end])
                 switch format {
                 case .requests:
-                    decideRequest(text, number: number, source: source, into: &report)
+                    decideRequest(text, number: number, source: source, scratch: scratch, into: &report)
                 case .decisionLog, .serveLog:
                     guard let record = try? JSONReader.parse(text), case .object = record else {
                         report.addUnreadable()
@@ -186,22 +197,22 @@ public struct DiffDecider: Sendable {
                         return
                     }
                     let requestBytes = Array(request.serialized(pretty: false).utf8)
-                    requestBytes.withUnsafeBytes { decideRequest($0, number: number, source: source, into: &report) }
+                    requestBytes.withUnsafeBytes { decideRequest($0, number: number, source: source, scratch: scratch, into: &report) }
                 }
             }
         }
     }
 
-    func decideRequest(_ line: UnsafeRawBufferPointer, number: Int, source: String, into report: inout DiffReport) {
+    func decideRequest(_ line: UnsafeRawBufferPointer, number: Int, source: String, scratch: DiffScratch, into report: inout DiffReport) {
         var baseWriter = JSONWriter(pretty: false, reservingCapacity: 8192)
-        base.respond(to: line, lineNumber: number, into: &baseWriter)
+        base.respond(to: line, lineNumber: number, into: &baseWriter, scratch: scratch.base)
         let before = baseWriter.withBytes { (try? JSONReader.parse(UnsafeRawBufferPointer($0))) ?? .null }
         if Self.isNotARequest(before) {
             report.addSkipped()
             return
         }
         var candidateWriter = JSONWriter(pretty: false, reservingCapacity: 8192)
-        candidate.respond(to: line, lineNumber: number, into: &candidateWriter)
+        candidate.respond(to: line, lineNumber: number, into: &candidateWriter, scratch: scratch.candidate)
         // Most requests are decided alike: when the two answers are the same bytes up to their
         // audit blocks, only the candidate's audit needs reading, and nothing differs.
         let same: JSONValue? = baseWriter.withBytes { baseBytes in

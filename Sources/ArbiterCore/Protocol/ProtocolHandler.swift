@@ -27,13 +27,6 @@ public final class ProtocolHandler: Sendable {
         case `internal`
     }
 
-    /// Appends the answer to `line` (without its line break) as one compact JSON object, no
-    /// newline, read into the calling thread's internal scratch (replay and diff workers;
-    /// embedders and `serve` use a `Decider`, which owns its buffers).
-    func respond(to line: UnsafeRawBufferPointer, lineNumber: Int, into writer: inout JSONWriter) {
-        respond(to: line, lineNumber: lineNumber, into: &writer, scratch: .current)
-    }
-
     /// Appends the answer to `line`, reading it into `scratch` (a tape, no `JSONValue` tree).
     /// The answer is byte for byte the one `respond(to: JSONReader.parse(line), …)` gives.
     /// `forcedPack` (a fixture's `policy:`) decides a request that names no pack with that pack.
@@ -97,9 +90,9 @@ public final class ProtocolHandler: Sendable {
 
     /// Answers an already parsed line (fixtures, decision logs): written back out as compact
     /// JSON and answered like a line of input, so there is one way of reading requests.
-    func respond(to json: JSONValue, lineNumber: Int, into writer: inout JSONWriter, forcedPack: Int? = nil) {
+    func respond(to json: JSONValue, lineNumber: Int, into writer: inout JSONWriter, scratch: RequestScratch, forcedPack: Int? = nil) {
         let line = Array(json.serialized(pretty: false).utf8)
-        line.withUnsafeBytes { respond(to: $0, lineNumber: lineNumber, into: &writer, scratch: .current, forcedPack: forcedPack) }
+        line.withUnsafeBytes { respond(to: $0, lineNumber: lineNumber, into: &writer, scratch: scratch, forcedPack: forcedPack) }
     }
 
     /// `{"id": …, "error": {"code", "message", "path", "line"}}`.

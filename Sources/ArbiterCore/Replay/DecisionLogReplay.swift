@@ -55,8 +55,13 @@ struct DecisionLogReplay {
             let handler = self.handler
             outcomes.withUnsafeMutableBufferPointer { results in
                 let results = UnsafeMutableSendableBuffer(results)
-                DispatchQueue.concurrentPerform(iterations: batch.count) { index in
-                    results.buffer[index] = Self.replay(batch[index].bytes, handler: handler)
+                // One worker per core, each with its own buffers, taking every `workers`-th line.
+                let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, batch.count))
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    let scratch = RequestScratch()
+                    for index in stride(from: worker, to: batch.count, by: workers) {
+                        results.buffer[index] = Self.replay(batch[index].bytes, handler: handler, scratch: scratch)
+                    }
                 }
             }
             for (line, outcome) in zip(lines, outcomes) {
@@ -112,7 +117,7 @@ struct DecisionLogReplay {
 
     /// One log line: skipped (a header, a ping, a line that was not a request), unreadable, or
     /// decided now and compared with what was recorded.
-    static func replay(_ bytes: [UInt8], handler: ProtocolHandler) -> Outcome {
+    static func replay(_ bytes: [UInt8], handler: ProtocolHandler, scratch: RequestScratch) -> Outcome {
         let entry: JSONValue
         do {
             entry = try JSONReader.parse(bytes)
@@ -129,7 +134,7 @@ struct DecisionLogReplay {
         if recorded["op"] != nil { return .skipped }
         if case .string("unsupported_op")? = recorded["error"]?["code"] { return .skipped }
         var writer = JSONWriter(pretty: false)
-        handler.respond(to: request, lineNumber: 1, into: &writer)
+        handler.respond(to: request, lineNumber: 1, into: &writer, scratch: scratch)
         let now = (try? JSONReader.parse(writer.bytes)) ?? .null
         var differences = DecisionComparison.differences(recorded: recorded, now: now)
         // The recorded input digest must be the request's: an edited request shows here.

@@ -1,15 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The buffers one thread needs to answer request lines, kept from one line to the next so
 /// that reading a line allocates nothing once they have grown to the workload's size.
 ///
-/// A scratch is used by one thread at a time. Each `Decider` owns one; `current` gives each
-/// thread its own for the internal paths that share one `ProtocolHandler` between worker
-/// threads (replay, diff), made on first use and freed when the thread ends.
+/// A scratch is used by one thread at a time: each `Decider` owns one, and each worker of
+/// `replay` and `diff` makes its own (no thread-local state).
 final class RequestScratch {
     /// The line read as tokens.
     let tape = JSONTape()
@@ -35,29 +28,4 @@ final class RequestScratch {
     }
 
     init() {}
-
-    /// The calling thread's scratch.
-    static var current: RequestScratch {
-        if let stored = pthread_getspecific(key) {
-            return Unmanaged<RequestScratch>.fromOpaque(stored).takeUnretainedValue()
-        }
-        let scratch = RequestScratch()
-        // The thread-specific slot owns one reference, released by the key's destructor.
-        pthread_setspecific(key, Unmanaged.passRetained(scratch).toOpaque())
-        return scratch
-    }
-
-    /// The thread-specific slot holding each thread's scratch.
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        let status = pthread_key_create(&key) { stored in
-            #if canImport(Darwin)
-            Unmanaged<RequestScratch>.fromOpaque(stored).release()
-            #else
-            if let stored { Unmanaged<RequestScratch>.fromOpaque(stored).release() }
-            #endif
-        }
-        precondition(status == 0, "pthread_key_create failed (\(status))")
-        return key
-    }()
 }
