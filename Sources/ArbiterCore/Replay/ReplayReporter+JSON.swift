@@ -90,23 +90,23 @@ public final class ReplayJSONReporter: ReplayReporter {
         writer.endObject()
         writer.key("rule_coverage")
         if let coverage = summary.coverage {
+            // `fired`, `total`, `never_fired`: of every version at once, and of each.
+            func counts(fired: Int, total: Int, neverFired: [String]) {
+                writer.key("fired"); writer.int(fired)
+                writer.key("total"); writer.int(total)
+                writer.key("never_fired"); writer.beginArray()
+                for id in neverFired { writer.string(id) }
+                writer.endArray()
+            }
             writer.beginObject()
-            writer.key("fired"); writer.int(coverage.fired)
-            writer.key("total"); writer.int(coverage.total)
-            writer.key("never_fired"); writer.beginArray()
-            for id in coverage.neverFired { writer.string(id) }
-            writer.endArray()
+            counts(fired: coverage.fired, total: coverage.total, neverFired: coverage.neverFired)
             writer.key("by_version"); writer.beginArray()
             for version in coverage.byVersion {
                 writer.beginObject()
                 writer.key("pack"); writer.string(version.pack)
                 writer.key("version"); writer.string(version.version)
                 writer.key("fixtures"); writer.int(version.fixtures)
-                writer.key("fired"); writer.int(version.fired)
-                writer.key("total"); writer.int(version.total)
-                writer.key("never_fired"); writer.beginArray()
-                for id in version.neverFired { writer.string(id) }
-                writer.endArray()
+                counts(fired: version.fired, total: version.total, neverFired: version.neverFired)
                 writer.endObject()
             }
             writer.endArray()
