@@ -122,6 +122,38 @@ import Testing
         #expect(Self.text(writer) == #"{"a\"b\n键":1}"#)
     }
 
+    /// Two characters that need escaping at every pair of positions of strings up to 24 bytes
+    /// (the scanner tests whole words, then the last word overlapping, or a short string as one
+    /// padded word), among ASCII and non-ASCII text: the same bytes as escaping one by one.
+    @Test func twoEscapesAtEveryPairOfOffsets() throws {
+        func expected(_ text: String) -> [UInt8] {
+            var out: [UInt8] = [0x22]
+            for byte in text.utf8 {
+                if JSONStringEscaping.mustEscape(byte) { JSONStringEscaping.escape(byte) { out.append($0) } } else { out.append(byte) }
+            }
+            return out + [0x22]
+        }
+        for filler in ["b", "é"] {
+            for length in 0..<24 {
+                for first in 0...length {
+                    for second in first...length {
+                        var characters = Array(repeating: Character(filler), count: length)
+                        characters.insert("\"", at: second)
+                        characters.insert("\u{1}", at: first)
+                        let text = String(characters)
+                        var writer = JSONWriter(pretty: false)
+                        writer.string(text)
+                        #expect(writer.bytes == expected(text), "\(text.debugDescription)")
+                    }
+                }
+                var writer = JSONWriter(pretty: false)
+                let plain = String(repeating: filler, count: length)
+                writer.string(plain)
+                #expect(writer.bytes == expected(plain))
+            }
+        }
+    }
+
     /// Escapes at every position relative to the eight-byte scanner.
     @Test func escapesAtEveryOffset() throws {
         for length in 0..<20 {
