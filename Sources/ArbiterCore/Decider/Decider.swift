@@ -37,6 +37,10 @@ public final class Decider {
         } else {
             answer = Array(line).withUnsafeBytes { decide($0) }
         }
+        return try decision(answer)
+    }
+
+    private func decision(_ answer: ProtocolHandler.LineAnswer) throws(AnswerError) -> Decision {
         switch answer {
         case .decision(let decision): return decision
         case .error(let error): throw error
@@ -49,9 +53,10 @@ public final class Decider {
         try decide(line: line.utf8)
     }
 
-    /// Decides a request built as a JSON value (a fixture, a recorded request).
+    /// Decides a request built as a JSON value (a fixture, a recorded request): read from the
+    /// tree, with the decision and errors `decide(line:)` gives for its text.
     public func decide(json: JSONValue) throws(AnswerError) -> Decision {
-        try decide(line: json.serialized(pretty: false))
+        try decision(handler.answer(to: json, lineNumber: 1, scratch: scratch))
     }
 
     /// The protocol's answer to one line (a decision, a pong or an error object), exactly as

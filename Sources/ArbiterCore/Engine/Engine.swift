@@ -64,11 +64,14 @@ public final class Engine: Sendable {
         (RequestKind.allCases.firstIndex(of: kind) ?? 0) * Reason.allCases.count + (Reason.allCases.firstIndex(of: reason) ?? 0)
     }
 
-    /// Validates and decides one parsed request (fixtures, property tests): written back out
-    /// as compact JSON and decided like a line of input, the same path `serve` takes.
+    /// Validates and decides one parsed request (fixtures, property tests): read from the tree
+    /// into a tape (`JSONTape.load`), then decided like a line of input, the path `serve` takes.
     public func decide(_ json: JSONValue, audit: AuditLevel) throws(DecideError) -> Decision {
-        let line = Array(json.serialized(pretty: false).utf8)
         let scratch = RequestScratch()
+        if let document = scratch.tape.load(json) {
+            return try decide(document, canonical: scratch.canonical, audit: audit)
+        }
+        let line = Array(json.serialized(pretty: false).utf8)
         let result = line.withUnsafeBytes { raw -> Result<Decision, DecideError> in
             let document: JSONTape.View
             do throws(JSONParseError) {

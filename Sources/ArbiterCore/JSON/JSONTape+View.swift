@@ -67,11 +67,14 @@ extension JSONTape {
         @inline(__always)
         func isDecoded(_ index: Int) -> Bool { tokens[index].flags.contains(.decoded) }
 
-        /// Whether the string at `index` is ASCII written without escapes: comparing its bytes
-        /// compares its text (for ASCII, byte equality is `String` equality; anything else
+        /// Whether the string at `index` is ASCII written without escapes (or an ASCII string of a
+        /// tree, `JSONTape.load`): comparing its bytes compares its text (for ASCII, byte equality is `String` equality; anything else
         /// must be compared as a `String`, which follows canonical equivalence).
         @inline(__always)
-        func isPlainASCII(_ index: Int) -> Bool { tokens[index].flags.isEmpty }
+        func isPlainASCII(_ index: Int) -> Bool {
+            let flags = tokens[index].flags
+            return flags.isEmpty || flags == [.decoded, .treeASCII]
+        }
 
         /// The string at `index` (or the text of the number there) as a `String`.
         func string(_ index: Int) -> String {

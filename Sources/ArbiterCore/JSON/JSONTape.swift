@@ -40,6 +40,9 @@ final class JSONTape {
         static let decoded = Flags(rawValue: 1)
         /// The string has bytes of 0x80 or more in the input (non-ASCII text).
         static let nonASCII = Flags(rawValue: 2)
+        /// The string was read from a tree (`load`), not text: its bytes are in the arena and
+        /// are all ASCII, so comparing them compares the text.
+        static let treeASCII = Flags(rawValue: 4)
     }
 
     /// Inputs longer than this are not read (offsets are 32-bit); `JSONReader` has the same limit.

@@ -64,6 +64,24 @@ public final class ProtocolHandler: Sendable {
             return .error(AnswerError(.invalidJSON, "\(error.message) at byte \(error.offset + 1)", path: nil, id: nil, line: lineNumber))
         }
         scratch.lastLine = RequestScratch.LastLine(bytes: line, document: document, canonicalWrite: nil)
+        return answer(document, lineNumber: lineNumber, scratch: scratch, forcedPack: forcedPack)
+    }
+
+    /// The answer to a request given as a JSON value (a fixture, a logged request, an
+    /// embedder's tree): read into `scratch`'s tape from the tree, the same answer as for the
+    /// line `json.serialized()` but without writing and scanning that text. A tree the text
+    /// would be refused for (see `JSONTape.load`) goes through the text, for the same error.
+    func answer(to json: JSONValue, lineNumber: Int, scratch: RequestScratch, forcedPack: Int? = nil) -> LineAnswer {
+        scratch.lastLine = nil
+        guard let document = scratch.tape.load(json) else {
+            let line = Array(json.serialized(pretty: false).utf8)
+            return line.withUnsafeBytes { answer(to: $0, lineNumber: lineNumber, scratch: scratch, forcedPack: forcedPack) }
+        }
+        return answer(document, lineNumber: lineNumber, scratch: scratch, forcedPack: forcedPack)
+    }
+
+    /// The answer to the document read into `scratch`'s tape.
+    private func answer(_ document: JSONTape.View, lineNumber: Int, scratch: RequestScratch, forcedPack: Int?) -> LineAnswer {
         guard document.kind(document.root) == .object else {
             return .error(AnswerError(.invalidRequest, "a line must hold a JSON object", path: "$", id: nil, line: lineNumber))
         }
@@ -88,11 +106,9 @@ public final class ProtocolHandler: Sendable {
         }
     }
 
-    /// Answers an already parsed line (fixtures, decision logs): written back out as compact
-    /// JSON and answered like a line of input, so there is one way of reading requests.
+    /// Answers an already parsed line (fixtures, decision logs) as it would answer its text.
     func respond(to json: JSONValue, lineNumber: Int, into writer: inout JSONWriter, scratch: RequestScratch, forcedPack: Int? = nil) {
-        let line = Array(json.serialized(pretty: false).utf8)
-        line.withUnsafeBytes { respond(to: $0, lineNumber: lineNumber, into: &writer, scratch: scratch, forcedPack: forcedPack) }
+        write(answer(to: json, lineNumber: lineNumber, scratch: scratch, forcedPack: forcedPack), into: &writer)
     }
 
     /// `{"id": …, "error": {"code", "message", "path", "line"}}`.
