@@ -53,27 +53,7 @@ extension CompiledExpression {
     }
 
     private static func collectSlots(_ node: Node, into slots: inout [Int]) {
-        switch node {
-        case .constant:
-            return
-        case .slot(let slot, _):
-            if !slots.contains(slot) { slots.append(slot) }
-        case .list(let nodes), .builtin(_, let nodes), .host(_, let nodes):
-            for child in nodes { collectSlots(child, into: &slots) }
-        case .not(let operand), .negate(let operand):
-            collectSlots(operand, into: &slots)
-        case .and(let operands), .or(let operands):
-            for operand in operands { collectSlots(operand.node, into: &slots) }
-        case .isNull(let operand, _, _):
-            collectSlots(operand, into: &slots)
-        case .equal(let left, let right, _, _), .compare(_, let left, let right, _), .contains(let left, let right, _),
-             .arithmetic(_, let left, let right), .coalesce(let left, let right):
-            collectSlots(left, into: &slots)
-            collectSlots(right, into: &slots)
-        case .conditional(let condition, let then, let otherwise):
-            collectSlots(condition.node, into: &slots)
-            collectSlots(then, into: &slots)
-            collectSlots(otherwise, into: &slots)
-        }
+        if case .slot(let slot, _) = node, !slots.contains(slot) { slots.append(slot) }
+        for child in node.children { collectSlots(child, into: &slots) }
     }
 }

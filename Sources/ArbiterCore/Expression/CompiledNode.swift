@@ -38,6 +38,20 @@ indirect enum Node: Sendable {
         if case .constant(let value) = self { return value }
         return nil
     }
+
+    /// The node's operands, in evaluation order, for analyses that walk the whole tree.
+    var children: [Node] {
+        switch self {
+        case .constant, .slot: return []
+        case .list(let nodes), .builtin(_, let nodes), .host(_, let nodes): return nodes
+        case .not(let operand), .negate(let operand), .isNull(let operand, _, _): return [operand]
+        case .and(let operands), .or(let operands): return operands.map(\.node)
+        case .equal(let left, let right, _, _), .compare(_, let left, let right, _), .contains(let left, let right, _),
+             .arithmetic(_, let left, let right), .coalesce(let left, let right):
+            return [left, right]
+        case .conditional(let condition, let then, let otherwise): return [condition.node, then, otherwise]
+        }
+    }
 }
 
 /// A sub-condition whose value goes into the audit trail, with the index of its source text.
