@@ -240,13 +240,18 @@ public final class Engine: Sendable {
         var lines: [LineDecision] = []
         lines.reserveCapacity(state.lines.count)
         var reasons: [RuleCode] = []
+        reasons.reserveCapacity(8)
         for line in state.lines {
-            let codes = line.reasonCodes
-            for code in codes where !reasons.contains(code) { reasons.append(code) }
+            var codes: [String] = []
+            codes.reserveCapacity(line.codes.count)
+            line.forEachReasonCode { code in
+                if !reasons.contains(code) { reasons.append(code) }
+                codes.append(code.code)
+            }
             lines.append(LineDecision(
                 line: request.order.items[line.itemIndex].line, quantity: line.requestedUnits,
                 verdict: line.verdict ?? .reject, gross: line.gross, discount: line.gross - line.paid, paid: line.paid,
-                refund: line.isGranted ? line.paid : 0, reasons: codes.map(\.code)))
+                refund: line.isGranted ? line.paid : 0, reasons: codes))
         }
         for code in effects.requestCodes where !reasons.contains(code) { reasons.append(code) }
         let outcome = Self.outcome(lines: lines, requestVerdict: effects.requestVerdict, compensationGranted: !effects.compensation.isEmpty)
@@ -277,7 +282,8 @@ public final class Engine: Sendable {
             return compensationGranted || requestVerdict == .approve ? .approve : .reject
         }
         if lines.contains(where: { $0.verdict == .review }) { return .review }
-        let approved = lines.filter { $0.verdict == .approve }.count
+        var approved = 0
+        for line in lines where line.verdict == .approve { approved += 1 }
         if approved == lines.count { return .approve }
         return approved == 0 ? .reject : .partial
     }

@@ -329,23 +329,20 @@ struct LineState {
         codes.contains { $0.verdict == verdict && $0.code.code == code }
     }
 
-    /// The codes a decision shows for this line: a rejection's reasons, or what approved it
-    /// plus what sent it to review.
-    var reasonCodes: [RuleCode] {
-        func given(_ verdict: Verdict, into result: inout [RuleCode]) {
-            for entry in codes where entry.verdict == verdict { result.append(entry.code) }
+    /// Calls `body` with each code a decision shows for this line, in order: a rejection's
+    /// reasons, or what approved it plus what sent it to review.
+    func forEachReasonCode(_ body: (RuleCode) -> Void) {
+        func given(_ verdict: Verdict) {
+            for entry in codes where entry.verdict == verdict { body(entry.code) }
         }
-        var result: [RuleCode] = []
-        result.reserveCapacity(codes.count)
         switch verdict {
-        case .reject?: given(.reject, into: &result)
+        case .reject?: given(.reject)
         case .review?:
-            given(.approve, into: &result)
-            given(.review, into: &result)
-        case .approve?: given(.approve, into: &result)
+            given(.approve)
+            given(.review)
+        case .approve?: given(.approve)
         case nil: break
         }
-        return result
     }
 }
 

@@ -7,7 +7,8 @@ extension RequestDecoder {
     /// `policy`, no version in force), reported in the place of the pack checks.
     func resolve(_ draft: RequestDraft, selectionError: RequestError? = nil) throws(RequestError) -> AfterSaleRequest {
         let order = draft.order
-        let lineIndex = LineIndex(order.items.map(\.line))
+        var lineIndex = LineIndex(capacity: order.items.count)
+        for item in order.items { lineIndex.insert(item.line) }
 
         // Items: unique ids, possible refunded quantities, gifts for another, non-gift item.
         var items: [OrderItem] = []
@@ -50,7 +51,7 @@ extension RequestDecoder {
         // back by earlier refunds than the discount was.
         var discounts: [Discount] = []
         discounts.reserveCapacity(order.discounts.count)
-        var discountIDs = LineIndex([])
+        var discountIDs = LineIndex(capacity: order.discounts.count)
         for (index, discount) in order.discounts.enumerated() {
             let path = { "$.order.discounts[\(index)]" }
             var scope: [Int]?
@@ -181,10 +182,10 @@ struct LineIndex {
     private var ids: [String]
     private var table: [String: Int]?
 
-    init(_ ids: [String]) {
-        self.ids = []
-        self.ids.reserveCapacity(ids.count)
-        for id in ids { insert(id) }
+    /// An empty index with room for `capacity` ids (none allocated for 0).
+    init(capacity: Int) {
+        ids = []
+        ids.reserveCapacity(capacity)
     }
 
     func index(of id: String) -> Int? {
