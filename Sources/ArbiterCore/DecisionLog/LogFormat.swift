@@ -26,12 +26,18 @@ enum LogFormat {
 
     /// Writes `digest` as 64 lowercase hex digits into `bytes` at `offset`.
     static func writeHex(_ digest: SHA256.Digest, into bytes: inout [UInt8], at offset: Int) {
-        var position = offset
-        digest.withUnsafeBytes { raw in
-            for byte in raw {
-                bytes[position] = hexDigits[Int(byte >> 4)]
-                bytes[position + 1] = hexDigits[Int(byte & 0x0F)]
-                position += 2
+        precondition(offset >= 0 && offset + hexCount <= bytes.count, "hash placeholder out of range")
+        // One access to each buffer rather than a checked subscript per digit (once per record).
+        bytes.withUnsafeMutableBufferPointer { out in
+            hexDigits.withUnsafeBufferPointer { digits in
+                digest.withUnsafeBytes { raw in
+                    var position = offset
+                    for byte in raw {
+                        out[position] = digits[Int(byte >> 4)]
+                        out[position + 1] = digits[Int(byte & 0x0F)]
+                        position += 2
+                    }
+                }
             }
         }
     }
@@ -61,6 +67,16 @@ enum LogFormat {
     /// Appends `text` to `out` as a JSON string with the canonical (minimal) escapes.
     static func appendString<Bytes: Sequence<UInt8>>(_ text: Bytes, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Text with nothing to escape (a timestamp, a digest, most names) is copied in one piece.
+        let copied = text.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard !bytes.contains(where: JSONStringEscaping.mustEscape) else { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if copied == true {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text {
             if JSONStringEscaping.mustEscape(byte) {
                 JSONStringEscaping.escape(byte) { out.append($0) }
