@@ -210,19 +210,10 @@ enum CanonicalDecisionWriter {
             for step in steps {
                 writer.beginObject()
                 writer.members(json: rule.conditionTextMembers[step.textIndex])
-                // A constant list's `right` was encoded with the policy (`left` < `right` < `value` in byte order).
-                if case .list? = step.right, let encoded = rule.conditionConstantRightMembers[step.textIndex] {
-                    if let left = step.left {
-                        writer.field("left")
-                        guard write(AuditValue(left), digits: digits, into: &writer) else { return false }
-                    }
-                    writer.members(json: encoded)
-                    writer.field("value")
-                    guard write(AuditValue(step.value), digits: digits, into: &writer) else { return false }
-                } else {
-                    guard write(AuditValue(step.value), left: step.left.map(AuditValue.init), right: step.right.map(AuditValue.init),
-                                digits: digits, into: &writer) else { return false }
-                }
+                let encodedRight = rule.encodedRight(of: step)
+                guard write(AuditValue(step.value), left: step.left.map(AuditValue.init),
+                            right: encodedRight == nil ? step.right.map(AuditValue.init) : nil, encodedRight: encodedRight,
+                            digits: digits, into: &writer) else { return false }
                 writer.endObject()
             }
         case .values(_, _, _, let conditions):
@@ -250,13 +241,17 @@ enum CanonicalDecisionWriter {
         return true
     }
 
-    /// A condition step's `left`?, `right`? and `value`, in that (sorted) order after its `expr`.
-    private static func write(_ value: AuditValue, left: AuditValue?, right: AuditValue?, digits: Int, into writer: inout JSONWriter) -> Bool {
+    /// A condition step's `left`?, `right`? and `value`, in that (sorted) order after its `expr`;
+    /// `encodedRight` is a `right` member encoded with the policy (a constant list).
+    private static func write(_ value: AuditValue, left: AuditValue?, right: AuditValue?, encodedRight: [UInt8]? = nil,
+                              digits: Int, into writer: inout JSONWriter) -> Bool {
         if let left {
             writer.field("left")
             guard write(left, digits: digits, into: &writer) else { return false }
         }
-        if let right {
+        if let encodedRight {
+            writer.members(json: encodedRight)
+        } else if let right {
             writer.field("right")
             guard write(right, digits: digits, into: &writer) else { return false }
         }

@@ -148,12 +148,10 @@ public enum DecisionWriter {
                 writer.members(json: rule.conditionTextMembers[step.textIndex])
                 writer.field("value"); write(AuditValue(step.value), digits: digits, into: &writer)
                 if let left = step.left { writer.field("left"); write(AuditValue(left), digits: digits, into: &writer) }
-                if let right = step.right {
-                    if case .list = right, let encoded = rule.conditionConstantRightMembers[step.textIndex] {
-                        writer.members(json: encoded)
-                    } else {
-                        writer.field("right"); write(AuditValue(right), digits: digits, into: &writer)
-                    }
+                if let encoded = rule.encodedRight(of: step) {
+                    writer.members(json: encoded)
+                } else if let right = step.right {
+                    writer.field("right"); write(AuditValue(right), digits: digits, into: &writer)
                 }
                 writer.endObject()
             }

@@ -46,7 +46,7 @@ extension DomainFunctions {
         let specialize: (@Sendable ([Value?]) -> FunctionDefinition?)? = if known == nil {
             { (arguments: [Value?]) -> FunctionDefinition? in
                 // A holiday list known when the policy loads (a parameter) is read once, here.
-                guard arguments.count == 3, case .list(let dates)? = arguments[2], let days = holidayDays(dates) else { return nil }
+                guard arguments.count == 3, case .list(let dates)? = arguments[2], let days = try? holidayDays(dates) else { return nil }
                 return makeEndOfWorkingDay(holidays: days)
             }
         } else {
@@ -55,43 +55,37 @@ extension DomainFunctions {
         return FunctionDefinition(
             name: "end_of_working_day", parameters: [.timestamp, .int, .list(.string)], result: .timestamp, specialize: specialize
         ) { (arguments: [Value], context: any EvaluationContext) throws(EvaluationError) -> Value in
-            if let known { return try rollToWorkingDay(arguments, context) { known.contains($0) } }
+            if let known { return try rollToWorkingDay(arguments, context, holidays: known) }
+            // A list computed at run time (rare: holiday lists are parameters) is read at every call.
             guard arguments.count == 3, case .list(let dates) = arguments[2] else {
                 throw EvaluationError(code: "internal", message: "end_of_working_day called with wrong arguments")
             }
-            // A list computed at run time is read at every call: into a buffer on the stack,
-            // searched linearly for the few days the roll looks at.
-            return try withUnsafeTemporaryAllocation(of: Int64.self, capacity: dates.count) { (holidays) throws(EvaluationError) -> Value in
-                for (index, date) in dates.enumerated() {
-                    guard case .string(let text) = date, let day = Timestamp.day(ofISODate: text) else {
-                        throw EvaluationError(code: "internal", message: "end_of_working_day: holiday \(date) is not a date YYYY-MM-DD")
-                    }
-                    holidays.initializeElement(at: index, to: day)
-                }
-                return try rollToWorkingDay(arguments, context) { holidays.contains($0) }
-            }
+            let days = try holidayDays(dates)
+            return try rollToWorkingDay(arguments, context, holidays: days)
         }
     }
 
-    /// The local days of a holiday list, or nil when an entry is not a date (the call then
-    /// reports it, as it would for a list computed at run time).
-    private static func holidayDays(_ dates: [Value]) -> Set<Int64>? {
+    /// The local days of a holiday list; an entry that is not a date is reported (for a list
+    /// known at load, `specialize` then leaves the call to report it, as for any other list).
+    private static func holidayDays(_ dates: [Value]) throws(EvaluationError) -> Set<Int64> {
         var days = Set<Int64>()
         for date in dates {
-            guard case .string(let text) = date, let day = Timestamp.day(ofISODate: text) else { return nil }
+            guard case .string(let text) = date, let day = Timestamp.day(ofISODate: text) else {
+                throw EvaluationError(code: "internal", message: "end_of_working_day: holiday \(date) is not a date YYYY-MM-DD")
+            }
             days.insert(day)
         }
         return days
     }
 
-    private static func rollToWorkingDay(_ arguments: [Value], _ context: any EvaluationContext, isHoliday: (Int64) -> Bool) throws(EvaluationError) -> Value {
+    private static func rollToWorkingDay(_ arguments: [Value], _ context: any EvaluationContext, holidays: Set<Int64>) throws(EvaluationError) -> Value {
         guard case .timestamp(let start) = arguments[0], case .int(let days) = arguments[1], let state = context.host as? EvaluationState else {
             throw EvaluationError(code: "internal", message: "end_of_working_day called with wrong arguments")
         }
         let zone = state.request.order.zone
         let (day, overflow) = zone.localDay(of: start).addingReportingOverflow(days)
         let target = overflow ? (days < 0 ? Int64.min : Int64.max) : day
-        return .timestamp(zone.endOfLocalDay(Zone.workingDay(onOrAfter: target, isHoliday: isHoliday)))
+        return .timestamp(zone.endOfLocalDay(Zone.workingDay(onOrAfter: target, holidays: holidays)))
     }
 
     /// `add_months(t, n)`: the same local time of day on the local date `n` calendar months after

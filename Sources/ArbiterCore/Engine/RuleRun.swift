@@ -70,7 +70,8 @@ struct RuleRun: ~Copyable {
         for define in rule.defines {
             let value: Value
             // A trace lists every define a rule computed: only untraced runs reuse them.
-            if !tracing, element == nil, let key = define.shareKey {
+            let shareKey = tracing || element != nil ? nil : define.shareKey
+            if let key = shareKey {
                 while sharedDefines.count <= key { sharedDefines.append((-1, .null)) }
                 if sharedDefines[key].line == state.currentLine {
                     state.defineValues[define.slot - RequestField.defineSlotBase] = sharedDefines[key].value
@@ -82,7 +83,7 @@ struct RuleRun: ~Copyable {
             } catch {
                 throw EvaluationFailure(rule: rule.id, source: rule.source, message: "define \(define.name): \(error.message)")
             }
-            if !tracing, element == nil, let key = define.shareKey { sharedDefines[key] = (state.currentLine, value) }
+            if let key = shareKey { sharedDefines[key] = (state.currentLine, value) }
             state.defineValues[define.slot - RequestField.defineSlotBase] = value
             state.computations?.append(Computation("define", [
                 ("rule", .string(rule.id)), ("for", element.map(AuditValue.string) ?? .null), ("name", .string(define.name)),

@@ -92,14 +92,7 @@ extension JSONTape {
 extension JSONTape.Storage {
     /// Forgets the previous document, for one read from a tree (no input text).
     mutating func resetForTree() {
-        count = 0
-        arenaCount = 0
-        input = nil
-        if tokenCapacity > Self.retainedTokens {
-            tokens.deallocate()
-            tokenCapacity = 256
-            tokens = .allocate(capacity: tokenCapacity)
-        }
+        forgetDocument(input: nil)
         if arenaCapacity > Self.retainedArenaBytes {
             arena.deallocate()
             arenaCapacity = 256

@@ -92,20 +92,25 @@ final class JSONTape {
 
         /// Forgets the previous document and prepares for `bytes`.
         mutating func reset(for bytes: UnsafeRawBufferPointer) {
-            count = 0
-            arenaCount = 0
-            input = bytes.baseAddress
-            if tokenCapacity > Self.retainedTokens {
-                tokens.deallocate()
-                tokenCapacity = 256
-                tokens = .allocate(capacity: tokenCapacity)
-            }
+            forgetDocument(input: bytes.baseAddress)
             // Decoding only ever shrinks a string, so the arena never needs more than the input.
             if arenaCapacity < bytes.count || arenaCapacity > Self.retainedArenaBytes {
                 arena.deallocate()
                 // Room for this input, with slack for longer lines to come (up to what is kept).
                 arenaCapacity = max(bytes.count, min(arenaCapacity * 2, Self.retainedArenaBytes))
                 arena = .allocate(capacity: arenaCapacity)
+            }
+        }
+
+        /// Forgets the previous document (letting go of a token buffer grown past what is kept).
+        mutating func forgetDocument(input: UnsafeRawPointer?) {
+            count = 0
+            arenaCount = 0
+            self.input = input
+            if tokenCapacity > Self.retainedTokens {
+                tokens.deallocate()
+                tokenCapacity = 256
+                tokens = .allocate(capacity: tokenCapacity)
             }
         }
 

@@ -158,6 +158,12 @@ public final class Rule: Sendable {
         }
         self.conditionConstantRightMembers = rightMembers
     }
+
+    /// A step's `right` member as encoded with the policy, when it shows a constant list.
+    func encodedRight(of step: ConditionStep) -> [UInt8]? {
+        guard case .list? = step.right else { return nil }
+        return conditionConstantRightMembers[step.textIndex]
+    }
 }
 
 public enum Effect: Sendable {

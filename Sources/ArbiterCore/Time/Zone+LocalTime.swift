@@ -54,15 +54,10 @@ extension Zone {
     /// The first local day on or after `day` that is neither a Saturday, a Sunday nor one of
     /// `holidays` (local days since 1970-01-01).
     public static func workingDay(onOrAfter day: Int64, holidays: Set<Int64>) -> Int64 {
-        workingDay(onOrAfter: day) { holidays.contains($0) }
-    }
-
-    /// The same, with holidays told by `isHoliday`.
-    public static func workingDay(onOrAfter day: Int64, isHoliday: (Int64) -> Bool) -> Int64 {
         var day = day
         // A day far outside the calendar is already later (or earlier) than every valid instant.
         guard consultedDays.contains(day) else { return day }
-        while isoWeekday(ofDay: day) >= 6 || isHoliday(day) { day += 1 }
+        while isoWeekday(ofDay: day) >= 6 || holidays.contains(day) { day += 1 }
         return day
     }
 }
@@ -71,12 +66,7 @@ extension Timestamp {
     /// The day (since 1970-01-01) of an ISO 8601 calendar date `YYYY-MM-DD`, years 0001–9999;
     /// nil for anything else (`2026-02-30`, `2026-1-1`).
     public static func day(ofISODate text: String) -> Int64? {
-        // A native string's bytes are contiguous: no copy for the holiday lists read per decision.
-        if let day = text.utf8.withContiguousStorageIfAvailable({ day(ofISODateBytes: $0) }) { return day }
-        return Array(text.utf8).withUnsafeBufferPointer { day(ofISODateBytes: $0) }
-    }
-
-    private static func day(ofISODateBytes bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
         func number(_ range: Range<Int>) -> Int64? {
             var value: Int64 = 0
