@@ -1,7 +1,8 @@
-/// Writes decisions and protocol answers as JSON, straight into a byte buffer: field by field,
-/// in the order of SPEC section 5, with no intermediate dictionaries.
+/// Writes decisions and protocol answers as JSON, field by field in the order of SPEC section 5,
+/// with no intermediate dictionaries: straight into a byte buffer for `serve`, or into the tree
+/// `replay` and `diff` compare (`JSONOutput`).
 public enum DecisionWriter {
-    public static func write(_ decision: Decision, into writer: inout JSONWriter) {
+    public static func write<Output: JSONOutput & ~Copyable>(_ decision: Decision, into writer: inout Output) {
         let digits = decision.currency.fractionDigits
         func money(_ amount: Int64) { writer.money(amount, fractionDigits: digits) }
         writer.beginObject()
@@ -85,7 +86,7 @@ public enum DecisionWriter {
         writer.endObject()
     }
 
-    static func write(_ audit: AuditRecord, digits: Int, into writer: inout JSONWriter) {
+    static func write<Output: JSONOutput & ~Copyable>(_ audit: AuditRecord, digits: Int, into writer: inout Output) {
         writer.field("audit"); writer.beginObject()
         writer.field("policy"); writer.beginObject()
         writer.field("name"); writer.string(audit.policyName)
@@ -98,25 +99,24 @@ public enum DecisionWriter {
         for rule in audit.rulesFired { writer.string(rule) }
         writer.endArray()
         if let trace = audit.trace {
-            let beforeTrail = writer.mark()
-            writer.field("trace"); writer.beginArray()
-            for entry in trace { write(entry, digits: digits, into: &writer) }
-            writer.endArray()
-            writer.field("computations"); writer.beginArray()
-            for computation in audit.computations {
-                writer.beginObject()
-                writer.field("step"); writer.string(computation.step)
-                for field in computation.fields {
-                    writer.key(field.name); write(field.value, digits: digits, into: &writer)
+            let omitted = writer.members(atMost: AuditRecord.maximumTrailBytes) { writer in
+                writer.field("trace"); writer.beginArray()
+                for entry in trace { write(entry, digits: digits, into: &writer) }
+                writer.endArray()
+                writer.field("computations"); writer.beginArray()
+                for computation in audit.computations {
+                    writer.beginObject()
+                    writer.field("step"); writer.string(computation.step)
+                    for field in computation.fields {
+                        writer.key(field.name); write(field.value, digits: digits, into: &writer)
+                    }
+                    writer.endObject()
                 }
-                writer.endObject()
+                writer.endArray()
             }
-            writer.endArray()
-            let trailBytes = writer.count - beforeTrail.count
-            if trailBytes > AuditRecord.maximumTrailBytes {
+            if let trailBytes = omitted {
                 // Bounded answers (SPEC section 8): a trail this long is replaced by its size;
                 // the decision itself, the digests and the rules that fired stay.
-                writer.rewind(to: beforeTrail)
                 writer.field("trail_omitted"); writer.beginObject()
                 writer.field("bytes"); writer.int(trailBytes)
                 writer.field("limit"); writer.int(AuditRecord.maximumTrailBytes)
@@ -128,7 +128,7 @@ public enum DecisionWriter {
     }
 
     /// `{"rule","at","basis","line"?,"fired","conditions":[{"expr","value","left"?,"right"?}],"effects"?}`.
-    static func write(_ entry: TraceEntry, digits: Int, into writer: inout JSONWriter) {
+    static func write<Output: JSONOutput & ~Copyable>(_ entry: TraceEntry, digits: Int, into writer: inout Output) {
         writer.beginObject()
         switch entry.storage {
         case .recorded(let rule, let steps):
@@ -181,7 +181,7 @@ public enum DecisionWriter {
         writer.endObject()
     }
 
-    static func write(_ value: AuditValue, digits: Int, into writer: inout JSONWriter) {
+    static func write<Output: JSONOutput & ~Copyable>(_ value: AuditValue, digits: Int, into writer: inout Output) {
         switch value {
         case .money(let amount): writer.money(amount, fractionDigits: digits)
         case .int(let number): writer.int64(number)

@@ -153,16 +153,9 @@ public struct DiffDecider: Sendable {
 
     /// `serve`'s answer to a line over the limit.
     static func tooLarge(_ handler: ProtocolHandler, size: Int, limit: Int, number: Int) -> JSONValue {
-        var writer = JSONWriter(pretty: false)
-        handler.writeError(.tooLarge, "line is \(size) bytes; the limit is \(limit)", path: nil, id: nil, lineNumber: number, into: &writer)
-        return (try? JSONReader.parse(writer.bytes)) ?? .null
-    }
-
-    /// A ping or an unsupported op: not a request.
-    static func isNotARequest(_ answer: JSONValue) -> Bool {
-        if case .string("pong")? = answer["op"] { return true }
-        if case .string("unsupported_op")? = answer["error"]?["code"] { return true }
-        return false
+        var tree = JSONTreeWriter()
+        handler.writeError(.tooLarge, "line is \(size) bytes; the limit is \(limit)", path: nil, id: nil, lineNumber: number, into: &tree)
+        return tree.value ?? .null
     }
 
     /// Decides one input line under both policies and adds it to `report`.
@@ -196,68 +189,59 @@ public struct DiffDecider: Sendable {
                         report.addSkipped()  // a line that was not JSON when it was served
                         return
                     }
-                    let requestBytes = Array(request.serialized(pretty: false).utf8)
-                    requestBytes.withUnsafeBytes { decideRequest($0, number: number, source: source, scratch: scratch, into: &report) }
+                    add(base.answer(to: request, lineNumber: number, scratch: scratch.base),
+                        candidate: { candidate.answer(to: request, lineNumber: number, scratch: scratch.candidate) },
+                        source: "\(source):\(number)", into: &report)
                 }
             }
         }
     }
 
     func decideRequest(_ line: UnsafeRawBufferPointer, number: Int, source: String, scratch: DiffScratch, into report: inout DiffReport) {
-        var baseWriter = JSONWriter(pretty: false, reservingCapacity: 8192)
-        base.respond(to: line, lineNumber: number, into: &baseWriter, scratch: scratch.base)
-        let before = baseWriter.withBytes { (try? JSONReader.parse(UnsafeRawBufferPointer($0))) ?? .null }
-        if Self.isNotARequest(before) {
+        add(base.answer(to: line, lineNumber: number, scratch: scratch.base),
+            candidate: { candidate.answer(to: line, lineNumber: number, scratch: scratch.candidate) },
+            source: "\(source):\(number)", into: &report)
+    }
+
+    /// Adds the base policy's answer and the candidate's (decided only for a request) to
+    /// `report`, compared as the trees of the answers `serve` would write.
+    private func add(_ baseAnswer: ProtocolHandler.LineAnswer, candidate decideCandidate: () -> ProtocolHandler.LineAnswer, source: String, into report: inout DiffReport) {
+        switch baseAnswer {
+        case .pong:
             report.addSkipped()
             return
+        case .error(let error) where error.code == .unsupportedOp:
+            report.addSkipped()
+            return
+        default:
+            break
         }
-        var candidateWriter = JSONWriter(pretty: false, reservingCapacity: 8192)
-        candidate.respond(to: line, lineNumber: number, into: &candidateWriter, scratch: scratch.candidate)
-        // Most requests are decided alike: when the two answers are the same bytes up to their
-        // audit blocks, only the candidate's audit needs reading, and nothing differs.
-        let same: JSONValue? = baseWriter.withBytes { baseBytes in
-            candidateWriter.withBytes { candidateBytes in
-                Self.sameDecision(before, baseBytes, candidateBytes)
-            }
-        }
-        if let after = same {
-            report.add(base: before, candidate: after, source: "\(source):\(number)", knownSame: true)
+        let before = base.tree(of: baseAnswer)
+        let candidateAnswer = decideCandidate()
+        // Most requests are decided alike: when the two decisions are equal but for their audit
+        // blocks, only the candidate's audit block is built, and nothing differs.
+        if case .decision(let was) = baseAnswer, case .decision(let now) = candidateAnswer,
+           let audit = now.audit, let after = Self.sameDecision(before, was, now, audit: audit) {
+            report.add(base: before, candidate: after, source: source, knownSame: true)
             return
         }
-        let after = candidateWriter.withBytes { (try? JSONReader.parse(UnsafeRawBufferPointer($0))) ?? .null }
-        report.add(base: before, candidate: after, source: "\(source):\(number)")
+        report.add(base: before, candidate: candidate.tree(of: candidateAnswer), source: source)
     }
 
-    /// The candidate's answer when it is the base's decision with another audit block (the
-    /// bytes before `,"audit":` are equal; `audit` is a decision's last member), else nil.
-    static func sameDecision(_ base: JSONValue, _ baseBytes: UnsafeBufferPointer<UInt8>, _ candidateBytes: UnsafeBufferPointer<UInt8>) -> JSONValue? {
-        guard case .object(var members) = base, members.last?.key == "audit",
-              let split = auditStart(baseBytes), split == auditStart(candidateBytes),
-              let baseStart = baseBytes.baseAddress, let candidateStart = candidateBytes.baseAddress,
-              memcmp(baseStart, candidateStart, split) == 0 else { return nil }
-        // `,"audit":` then the audit object, then the decision's closing brace.
-        let auditFrom = split + auditKey.count, auditTo = candidateBytes.count - 1
-        guard auditFrom < auditTo, candidateBytes[auditTo] == UInt8(ascii: "}"),
-              let audit = try? JSONReader.parse(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(candidateBytes)[auditFrom..<auditTo])) else { return nil }
-        members[members.count - 1].value = audit
+    /// The candidate's answer when its decision is the base's with another audit block (the
+    /// base's tree with the candidate's audit), else nil.
+    static func sameDecision(_ before: JSONValue, _ was: Decision, _ now: Decision, audit: AuditRecord) -> JSONValue? {
+        guard case .object(var members) = before, members.last?.key == "audit" else { return nil }
+        var wasWithout = was, nowWithout = now
+        wasWithout.audit = nil
+        nowWithout.audit = nil
+        guard wasWithout == nowWithout else { return nil }
+        var tree = JSONTreeWriter()
+        tree.beginObject()
+        DecisionWriter.write(audit, digits: now.currency.fractionDigits, into: &tree)
+        tree.endObject()
+        guard case .object(let written)? = tree.value, let auditValue = written.first?.value else { return nil }
+        members[members.count - 1].value = auditValue
         return .object(members)
-    }
-
-    static let auditKey = Array(#","audit":"#.utf8)
-
-    /// Where the last `,"audit":` starts (strings escape their quotes, so it is a key).
-    static func auditStart(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        let key = auditKey
-        guard bytes.count > key.count else { return nil }
-        var index = bytes.count - key.count
-        while index >= 0 {
-            if bytes[index] == key[0], bytes[index + 1] == key[1], bytes[index + 2] == key[2] {
-                var match = true
-                for offset in 3..<key.count where bytes[index + offset] != key[offset] { match = false; break }
-                if match { return index }
-            }
-            index -= 1
-        }
-        return nil
     }
 }

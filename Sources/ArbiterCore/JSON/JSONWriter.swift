@@ -442,3 +442,14 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         }
     }
 }
+
+extension JSONWriter: JSONOutput {
+    public mutating func members(atMost limit: Int, _ body: (inout JSONWriter) -> Void) -> Int? {
+        let before = mark()
+        body(&self)
+        let written = count - before.count
+        guard written > limit else { return nil }
+        rewind(to: before)
+        return written
+    }
+}

@@ -35,7 +35,7 @@ public final class ProtocolHandler: Sendable {
     }
 
     /// Appends `answer` as the protocol writes it (compact, no newline).
-    func write(_ answer: LineAnswer, into writer: inout JSONWriter) {
+    func write<Output: JSONOutput & ~Copyable>(_ answer: LineAnswer, into writer: inout Output) {
         switch answer {
         case .decision(let decision): DecisionWriter.write(decision, into: &writer)
         case .pong: writePong(into: &writer)
@@ -111,14 +111,22 @@ public final class ProtocolHandler: Sendable {
         write(answer(to: json, lineNumber: lineNumber, scratch: scratch, forcedPack: forcedPack), into: &writer)
     }
 
+    /// `answer` as the JSON value of the text `write` gives for it, built from the typed answer
+    /// (what `replay` and `diff` compare): no text is written or scanned.
+    func tree(of answer: LineAnswer) -> JSONValue {
+        var tree = JSONTreeWriter()
+        write(answer, into: &tree)
+        return tree.value ?? .null
+    }
+
     /// `{"id": …, "error": {"code", "message", "path", "line"}}`.
-    func write(_ error: AnswerError, into writer: inout JSONWriter) {
+    func write<Output: JSONOutput & ~Copyable>(_ error: AnswerError, into writer: inout Output) {
         writeError(error.code, error.message, path: error.path, id: error.id, lineNumber: error.line, into: &writer)
     }
 
     /// `{"op":"pong","policy":{name, version, digest},"policies":[…]}` (SPEC section 9): the
     /// default pack's current version, then every version sorted by name and `effective_from`.
-    public func writePong(into writer: inout JSONWriter) {
+    public func writePong<Output: JSONOutput & ~Copyable>(into writer: inout Output) {
         let current = engines.defaultEngine.policy
         writer.beginObject()
         writer.key("op"); writer.string("pong")
@@ -144,7 +152,7 @@ public final class ProtocolHandler: Sendable {
     }
 
     /// `{"id": …, "error": {"code", "message", "path", "line"}}`.
-    public func writeError(_ code: ErrorCode, _ message: String, path: String?, id: String?, lineNumber: Int, into writer: inout JSONWriter) {
+    public func writeError<Output: JSONOutput & ~Copyable>(_ code: ErrorCode, _ message: String, path: String?, id: String?, lineNumber: Int, into writer: inout Output) {
         writer.beginObject()
         writer.key("id")
         if let id { writer.string(id) } else { writer.null() }

@@ -133,9 +133,7 @@ struct DecisionLogReplay {
         if case .null = request { return .skipped }
         if recorded["op"] != nil { return .skipped }
         if case .string("unsupported_op")? = recorded["error"]?["code"] { return .skipped }
-        var writer = JSONWriter(pretty: false)
-        handler.respond(to: request, lineNumber: 1, into: &writer, scratch: scratch)
-        let now = (try? JSONReader.parse(writer.bytes)) ?? .null
+        let now = handler.tree(of: handler.answer(to: request, lineNumber: 1, scratch: scratch))
         var differences = DecisionComparison.differences(recorded: recorded, now: now)
         // The recorded input digest must be the request's: an edited request shows here.
         if case .string(let recordedDigest)? = recorded["audit"]?["input_digest"],

@@ -219,10 +219,7 @@ public struct ReplayRunner: Sendable {
 
     /// The decision `serve` would answer for `request`, as a JSON value.
     func decide(_ request: JSONValue, forcedPack: Int? = nil) -> JSONValue {
-        var writer = JSONWriter(pretty: false)
-        handler.respond(to: request, lineNumber: 1, into: &writer, scratch: RequestScratch(), forcedPack: forcedPack)
-        // The writer's output is valid JSON by construction.
-        return (try? JSONReader.parse(writer.bytes)) ?? .null
+        handler.tree(of: handler.answer(to: request, lineNumber: 1, scratch: RequestScratch(), forcedPack: forcedPack))
     }
 
     // MARK: - Decision logs
