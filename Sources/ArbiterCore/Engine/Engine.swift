@@ -261,7 +261,7 @@ public final class Engine: Sendable {
         } else {
             auditRecord = AuditRecord(
                 policyName: policy.name, policyVersion: policy.version, policyDigest: policy.digest,
-                inputDigest: inputDigest, engine: EngineVersion.description, rulesFired: run.firedRules.map(\.id),
+                inputDigest: inputDigest, engine: EngineVersion.description, rulesFired: run.firedRules.map { $0.id },
                 trace: run.finishTrace(), computations: state.computations ?? [])
         }
         return Decision(

@@ -1,5 +1,9 @@
 /// Everything known about one request while it is being decided: the request, the proration
 /// of every line, line verdicts so far and the settled amounts. Expressions read it through slots.
+///
+/// A state belongs to one decision on one thread, and the engine never holds an access to one
+/// property across a call that touches the same property: its properties skip the run-time
+/// exclusivity check (`@exclusivity(unchecked)`), about fifty calls per decision otherwise.
 final class EvaluationState: EvaluationContext {
     let request: AfterSaleRequest
     /// Per item: gross = unit_price × quantity.
@@ -10,49 +14,49 @@ final class EvaluationState: EvaluationContext {
     let itemPaid: [Int64]
     let orderGross: Int64
     let orderPaidTotal: Int64
-    var lines: [LineState]
+    @exclusivity(unchecked) var lines: [LineState]
     /// The requested line that line-scope rules are looking at.
-    var currentLine = 0
+    @exclusivity(unchecked) var currentLine = 0
 
     // Known after line rules.
-    var approvedCount = 0
-    var reviewCount = 0
-    var rejectedCount = 0
-    var requestedGross: Int64 = 0
-    var requestedPaid: Int64 = 0
-    var requestedCategories: Value = .list([])
+    @exclusivity(unchecked) var approvedCount = 0
+    @exclusivity(unchecked) var reviewCount = 0
+    @exclusivity(unchecked) var rejectedCount = 0
+    @exclusivity(unchecked) var requestedGross: Int64 = 0
+    @exclusivity(unchecked) var requestedPaid: Int64 = 0
+    @exclusivity(unchecked) var requestedCategories: Value = .list([])
 
     /// Rows the audit trail's tables (discount allocations, clawbacks) may still list. Those
     /// tables grow with items × discounts; the budget grows with the request's size, so that a
     /// full audit trail stays linear in the request (a table past the budget gives its totals and
     /// how many rows it left out: every one can be recomputed from the request).
-    var auditRowsLeft: Int
+    @exclusivity(unchecked) var auditRowsLeft: Int
 
     // Known from settlement on (`prepareSettlement`): what the order keeps after this request.
     /// Per item: units approved or in review now.
-    var grantedUnits: [Int] = []
+    @exclusivity(unchecked) var grantedUnits: [Int] = []
     /// Per item: units neither refunded earlier nor granted now.
-    var keptUnits: [Int] = []
-    var keptUnitsTotal = 0
-    var keptGrossTotal: Int64 = 0
+    @exclusivity(unchecked) var keptUnits: [Int] = []
+    @exclusivity(unchecked) var keptUnitsTotal = 0
+    @exclusivity(unchecked) var keptGrossTotal: Int64 = 0
     /// Per discount, once computed: its allocation to the kept units (rule 6).
-    private var allocationOnKeptCache: [Int64?] = []
+    @exclusivity(unchecked) private var allocationOnKeptCache: [Int64?] = []
     /// The items that are free gifts, in `items` order (the elements of `for_each: gift`).
-    private(set) var giftItems: [Int] = []
+    @exclusivity(unchecked) private(set) var giftItems: [Int] = []
     /// Per payment: the largest-remainder split of `refund.total` over what each can take back.
-    var paymentShares: [Int64] = []
+    @exclusivity(unchecked) var paymentShares: [Int64] = []
 
     // The element of the current rule's `for_each` (an index into discounts, `giftItems` or payments).
-    var currentElement = 0
+    @exclusivity(unchecked) var currentElement = 0
     /// The current rule's `define:` values, by define slot.
-    var defineValues: [Value]
+    @exclusivity(unchecked) var defineValues: [Value]
     /// Where bindings that explain themselves (`discount.allocation_on_kept`) put their tables; nil unless tracing.
-    var computations: [Computation]?
+    @exclusivity(unchecked) var computations: [Computation]?
 
     // Known after settlement.
-    var refundItems: Int64 = 0
-    var refundShipping: Int64 = 0
-    var refundTotal: Int64 = 0
+    @exclusivity(unchecked) var refundItems: Int64 = 0
+    @exclusivity(unchecked) var refundShipping: Int64 = 0
+    @exclusivity(unchecked) var refundTotal: Int64 = 0
 
     init(request: AfterSaleRequest, defineCount: Int = 0) {
         self.request = request

@@ -13,9 +13,15 @@ public final class RequestDecoder: Sendable {
     let attributeKeys: KeyTable<Int>
     let factKeys: KeyTable<Int>
     let zoneKeys: KeyTable<Zone>
+    /// Each declared attribute's and fact's value when a request does not give it, in
+    /// declaration order: what an item's attributes and a request's facts start from.
+    let attributeDefaults: [Value]
+    let factDefaults: [Value]
 
     public init(schema: RequestSchema) {
         self.schema = schema
+        attributeDefaults = schema.attributes.map { $0.defaultValue }
+        factDefaults = schema.facts.map { $0.defaultValue }
         attributeKeys = KeyTable(schema.attributes.enumerated().map { ($1.name, $0) })
         factKeys = KeyTable(schema.facts.enumerated().map { ($1.name, $0) })
         zoneKeys = KeyTable([(schema.defaultZone.identifier, schema.defaultZone)])

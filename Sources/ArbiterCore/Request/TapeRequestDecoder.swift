@@ -127,7 +127,7 @@ struct TapeRequestDecoder {
         var lines: [LineDraft]?
         var customer = Customer(id: nil, tier: "regular", refunds90d: 0, orders90d: 0)
         var evidence = Evidence(photos: 0, videos: 0)
-        var facts = schema.facts.map(\.defaultValue)
+        var facts = decoder.factDefaults
         var locale = MessageLocale.zhCN
         try forEachLastMember(of: root, RequestKeys.top) { (key, value) throws(RequestError) in
             switch key {
@@ -227,7 +227,7 @@ struct TapeRequestDecoder {
         var line: String?
         var unitPrice: Int64?
         var quantity: Int?
-        var item = ItemDraft(line: "", unitPrice: 0, quantity: 0, refundedQuantity: 0, attributes: schema.attributes.map(\.defaultValue))
+        var item = ItemDraft(line: "", unitPrice: 0, quantity: 0, refundedQuantity: 0, attributes: decoder.attributeDefaults)
         try forEachLastMember(of: json, RequestKeys.item) { (key, value) throws(RequestError) in
             switch key {
             case .line: line = try string(value, path() + ".line")
