@@ -16,17 +16,20 @@ public final class Engine: Sendable {
         var line: [Rule]
         var settlement: [Rule]
         var request: [Rule]
-        /// Each rule's condition with the kind and reason of this set decided in it (nil for a
-        /// rule without a condition), for untraced runs: a trace shows the condition as written.
-        var lineConditions: [CompiledExpression?]
-        var settlementConditions: [CompiledExpression?]
-        var requestConditions: [CompiledExpression?]
+        /// Each rule's condition with the kind and reason of this set decided in it, as
+        /// closures (nil for a rule without a condition), for untraced runs: a trace shows the
+        /// condition as written, step by step.
+        var lineConditions: [ClosureExpression<EvaluationState>?]
+        var settlementConditions: [ClosureExpression<EvaluationState>?]
+        var requestConditions: [ClosureExpression<EvaluationState>?]
 
         init(line: [Rule], settlement: [Rule], request: [Rule], known: [Int: Value]) {
             self.line = line
             self.settlement = settlement
             self.request = request
-            func specialize(_ rules: [Rule]) -> [CompiledExpression?] { rules.map { $0.condition?.specialized(knowing: known) } }
+            func specialize(_ rules: [Rule]) -> [ClosureExpression<EvaluationState>?] {
+                rules.map { rule in rule.condition.map { ClosureExpression($0.specialized(knowing: known)) } }
+            }
             lineConditions = specialize(line)
             settlementConditions = specialize(settlement)
             requestConditions = specialize(request)
@@ -102,7 +105,7 @@ public final class Engine: Sendable {
             let lineID = request.order.items[state.lines[lineIndex].itemIndex].line
             for (position, rule) in rules.line.enumerated() {
                 if rule.isOtherwise, state.lines[lineIndex].verdict != nil { continue }
-                let fired = try run.evaluate(rule, state, line: lineID, specialized: rules.lineConditions[position])
+                let fired = try run.evaluate(rule, state, line: lineID, untraced: rules.lineConditions[position])
                 guard fired else { continue }
                 var applied: [String] = []
                 for effect in rule.effects {
@@ -143,7 +146,7 @@ public final class Engine: Sendable {
         Settlement.recordKeptUnits(state)
         var effects = EffectCombination(payments: request.order.payments?.count ?? 0)
         for (position, rule) in rules.settlement.enumerated() {
-            guard try run.evaluate(rule, state, line: nil, specialized: rules.settlementConditions[position]) else { continue }
+            guard try run.evaluate(rule, state, line: nil, untraced: rules.settlementConditions[position]) else { continue }
             var applied: [String] = []
             for index in 0..<run.elementCount(of: rule, state) {
                 let element = try run.enterElement(index, of: rule, state)
@@ -174,7 +177,7 @@ public final class Engine: Sendable {
         //    verdicts, and what goes back to each payment.
         state.preparePayments()
         for (position, rule) in rules.request.enumerated() {
-            guard try run.evaluate(rule, state, line: nil, specialized: rules.requestConditions[position]) else { continue }
+            guard try run.evaluate(rule, state, line: nil, untraced: rules.requestConditions[position]) else { continue }
             var applied: [String] = []
             for effect in rule.effects {
                 switch effect {

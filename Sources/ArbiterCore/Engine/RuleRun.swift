@@ -22,20 +22,20 @@ struct RuleRun: ~Copyable {
     }
 
     /// Evaluates a rule's condition; records it in the trace and, if it fired, in `firedRules`.
-    /// Untraced, `specialized` (the condition with what the rule set knows decided in it) is
-    /// evaluated instead of the condition as written.
-    mutating func evaluate(_ rule: Rule, _ state: EvaluationState, line: String?, specialized: CompiledExpression? = nil) throws(EvaluationFailure) -> Bool {
+    /// Untraced, `untraced` (the condition with what the rule set knows decided in it, as
+    /// closures) is evaluated instead of the condition as written.
+    mutating func evaluate(_ rule: Rule, _ state: EvaluationState, line: String?, untraced: ClosureExpression<EvaluationState>?) throws(EvaluationFailure) -> Bool {
         var fired = true
         // A rule that iterates computes its defines per element (`forEachElement`).
         if rule.forEach == nil, !rule.defines.isEmpty { try evaluateDefines(rule, state, element: nil) }
         if tracing { steps.removeAll(keepingCapacity: true) }
-        if let condition = tracing ? rule.condition : (specialized ?? rule.condition) {
-            let value: Value
-            do {
-                value = tracing ? try condition.evaluate(in: state, indexedTrace: &steps) : try condition.evaluate(in: state)
-            } catch {
-                throw EvaluationFailure(rule: rule.id, source: rule.source, message: "when: \(error.message)")
-            }
+        let value: Value?
+        do {
+            value = tracing ? try rule.condition?.evaluate(in: state, indexedTrace: &steps) : try untraced?.evaluate(state)
+        } catch {
+            throw EvaluationFailure(rule: rule.id, source: rule.source, message: "when: \(error.message)")
+        }
+        if let value {
             guard case .bool(let result) = value else {
                 throw EvaluationFailure(rule: rule.id, source: rule.source, message: "when: condition did not produce a boolean")
             }

@@ -4,7 +4,8 @@ import Testing
 
 /// Whatever the text, compiling returns an expression or located errors, and evaluating a
 /// compiled expression returns a value or an `EvaluationError`: never a crash, with every
-/// reported range inside the text.
+/// reported range inside the text. The tree walker, traced and untraced, and the closures
+/// (`ClosureExpression`) give the same value or the same error.
 @Suite struct ExpressionPropertyTests {
     /// Tokens that reach every part of the grammar and the checker, valid and not.
     static let tokens: [String] = [
@@ -79,6 +80,10 @@ import Testing
                     let plain = Result { () throws(EvaluationError) -> Value in try compiled.evaluate(in: context) }
                     let traced = Result { () throws(EvaluationError) -> Value in try compiled.evaluate(in: context, trace: &steps) }
                     #expect(plain == traced, "\(text.debugDescription)")
+                    // The closures the engine runs untraced: the same value or the same error.
+                    let closures = ClosureExpression<ExpressionTestContext>(compiled)
+                    let viaClosures = Result { () throws(EvaluationError) -> Value in try closures.evaluate(context) }
+                    #expect(plain == viaClosures, "closures: \(text.debugDescription)")
                     for step in steps { #expect(text.contains(step.text)) }
                 }
             }

@@ -1,0 +1,193 @@
+/// A compiled expression turned into nested closures for one context type: the untraced hot
+/// path. Each node becomes a closure that holds its operands' closures, so evaluating switches
+/// on no node and retains none, and the boolean operators (`&&`, `||`, `!`, comparisons, `in`,
+/// `== null`) pass plain `Bool`s between them instead of `Value`s.
+///
+/// It computes exactly what `Evaluator` computes with `NoTrace`, errors included (same checks,
+/// same order, same messages): `ExpressionPropertyTests` compares the two on thousands of
+/// generated expressions, over contexts with values and with nulls. Tracing keeps the tree
+/// walker, which records each step.
+struct ClosureExpression<Context: EvaluationContext>: Sendable {
+    typealias ValueStep = @Sendable (Context) throws(EvaluationError) -> Value
+    typealias TestStep = @Sendable (Context) throws(EvaluationError) -> Bool
+
+    /// The expression's value.
+    let evaluate: ValueStep
+
+    init(_ expression: CompiledExpression) {
+        evaluate = Self.value(expression.root)
+    }
+
+    // MARK: - Values
+
+    static func value(_ node: Node) -> ValueStep {
+        switch node {
+        case .constant(let constant):
+            return { _ in constant }
+        case .slot(let slot, _):
+            return { context in context.value(ofSlot: slot) }
+        case .not, .and, .or, .isNull, .equal, .compare, .contains:
+            let test = self.test(node)
+            return { context throws(EvaluationError) in .bool(try test(context)) }
+        case .conditional(let condition, let then, let otherwise):
+            let test = self.test(condition.node), whenTrue = value(then), whenFalse = value(otherwise)
+            return { context throws(EvaluationError) in
+                if try test(context) { return try whenTrue(context) }
+                return try whenFalse(context)
+            }
+        case .coalesce(let left, let right):
+            let first = value(left), second = value(right)
+            return { context throws(EvaluationError) in
+                let value = try first(context)
+                if case .null = value { return try second(context) }
+                return value
+            }
+        case .arithmetic(let operation, let left, let right):
+            let first = nonNull(left), second = nonNull(right)
+            return { context throws(EvaluationError) in
+                let a = try first(context)
+                return try ValueOperations.arithmetic(operation, a, try second(context))
+            }
+        case .host(let function, let arguments):
+            let implementation = function.implementation
+            let steps = arguments.map(value)
+            switch steps.count {
+            case 1:
+                let only = steps[0]
+                return { context throws(EvaluationError) in try implementation([try only(context)], context) }
+            case 2:
+                let first = steps[0], second = steps[1]
+                return { context throws(EvaluationError) in
+                    let a = try first(context)
+                    return try implementation([a, try second(context)], context)
+                }
+            default:
+                return { context throws(EvaluationError) in try implementation(try values(steps, context), context) }
+            }
+        case .list(let elements):
+            let steps = elements.map(value)
+            return { context throws(EvaluationError) in .list(try values(steps, context)) }
+        case .negate, .builtin:
+            // Rare in rules: the tree walker's own code, for one node and its operands.
+            return { context throws(EvaluationError) in
+                var evaluator = Evaluator(context: context, sink: NoTrace())
+                return try evaluator.evaluate(node)
+            }
+        }
+    }
+
+    /// The node's value, which the checker proved cannot be null (`Evaluator.nonNull`).
+    static func nonNull(_ node: Node) -> ValueStep {
+        if let constant = node.constantValue, constant != .null { return { _ in constant } }
+        let step = value(node)
+        return { context throws(EvaluationError) in
+            let value = try step(context)
+            if case .null = value { throw ValueOperations.unexpectedNull(node) }
+            return value
+        }
+    }
+
+    private static func values(_ steps: [ValueStep], _ context: Context) throws(EvaluationError) -> [Value] {
+        var values: [Value] = []
+        values.reserveCapacity(steps.count)
+        for index in steps.indices { values.append(try steps[index](context)) }
+        return values
+    }
+
+    // MARK: - Tests
+
+    /// A boolean node's value as a `Bool` (`Evaluator.bool`).
+    static func test(_ node: Node) -> TestStep {
+        switch node {
+        case .constant(.bool(let constant)):
+            return { _ in constant }
+        case .not(let operand):
+            let test = self.test(operand)
+            return { context throws(EvaluationError) in !(try test(context)) }
+        case .and(let operands):
+            return chain(operands.map { test($0.node) }, stopsOn: false)
+        case .or(let operands):
+            return chain(operands.map { test($0.node) }, stopsOn: true)
+        case .isNull(let operand, let negated, _):
+            let step = value(operand)
+            return { context throws(EvaluationError) in
+                if case .null = try step(context) { return !negated }
+                return negated
+            }
+        case .equal(let left, let right, let negated, _):
+            let first = nonNull(left), second = nonNull(right)
+            return { context throws(EvaluationError) in
+                let a = try first(context)
+                return (a == (try second(context))) != negated
+            }
+        case .compare(let comparison, let left, let right, _):
+            let first = nonNull(left), second = nonNull(right)
+            return { context throws(EvaluationError) in
+                let a = try first(context), b = try second(context)
+                guard let order = ValueOperations.order(a, b) else {
+                    throw EvaluationError(.typeError, "cannot compare \(ValueOperations.kind(of: a)) with \(ValueOperations.kind(of: b))")
+                }
+                switch comparison {
+                case .less: return order < 0
+                case .lessEqual: return order <= 0
+                case .greater: return order > 0
+                case .greaterEqual: return order >= 0
+                }
+            }
+        case .contains(let element, let list, _):
+            let item = nonNull(element), collection = nonNull(list)
+            return { context throws(EvaluationError) in
+                let value = try item(context)
+                guard case .list(let values) = try collection(context) else {
+                    throw EvaluationError(.typeError, "the right side of 'in' is not a list")
+                }
+                return values.contains(value)
+            }
+        case .conditional(let condition, let then, let otherwise):
+            let test = self.test(condition.node), whenTrue = self.test(then), whenFalse = self.test(otherwise)
+            return { context throws(EvaluationError) in
+                if try test(context) { return try whenTrue(context) }
+                return try whenFalse(context)
+            }
+        default:
+            let step = value(node)
+            return { context throws(EvaluationError) in
+                switch try step(context) {
+                case .bool(let value): return value
+                case .null: throw ValueOperations.unexpectedNull(node)
+                case let other: throw EvaluationError(.typeError, "expected a bool, found \(ValueOperations.kind(of: other))")
+                }
+            }
+        }
+    }
+
+    /// `&&` (stops on the first false) or `||` (on the first true) over a chain, left to right.
+    private static func chain(_ tests: [TestStep], stopsOn stop: Bool) -> TestStep {
+        switch tests.count {
+        case 0:
+            return { _ in !stop }
+        case 1:
+            return tests[0]
+        case 2:
+            let first = tests[0], second = tests[1]
+            return { context throws(EvaluationError) in
+                if try first(context) == stop { return stop }
+                return try second(context)
+            }
+        case 3:
+            let first = tests[0], second = tests[1], third = tests[2]
+            return { context throws(EvaluationError) in
+                if try first(context) == stop { return stop }
+                if try second(context) == stop { return stop }
+                return try third(context)
+            }
+        default:
+            // The first three, then the rest as a chain of its own: no loop over an array of closures.
+            let head = chain(Array(tests[..<3]), stopsOn: stop), rest = chain(Array(tests[3...]), stopsOn: stop)
+            return { context throws(EvaluationError) in
+                if try head(context) == stop { return stop }
+                return try rest(context)
+            }
+        }
+    }
+}
