@@ -55,17 +55,8 @@ import Testing
     /// At the limit the trail stays; one byte over it, both forms replace it by its size.
     @Test func omittedTrailAtTheLimit() throws {
         let handler = ProtocolHandler(engine: Engine(policy: Repository.cnPolicy), audit: .full)
-        func decision(padding: Int) -> Decision {
-            let entry = TraceEntry(rule: "r", at: "a:1", basis: String(repeating: "x", count: padding), line: nil, fired: true, conditions: [])
-            return CanonicalDecisionTests.decision(trace: [entry], computations: [Computation("c", [("v", .money(1))])])
-        }
-        // The trail's size besides the padding, from an answer that states it.
-        let large = AuditRecord.maximumTrailBytes + 1000
-        let stated = try #require(handler.tree(of: .decision(decision(padding: large)))["audit"]?["trail_omitted"]?["bytes"])
-        guard case .number(let text) = stated, let bytes = Int(text) else { Issue.record("bytes: \(stated)"); return }
-        let overhead = bytes - large
-        for (padding, omitted) in [(AuditRecord.maximumTrailBytes - overhead, false), (AuditRecord.maximumTrailBytes - overhead + 1, true)] {
-            let (tree, parsed) = try Self.both(.decision(decision(padding: padding)), handler: handler)
+        for (padding, omitted) in try CanonicalDecisionTests.paddingsAroundTheTrailLimit() {
+            let (tree, parsed) = try Self.both(.decision(CanonicalDecisionTests.paddedDecision(padding)), handler: handler)
             #expect(tree == parsed, "padding \(padding)")
             #expect((parsed["audit"]?["trail_omitted"] != nil) == omitted)
             #expect((parsed["audit"]?["trace"] == nil) == omitted)

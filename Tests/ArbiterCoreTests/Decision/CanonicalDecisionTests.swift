@@ -124,22 +124,29 @@ import Testing
     /// on the answer: at the limit it stays, one byte over it goes, both ways alike.
     @Test func omittedTrailAtTheLimit() throws {
         let handler = ProtocolHandler(engine: Engine(policy: Repository.cnPolicy), audit: .full)
-        func decision(padding: Int) -> Decision {
-            let entry = TraceEntry(rule: "r", at: "a:1", basis: String(repeating: "x", count: padding), line: nil, fired: true, conditions: [])
-            return Self.decision(trace: [entry], computations: [Computation("c", [("v", .money(1))])])
-        }
-        // The trail's size with a padding far over the limit, as the omitted answer states it.
-        let large = AuditRecord.maximumTrailBytes + 1000
-        var answer = JSONWriter(pretty: false)
-        DecisionWriter.write(decision(padding: large), into: &answer)
-        let text = String(decoding: answer.bytes, as: UTF8.self)
-        let bytesMatch = try #require(text.firstMatch(of: /"trail_omitted":\{"bytes":([0-9]+)/))
-        let overhead = try #require(Int(bytesMatch.1)) - large
-        for (padding, omitted) in [(AuditRecord.maximumTrailBytes - overhead, false), (AuditRecord.maximumTrailBytes - overhead + 1, true)] {
-            let (typed, reference) = try Self.both(.decision(decision(padding: padding)), handler: handler)
+        for (padding, omitted) in try Self.paddingsAroundTheTrailLimit() {
+            let (typed, reference) = try Self.both(.decision(Self.paddedDecision(padding)), handler: handler)
             #expect(reference.contains("\"trail_omitted\"") == omitted)
             #expect(typed == reference, "padding \(padding)")
         }
+    }
+
+    /// A decision whose trail is one rule with a basis of `padding` bytes, and a fixed rest.
+    static func paddedDecision(_ padding: Int) -> Decision {
+        let entry = TraceEntry(rule: "r", at: "a:1", basis: String(repeating: "x", count: padding), line: nil, fired: true, conditions: [])
+        return decision(trace: [entry], computations: [Computation("c", [("v", .money(1))])])
+    }
+
+    /// The paddings of `paddedDecision` either side of the limit: the largest whose trail stays
+    /// and the smallest whose trail is omitted, found from the size an omitted answer states.
+    static func paddingsAroundTheTrailLimit() throws -> [(padding: Int, omitted: Bool)] {
+        let large = AuditRecord.maximumTrailBytes + 1000
+        var answer = JSONWriter(pretty: false)
+        DecisionWriter.write(paddedDecision(large), into: &answer)
+        let text = String(decoding: answer.bytes, as: UTF8.self)
+        let bytesMatch = try #require(text.firstMatch(of: /"trail_omitted":\{"bytes":([0-9]+)/))
+        let overhead = try #require(Int(bytesMatch.1)) - large
+        return [(AuditRecord.maximumTrailBytes - overhead, false), (AuditRecord.maximumTrailBytes - overhead + 1, true)]
     }
 
     static func decision(trace: [TraceEntry], computations: [Computation]) -> Decision {
