@@ -3,9 +3,10 @@
 /// on no node and retains none, and the boolean operators (`&&`, `||`, `!`, comparisons, `in`,
 /// `== null`) pass plain `Bool`s between them instead of `Value`s.
 ///
-/// It computes exactly what `Evaluator` computes with `NoTrace`, errors included (same checks,
-/// same order, same messages): `ExpressionPropertyTests` compares the two on thousands of
-/// generated expressions, over contexts with values and with nulls. Tracing keeps the tree
+/// It computes exactly what `Evaluator` computes with `NoTrace`, errors included: the same
+/// checks in the same order, with the operators' meaning and messages taken from
+/// `ValueOperations`, which both use. `ExpressionPropertyTests` compares the two on thousands
+/// of generated expressions, over contexts with values and with nulls. Tracing keeps the tree
 /// walker, which records each step.
 struct ClosureExpression<Context: EvaluationContext>: Sendable {
     typealias ValueStep = @Sendable (Context) throws(EvaluationError) -> Value
@@ -123,25 +124,14 @@ struct ClosureExpression<Context: EvaluationContext>: Sendable {
         case .compare(let comparison, let left, let right, _):
             let first = nonNull(left), second = nonNull(right)
             return { context throws(EvaluationError) in
-                let a = try first(context), b = try second(context)
-                guard let order = ValueOperations.order(a, b) else {
-                    throw EvaluationError(.typeError, "cannot compare \(ValueOperations.kind(of: a)) with \(ValueOperations.kind(of: b))")
-                }
-                switch comparison {
-                case .less: return order < 0
-                case .lessEqual: return order <= 0
-                case .greater: return order > 0
-                case .greaterEqual: return order >= 0
-                }
+                let a = try first(context)
+                return try ValueOperations.compare(comparison, a, try second(context))
             }
         case .contains(let element, let list, _):
             let item = nonNull(element), collection = nonNull(list)
             return { context throws(EvaluationError) in
                 let value = try item(context)
-                guard case .list(let values) = try collection(context) else {
-                    throw EvaluationError(.typeError, "the right side of 'in' is not a list")
-                }
-                return values.contains(value)
+                return try ValueOperations.elements(ofIn: try collection(context)).contains(value)
             }
         case .conditional(let condition, let then, let otherwise):
             let test = self.test(condition.node), whenTrue = self.test(then), whenFalse = self.test(otherwise)
@@ -151,13 +141,7 @@ struct ClosureExpression<Context: EvaluationContext>: Sendable {
             }
         default:
             let step = value(node)
-            return { context throws(EvaluationError) in
-                switch try step(context) {
-                case .bool(let value): return value
-                case .null: throw ValueOperations.unexpectedNull(node)
-                case let other: throw EvaluationError(.typeError, "expected a bool, found \(ValueOperations.kind(of: other))")
-                }
-            }
+            return { context throws(EvaluationError) in try ValueOperations.bool(try step(context), of: node) }
         }
     }
 

@@ -89,23 +89,12 @@ struct Evaluator<Context: EvaluationContext, Sink: TraceSink> {
         case .compare(let comparison, let left, let right, let text):
             let leftValue = try nonNull(left)
             let rightValue = try nonNull(right)
-            guard let order = ValueOperations.order(leftValue, rightValue) else {
-                throw EvaluationError(.typeError, "cannot compare \(ValueOperations.kind(of: leftValue)) with \(ValueOperations.kind(of: rightValue))")
-            }
-            let result: Bool
-            switch comparison {
-            case .less: result = order < 0
-            case .lessEqual: result = order <= 0
-            case .greater: result = order > 0
-            case .greaterEqual: result = order >= 0
-            }
+            let result = try ValueOperations.compare(comparison, leftValue, rightValue)
             sink.record(text, .bool(result), left: leftValue, right: rightValue)
             return .bool(result)
         case .contains(let element, let list, let text):
             let value = try nonNull(element)
-            guard case .list(let values) = try nonNull(list) else {
-                throw EvaluationError(.typeError, "the right side of 'in' is not a list")
-            }
+            let values = try ValueOperations.elements(ofIn: try nonNull(list))
             let result = values.contains(value)
             // A named list (a parameter, folded to a constant) shows its values; a literal list is in the text.
             let named: Value? = if case .constant = list { .list(values) } else { nil }
@@ -132,11 +121,7 @@ struct Evaluator<Context: EvaluationContext, Sink: TraceSink> {
     }
 
     mutating func bool(_ node: Node) throws(EvaluationError) -> Bool {
-        switch try evaluate(node) {
-        case .bool(let value): return value
-        case .null: throw ValueOperations.unexpectedNull(node)
-        case let other: throw EvaluationError(.typeError, "expected a bool, found \(ValueOperations.kind(of: other))")
-        }
+        try ValueOperations.bool(try evaluate(node), of: node)
     }
 
     /// The node's value, which the checker proved cannot be null.

@@ -14,6 +14,37 @@ enum ValueOperations {
         }
     }
 
+    /// `left <op> right` for two values of one ordered type; a type error for anything else.
+    @inline(__always)
+    static func compare(_ comparison: Comparison, _ left: Value, _ right: Value) throws(EvaluationError) -> Bool {
+        guard let order = order(left, right) else {
+            throw EvaluationError(.typeError, "cannot compare \(kind(of: left)) with \(kind(of: right))")
+        }
+        switch comparison {
+        case .less: return order < 0
+        case .lessEqual: return order <= 0
+        case .greater: return order > 0
+        case .greaterEqual: return order >= 0
+        }
+    }
+
+    /// The elements of the right side of `in`, which must be a list.
+    @inline(__always)
+    static func elements(ofIn list: Value) throws(EvaluationError) -> [Value] {
+        guard case .list(let values) = list else { throw EvaluationError(.typeError, "the right side of 'in' is not a list") }
+        return values
+    }
+
+    /// The value of a node that must be a bool: null is reported by the node's name.
+    @inline(__always)
+    static func bool(_ value: Value, of node: Node) throws(EvaluationError) -> Bool {
+        switch value {
+        case .bool(let flag): return flag
+        case .null: throw unexpectedNull(node)
+        case let other: throw EvaluationError(.typeError, "expected a bool, found \(kind(of: other))")
+        }
+    }
+
     static func negate(_ value: Value, _ node: Node) throws(EvaluationError) -> Value {
         func negated(_ amount: Int64) throws(EvaluationError) -> Int64 {
             let (result, overflow) = Int64(0).subtractingReportingOverflow(amount)

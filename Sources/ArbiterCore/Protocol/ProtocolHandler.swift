@@ -106,11 +106,6 @@ public final class ProtocolHandler: Sendable {
         }
     }
 
-    /// Answers an already parsed line (fixtures, decision logs) as it would answer its text.
-    func respond(to json: JSONValue, lineNumber: Int, into writer: inout JSONWriter, scratch: RequestScratch, forcedPack: Int? = nil) {
-        write(answer(to: json, lineNumber: lineNumber, scratch: scratch, forcedPack: forcedPack), into: &writer)
-    }
-
     /// `answer` as the JSON value of the text `write` gives for it, built from the typed answer
     /// (what `replay` and `diff` compare): no text is written or scanned.
     func tree(of answer: LineAnswer) -> JSONValue {

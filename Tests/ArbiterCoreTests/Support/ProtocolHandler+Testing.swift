@@ -9,6 +9,6 @@ extension ProtocolHandler {
 
     /// The same for a request given as a JSON value.
     func respond(to json: JSONValue, lineNumber: Int, into writer: inout JSONWriter, forcedPack: Int? = nil) {
-        respond(to: json, lineNumber: lineNumber, into: &writer, scratch: RequestScratch(), forcedPack: forcedPack)
+        write(answer(to: json, lineNumber: lineNumber, scratch: RequestScratch(), forcedPack: forcedPack), into: &writer)
     }
 }
