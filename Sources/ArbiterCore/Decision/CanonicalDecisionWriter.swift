@@ -4,11 +4,12 @@
 /// first. The decision log's records embed the answer this way (SPEC section 10).
 ///
 /// A decision's keys are a fixed vocabulary, written here in their sorted (UTF-8 byte) order.
-/// The only names that are not are a computation's fields and the columns of a table value
-/// (`AuditValue.rows`): those are sorted here, per object. A name written twice in one object
-/// would make the canonical form drop a member (the last one counts) and differ in length from
-/// the answer, which the omitted-trail rule measures; such a decision is declined (`write`
-/// returns false) and the caller canonicalises the answer's bytes instead.
+/// The only names that are not are a computation's fields, sorted once per kind of step
+/// (`ComputationLayout`), and the columns of a table value (`AuditValue.rows`), sorted here per
+/// row. A name written twice in one object would make the canonical form drop a member (the
+/// last one counts) and differ in length from the answer, which the omitted-trail rule
+/// measures; such a decision is declined (`write` returns false) and the caller canonicalises
+/// the answer's bytes instead.
 ///
 /// `CanonicalDecisionTests` checks the equality on the shared workload at every audit level.
 enum CanonicalDecisionWriter {
@@ -138,7 +139,7 @@ enum CanonicalDecisionWriter {
             let computationsStart = writer.count
             writer.beginArray()
             for computation in audit.computations {
-                guard writeObject(step: computation.step, fields: computation.fields, digits: digits, into: &writer) else { return false }
+                guard write(computation, digits: digits, into: &writer) else { return false }
             }
             writer.endArray()
             trailBytes += writer.count - computationsStart
@@ -188,19 +189,10 @@ enum CanonicalDecisionWriter {
     /// copied from the JSON encoded once at load, as the answer's writer copies them.
     private static func write(_ entry: TraceEntry, digits: Int, into writer: inout JSONWriter) -> Bool {
         writer.beginObject()
-        var header: [UInt8] = []
-        if case .recorded(let rule, _) = entry.storage { header = rule.auditHeader }
-        let ruleMemberEnd = header.isEmpty ? nil : header.withUnsafeBufferPointer(Self.ruleMemberEnd)
-        if let ruleMemberEnd {
-            // `"rule":"…"` then `,"at":"…","basis":"…"`: the latter first.
-            header.withUnsafeBufferPointer { writer.members(json: UnsafeBufferPointer(rebasing: $0[(ruleMemberEnd + 1)...])) }
-        } else {
-            writer.field("at"); writer.string(entry.at)
-            writer.field("basis"); writer.string(entry.basis)
-        }
-        writer.field("conditions"); writer.beginArray()
         switch entry.storage {
         case .recorded(let rule, let steps):
+            writer.members(json: rule.canonicalAuditHead)
+            writer.field("conditions"); writer.beginArray()
             if steps.isEmpty, rule.condition != nil {
                 writer.beginObject()
                 writer.members(json: rule.conditionSourceMember)
@@ -210,21 +202,39 @@ enum CanonicalDecisionWriter {
             for step in steps {
                 writer.beginObject()
                 writer.members(json: rule.conditionTextMembers[step.textIndex])
-                let encodedRight = rule.encodedRight(of: step)
-                guard write(AuditValue(step.value), left: step.left.map(AuditValue.init),
-                            right: encodedRight == nil ? step.right.map(AuditValue.init) : nil, encodedRight: encodedRight,
-                            digits: digits, into: &writer) else { return false }
+                // `left`?, `right`?, `value`: sorted after `expr`.
+                if let left = step.left { writer.field("left"); DecisionWriter.write(left, digits: digits, into: &writer) }
+                if let encoded = rule.encodedRight(of: step) {
+                    writer.members(json: encoded)
+                } else if let right = step.right {
+                    writer.field("right"); DecisionWriter.write(right, digits: digits, into: &writer)
+                }
+                writer.field("value"); DecisionWriter.write(step.value, digits: digits, into: &writer)
                 writer.endObject()
             }
-        case .values(_, _, _, let conditions):
+            writer.endArray()
+            writeEffectsFiredLine(entry, into: &writer)
+            writer.members(json: rule.canonicalAuditRule)
+        case .values(let rule, let at, let basis, let conditions):
+            writer.field("at"); writer.string(at)
+            writer.field("basis"); writer.string(basis)
+            writer.field("conditions"); writer.beginArray()
             for condition in conditions {
                 writer.beginObject()
                 writer.field("expr"); writer.string(condition.expr)
                 guard write(condition.value, left: condition.left, right: condition.right, digits: digits, into: &writer) else { return false }
                 writer.endObject()
             }
+            writer.endArray()
+            writeEffectsFiredLine(entry, into: &writer)
+            writer.field("rule"); writer.string(rule)
         }
-        writer.endArray()
+        writer.endObject()
+        return true
+    }
+
+    /// A trace entry's members between `conditions` and `rule`: `effects`?, `fired`, `line`?.
+    private static func writeEffectsFiredLine(_ entry: TraceEntry, into writer: inout JSONWriter) {
         if !entry.effects.isEmpty {
             writer.field("effects"); writer.beginArray()
             for effect in entry.effects { writer.string(effect) }
@@ -232,50 +242,20 @@ enum CanonicalDecisionWriter {
         }
         writer.field("fired"); writer.bool(entry.fired)
         if let line = entry.line { writer.field("line"); writer.string(line) }
-        if let ruleMemberEnd {
-            header.withUnsafeBufferPointer { writer.members(json: UnsafeBufferPointer(rebasing: $0[..<ruleMemberEnd])) }
-        } else {
-            writer.field("rule"); writer.string(entry.rule)
-        }
-        writer.endObject()
-        return true
     }
 
-    /// A condition step's `left`?, `right`? and `value`, in that (sorted) order after its `expr`;
-    /// `encodedRight` is a `right` member encoded with the policy (a constant list).
-    private static func write(_ value: AuditValue, left: AuditValue?, right: AuditValue?, encodedRight: [UInt8]? = nil,
-                              digits: Int, into writer: inout JSONWriter) -> Bool {
+    /// A condition step's `left`?, `right`? and `value`, in that (sorted) order after its `expr`.
+    private static func write(_ value: AuditValue, left: AuditValue?, right: AuditValue?, digits: Int, into writer: inout JSONWriter) -> Bool {
         if let left {
             writer.field("left")
             guard write(left, digits: digits, into: &writer) else { return false }
         }
-        if let encodedRight {
-            writer.members(json: encodedRight)
-        } else if let right {
+        if let right {
             writer.field("right")
             guard write(right, digits: digits, into: &writer) else { return false }
         }
         writer.field("value")
         return write(value, digits: digits, into: &writer)
-    }
-
-    /// Where the `"rule":"…"` member that starts an encoded trace header ends (the index of
-    /// the comma after it), or nil when the header is not laid out so.
-    private static func ruleMemberEnd(_ header: UnsafeBufferPointer<UInt8>) -> Int? {
-        let opening: StaticString = "\"rule\":\""
-        let openingCount = opening.utf8CodeUnitCount
-        guard header.count > openingCount, UnsafeBufferPointer(start: opening.utf8Start, count: openingCount).elementsEqual(header[..<openingCount]) else { return nil }
-        var position = openingCount
-        while position < header.count {
-            switch header[position] {
-            case UInt8(ascii: "\\"): position += 2
-            case UInt8(ascii: "\""):
-                let end = position + 1
-                return end < header.count && header[end] == UInt8(ascii: ",") ? end : nil
-            default: position += 1
-            }
-        }
-        return nil
     }
 
     private static func write(_ value: AuditValue, digits: Int, into writer: inout JSONWriter) -> Bool {
@@ -288,35 +268,43 @@ enum CanonicalDecisionWriter {
         case .rows(let rows):
             writer.beginArray()
             for row in rows {
-                guard writeObject(step: nil, fields: row, digits: digits, into: &writer) else { return false }
+                guard writeRow(row, digits: digits, into: &writer) else { return false }
             }
             writer.endArray()
         }
         return true
     }
 
-    /// An object of named values (a computation, with its `step`, or a table row), members
-    /// sorted by the names' UTF-8 bytes. False when a name repeats.
-    private static func writeObject(step: String?, fields: [AuditField], digits: Int, into writer: inout JSONWriter) -> Bool {
-        let count = fields.count + (step == nil ? 0 : 1)
-        return withUnsafeTemporaryAllocation(of: SortKey.self, capacity: count) { keys -> Bool in
-            // Position -1 is the step. Names sort by their first eight bytes as one integer,
-            // then (rarely) by all their bytes.
-            var used = 0
-            if step != nil {
-                keys.initializeElement(at: 0, to: SortKey(prefix: stepPrefix, position: -1))
-                used = 1
+    /// A computation, its members in the order its layout sorted once. False when a name repeats.
+    private static func write(_ computation: Computation, digits: Int, into writer: inout JSONWriter) -> Bool {
+        let layout = computation.layout
+        guard let order = layout.canonicalOrder else { return false }
+        writer.beginObject()
+        for position in order {
+            if position < 0 {
+                writer.field("step"); writer.string(layout.step)
+            } else {
+                writer.key(layout.names[position], encoded: layout.encodedKeys[position])
+                guard write(computation.values[position], digits: digits, into: &writer) else { return false }
             }
+        }
+        writer.endObject()
+        return true
+    }
+
+    /// A row of a table value, members sorted by the names' UTF-8 bytes. False when a name repeats.
+    private static func writeRow(_ fields: [AuditField], digits: Int, into writer: inout JSONWriter) -> Bool {
+        let count = fields.count
+        return withUnsafeTemporaryAllocation(of: SortKey.self, capacity: count) { keys -> Bool in
+            // Names sort by their first eight bytes as one integer, then (rarely) by all their bytes.
             for position in fields.indices {
-                keys.initializeElement(at: used, to: SortKey(prefix: prefix(of: fields[position].name), position: position))
-                used += 1
+                keys.initializeElement(at: position, to: SortKey(prefix: prefix(of: fields[position].name), position: position))
             }
             defer { _ = keys.deinitialize() }
-            func name(_ position: Int) -> String { position < 0 ? "step" : fields[position].name }
             // 0 when equal, negative when `left` goes first.
             func order(_ left: SortKey, _ right: SortKey) -> Int {
                 if left.prefix != right.prefix { return left.prefix < right.prefix ? -1 : 1 }
-                let leftName = name(left.position), rightName = name(right.position)
+                let leftName = fields[left.position].name, rightName = fields[right.position].name
                 if leftName.utf8.elementsEqual(rightName.utf8) { return 0 }
                 return leftName.utf8.lexicographicallyPrecedes(rightName.utf8) ? -1 : 1
             }
@@ -335,12 +323,8 @@ enum CanonicalDecisionWriter {
             }
             writer.beginObject()
             for key in keys {
-                if key.position < 0 {
-                    writer.field("step"); writer.string(step ?? "")
-                } else {
-                    writer.key(fields[key.position].name)
-                    guard write(fields[key.position].value, digits: digits, into: &writer) else { return false }
-                }
+                writer.key(fields[key.position].name)
+                guard write(fields[key.position].value, digits: digits, into: &writer) else { return false }
             }
             writer.endObject()
             return true
@@ -350,11 +334,9 @@ enum CanonicalDecisionWriter {
     private struct SortKey {
         /// The name's first eight UTF-8 bytes, big-endian, zero-padded: integer order is byte order.
         var prefix: UInt64
-        /// Index of the field, -1 for the step.
+        /// Index of the field.
         var position: Int
     }
-
-    private static let stepPrefix = prefix(of: "step")
 
     private static func prefix(of name: String) -> UInt64 {
         // Names are native strings: their bytes are contiguous (the generic path is a fallback).

@@ -220,14 +220,81 @@ public struct TraceCondition: Sendable, Equatable, Codable {
 
 /// One step of arithmetic an auditor can redo: a name, the inputs and the result, in order.
 ///
-/// Names are the engine's vocabulary (`allocate_discount`, `scope_gross`), not input.
+/// Names are the engine's vocabulary (`allocate_discount`, `scope_gross`), not input: each kind
+/// of step is a `ComputationLayout` made once, and a computation holds only its values.
 public struct Computation: Sendable, Equatable, Codable {
-    public var step: String
-    public var fields: [AuditField]
+    private(set) var layout: ComputationLayout
+    /// The fields' values, in the order of `layout.names`.
+    private(set) var values: [AuditValue]
+
+    public var step: String {
+        get { layout.step }
+        set { layout = ComputationLayout(newValue, layout.names) }
+    }
+
+    public var fields: [AuditField] {
+        get { zip(layout.names, values).map { AuditField(name: $0, value: $1) } }
+        set {
+            layout = ComputationLayout(layout.step, newValue.map(\.name))
+            values = newValue.map(\.value)
+        }
+    }
 
     public init(_ step: String, _ fields: [(String, AuditValue)]) {
+        self.init(ComputationLayout(step, fields.map(\.0)), fields.map(\.1))
+    }
+
+    /// A step of a kind the engine declares once (`ComputationLayout.define`), `values` in the
+    /// order of its names.
+    init(_ layout: ComputationLayout, _ values: [AuditValue]) {
+        precondition(values.count == layout.names.count, "a \(layout.step) computation has \(layout.names.count) fields")
+        self.layout = layout
+        self.values = values
+    }
+
+    public static func == (lhs: Computation, rhs: Computation) -> Bool {
+        (lhs.layout === rhs.layout || (lhs.layout.step == rhs.layout.step && lhs.layout.names == rhs.layout.names)) && lhs.values == rhs.values
+    }
+
+    private enum CodingKeys: String, CodingKey { case step, fields }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(step, forKey: .step)
+        try container.encode(fields, forKey: .fields)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let fields = try container.decode([AuditField].self, forKey: .fields)
+        self.init(try container.decode(String.self, forKey: .step), fields.map { ($0.name, $0.value) })
+    }
+}
+
+/// The step name and field names of one kind of computation, with what the writers need
+/// encoded once: each name's JSON key, and the order of the members in canonical JSON.
+final class ComputationLayout: Sendable {
+    let step: String
+    let names: [String]
+    /// `"<name>":` for each name, as compact JSON writes it.
+    let encodedKeys: [[UInt8]]
+    /// The members in canonical (UTF-8 byte) order: positions in `names`, -1 for `step`; nil
+    /// when a name repeats (or is `step`), which canonical JSON cannot keep.
+    let canonicalOrder: [Int]?
+
+    init(_ step: String, _ names: [String]) {
         self.step = step
-        self.fields = fields.map { AuditField(name: $0.0, value: $0.1) }
+        self.names = names
+        encodedKeys = names.map { name in
+            var writer = JSONWriter(pretty: false, reservingCapacity: name.utf8.count + 8)
+            writer.beginObject()
+            writer.key(name)
+            return Array(writer.bytes.dropFirst())
+        }
+        let sorted = ([(name: "step", position: -1)] + names.enumerated().map { (name: $0.element, position: $0.offset) })
+            .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        let distinct = zip(sorted, sorted.dropFirst()).allSatisfy { !$0.name.utf8.elementsEqual($1.name.utf8) }
+        canonicalOrder = distinct ? sorted.map(\.position) : nil
     }
 }
 

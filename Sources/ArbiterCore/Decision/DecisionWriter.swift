@@ -105,10 +105,12 @@ public enum DecisionWriter {
                 writer.endArray()
                 writer.field("computations"); writer.beginArray()
                 for computation in audit.computations {
+                    let layout = computation.layout
                     writer.beginObject()
-                    writer.field("step"); writer.string(computation.step)
-                    for field in computation.fields {
-                        writer.key(field.name); write(field.value, digits: digits, into: &writer)
+                    writer.field("step"); writer.string(layout.step)
+                    for (position, value) in computation.values.enumerated() {
+                        writer.key(layout.names[position], encoded: layout.encodedKeys[position])
+                        write(value, digits: digits, into: &writer)
                     }
                     writer.endObject()
                 }
@@ -146,12 +148,12 @@ public enum DecisionWriter {
             for step in steps {
                 writer.beginObject()
                 writer.members(json: rule.conditionTextMembers[step.textIndex])
-                writer.field("value"); write(AuditValue(step.value), digits: digits, into: &writer)
-                if let left = step.left { writer.field("left"); write(AuditValue(left), digits: digits, into: &writer) }
+                writer.field("value"); write(step.value, digits: digits, into: &writer)
+                if let left = step.left { writer.field("left"); write(left, digits: digits, into: &writer) }
                 if let encoded = rule.encodedRight(of: step) {
                     writer.members(json: encoded)
                 } else if let right = step.right {
-                    writer.field("right"); write(AuditValue(right), digits: digits, into: &writer)
+                    writer.field("right"); write(right, digits: digits, into: &writer)
                 }
                 writer.endObject()
             }
@@ -179,6 +181,19 @@ public enum DecisionWriter {
             writer.endArray()
         }
         writer.endObject()
+    }
+
+    /// A condition step's value as `AuditValue(value)` shows it, without making that value
+    /// first for the kinds it shows as they are.
+    static func write<Output: JSONOutput & ~Copyable>(_ value: Value, digits: Int, into writer: inout Output) {
+        switch value {
+        case .null: writer.null()
+        case .bool(let flag): writer.bool(flag)
+        case .int(let number): writer.int64(number)
+        case .money(let amount): writer.money(amount, fractionDigits: digits)
+        case .string(let text): writer.string(text)
+        case .percent, .duration, .timestamp, .list: write(AuditValue(value), digits: digits, into: &writer)
+        }
     }
 
     static func write<Output: JSONOutput & ~Copyable>(_ value: AuditValue, digits: Int, into writer: inout Output) {

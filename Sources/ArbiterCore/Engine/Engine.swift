@@ -298,35 +298,31 @@ public final class Engine: Sendable {
         for (discountIndex, discount) in order.discounts.enumerated() {
             let scope = discount.appliesTo ?? Array(order.items.indices)
             let scopeGross = scope.reduce(Int64(0)) { $0 + state.itemGross[$1] }
-            computations.append(Computation("allocate_discount", [
-                ("discount", .string(discount.id)), ("amount", .money(discount.amount)),
-                ("method", .string("largest remainder: floor(amount × gross / scope_gross), leftover minor units to the largest remainders, ties to the earlier line")),
-                ("scope_gross", .money(scopeGross)),
-                state.auditRows(scope.count) { scope.map { index in
-                    // The floored share and the leftover minor unit it got, so the table can be redone by hand.
-                    let floored = scopeGross == 0 ? 0 : Int64(Int128(discount.amount) * Int128(state.itemGross[index]) / Int128(scopeGross))
-                    return [("line", .string(order.items[index].line)), ("gross", .money(state.itemGross[index])),
-                            ("floor", .money(floored)), ("leftover", .money(state.allocations[discountIndex][index] - floored)),
-                            ("allocated", .money(state.allocations[discountIndex][index]))]
-                } },
+            let table = state.auditRows(scope.count) { scope.map { index in
+                // The floored share and the leftover minor unit it got, so the table can be redone by hand.
+                let floored = scopeGross == 0 ? 0 : Int64(Int128(discount.amount) * Int128(state.itemGross[index]) / Int128(scopeGross))
+                return [("line", .string(order.items[index].line)), ("gross", .money(state.itemGross[index])),
+                        ("floor", .money(floored)), ("leftover", .money(state.allocations[discountIndex][index] - floored)),
+                        ("allocated", .money(state.allocations[discountIndex][index]))]
+            } }
+            computations.append(Computation(ComputationLayout.allocateDiscount[table], [
+                .string(discount.id), .money(discount.amount),
+                .string("largest remainder: floor(amount × gross / scope_gross), leftover minor units to the largest remainders, ties to the earlier line"),
+                .money(scopeGross), table.value,
             ]))
         }
         for line in state.lines {
             let item = order.items[line.itemIndex]
-            computations.append(Computation("line_paid", [
-                ("line", .string(item.line)), ("unit_price", .money(item.unitPrice)), ("quantity", .int(Int64(item.quantity))),
-                ("gross", .money(state.itemGross[line.itemIndex])),
-                ("discounts", .money(state.itemGross[line.itemIndex] - state.itemPaid[line.itemIndex])),
-                ("paid", .money(state.itemPaid[line.itemIndex])),
+            computations.append(Computation(.linePaid, [
+                .string(item.line), .money(item.unitPrice), .int(Int64(item.quantity)), .money(state.itemGross[line.itemIndex]),
+                .money(state.itemGross[line.itemIndex] - state.itemPaid[line.itemIndex]), .money(state.itemPaid[line.itemIndex]),
             ]))
             let before = Int64(item.refundedQuantity)
             let paid = state.itemPaid[line.itemIndex]
-            computations.append(Computation("unit_share", [
-                ("line", .string(item.line)), ("requested_units", .int(Int64(line.requestedUnits))),
-                ("priced_units", .int(Int64(line.units))), ("refunded_before", .int(before)),
-                ("formula", .string("floor(paid_of_line × (refunded_before + priced_units) / quantity) − floor(paid_of_line × refunded_before / quantity)")),
-                ("paid_of_line", .money(paid)), ("quantity", .int(Int64(item.quantity))),
-                ("gross", .money(line.gross)), ("paid", .money(line.paid)), ("discount", .money(line.gross - line.paid)),
+            computations.append(Computation(.unitShare, [
+                .string(item.line), .int(Int64(line.requestedUnits)), .int(Int64(line.units)), .int(before),
+                .string("floor(paid_of_line × (refunded_before + priced_units) / quantity) − floor(paid_of_line × refunded_before / quantity)"),
+                .money(paid), .int(Int64(item.quantity)), .money(line.gross), .money(line.paid), .money(line.gross - line.paid),
             ]))
         }
         return computations

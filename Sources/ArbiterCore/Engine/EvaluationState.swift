@@ -154,16 +154,17 @@ final class EvaluationState: EvaluationContext {
         }
         for index in scope { total += row(index).onKept }
         allocationOnKeptCache[discountIndex] = total
-        computations?.append(Computation("allocation_on_kept", [
-            ("discount", .string(discount.id)),
-            ("formula", .string("sum over the discount's lines of A − floor(A × (r+k) / q): A its allocation, r refunded before, k granted now, q quantity")),
-            auditRows(scope.count) { scope.map { index in
-                let values = row(index)
-                return [("line", .string(items[index].line)), ("allocation", .money(values.allocation)),
-                        ("quantity", .int(Int64(items[index].quantity))), ("gone_units", .int(Int64(values.gone))),
-                        ("on_kept_units", .money(values.onKept))]
-            } },
-            ("amount", .money(total)),
+        guard computations != nil else { return total }
+        let table = auditRows(scope.count) { scope.map { index in
+            let values = row(index)
+            return [("line", .string(items[index].line)), ("allocation", .money(values.allocation)),
+                    ("quantity", .int(Int64(items[index].quantity))), ("gone_units", .int(Int64(values.gone))),
+                    ("on_kept_units", .money(values.onKept))]
+        } }
+        computations?.append(Computation(ComputationLayout.allocationOnKept[table], [
+            .string(discount.id),
+            .string("sum over the discount's lines of A − floor(A × (r+k) / q): A its allocation, r refunded before, k granted now, q quantity"),
+            table.value, .money(total),
         ]))
         return total
     }
@@ -181,10 +182,10 @@ final class EvaluationState: EvaluationContext {
 
     /// The rows of an audit table, or nil when listing them would exceed the budget (and the
     /// table names how many it left out instead); `count` rows are taken from the budget if they fit.
-    func auditRows(_ count: Int, _ make: () -> [[(String, AuditValue)]]) -> (String, AuditValue) {
-        guard count <= auditRowsLeft else { return ("rows_omitted", .int(Int64(count))) }
+    func auditRows(_ count: Int, _ make: () -> [[(String, AuditValue)]]) -> AuditTable {
+        guard count <= auditRowsLeft else { return AuditTable(isListed: false, value: .int(Int64(count))) }
         auditRowsLeft -= count
-        return ("rows", .rows(make().map { row in row.map { AuditField(name: $0.0, value: $0.1) } }))
+        return AuditTable(isListed: true, value: .rows(make().map { row in row.map { AuditField(name: $0.0, value: $0.1) } }))
     }
 
     // Reads go field by field (`request.order.shippingFee`), never through a local copy of

@@ -85,9 +85,8 @@ struct RuleRun: ~Copyable {
             }
             if let key = shareKey { sharedDefines[key] = (state.currentLine, value) }
             state.defineValues[define.slot - RequestField.defineSlotBase] = value
-            state.computations?.append(Computation("define", [
-                ("rule", .string(rule.id)), ("for", element.map(AuditValue.string) ?? .null), ("name", .string(define.name)),
-                ("expression", .string(define.expression.source)), ("value", AuditValue(value)),
+            state.computations?.append(Computation(.define, [
+                .string(rule.id), element.map(AuditValue.string) ?? .null, .string(define.name), .string(define.expression.source), AuditValue(value),
             ]))
         }
     }
@@ -129,10 +128,7 @@ struct RuleRun: ~Copyable {
     mutating func value(_ expression: CompiledExpression, _ state: EvaluationState, rule: Rule, what: @autoclosure () -> String) throws(EvaluationFailure) -> Value {
         do {
             let value = try expression.evaluate(in: state)
-            state.computations?.append(Computation("expression", [
-                ("rule", .string(rule.id)), ("what", .string(what())), ("expression", .string(expression.source)),
-                ("value", AuditValue(value)),
-            ]))
+            state.computations?.append(Computation(.expression, [.string(rule.id), .string(what()), .string(expression.source), AuditValue(value)]))
             return value
         } catch {
             throw EvaluationFailure(rule: rule.id, source: rule.source, message: "\(what()): \(error.message)")

@@ -19,15 +19,16 @@ enum Settlement {
 
     /// What the order keeps after this request, for the audit trail (settlement rules read it).
     static func recordKeptUnits(_ state: EvaluationState) {
+        guard state.computations != nil else { return }
         let items = state.request.order.items
-        state.computations?.append(Computation("kept_units", [
-            state.auditRows(items.count) { items.indices.map { index in
-                [("line", .string(items[index].line)), ("quantity", .int(Int64(items[index].quantity))),
-                 ("refunded_before", .int(Int64(items[index].refundedQuantity))),
-                 ("granted_now", .int(Int64(state.grantedUnits[index]))), ("kept", .int(Int64(state.keptUnits[index]))),
-                 ("kept_gross", .money(items[index].unitPrice * Int64(state.keptUnits[index])))]
-            } },
-            ("kept_units", .int(Int64(state.keptUnitsTotal))), ("kept_gross", .money(state.keptGrossTotal)),
+        let table = state.auditRows(items.count) { items.indices.map { index in
+            [("line", .string(items[index].line)), ("quantity", .int(Int64(items[index].quantity))),
+             ("refunded_before", .int(Int64(items[index].refundedQuantity))),
+             ("granted_now", .int(Int64(state.grantedUnits[index]))), ("kept", .int(Int64(state.keptUnits[index]))),
+             ("kept_gross", .money(items[index].unitPrice * Int64(state.keptUnits[index])))]
+        } }
+        state.computations?.append(Computation(ComputationLayout.keptUnits[table], [
+            table.value, .int(Int64(state.keptUnitsTotal)), .money(state.keptGrossTotal),
         ]))
     }
 
@@ -36,26 +37,22 @@ enum Settlement {
     static func settle(_ state: EvaluationState, shipping: (amount: Int64, rule: String)?, proposals: [Proposal]) -> Result {
         var refundItems: Int64 = 0
         for line in state.lines where line.isGranted { refundItems += line.paid }
-        state.computations?.append(Computation("refund_items", [
-            ("formula", .string("sum of paid of approved and review lines")), ("amount", .money(refundItems)),
-        ]))
+        state.computations?.append(Computation(.refundItems, [.string("sum of paid of approved and review lines"), .money(refundItems)]))
         if let shipping {
-            state.computations?.append(Computation("shipping_refund", [("rule", .string(shipping.rule)), ("amount", .money(shipping.amount))]))
+            state.computations?.append(Computation(.shippingRefund, [.string(shipping.rule), .money(shipping.amount)]))
         }
         var running = refundItems + (shipping?.amount ?? 0)
         var adjustments: [Adjustment] = []
         for proposal in proposals {
             let applied = proposal.amount < 0 ? max(proposal.amount, -running) : proposal.amount
             running += applied
-            state.computations?.append(Computation("apply_adjustment", [
-                ("code", .string(proposal.code)), ("rule", .string(proposal.rule)), ("proposed", .money(proposal.amount)),
-                ("applied", .money(applied)), ("capped", .bool(applied != proposal.amount)), ("running_total", .money(running)),
+            state.computations?.append(Computation(.applyAdjustment, [
+                .string(proposal.code), .string(proposal.rule), .money(proposal.amount), .money(applied), .bool(applied != proposal.amount), .money(running),
             ]))
             if applied != 0 { adjustments.append(Adjustment(code: proposal.code, amount: applied, rule: proposal.rule)) }
         }
-        state.computations?.append(Computation("refund_total", [
-            ("formula", .string("items + shipping + adjustments, never below zero")),
-            ("items", .money(refundItems)), ("shipping", .money(shipping?.amount ?? 0)), ("total", .money(running)),
+        state.computations?.append(Computation(.refundTotal, [
+            .string("items + shipping + adjustments, never below zero"), .money(refundItems), .money(shipping?.amount ?? 0), .money(running),
         ]))
         return Result(items: refundItems, shipping: shipping?.amount ?? 0, adjustments: adjustments, total: running)
     }

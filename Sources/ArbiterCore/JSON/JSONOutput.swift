@@ -13,6 +13,9 @@ public protocol JSONOutput: ~Copyable {
     mutating func endArray()
     /// Starts a member of the current object; its value is whatever is written next.
     mutating func key(_ name: String)
+    /// `key` with the name's compact JSON (`"name":`) encoded once by the caller, for names an
+    /// answer repeats (those of the engine's computations).
+    mutating func key(_ name: String, encoded: [UInt8])
     /// `key` for a name known not to need escaping (the answer's own field names).
     mutating func field(_ name: StaticString)
     /// Appends members already encoded as compact JSON (`"a":1,"b":"x"`, from

@@ -35,6 +35,8 @@ public struct JSONTreeWriter: JSONOutput {
         open.append(.object(members, key: name))
     }
 
+    public mutating func key(_ name: String, encoded: [UInt8]) { key(name) }
+
     public mutating func field(_ name: StaticString) { key(name.description) }
 
     public mutating func members(json fragment: [UInt8]) {

@@ -169,6 +169,14 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         afterKey = true
     }
 
+    /// `key(name)` from the name's compact JSON, `"name":` (see `JSONOutput.key(_:encoded:)`).
+    public mutating func key(_ name: String, encoded: [UInt8]) {
+        guard !pretty else { return key(name) }
+        startElement()
+        put(encoded)
+        afterKey = true
+    }
+
     /// Starts a member whose name is a literal known not to need escaping (the decision's own
     /// field names): copied straight in, the writer's hot path for decisions.
     public mutating func field(_ name: StaticString) {

@@ -122,6 +122,10 @@ public final class Rule: Sendable {
     public let source: String
     /// `"rule":"<id>","at":"<source>","basis":"<legal basis>"`, encoded once for every audit trail that lists the rule.
     let auditHeader: [UInt8]
+    /// The same members in canonical (sorted) order, where other members go between them:
+    /// `"at":"<source>","basis":"<legal basis>"` first, `"rule":"<id>"` last (the decision log's records).
+    let canonicalAuditHead: [UInt8]
+    let canonicalAuditRule: [UInt8]
     /// `"expr":"<text>"` for each traced sub-expression of the condition (by `ConditionStep.textIndex`).
     let conditionTextMembers: [[UInt8]]
     /// `"expr":"<whole condition>"`, for a condition no step explains (a parameter alone: `when: clawback_enabled`).
@@ -149,6 +153,8 @@ public final class Rule: Sendable {
         self.order = order
         self.source = source
         self.auditHeader = JSONWriter.encodedMembers([("rule", id), ("at", source), ("basis", basis)])
+        self.canonicalAuditHead = JSONWriter.encodedMembers([("at", source), ("basis", basis)])
+        self.canonicalAuditRule = JSONWriter.encodedMembers([("rule", id)])
         self.conditionTextMembers = condition?.texts.map { JSONWriter.encodedMembers([("expr", $0)]) } ?? []
         self.conditionSourceMember = condition.map { JSONWriter.encodedMembers([("expr", $0.source)]) } ?? []
         var rightMembers = [[UInt8]?](repeating: nil, count: condition?.texts.count ?? 0)
