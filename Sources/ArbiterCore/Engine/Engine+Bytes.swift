@@ -16,7 +16,7 @@ extension Engine {
         }
         let digest = audit == .none ? "" : Self.inputDigest(of: document, using: canonical)
         do {
-            return try decide(request, inputDigest: digest, audit: audit)
+            return try decide(consume request, inputDigest: digest, audit: audit)
         } catch {
             throw DecideError(error)
         }

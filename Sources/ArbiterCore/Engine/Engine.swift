@@ -12,16 +12,18 @@ public final class Engine: Sendable {
     /// the rules that can matter for the request.
     let ruleSets: [RuleSet]
 
-    struct RuleSet: Sendable {
-        var line: [Rule]
-        var settlement: [Rule]
-        var request: [Rule]
+    /// The rules of one kind and reason. A class of constants: a decision reads its rules and
+    /// closures in place rather than copying the set out of `ruleSets`.
+    final class RuleSet: Sendable {
+        let line: [Rule]
+        let settlement: [Rule]
+        let request: [Rule]
         /// Each rule's condition with the kind and reason of this set decided in it, as
         /// closures (nil for a rule without a condition), for untraced runs: a trace shows the
         /// condition as written, step by step.
-        var lineConditions: [ClosureExpression<EvaluationState>?]
-        var settlementConditions: [ClosureExpression<EvaluationState>?]
-        var requestConditions: [ClosureExpression<EvaluationState>?]
+        let lineConditions: [ClosureExpression<EvaluationState>?]
+        let settlementConditions: [ClosureExpression<EvaluationState>?]
+        let requestConditions: [ClosureExpression<EvaluationState>?]
 
         init(line: [Rule], settlement: [Rule], request: [Rule], known: [Int: Value]) {
             self.line = line
@@ -93,16 +95,19 @@ public final class Engine: Sendable {
     }
 
     /// Decides a validated request.
-    public func decide(_ request: AfterSaleRequest, inputDigest: String, audit: AuditLevel) throws(EvaluationFailure) -> Decision {
-        let state = EvaluationState(request: request, defineCount: policy.defineCount)
-        let rules = ruleSets[Self.ruleSetIndex(request.kind, request.reason)]
+    ///
+    /// The request moves into the evaluation state (a copy would retain each of its strings and
+    /// arrays, and release them again); everything below reads it there, field by field.
+    public func decide(_ request: consuming AfterSaleRequest, inputDigest: String, audit: AuditLevel) throws(EvaluationFailure) -> Decision {
+        let state = EvaluationState(request: consume request, defineCount: policy.defineCount)
+        let rules = ruleSets[Self.ruleSetIndex(state.request.kind, state.request.reason)]
         var run = RuleRun(tracing: audit == .full)
         if audit == .full { state.computations = Self.prorationComputations(state) }
 
         // 1. Line rules, once per requested line, in policy order.
         for lineIndex in state.lines.indices {
             state.currentLine = lineIndex
-            let lineID = request.order.items[state.lines[lineIndex].itemIndex].line
+            let lineID = state.request.order.items[state.lines[lineIndex].itemIndex].line
             for (position, rule) in rules.line.enumerated() {
                 if rule.isOtherwise, state.lines[lineIndex].verdict != nil { continue }
                 let fired = try run.evaluate(rule, state, line: lineID, untraced: rules.lineConditions[position])
@@ -136,7 +141,7 @@ public final class Engine: Sendable {
             }
             state.requestedGross += line.gross
             state.requestedPaid += line.paid
-            categories.append(.string(request.order.items[line.itemIndex].category ?? ""))
+            categories.append(.string(state.request.order.items[line.itemIndex].category ?? ""))
         }
         state.requestedCategories = .list(categories)
 
@@ -144,7 +149,7 @@ public final class Engine: Sendable {
         //    the engine applies the adjustments in their order, capped so the total stays ≥ 0.
         state.prepareSettlement()
         Settlement.recordKeptUnits(state)
-        var effects = EffectCombination(payments: request.order.payments?.count ?? 0)
+        var effects = EffectCombination(payments: state.request.order.payments?.count ?? 0)
         for (position, rule) in rules.settlement.enumerated() {
             guard try run.evaluate(rule, state, line: nil, untraced: rules.settlementConditions[position]) else { continue }
             var applied: [String] = []
@@ -252,7 +257,7 @@ public final class Engine: Sendable {
                 codes.append(code.code)
             }
             lines.append(LineDecision(
-                line: request.order.items[line.itemIndex].line, quantity: line.requestedUnits,
+                line: state.request.order.items[line.itemIndex].line, quantity: line.requestedUnits,
                 verdict: line.verdict ?? .reject, gross: line.gross, discount: line.gross - line.paid, paid: line.paid,
                 refund: line.isGranted ? line.paid : 0, reasons: codes))
         }
@@ -267,13 +272,14 @@ public final class Engine: Sendable {
                 inputDigest: inputDigest, engine: EngineVersion.description, rulesFired: run.firedRules.map { $0.id },
                 trace: run.finishTrace(), computations: state.computations ?? [])
         }
+        let locale = state.request.locale
         return Decision(
-            id: request.id, outcome: outcome, currency: request.order.currency, lines: lines,
+            id: state.request.id, outcome: outcome, currency: state.request.order.currency, lines: lines,
             refund: RefundSummary(
                 items: settled.items, shipping: settled.shipping, adjustments: settled.adjustments, total: settled.total,
                 byMethod: refundByMethod),
             returnShippingPayer: effects.payer ?? .none, compensation: effects.compensation, offers: run.offers,
-            reasons: reasons.map { DecisionReason(code: $0.code, rule: $0.rule, message: policy.message(for: $0.code, in: request.locale)) },
+            reasons: reasons.map { DecisionReason(code: $0.code, rule: $0.rule, message: policy.message(for: $0.code, in: locale)) },
             deadlines: effects.deadlines, audit: auditRecord)
     }
 

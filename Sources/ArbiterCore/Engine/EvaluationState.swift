@@ -58,8 +58,7 @@ final class EvaluationState: EvaluationContext {
     @exclusivity(unchecked) var refundShipping: Int64 = 0
     @exclusivity(unchecked) var refundTotal: Int64 = 0
 
-    init(request: AfterSaleRequest, defineCount: Int = 0) {
-        self.request = request
+    init(request: consuming AfterSaleRequest, defineCount: Int = 0) {
         self.defineValues = [Value](repeating: .null, count: defineCount)
         let items = request.order.items
         let proration = request.proration
@@ -84,6 +83,8 @@ final class EvaluationState: EvaluationContext {
                 itemIndex: requested.itemIndex, requestedUnits: requested.quantity, units: units,
                 gross: lineGross, paid: linePaid)
         }
+        // Last: stored without a copy once nothing else reads the parameter.
+        self.request = request
     }
 
     var currentLineState: LineState { lines[currentLine] }
