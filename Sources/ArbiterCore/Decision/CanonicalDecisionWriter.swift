@@ -199,17 +199,18 @@ enum CanonicalDecisionWriter {
                 writer.field("value"); writer.bool(entry.fired)
                 writer.endObject()
             }
-            for step in steps {
+            for index in steps.indices {
+                let textIndex = steps[index].textIndex
                 writer.beginObject()
-                writer.members(json: rule.conditionTextMembers[step.textIndex])
+                writer.members(json: rule.conditionTextMembers[textIndex])
                 // `left`?, `right`?, `value`: sorted after `expr`.
-                if let left = step.left { writer.field("left"); DecisionWriter.write(left, digits: digits, into: &writer) }
-                if let encoded = rule.encodedRight(of: step) {
+                if let left = steps[index].left { writer.field("left"); DecisionWriter.write(left, digits: digits, into: &writer) }
+                if let encoded = rule.encodedRight(textIndex: textIndex, right: steps[index].right) {
                     writer.members(json: encoded)
-                } else if let right = step.right {
+                } else if let right = steps[index].right {
                     writer.field("right"); DecisionWriter.write(right, digits: digits, into: &writer)
                 }
-                writer.field("value"); DecisionWriter.write(step.value, digits: digits, into: &writer)
+                writer.field("value"); DecisionWriter.write(steps[index].value, digits: digits, into: &writer)
                 writer.endObject()
             }
             writer.endArray()

@@ -101,7 +101,7 @@ public enum DecisionWriter {
         if let trace = audit.trace {
             let omitted = writer.members(atMost: AuditRecord.maximumTrailBytes) { writer in
                 writer.field("trace"); writer.beginArray()
-                for entry in trace { write(entry, digits: digits, into: &writer) }
+                for index in trace.indices { write(trace[index], digits: digits, into: &writer) }
                 writer.endArray()
                 writer.field("computations"); writer.beginArray()
                 for computation in audit.computations {
@@ -145,14 +145,16 @@ public enum DecisionWriter {
                 writer.field("value"); writer.bool(entry.fired)
                 writer.endObject()
             }
-            for step in steps {
+            // By index: a step read whole would be copied (its text and values retained).
+            for index in steps.indices {
+                let textIndex = steps[index].textIndex
                 writer.beginObject()
-                writer.members(json: rule.conditionTextMembers[step.textIndex])
-                writer.field("value"); write(step.value, digits: digits, into: &writer)
-                if let left = step.left { writer.field("left"); write(left, digits: digits, into: &writer) }
-                if let encoded = rule.encodedRight(of: step) {
+                writer.members(json: rule.conditionTextMembers[textIndex])
+                writer.field("value"); write(steps[index].value, digits: digits, into: &writer)
+                if let left = steps[index].left { writer.field("left"); write(left, digits: digits, into: &writer) }
+                if let encoded = rule.encodedRight(textIndex: textIndex, right: steps[index].right) {
                     writer.members(json: encoded)
-                } else if let right = step.right {
+                } else if let right = steps[index].right {
                     writer.field("right"); write(right, digits: digits, into: &writer)
                 }
                 writer.endObject()

@@ -165,10 +165,11 @@ public final class Rule: Sendable {
         self.conditionConstantRightMembers = rightMembers
     }
 
-    /// A step's `right` member as encoded with the policy, when it shows a constant list.
-    func encodedRight(of step: ConditionStep) -> [UInt8]? {
-        guard case .list? = step.right else { return nil }
-        return conditionConstantRightMembers[step.textIndex]
+    /// A step's `right` member as encoded with the policy, when it shows a constant list (from
+    /// the step's text index and `right` value).
+    func encodedRight(textIndex: Int, right: Value?) -> [UInt8]? {
+        guard case .list? = right else { return nil }
+        return conditionConstantRightMembers[textIndex]
     }
 }
 
