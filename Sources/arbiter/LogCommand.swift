@@ -16,11 +16,14 @@ struct LogCommand: ParsableCommand {
         @Option(help: "A hash stored earlier (from `arbiter log head`) that the chain must contain.")
         var head: String?
 
-        @Argument(help: "Log files in order: FILE.1 FILE.2 … FILE.")
+        @Flag(help: "Each FILE is a log's current file: verify its rotated files FILE.1, FILE.2, … first, in numeric order.")
+        var rotated = false
+
+        @Argument(help: "Log files in order: FILE.1 FILE.2 … FILE (or FILE alone with --rotated).")
         var files: [String]
 
         func run() throws {
-            let output = LogCommandRunner.verify(paths: files, anchor: head)
+            let output = LogCommandRunner.verify(paths: files, anchor: head, withRotated: rotated)
             print(output.text, terminator: "")
             FileHandle.standardError.write(Data(output.errors.utf8))
             throw output.status.exitCode

@@ -11,10 +11,14 @@ public enum LogCommandRunner {
     /// Verifies the files of a log in the order given (oldest rotated file first) and, with an
     /// `anchor`, that the chain holds it. 0 intact; 1 with `FILE:LINE: what is wrong` for the first
     /// problem of each file; 2 for an unusable anchor or a file that cannot be read.
-    public static func verify(paths: [String], anchor: String?) -> Output {
+    /// - Parameter withRotated: each path is a log's current file: its rotated files `FILE.1`,
+    ///   `FILE.2`, … that exist are verified first, in numeric order (`--rotated`; a shell glob
+    ///   would sort `.10` before `.2` and take in `FILE.lock`).
+    public static func verify(paths given: [String], anchor: String?, withRotated: Bool = false) -> Output {
         if let anchor, !LogFormat.isHashText(anchor) {
             return Output(text: "", errors: "arbiter: --head must be sha256: and 64 lowercase hex digits, not '\(anchor)'\n", status: .unusable)
         }
+        let paths = withRotated ? given.flatMap { path in LogFiles.rotatedNumbers(of: path).map { "\(path).\($0)" } + [path] } : given
         let report: LogVerifier.Report
         do {
             report = try LogVerifier.verify(paths: paths, anchor: anchor)
@@ -22,7 +26,8 @@ public enum LogCommandRunner {
             return Output(text: "", errors: "arbiter: \(error)\n", status: .unusable)
         }
         guard report.intact else {
-            return Output(text: report.problems.map { $0.description + "\n" }.joined(), errors: "", status: .failure)
+            // A problem may quote what a damaged line holds: shown safe for a terminal.
+            return Output(text: report.problems.map { ShownText.terminal($0.description) + "\n" }.joined(), errors: "", status: .failure)
         }
         let files = paths.count == 1 ? "1 file" : "\(paths.count) files"
         let anchored = anchor == nil ? "" : "; it holds the anchor"

@@ -69,7 +69,9 @@ public final class DecisionLog: @unchecked Sendable {
     }
 
     /// Opens (or creates) the log at `path` for the policies given (`LogPolicies.json`).
-    public static func open(path: String, policies: [UInt8], sync: LogSync = .batch, maxBytes: Int? = nil) -> Result<DecisionLog, OpenError> {
+    /// `path` may pass through symbolic links: the log is the file they lead to (`LogFiles.resolved`).
+    public static func open(path given: String, policies: [UInt8], sync: LogSync = .batch, maxBytes: Int? = nil) -> Result<DecisionLog, OpenError> {
+        let path = LogFiles.resolved(given)
         let lockPath = path + ".lock"
         let lockDescriptor = LogFiles.openFile(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard lockDescriptor >= 0 else { return .failure(.file(LogFileError(path: lockPath, errno: errno, doing: "cannot open the lock"))) }

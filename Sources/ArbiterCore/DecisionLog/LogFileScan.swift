@@ -98,7 +98,9 @@ struct LogFileScan {
                     fail(1, "rotated files out of order: prev_file is \(prevFile ?? "null") but \(previous.path) ends with \(before)")
                     return
                 }
-                nextSeq = previous.nextSeq
+                // From the last record as written, not the seq expected where the file before
+                // went wrong: each file reports its own first problem (interpretation 53).
+                nextSeq = previous.lastSeq.map { $0 + 1 } ?? previous.nextSeq
             } else {
                 nextSeq = prevFile == nil ? 1 : nil
             }

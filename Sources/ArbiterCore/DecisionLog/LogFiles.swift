@@ -13,6 +13,29 @@ enum LogFiles {
         open(path, flags, mode)
     }
 
+    /// The log's own path with every symbolic link resolved (of the file when it exists, else of
+    /// its folder): the lock, the file and its rotated siblings are named from it, so two
+    /// spellings of one log, through a link or not, share one lock and rotate the same file.
+    static func resolved(_ path: String) -> String {
+        var path = path
+        // A link to a log not created yet leads nowhere: followed by hand (a bounded number of times).
+        for _ in 0..<32 {
+            if let real = realPath(path) { return real }
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) else { break }
+            path = target.hasPrefix("/") ? target : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(target).path
+        }
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        guard let realFolder = realPath(folder.isEmpty ? "." : folder) else { return path }
+        return realFolder == "/" ? "/" + url.lastPathComponent : realFolder + "/" + url.lastPathComponent
+    }
+
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
     /// Writes all of `bytes`, retrying short writes.
     static func writeAll(_ bytes: ArraySlice<UInt8>, to descriptor: Int32, path: String) throws(LogFileError) {
         let failed = bytes.withUnsafeBytes { DescriptorWriter.writeAll($0, to: descriptor) }

@@ -70,7 +70,7 @@ public enum DiffCommandRunner {
 
     static func render(_ report: DiffReport, _ partial: DiffReport.PartialSubject, format: Format) -> String {
         switch format {
-        case .text: return report.text(partial.subject)
+        case .text: return ShownText.terminal(report.text(partial.subject))  // ids come from the inputs
         case .json: return report.json(partial.subject)
         case .html: return report.html(partial.subject)
         case .partial: return report.partialJSON(partial)

@@ -98,22 +98,9 @@ extension DiffReport {
         return out
     }
 
-    /// Text for HTML and XML: `&`, `<`, `>`, quotes escaped.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// Text for HTML and XML (`ShownText.markup`: markup escaped, and control characters, which
+    /// XML cannot hold, written as `\u00XX`).
+    static func escape(_ text: String) -> String { ShownText.markup(text) }
 
     /// A transition matrix as an SVG heat map: the darker a cell, the more requests (log scale);
     /// unchanged states in green, changes in orange.

@@ -129,10 +129,12 @@ struct DecisionLogReplay {
             return .unreadable("expected an object with 'request' and 'decision'")
         }
         // A serve log records every answered line: input that was not JSON (`request: null`),
-        // pings and unsupported ops are in the log but are not decisions to replay.
+        // pings and unsupported ops are in the log but are not decisions to replay. What is
+        // skipped is decided by the request: a request (no `op`) recorded with a pong or an
+        // `unsupported_op` error is decided now and differs, as any other edited answer does.
         if case .null = request { return .skipped }
-        if recorded["op"] != nil { return .skipped }
-        if case .string("unsupported_op")? = recorded["error"]?["code"] { return .skipped }
+        let answeredAsOp = recorded["op"] != nil || recorded["error"]?["code"] == .string("unsupported_op")
+        if request["op"] != nil, answeredAsOp { return .skipped }
         let now = handler.tree(of: handler.answer(to: request, lineNumber: 1, scratch: scratch))
         var differences = DecisionComparison.differences(recorded: recorded, now: now)
         // The recorded input digest must be the request's: an edited request shows here.

@@ -167,30 +167,8 @@ public final class ReplayJUnitReporter: ReplayReporter {
         return found
     }
 
-    /// Text and attribute values: markup characters escaped; characters XML 1.0 cannot hold at
-    /// all (control characters other than tab and line breaks) written as `\u00XX`.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\t", "\n": out.unicodeScalars.append(scalar)
-            case "\r": out += "&#13;"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
-                    out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
-    }
+    /// Text and attribute values (`ShownText.markup`).
+    static func escape(_ text: String) -> String { ShownText.markup(text) }
 }
 
 extension ReplayJUnitReporter.Suite {

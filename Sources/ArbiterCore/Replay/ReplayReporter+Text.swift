@@ -3,7 +3,8 @@
 public final class ReplayTextReporter: ReplayReporter {
     let emit: (String) -> Void
 
-    public init(emit: @escaping (String) -> Void) { self.emit = emit }
+    /// Everything written goes through `ShownText.terminal`: ids and values come from logs.
+    public init(emit: @escaping (String) -> Void) { self.emit = { emit(ShownText.terminal($0)) } }
 
     public func result(_ result: ReplayResult) {
         switch result.kind {

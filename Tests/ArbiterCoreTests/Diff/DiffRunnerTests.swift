@@ -319,6 +319,30 @@ import Testing
         #expect(process.terminationStatus == 0)
     }
 
+    /// A request id is the caller's string: with an ESC in it (valid JSON), the HTML report stays
+    /// well-formed XML and the text report writes it as `\u001b`, not as a terminal escape.
+    @Test func controlCharactersInIdsBreakNeitherTheHTMLNorATerminal() throws {
+        let pack = try Self.widerWindow()
+        defer { pack.remove() }
+        let lines = try ServeEndToEndTests.workload(count: 200, bad: 0).map {
+            $0.replacingOccurrences(of: "\"id\":\"req-", with: "\"id\":\"\\u001b[31m\\u0085req-")
+        }
+        let path = try Self.write(lines, name: "requests.jsonl")
+        let html = DiffCommandRunner.run(base: Repository.path("Rules/cn"), candidate: pack.path, inputs: [path], format: .html, examples: 5, threads: 2).text
+        #expect(html.contains("\\u001b[31m"), "the examples show the ids")
+        #expect(!html.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" })
+        let file = try Self.write([html], name: "report.html")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])", file]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let text = DiffCommandRunner.run(base: Repository.path("Rules/cn"), candidate: pack.path, inputs: [path], format: .text, examples: 5, threads: 2).text
+        #expect(text.contains("\\u001b[31m\\u0085req-"), "\(text.prefix(2000))")
+        #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x85 })
+    }
+
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
     /// Chromium renders the report (skipped when chromium is not installed).

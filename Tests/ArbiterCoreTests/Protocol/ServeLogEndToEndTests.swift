@@ -128,6 +128,10 @@ import Testing
         let inOrder = rotated.map { "decisions.log.\($0)" } + ["decisions.log"]
         let verified = LogCommandRunner.verify(paths: inOrder.map(folder.path), anchor: nil)
         #expect(verified.status == .success, "\(verified.text)")
+        // `--rotated` finds the same files from the current one, whatever else is in the folder
+        // (the lock file; a shell glob would also sort `.10` before `.2`).
+        #expect(FileManager.default.fileExists(atPath: folder.path("decisions.log.lock")))
+        #expect(LogCommandRunner.verify(paths: [folder.path("decisions.log")], anchor: nil, withRotated: true).text == verified.text)
         var seq = 0
         for name in inOrder {
             for record in try Self.records(folder, name) {
@@ -141,6 +145,22 @@ import Testing
         let outOfOrder = LogCommandRunner.verify(paths: swapped.map(folder.path), anchor: nil)
         #expect(outOfOrder.status == .failure)
         #expect(outOfOrder.text.hasPrefix("\(folder.path("decisions.log.1")):1: rotated files out of order"), "\(outOfOrder.text)")
+
+        // A record deleted from the first file and one edited in the last: each file reports its
+        // own first problem, and the intact files between them none.
+        var first = try folder.lines(inOrder[0])
+        first.remove(at: 4)
+        try folder.write(inOrder[0], lines: first)
+        let lastName = inOrder[inOrder.count - 1]
+        var last = try folder.lines(lastName)
+        #expect(last.count >= 3)
+        last[2] = Array(String(decoding: last[2], as: UTF8.self).replacingOccurrences(of: "\"input_line\":", with: "\"input_line\":1").utf8)
+        try folder.write(lastName, lines: last)
+        let damaged = LogCommandRunner.verify(paths: inOrder.map(folder.path), anchor: nil)
+        let reported = damaged.text.split(separator: "\n").filter { $0.hasPrefix(folder.path("")) }
+        #expect(reported.count == 2, "\(damaged.text)")
+        #expect(reported.first?.hasPrefix("\(folder.path(inOrder[0])):5: seq gap") == true, "\(damaged.text)")
+        #expect(reported.last?.hasPrefix("\(folder.path(lastName)):3: hash mismatch") == true, "\(damaged.text)")
     }
 
     @Test func aHeldLockOrADamagedLogStopsServe() throws {
@@ -151,6 +171,11 @@ import Testing
         let locked = try folder.serve(Array("{\"op\":\"ping\"}\n".utf8))
         #expect(locked.status == 2)
         #expect(locked.stderr.contains("in use by another process"))
+        // The same log reached through a link to its folder or to the file is the same lock.
+        try FileManager.default.createSymbolicLink(atPath: folder.path("alias"), withDestinationPath: folder.url.path)
+        #expect(try folder.serve(Array("{\"op\":\"ping\"}\n".utf8), log: "alias/decisions.log").status == 2)
+        try FileManager.default.createSymbolicLink(atPath: folder.path("link.log"), withDestinationPath: folder.path("decisions.log"))
+        #expect(try folder.serve(Array("{\"op\":\"ping\"}\n".utf8), log: "link.log").status == 2)
         close(lock)
         #expect(try folder.serve(Array("{\"op\":\"ping\"}\n{\"op\":\"ping\"}\n".utf8)).status == 0)
         var lines = try folder.lines("decisions.log")

@@ -77,6 +77,22 @@ import Testing
         #expect(output.text.contains("differences by field:"))
     }
 
+    /// What is skipped follows the request, not the answer: a decision replaced by a pong or by
+    /// an `unsupported_op` error is a difference, while a real ping stays skipped.
+    @Test func aDecisionRecordedAsAPongOrUnsupportedOpIsADifference() throws {
+        let records = try Self.recorded(count: 20).filter { $0.decision["lines"] != nil }
+        try #require(records.count >= 2)
+        let pong = try JSONReader.parse(Array(#"{"op":"pong","policy":{"name":"cn","version":"2026.11","digest":"sha256:0"}}"#.utf8))
+        let unsupported = try JSONReader.parse(Array(#"{"error":{"code":"unsupported_op","message":"unsupported op","path":"$.op","line":1},"id":null}"#.utf8))
+        let ping = try JSONReader.parse(Array(#"{"op":"ping"}"#.utf8))
+        let output = try Self.replay([
+            Self.line(records[0].request, pong), Self.line(records[1].request, unsupported), Self.line(ping, pong),
+        ])
+        #expect(output.status == .failure)
+        #expect(output.text.contains("2 decisions replayed, 0 same, 2 different"), "\(output.text)")
+        #expect(output.text.contains("1 not requests"), "\(output.text)")
+    }
+
     @Test func anEmptyLogIsAnError() throws {
         let output = try Self.replay([], name: "empty.jsonl")
         #expect(output.status == .failure)
