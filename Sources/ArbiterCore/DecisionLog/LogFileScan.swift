@@ -54,6 +54,9 @@ struct LogFileScan {
         return scan
     }
 
+    /// A line whose hash matches but that holds bytes the hash does not cover.
+    static let notCanonical = "not in canonical form: the line holds text its hash does not cover (whitespace, a repeated key, members out of order); serve writes every line as its canonical JSON"
+
     private mutating func fail(_ line: Int, _ message: String) {
         if problem == nil { problem = LogProblem(file: path, line: line, message: message) }
     }
@@ -93,6 +96,10 @@ struct LogFileScan {
                 fail(1, "bad header: hash mismatch: the header hashes to \(parsed.computedHash) but its hash is \(parsed.hash)")
                 return
             }
+            if !parsed.isCanonical {
+                fail(1, "bad header: \(Self.notCanonical)")
+                return
+            }
             if let previous {
                 if let before = previous.lastHash, prevFile != before {
                     fail(1, "rotated files out of order: prev_file is \(prevFile ?? "null") but \(previous.path) ends with \(before)")
@@ -111,6 +118,10 @@ struct LogFileScan {
             }
             if parsed.hash != parsed.computedHash {
                 fail(line.number, "hash mismatch: the record hashes to \(parsed.computedHash) but its hash is \(parsed.hash)")
+                return
+            }
+            if !parsed.isCanonical {
+                fail(line.number, Self.notCanonical)
                 return
             }
             if let expected = nextSeq, seq != expected {

@@ -14,6 +14,10 @@ struct LogLine {
     var hash: String
     /// SHA-256 of the line's canonical JSON without `hash`.
     var computedHash: String
+    /// Whether the line is its own canonical JSON, as `serve` writes every line: nothing in it
+    /// that the hash does not cover (whitespace, an earlier value of a repeated key, members out
+    /// of order, escapes where none are needed).
+    var isCanonical: Bool
 }
 
 /// Reads log lines with reusable tapes and a canonical writer (one reader per thread).
@@ -101,12 +105,14 @@ final class LogLineParser {
             kind = .record(seq: seq, prev: prev)
         }
         let computed = Self.hashWithoutHashMember(line, view: view, hashKey: hashToken - 1, stripped: strippedTape, canonical: canonical)
-        return .success(LogLine(kind: kind, hash: hash, computedHash: computed))
+        return .success(LogLine(kind: kind, hash: hash, computedHash: computed.hash, isCanonical: computed.isCanonical))
     }
 
     /// SHA-256 of the canonical JSON of the line without its `hash` member: the member is cut
-    /// out of the text (with one comma) and the rest written canonically.
-    private static func hashWithoutHashMember(_ line: UnsafeRawBufferPointer, view: JSONTape.View, hashKey: Int, stripped: JSONTape, canonical: CanonicalJSONWriter) -> String {
+    /// out of the text (with one comma) and the rest written canonically. The line is canonical
+    /// when what is left is exactly that canonical JSON (the `hash` member sat in its sorted place).
+    private static func hashWithoutHashMember(_ line: UnsafeRawBufferPointer, view: JSONTape.View, hashKey: Int, stripped: JSONTape,
+                                              canonical: CanonicalJSONWriter) -> (hash: String, isCanonical: Bool) {
         var rest: [UInt8]
         if !view.isDecoded(hashKey), !view.isDecoded(hashKey + 1), let lineBase = line.baseAddress,
            let keyBase = view.quotedInputBytes(hashKey).baseAddress, let valueBase = view.quotedInputBytes(hashKey + 1).baseAddress {
@@ -125,13 +131,19 @@ final class LogLineParser {
             }
             rest = Array(line[0..<cutStart]) + Array(line[memberEnd...])
         } else {
-            // A key or value written with escapes: rebuild the object without the member.
-            guard case .object(let members)? = try? JSONReader.parse(line) else { return "" }
+            // A key or value written with escapes (never canonical: a hash needs none): rebuild
+            // the object without the member.
+            guard case .object(let members)? = try? JSONReader.parse(line) else { return ("", false) }
             rest = Array(JSONValue.object(members.filter { $0.key != "hash" }).serialized(pretty: false).utf8)
+            return rest.withUnsafeBytes { raw in
+                guard let view = try? stripped.parse(raw) else { return ("", false) }
+                return (SHA256.hash(data: canonical.write(view)).auditText, false)
+            }
         }
         return rest.withUnsafeBytes { raw in
-            guard let view = try? stripped.parse(raw) else { return "" }
-            return SHA256.hash(data: canonical.write(view)).auditText
+            guard let view = try? stripped.parse(raw) else { return ("", false) }
+            let written = canonical.write(view)
+            return (SHA256.hash(data: written).auditText, written.elementsEqual(raw))
         }
     }
 

@@ -41,6 +41,7 @@ enum LogTail {
             guard line.hash == line.computedHash else {
                 return .failure(LogProblem(file: path, line: last.number, message: "hash mismatch: the line hashes to \(line.computedHash) but its hash is \(line.hash)"))
             }
+            guard line.isCanonical else { return .failure(LogProblem(file: path, line: last.number, message: LogFileScan.notCanonical)) }
             return .success((line, last.number))
         }
     }

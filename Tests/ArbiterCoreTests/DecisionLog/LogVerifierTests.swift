@@ -86,6 +86,25 @@ import Testing
         #expect(Self.verify(folder, ["damaged.log"]).text.hasPrefix("\(name):1: bad header"))
     }
 
+    /// Text the hash does not cover is found too: an earlier value of a repeated key (which
+    /// canonical JSON drops, so the hash still matches) or a space.
+    @Test func textOutsideWhatTheHashCoversIsFound() throws {
+        let (folder, lines) = try Self.writtenLog()
+        defer { folder.remove() }
+        let name = folder.path("damaged.log")
+        let index = try #require(lines.indices.first { String(decoding: lines[$0], as: UTF8.self).contains("\"decision\":{\"audit\":") })
+        let line = String(decoding: lines[index], as: UTF8.self)
+        for forged in [line.replacingOccurrences(of: "\"decision\":{", with: "\"decision\":{\"outcome\":\"approve\",\"refund\":{\"total\":\"9999.00\"},"),
+                       line.replacingOccurrences(of: "\"decision\":{", with: "\"decision\": {")] {
+            var damaged = lines
+            damaged[index] = Array(forged.utf8)
+            try folder.write("damaged.log", lines: damaged)
+            let output = Self.verify(folder, ["damaged.log"])
+            #expect(output.status == .failure)
+            #expect(output.text.hasPrefix("\(name):\(index + 1): not in canonical form"), "\(output.text)")
+        }
+    }
+
     @Test func unreadableFilesAndBadAnchorsAreUsageErrors() throws {
         let folder = try LogFolder()
         defer { folder.remove() }
