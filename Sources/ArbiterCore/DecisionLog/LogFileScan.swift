@@ -102,7 +102,8 @@ struct LogFileScan {
             }
             if let previous {
                 if let before = previous.lastHash, prevFile != before {
-                    fail(1, "rotated files out of order: prev_file is \(prevFile ?? "null") but \(previous.path) ends with \(before)")
+                    // Also what a file before whose last records were cut looks like from here.
+                    fail(1, "rotated files out of order, missing, or the end of \(previous.path) cut: prev_file is \(prevFile ?? "null") but \(previous.path) ends with \(before)")
                     return
                 }
                 // From the last record as written, not the seq expected where the file before
