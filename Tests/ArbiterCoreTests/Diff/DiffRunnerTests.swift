@@ -310,13 +310,19 @@ import Testing
         #expect(!html.contains("<link"))
         #expect(!html.contains("@font-face") && !html.contains("url("))
         // Well-formed XML: Python's XML parser reads the whole file.
-        let file = try Self.write([html], name: "report.html")
+        #expect(try Self.parsesAsXML(html, "r = E.parse(sys.argv[1]).getroot(); assert r.tag == 'html'; assert len(list(r.iter('svg'))) >= 2"))
+    }
+
+    /// Whether Python's XML parser reads `text` whole, and `check` (Python, with the file's path
+    /// in `sys.argv[1]` and `xml.etree.ElementTree` as `E`) holds.
+    static func parsesAsXML(_ text: String, _ check: String = "E.parse(sys.argv[1])") throws -> Bool {
+        let file = try Self.write([text], name: "report.html")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); assert r.tag == 'html'; assert len(list(r.iter('svg'))) >= 2", file]
+        process.arguments = ["python3", "-c", "import sys, xml.etree.ElementTree as E; " + check, file]
         try process.run()
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        return process.terminationStatus == 0
     }
 
     /// A request id is the caller's string: with an ESC in it (valid JSON), the HTML report stays
@@ -331,13 +337,7 @@ import Testing
         let html = DiffCommandRunner.run(base: Repository.path("Rules/cn"), candidate: pack.path, inputs: [path], format: .html, examples: 5, threads: 2).text
         #expect(html.contains("\\u001b[31m"), "the examples show the ids")
         #expect(!html.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" })
-        let file = try Self.write([html], name: "report.html")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])", file]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        #expect(try Self.parsesAsXML(html))
         let text = DiffCommandRunner.run(base: Repository.path("Rules/cn"), candidate: pack.path, inputs: [path], format: .text, examples: 5, threads: 2).text
         #expect(text.contains("\\u001b[31m\\u0085req-"), "\(text.prefix(2000))")
         #expect(!text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x85 })
