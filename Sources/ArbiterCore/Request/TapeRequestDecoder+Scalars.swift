@@ -93,7 +93,8 @@ extension TapeRequestDecoder {
         if let instant = ByteScalars.timestamp(tape.bytes(value)) { return instant }
         let text = tape.string(value)
         do {
-            return try Timestamp.parse(text)
+            // Decided to the second: a fraction is accepted and dropped (`Timestamp.wholeSeconds`).
+            return try Timestamp.parse(text).wholeSeconds
         } catch {
             throw RequestError(path: path(), error.message)
         }

@@ -26,6 +26,13 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         (lhs.epochSeconds, lhs.nanoseconds) < (rhs.epochSeconds, rhs.nanoseconds)
     }
 
+    /// The same instant without its fraction of a second (the start of its second). A request's
+    /// timestamps are decided to the second: a deadline is the last second of a day
+    /// (`23:59:59`), and a request made during that second is within it (docs/interpretations.md, 88).
+    public var wholeSeconds: Timestamp {
+        Timestamp(epochSeconds: epochSeconds, nanoseconds: 0, offsetSeconds: offsetSeconds)
+    }
+
     /// RFC 3339 in the timestamp's own offset: `2026-11-12T23:59:59+08:00`, `Z` for UTC.
     public var description: String { rfc3339 }
 

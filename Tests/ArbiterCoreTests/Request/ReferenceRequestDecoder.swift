@@ -387,7 +387,7 @@ extension RequestDecoder {
     fileprivate func ref_timestamp(_ value: JSONValue, _ path: @autoclosure () -> String) throws(RequestError) -> Timestamp {
         let text = try ref_string(value, path())
         do {
-            return try Timestamp.parse(text)
+            return try Timestamp.parse(text).wholeSeconds
         } catch {
             throw RequestError(path: path(), error.message)
         }
