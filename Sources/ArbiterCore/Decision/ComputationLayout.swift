@@ -1,0 +1,26 @@
+/// The step name and field names of one kind of computation, with what the writers need
+/// encoded once: each name's JSON key, and the order of the members in canonical JSON.
+final class ComputationLayout: Sendable {
+    let step: String
+    let names: [String]
+    /// `"<name>":` for each name, as compact JSON writes it.
+    let encodedKeys: [[UInt8]]
+    /// The members in canonical (UTF-8 byte) order: positions in `names`, -1 for `step`; nil
+    /// when a name repeats (or is `step`), which canonical JSON cannot keep.
+    let canonicalOrder: [Int]?
+
+    init(_ step: String, _ names: [String]) {
+        self.step = step
+        self.names = names
+        encodedKeys = names.map { name in
+            var writer = JSONWriter(pretty: false, reservingCapacity: name.utf8.count + 8)
+            writer.beginObject()
+            writer.key(name)
+            return Array(writer.bytes.dropFirst())
+        }
+        let sorted = ([(name: "step", position: -1)] + names.enumerated().map { (name: $0.element, position: $0.offset) })
+            .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        let distinct = zip(sorted, sorted.dropFirst()).allSatisfy { !$0.name.utf8.elementsEqual($1.name.utf8) }
+        canonicalOrder = distinct ? sorted.map(\.position) : nil
+    }
+}
