@@ -23,11 +23,17 @@ enum FixtureUpdater {
             guard let line = fixture.expectLine, fixture.expectIsLast else {
                 throw FixtureError(message: "'expect:' must be the last key of a YAML fixture for --update to rewrite it")
             }
-            let lines = original.split(separator: "\n", omittingEmptySubsequences: false)
+            // Lines split on the byte: as `Character`s, "\r\n" is one character, not "\n".
+            // A file written with CRLF keeps CRLF, in what is kept and in what is written.
+            let usesCRLF = original.utf8.firstIndex(of: 0x0A).map { $0 > original.utf8.startIndex && original.utf8[original.utf8.index(before: $0)] == 0x0D } ?? false
+            let newline = usesCRLF ? "\r\n" : "\n"
+            let lines = original.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
+                String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
+            }
             let kept = lines.prefix(line - 1)
-            let writer = YAMLWriter(source: lines.map(String.init))
+            let writer = YAMLWriter(source: lines)
             let value = writer.value(expect, original: fixture.expectNode, indent: 0)
-            text = kept.joined(separator: "\n") + (kept.isEmpty ? "" : "\n") + "expect:" + value + "\n"
+            text = kept.joined(separator: newline) + (kept.isEmpty ? "" : newline) + ("expect:" + value).replacingOccurrences(of: "\n", with: newline) + newline
         }
         guard FileManager.default.createFile(atPath: fixture.path, contents: Data(text.utf8)) else {
             throw FixtureError(message: "cannot write \(fixture.path)")

@@ -45,6 +45,26 @@ import Testing
         #expect(rewritten.contains("\n  outcome: approve\n"), "YAML stays YAML, block stays block")
     }
 
+    /// A fixture saved with CRLF line endings (an editor on Windows) is rewritten in place: one
+    /// `expect:`, CRLF kept, flow style kept, and it passes afterwards.
+    @Test func updateKeepsAFixturesCRLFLineEndings() throws {
+        let directory = try temporaryDirectory()
+        let original = try String(contentsOfFile: Self.workedExample, encoding: .utf8)
+        let head = original.components(separatedBy: "\nexpect:\n")[0]
+        let stale = head + "\nexpect:\n  outcome: reject\n  refund: {total: \"1.00\"}\n"
+        let path = directory.appendingPathComponent("crlf.yaml").path
+        try Data(stale.replacingOccurrences(of: "\n", with: "\r\n").utf8).write(to: URL(fileURLWithPath: path))
+
+        let runner = ReplayRunner(policy: Repository.cnPolicy)
+        #expect(runner.run(paths: [path], update: true).text.contains("updated: expectations rewritten"))
+        let rewritten = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+        #expect(rewritten.components(separatedBy: "expect:").count == 2, "one expect:")
+        #expect(!rewritten.utf8.split(separator: 0x0A).contains { $0.last != 0x0D }, "every line ends in CRLF")
+        #expect(rewritten.hasPrefix(head.replacingOccurrences(of: "\n", with: "\r\n") + "\r\nexpect:\r\n"))
+        #expect(rewritten.contains("\r\n  refund: {"), "flow stays flow")
+        #expect(runner.run(paths: [path]).status == .success, "the rewritten fixture passes")
+    }
+
     /// A log recorded from `serve` answers replays with zero differences against the same policy;
     /// after one parameter changes, exactly the decisions it affects are reported.
     @Test func decisionLogReproducesAndShowsWhatAParameterChanges() throws {
