@@ -286,9 +286,12 @@ struct TypeChecker<Environment: ExpressionEnvironment> {
         guard let leftType, let rightType else { return nil }
         guard let type = Self.arithmeticType(operation, leftType, rightType) else {
             // Next to a timestamp, an int literal was meant as a duration.
+            // Otherwise a literal is rewritten only as a type the operator takes (no `"5"` for
+            // `tier + 5`: there is no `+` on strings either).
             let hint = leftType == .timestamp || rightType == .timestamp
                 ? mismatchHint(left, .duration, right, .duration)
-                : mismatchHint(left, leftType, right, rightType)
+                : mismatchHint(left, Self.arithmeticType(operation, leftType, leftType) == nil ? nil : leftType,
+                               right, Self.arithmeticType(operation, rightType, rightType) == nil ? nil : rightType)
             error(.typeMismatch, "cannot apply \(symbol) to \(leftType) and \(rightType)", operatorRange, notes: hint)
             return nil
         }
@@ -524,9 +527,10 @@ struct TypeChecker<Environment: ExpressionEnvironment> {
     }
 
     /// The literal hint for whichever side of a binary operator is a literal of the wrong type.
-    func mismatchHint(_ left: Syntax, _ leftType: ValueType, _ right: Syntax, _ rightType: ValueType) -> [String] {
-        let rightHint = hint(right, leftType)
-        return rightHint.isEmpty ? hint(left, rightType) : rightHint
+    /// A nil type asks for no hint towards it.
+    func mismatchHint(_ left: Syntax, _ leftType: ValueType?, _ right: Syntax, _ rightType: ValueType?) -> [String] {
+        let rightHint = leftType.map { hint(right, $0) } ?? []
+        return rightHint.isEmpty ? (rightType.map { hint(left, $0) } ?? []) : rightHint
     }
 
     /// Evaluates a node whose operands are all constants once, at compile time. Comparisons,

@@ -35,6 +35,9 @@ import Testing
         ("days_since(requested_at, 1) > 1", .bool, "'days_since' takes 1 argument, found 2"),
         ("days_since(7) > 1", .bool, "argument 1 of 'days_since' must be timestamp, found int"),
         ("requested_at + 7 > requested_at", .bool, "cannot apply '+' to timestamp and int\nnote: write '7d', '7h', '7m' or '7s' for a duration"),
+        // No note that leads to another error: there is no '+' on strings either.
+        (#"customer.tier + 5 == "x""#, .bool, "cannot apply '+' to string and int"),
+        ("line.paid + 5 > line.paid", .bool, "cannot apply '+' to money and int\nnote: write '5.00' for an amount of money"),
         ("1.005", .money, "'1.005' has too many fraction digits: CNY amounts have 2 fraction digits"),
         ("kind == \"return\" and enabled", .bool, "unexpected 'and' (write '&&')"),
         ("enabled ? 1 : 2.00", .int, "the branches of '?:' have different types: int and money\nnote: write '1.00' for an amount of money"),
