@@ -16,10 +16,11 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let output = CheckCommandRunner.run(rulesDirectory: rules.directory, format: format, color: rules.colors(1))
-        if output.status == .unusable {
+        if output.status == .unusable, format == .text {
             FileHandle.standardError.write(Data(output.text.utf8))  // no policy to report on: why, on stderr
         } else {
             print(output.text, terminator: "")
+            FileHandle.standardError.write(Data(output.errors.utf8))
         }
         throw output.status.exitCode
     }

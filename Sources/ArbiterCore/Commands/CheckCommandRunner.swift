@@ -6,6 +6,9 @@ public enum CheckCommandRunner {
         /// One diagnostic per line, then a summary line (one per version, then the set's, for a set).
         public var text: String
         public var status: ExitStatus
+        /// For stderr: why there is no policy to report on, with `--format json` (whose `text`
+        /// is then still one JSON object, for the CI system reading stdout).
+        public var errors: String = ""
     }
 
     /// How `check` prints: for a person (`path:line:col: error: message`) or for a CI system.
@@ -21,7 +24,9 @@ public enum CheckCommandRunner {
         do {
             snapshot = try PolicySetSnapshot.read(directory: rulesDirectory)
         } catch {
-            return Output(text: error.rendered + "\n", status: .unusable)
+            // Not a policy: one diagnostic about the folder itself (line and column 0).
+            let diagnostic = Diagnostic.error(at: SourceLocation(file: error.path), code: error.code, error.message, notes: error.notes)
+            return Output(text: json([diagnostic]), status: .unusable, errors: error.rendered + "\n")
         }
         let result = PolicySetLoader.load(snapshot: snapshot)
         return Output(text: json(result.diagnostics), status: result.errors.isEmpty ? .success : .failure)

@@ -18,6 +18,10 @@ struct TypeChecker<Environment: ExpressionEnvironment> {
     private(set) var texts: [String] = []
     /// Host functions called so far, offered as "did you mean" for a misspelt one.
     private var hostFunctionNames: Set<String> = []
+    /// Names offered as "did you mean" for an unknown one: taken as checked for null from then
+    /// on, so that `order.delivred_at != null && days_since(order.delivered_at) …` is one error,
+    /// the misspelling, not also "may be null" at every later use of the name meant.
+    private var suggestedNames: Set<String> = []
 
     init(environment: Environment, source: [UInt8], currency: Currency) {
         self.environment = environment
@@ -76,7 +80,7 @@ struct TypeChecker<Environment: ExpressionEnvironment> {
     private mutating func checkName(_ path: [String], _ syntax: Syntax, narrowed: Set<String>) -> Typed? {
         let name = path.joined(separator: ".")
         func narrow(_ type: ValueType) -> ValueType {
-            if case .optional(let wrapped) = type, narrowed.contains(name) { return wrapped }
+            if case .optional(let wrapped) = type, narrowed.contains(name) || suggestedNames.contains(name) { return wrapped }
             return type
         }
         switch environment.resolve(path) {
@@ -86,7 +90,10 @@ struct TypeChecker<Environment: ExpressionEnvironment> {
             return Typed(node: .constant(value), type: narrow(type))
         case .unknown(let suggestion):
             var message = "unknown \(path.count > 1 ? "field" : "name") '\(name)'"
-            if let suggestion { message += " (did you mean '\(suggestion)'?)" }
+            if let suggestion {
+                message += " (did you mean '\(suggestion)'?)"
+                suggestedNames.insert(suggestion)
+            }
             error(.unknownName, message, syntax.range)
             return nil
         }

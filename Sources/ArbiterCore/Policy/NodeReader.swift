@@ -2,6 +2,10 @@
 /// (with "did you mean"), scalars are typed by what reads them.
 struct NodeReader {
     var diagnostics: [Diagnostic] = []
+    /// For each mapping (by its location), the keys its unknown keys were taken to be a
+    /// misspelling of: a required key found there is not reported missing as well, since the
+    /// "did you mean" error already points at it (one error for one typo).
+    private var misspelt: [SourceLocation: [String]] = [:]
 
     mutating func error(_ span: SourceSpan, _ code: String, _ message: String, notes: [String] = []) {
         diagnostics.append(.error(at: span, code: code, message, notes: notes))
@@ -30,6 +34,7 @@ struct NodeReader {
             var message = "unknown key '\(entry.key.value)' in \(what)"
             if let suggestion = Suggestion.closest(to: entry.key.value, in: allowed) {
                 message += " (did you mean '\(suggestion)'?)"
+                misspelt[mapping.location, default: []].append(suggestion)
             } else {
                 message += "; expected one of: " + allowed.joined(separator: ", ")
             }
@@ -59,11 +64,16 @@ struct NodeReader {
     /// A required key of a mapping.
     mutating func required(_ mapping: YAMLMapping, _ key: String, _ what: String) -> YAMLNode? {
         guard let entry = mapping[key] else {
-            error(SourceSpan(start: mapping.location, length: 1), "missing_key", "\(what) is missing required key '\(key)'")
+            if !misspellings(in: mapping).contains(key) {
+                error(SourceSpan(start: mapping.location, length: 1), "missing_key", "\(what) is missing required key '\(key)'")
+            }
             return nil
         }
         return entry.value
     }
+
+    /// The keys that unknown keys of `mapping` were reported as misspellings of.
+    func misspellings(in mapping: YAMLMapping) -> [String] { misspelt[mapping.location] ?? [] }
 
     /// A scalar or a sequence of scalars, as a list.
     mutating func scalarList(_ node: YAMLNode, _ what: String) -> [YAMLScalar] {

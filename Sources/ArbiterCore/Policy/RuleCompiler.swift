@@ -128,7 +128,12 @@ struct RuleCompiler {
             if let parsed = RuleScope(rawValue: text) {
                 scope = parsed
             } else {
-                reader.error(scopeNode.span, "unknown_scope", "unknown scope '\(text)'; expected 'line' (once per requested line), 'settlement' (adjustments and the shipping refund) or 'request'")
+                let known = RuleScope.allCases.map(\.rawValue)
+                let hint = Suggestion.closest(to: text, in: known).map { " (did you mean '\($0)'?)" } ?? ""
+                reader.error(scopeNode.span, "unknown_scope", "unknown scope '\(text)'\(hint); expected 'line' (once per requested line), 'settlement' (adjustments and the shipping refund) or 'request'")
+                // What the rule may iterate over and which effects it may have depend on its
+                // scope: checked against a guessed one they would only add wrong errors.
+                return nil
             }
         }
         if let settle = mapping["settle"] {
@@ -137,6 +142,8 @@ struct RuleCompiler {
         }
         let effectEntries = mapping.entries.filter { Self.effectKeys.contains($0.key.value) }
         guard !effectEntries.isEmpty else {
+            // A misspelt effect (`rejekt:`) was reported as such, with its "did you mean".
+            if reader.misspellings(in: mapping).contains(where: Self.effectKeys.contains) { return nil }
             reader.error(mapping.location, "no_effect", "\(what) has no effect (\(Self.effects(of: scope).sorted().joined(separator: ", ")))")
             return nil
         }

@@ -42,7 +42,7 @@ public enum PolicySetSnapshot: Sendable {
                 diagnostics.append(.error(at: SourceLocation(file: folder), code: "pack_unreadable", error.message))
             }
         }
-        if versions.isEmpty && diagnostics.isEmpty { throw .noPolicyFiles(directory) }
+        if versions.isEmpty && diagnostics.isEmpty { throw .emptySet(directory) }
         return .set(directory: directory, setFile: PolicySourceFile(relativePath: setFileName, displayPath: setPath, bytes: setBytes),
                     versions: versions, diagnostics: diagnostics)
     }

@@ -29,6 +29,9 @@ import Testing
         ("7", .money, "expected money, found int\nnote: write '7.00' for an amount of money"),
         ("line.quantity", .money, "expected money, found int"),
         ("order.deliverd_at != null", .bool, "unknown field 'order.deliverd_at' (did you mean 'order.delivered_at'?)"),
+        // The misspelt null check is the one error: the name it meant is not also "may be null" after it.
+        ("order.deliverd_at != null && days_since(order.delivered_at) > 1", .bool,
+         "unknown field 'order.deliverd_at' (did you mean 'order.delivered_at'?)"),
         ("requested_at > order.shipped_at", .bool,
          "'order.shipped_at' may be null: check it first ('order.shipped_at != null && …') or give a default ('order.shipped_at ?? …')"),
         ("dayz_since(requested_at) > 1", .bool, "unknown function 'dayz_since' (did you mean 'days_since'?)"),

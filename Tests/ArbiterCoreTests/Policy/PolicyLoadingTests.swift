@@ -95,6 +95,19 @@ import Testing
         let output = CheckCommandRunner.run(rulesDirectory: empty.path)
         #expect(output.status == .unusable)
         #expect(output.text.contains("is not a policy folder: it holds no policy.yaml (a pack) and no set.yaml (a policy set)"), "\(output.text)")
+        // A set file with no pack version below it says so; for CI, as one JSON object too.
+        try Data("default: cn\n".utf8).write(to: empty.appendingPathComponent("set.yaml"))
+        let emptySet = CheckCommandRunner.run(rulesDirectory: empty.path)
+        #expect(emptySet.status == .unusable)
+        #expect(emptySet.text.contains("holds set.yaml but no pack version"), "\(emptySet.text)")
+        let json = CheckCommandRunner.run(rulesDirectory: empty.path, format: .json)
+        #expect(json.status == .unusable)
+        #expect(json.errors.contains("holds set.yaml but no pack version"))
+        let parsed = try JSONReader.parse(Array(json.text.utf8))
+        #expect(parsed["errors"] == .number("1"))
+        guard case .array(let diagnostics)? = parsed["diagnostics"] else { Issue.record("no diagnostics: \(json.text)"); return }
+        #expect(diagnostics.first?["code"] == .string("empty_set"))
+        #expect(diagnostics.first?["line"] == .number("0"))
     }
 
     /// "Read the policy's files once and compile each thread's copy from the same bytes": copies

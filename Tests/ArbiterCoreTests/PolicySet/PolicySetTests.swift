@@ -90,7 +90,11 @@ import Testing
         try set.edit("set.yaml", replacing: "default: cm", with: "defualt: cn")
         let missing = set.check()
         #expect(missing.status == .failure)
-        #expect(missing.text.contains("missing required key 'default'"), "\(missing.text)")
+        // One error for the typo: the key it meant is not also reported missing.
+        #expect(missing.text.contains("Rules/set.yaml:3:1: error: unknown key 'defualt' in set.yaml (did you mean 'default'?)"), "\(missing.text)")
+        #expect(!missing.text.contains("missing required key"), "\(missing.text)")
+        try set.edit("set.yaml", replacing: "defualt: cn", with: "description: no default")
+        #expect(set.check().text.contains("missing required key 'default'"))
         let run = try ArbiterRun.run(["serve", "--rules", set.path], stdin: Array("{\"op\":\"ping\"}\n".utf8))
         #expect(run.status == 2)
         #expect(run.stdout.isEmpty)
