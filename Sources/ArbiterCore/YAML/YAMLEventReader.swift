@@ -170,10 +170,20 @@ struct YAMLEventReader {
             }
             line -= 1
         }
+        // A quote opened and not closed on its line, above the problem: yaml read the lines after
+        // it as the rest of the string, so the problem is found far from its cause.
+        var unclosedQuote: Int?
+        if mark.line > 0 {
+            for candidate in 0..<Int(mark.line) where YAMLSyntaxHint.opensUnclosedQuote(source.text(ofLine: candidate)) {
+                unclosedQuote = candidate
+                break
+            }
+        }
         return YAMLSyntaxHint.Input(
             problem: problem, context: context, character: source.character(line: mark.line, column: mark.column),
             problemLine: source.text(ofLine: mark.line), contextLine: context == nil ? nil : source.text(ofLine: contextMark.line),
-            previousLine: previous, previousLineNumber: previousNumber, contextLineNumber: context == nil ? nil : contextMark.line)
+            previousLine: previous, previousLineNumber: previousNumber, contextLineNumber: context == nil ? nil : contextMark.line,
+            unclosedQuoteLine: unclosedQuote)
     }
 
     private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {

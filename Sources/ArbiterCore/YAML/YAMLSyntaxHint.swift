@@ -16,11 +16,16 @@ enum YAMLSyntaxHint {
         var previousLine: String?
         var previousLineNumber: Int?
         var contextLineNumber: Int?
+        /// The first line above the problem whose value opens a quote it does not close.
+        var unclosedQuoteLine: Int?
     }
 
     static func hint(_ input: Input) -> String? {
         if input.character == UInt8(ascii: "\t") {
             return "yaml is indented with spaces only: replace the tab with spaces"
+        }
+        if let line = input.unclosedQuoteLine, unclosedQuoteProblems.contains(input.problem) {
+            return "the quote opened on line \(line + 1) is not closed on that line, so yaml read the lines after it as the rest of the string, up to here: close it on line \(line + 1)"
         }
         switch input.problem {
         case "could not find expected ':'":
@@ -70,6 +75,41 @@ enum YAMLSyntaxHint {
         default:
             return nil
         }
+    }
+
+    /// The problems libyaml reports when a string left open swallowed the lines after it.
+    static let unclosedQuoteProblems: Set<String> = [
+        "could not find expected ':'", "mapping values are not allowed in this context", "did not find expected key",
+        "did not find expected '-' indicator", "block sequence entries are not allowed in this context",
+    ]
+
+    /// Whether a line's value (after `key: `, `- ` or `key: - `) starts with a quote that the
+    /// line does not close (`\"` escapes a double quote; `''` is a single quote in single quotes).
+    static func opensUnclosedQuote(_ line: String) -> Bool {
+        var text = Substring(line.drop { $0 == " " })
+        if text.hasPrefix("#") { return false }
+        if text.hasPrefix("- ") { text = text.dropFirst(2).drop { $0 == " " } }
+        if let key = key(of: String(text)) { text = text.dropFirst(key.count + 1).drop { $0 == " " } }
+        guard let quote = text.first, quote == "\"" || quote == "'" else { return false }
+        var index = text.index(after: text.startIndex)
+        while index < text.endIndex {
+            let character = text[index]
+            if quote == "\"", character == "\\" {
+                index = text.index(after: index)
+                if index < text.endIndex { index = text.index(after: index) }
+                continue
+            }
+            if character == quote {
+                let next = text.index(after: index)
+                if quote == "'", next < text.endIndex, text[next] == "'" {
+                    index = text.index(after: next)
+                    continue
+                }
+                return false
+            }
+            index = text.index(after: index)
+        }
+        return true
     }
 
     /// Leading spaces.
