@@ -87,10 +87,11 @@ public final class ProtocolHandler: Sendable {
         }
         // Read only for an error answer: a decision takes its id from the decoded request.
         var id: String? { RequestDecoder.requestID(in: document) }
-        if let op = document.lastMember(of: document.root, named: "op") {
+        // `"op": null` is no op, as any optional field may be null (SPEC section 4).
+        if let op = document.lastMember(of: document.root, named: "op"), document.kind(op) != .null {
             guard document.kind(op) == .string, document.string(op, equals: "ping") else {
-                let shown = document.kind(op) == .string ? "'\(document.string(op))'" : "a non-string value"
-                return .error(AnswerError(.unsupportedOp, "unsupported op \(shown); supported: ping (or no op for a request)", path: "$.op", id: id, line: lineNumber))
+                let shown = document.kind(op) == .string ? "unsupported op '\(document.string(op))'" : "'op' must be a string"
+                return .error(AnswerError(.unsupportedOp, "\(shown); supported: ping (or no op for a request)", path: "$.op", id: id, line: lineNumber))
             }
             return .pong
         }

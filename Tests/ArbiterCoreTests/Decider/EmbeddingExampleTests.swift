@@ -74,6 +74,23 @@ import Testing
         #expect(String(decoding: decider.answer(line: Array("{\"op\":\"ping\"}".utf8)), as: UTF8.self).hasPrefix("{\"op\":\"pong\""))
     }
 
+    /// `"op": null` is no op (SPEC section 4: optional fields may be null): the request is decided,
+    /// as a typed model that always writes `op` sends it. A non-string op is refused by name.
+    @Test func aNullOpIsARequest() throws {
+        let policy = try PolicySet.load(directory: Self.root.appendingPathComponent("Rules").path)
+        // No audit block: the input digest is of the bytes sent, which differ by `"op":null`.
+        let decider = Decider(policy: policy, audit: .none)
+        let withNullOp = "{\"op\":null," + Self.requestJSON.dropFirst()
+        #expect(try decider.decide(line: withNullOp) == decider.decide(line: Self.requestJSON))
+        do {
+            _ = try decider.decide(line: "{\"op\":5," + Self.requestJSON.dropFirst())
+            Issue.record("a number is no op")
+        } catch {
+            #expect(error.code == .unsupportedOp)
+            #expect(error.message == "'op' must be a string; supported: ping (or no op for a request)")
+        }
+    }
+
     /// A decision is a value: stored with Codable and read back, it is the same decision, trace included.
     @Test func decisionsRoundTripThroughCodable() throws {
         let policy = try PolicySet.load(directory: Self.root.appendingPathComponent("Rules").path)

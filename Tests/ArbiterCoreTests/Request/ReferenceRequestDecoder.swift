@@ -418,11 +418,11 @@ extension ProtocolHandler {
             return
         }
         let id = RequestDecoder.referenceRequestID(in: json)
-        if let op = json["op"] {
+        if let op = json["op"], op != .null {
             guard case .string(let name) = op, name == "ping" else {
                 let shown: String
-                if case .string(let name) = op { shown = "'\(name)'" } else { shown = "a non-string value" }
-                writeError(.unsupportedOp, "unsupported op \(shown); supported: ping (or no op for a request)", path: "$.op", id: id, lineNumber: lineNumber, into: &writer)
+                if case .string(let name) = op { shown = "unsupported op '\(name)'" } else { shown = "'op' must be a string" }
+                writeError(.unsupportedOp, "\(shown); supported: ping (or no op for a request)", path: "$.op", id: id, lineNumber: lineNumber, into: &writer)
                 return
             }
             writePong(into: &writer)
