@@ -114,6 +114,8 @@ final class LogLineParser {
     private static func hashWithoutHashMember(_ line: UnsafeRawBufferPointer, view: JSONTape.View, hashKey: Int, stripped: JSONTape,
                                               canonical: CanonicalJSONWriter) -> (hash: String, isCanonical: Bool) {
         var rest: [UInt8]
+        // A key or value written with escapes is never canonical: a hash needs none.
+        var mayBeCanonical = true
         if !view.isDecoded(hashKey), !view.isDecoded(hashKey + 1), let lineBase = line.baseAddress,
            let keyBase = view.quotedInputBytes(hashKey).baseAddress, let valueBase = view.quotedInputBytes(hashKey + 1).baseAddress {
             let memberStart = lineBase.distance(to: keyBase)
@@ -131,19 +133,15 @@ final class LogLineParser {
             }
             rest = Array(line[0..<cutStart]) + Array(line[memberEnd...])
         } else {
-            // A key or value written with escapes (never canonical: a hash needs none): rebuild
-            // the object without the member.
+            // Rebuild the object without the member.
             guard case .object(let members)? = try? JSONReader.parse(line) else { return ("", false) }
             rest = Array(JSONValue.object(members.filter { $0.key != "hash" }).serialized(pretty: false).utf8)
-            return rest.withUnsafeBytes { raw in
-                guard let view = try? stripped.parse(raw) else { return ("", false) }
-                return (SHA256.hash(data: canonical.write(view)).auditText, false)
-            }
+            mayBeCanonical = false
         }
         return rest.withUnsafeBytes { raw in
             guard let view = try? stripped.parse(raw) else { return ("", false) }
             let written = canonical.write(view)
-            return (SHA256.hash(data: written).auditText, written.elementsEqual(raw))
+            return (SHA256.hash(data: written).auditText, mayBeCanonical && written.elementsEqual(raw))
         }
     }
 

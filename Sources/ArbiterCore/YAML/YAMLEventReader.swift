@@ -172,12 +172,10 @@ struct YAMLEventReader {
         }
         // A quote opened and not closed on its line, above the problem: yaml read the lines after
         // it as the rest of the string, so the problem is found far from its cause.
+        // Looked for only when the problem is one such a string causes.
         var unclosedQuote: Int?
-        if mark.line > 0 {
-            for candidate in 0..<Int(mark.line) where YAMLSyntaxHint.opensUnclosedQuote(source.text(ofLine: candidate)) {
-                unclosedQuote = candidate
-                break
-            }
+        if mark.line > 0, YAMLSyntaxHint.unclosedQuoteProblems.contains(problem) {
+            unclosedQuote = (0..<Int(mark.line)).first { YAMLSyntaxHint.opensUnclosedQuote(source.text(ofLine: $0)) }
         }
         return YAMLSyntaxHint.Input(
             problem: problem, context: context, character: source.character(line: mark.line, column: mark.column),
