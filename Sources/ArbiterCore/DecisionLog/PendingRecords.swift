@@ -40,9 +40,18 @@ final class PendingRecords: @unchecked Sendable {
     /// The bytes of record `index`, its `\n` included.
     func range(of index: Int) -> Range<Int> { records[index].start..<(records[index].end + 1) }
 
-    /// Empties the buffers for reuse, letting go of one grown past `maximumCapacity`.
-    func reset(maximumCapacity: Int) {
-        if bytes.capacity > maximumCapacity { bytes = [] } else { bytes.removeAll(keepingCapacity: true) }
-        records.removeAll(keepingCapacity: records.capacity <= 4096)
+    /// The bytes its buffers hold on to.
+    var retainedCapacity: Int { bytes.capacity + records.capacity * MemoryLayout<Record>.stride }
+
+    /// Empties the buffers for reuse, keeping their memory.
+    func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        records.removeAll(keepingCapacity: true)
+    }
+
+    /// Lets go of the buffers' memory (a spare batch over the output's budget).
+    func releaseMemory() {
+        bytes = []
+        records = []
     }
 }
