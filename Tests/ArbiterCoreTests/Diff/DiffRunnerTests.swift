@@ -345,7 +345,11 @@ import Testing
 
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    /// Chromium renders the report (skipped when chromium is not installed).
+    /// Chromium renders the report (skipped when chromium is not installed; `.ci/run` installs
+    /// it): the screenshot is a PNG of the window's size with more than a blank page's bytes,
+    /// and the document chromium built holds both charts — the outcome and verdict heat maps
+    /// (a cell per pair of outcomes, five by five, and per pair of verdicts, three by three) and
+    /// the refund-difference histogram (eleven bins).
     @Test(.enabled(if: chromium != nil, "chromium is not installed")) func chromiumRendersTheReport() throws {
         let pack = try Self.widerWindow()
         defer { pack.remove() }
@@ -353,15 +357,31 @@ import Testing
         let output = DiffCommandRunner.run(base: Repository.path("Rules/cn"), candidate: pack.path, inputs: [path], format: .html, examples: 2, threads: 2)
         let file = try Self.write([output.text], name: "report.html")
         let screenshot = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("report.png").path
+        _ = try Self.chromium(["--screenshot=\(screenshot)", "--window-size=1200,1600", "file://\(file)"])
+        let png = try Data(contentsOf: URL(fileURLWithPath: screenshot))
+        #expect(png.count > 10_000)
+        #expect(png.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), "a PNG file")
+        func bigEndian(_ offset: Int) -> Int { png.dropFirst(offset).prefix(4).reduce(0) { $0 << 8 | Int($1) } }
+        #expect(png.count > 24 && bigEndian(16) == 1200 && bigEndian(20) == 1600, "the window's size")
+
+        let dom = try Self.chromium(["--dump-dom", "file://\(file)"])
+        #expect(dom.contains("<title>"))
+        #expect(dom.components(separatedBy: "<svg").count - 1 == 3, "two heat maps and the histogram")
+        #expect(dom.components(separatedBy: "<rect").count - 1 >= 25 + 9 + 11, "their cells and bins")
+    }
+
+    /// Runs headless chromium with `arguments`; its standard output.
+    static func chromium(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(Self.chromium))
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--screenshot=\(screenshot)", "--window-size=1200,1600", "file://\(file)"]
-        process.standardOutput = FileHandle.nullDevice
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
+        let bytes = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let size = (try? FileManager.default.attributesOfItem(atPath: screenshot)[.size] as? Int) ?? 0
-        #expect(size > 10_000)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
