@@ -36,21 +36,22 @@ struct RulesOption: ParsableArguments {
     @Option(help: "Colour diagnostics: auto (when the output is a terminal and NO_COLOR is not set), always or never.")
     var color: ColorChoice = .auto
 
-    var directory: String { PolicyLocator.rulesDirectory(explicit: rules) }
 
     /// Whether to colour diagnostics written to `descriptor` (1 stdout, 2 stderr).
     func colors(_ descriptor: Int32) -> Bool {
         color.enabled(isTerminal: isatty(descriptor) != 0, environment: ProcessInfo.processInfo.environment)
     }
 
-    /// No `--rules`, no `ARBITER_RULES` and no set found: say where it looked, exit 2.
-    func validate() throws {
+    /// The policy folder to use. No `--rules`, no `ARBITER_RULES` and no set found: say where it
+    /// looked, exit 2. Asked for only by what reads a policy (not in `validate`), so that
+    /// `replay --merge`, which merges reports and reads none, runs anywhere.
+    func directory() throws -> String {
         switch PolicyLocator.locate(explicit: rules) {
         case .found(let directory, .environment) where !FileManager.default.fileExists(atPath: directory):
             FileHandle.standardError.write(Data("arbiter: policy folder '\(directory)' (from ARBITER_RULES) does not exist; unset ARBITER_RULES or point it at a policy set or pack\n".utf8))
             throw ExitCode(ExitStatus.unusable.rawValue)
-        case .found:
-            return
+        case .found(let directory, _):
+            return directory
         case .notFound(let searched):
             FileHandle.standardError.write(Data((PolicyLocator.notFoundMessage(searched: searched) + "\n").utf8))
             throw ExitCode(ExitStatus.unusable.rawValue)
@@ -62,7 +63,7 @@ extension RulesOption {
     /// `count` copies of the checked pack or policy set compiled from one reading of its files,
     /// or (anything in it unusable) its diagnostics on stderr and exit status 2.
     func loadSets(count: Int) throws -> [PolicySet] {
-        switch PolicyLocator.loadUsableSets(at: directory, count: count) {
+        switch PolicyLocator.loadUsableSets(at: try directory(), count: count) {
         case .success(let sets):
             return sets
         case .failure(let unusable):

@@ -15,7 +15,7 @@ struct CheckCommand: ParsableCommand {
     var format: CheckCommandRunner.Format = .text
 
     func run() throws {
-        let output = CheckCommandRunner.run(rulesDirectory: rules.directory, format: format, color: rules.colors(1))
+        let output = CheckCommandRunner.run(rulesDirectory: try rules.directory(), format: format, color: rules.colors(1))
         if output.status == .unusable, format == .text {
             FileHandle.standardError.write(Data(output.text.utf8))  // no policy to report on: why, on stderr
         } else {

@@ -31,6 +31,8 @@ public enum RequestField: Int, CaseIterable, Sendable {
     case orderLastDeliveredAt, orderStandardShippingFee
     // scope: line
     case itemDeliveredAt
+    // scope: request: the paid amount of the requested units on lines approved or in review
+    case requestedGrantedPaid
 
     public static let attributeSlotBase = 1_000
     public static let factSlotBase = 2_000
@@ -59,7 +61,7 @@ public enum RequestField: Int, CaseIterable, Sendable {
              .keptUnits, .keptGross, .discountID, .discountAmount, .discountThreshold, .discountClawedBack,
              .discountKeptGross, .discountAllocationOnKept, .giftLine, .giftValue, .giftKeptUnits, .giftMainKeptUnits,
              .giftMainGrantedUnits, .paymentMethod, .paymentAmount, .paymentRefunded, .paymentRefundable,
-             .paymentRefundableBefore, .paymentProportionalShare:
+             .paymentRefundableBefore, .paymentProportionalShare, .requestedGrantedPaid:
             return false
         }
     }
@@ -138,6 +140,7 @@ public enum RequestField: Int, CaseIterable, Sendable {
         case .refundShipping: return "refund.shipping"
         case .refundTotal: return "refund.total"
         case .requestedGranted: return "requested.granted"
+        case .requestedGrantedPaid: return "requested.granted_paid"
         case .keptUnits: return "kept.units"
         case .keptGross: return "kept.gross"
         case .discountID: return "discount.id"
@@ -182,7 +185,7 @@ public enum RequestField: Int, CaseIterable, Sendable {
         case .lineVerdict: return .enumeration(Self.verdictDomain)
         case .itemSKU, .itemCategory: return .optional(.string)
         case .requestedCount, .requestedApproved, .requestedReview, .requestedRejected: return .int
-        case .requestedGross, .requestedPaid: return .money
+        case .requestedGross, .requestedPaid, .requestedGrantedPaid: return .money
         case .requestedCategories: return .list(.string)
         case .refundItems, .refundShipping, .refundTotal: return .money
         case .requestedGranted, .keptUnits: return .int
@@ -204,7 +207,7 @@ public enum RequestField: Int, CaseIterable, Sendable {
              .itemSKU, .itemCategory, .itemUnitPrice, .itemQuantity, .itemRefundedQuantity, .itemIsGift, .itemDeliveredAt:
             return .lineScope
         case .requestedCount, .requestedApproved, .requestedReview, .requestedRejected, .requestedGross, .requestedPaid,
-             .requestedCategories, .requestedGranted, .keptUnits, .keptGross:
+             .requestedCategories, .requestedGranted, .requestedGrantedPaid, .keptUnits, .keptGross:
             return .requestScope
         case .discountID, .discountAmount, .discountThreshold, .discountClawedBack, .discountKeptGross, .discountAllocationOnKept:
             return .element(.discount)

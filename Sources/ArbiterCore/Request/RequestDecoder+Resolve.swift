@@ -13,6 +13,7 @@ extension RequestDecoder {
         // Items: unique ids, possible refunded quantities, gifts for another, non-gift item.
         var items: [OrderItem] = []
         items.reserveCapacity(order.items.count)
+        var orderGross: Int64 = 0
         for (index, item) in order.items.enumerated() {
             let path = { "$.order.items[\(index)]" }
             if let first = lineIndex.index(of: item.line), first != index {
@@ -24,6 +25,19 @@ extension RequestDecoder {
             let (gross, overflow) = item.unitPrice.multipliedReportingOverflow(by: Int64(item.quantity))
             guard !overflow, gross <= Money.maxMinorUnits else {
                 throw RequestError(path: path() + ".quantity", "unit_price × quantity is too large")
+            }
+            // The order's gross is bounded as one amount is, so that no arithmetic a pack does on
+            // it (punitive damages are ten times the paid of up to 1,000 lines) overflows.
+            orderGross += gross
+            guard orderGross <= Money.maxMinorUnits else {
+                throw RequestError(path: path() + ".quantity", "the order's items are worth more than \(format(Money.maxMinorUnits)) in all (unit_price × quantity summed over the items so far), the largest amount a request may carry")
+            }
+            if let giftValue = item.giftValue {
+                // A gift's price is 0, so its value is bounded here as a price is above.
+                let (value, overflow) = giftValue.multipliedReportingOverflow(by: Int64(item.quantity))
+                guard !overflow, value <= Money.maxMinorUnits else {
+                    throw RequestError(path: path() + ".gift_value", "gift_value × quantity is too large")
+                }
             }
             var giftFor: Int?
             if let target = item.giftFor {

@@ -3,7 +3,8 @@ import Testing
 @testable import ArbiterCore
 
 /// The eu pack (SPEC section 12): it checks without errors and every fixture under Fixtures/eu
-/// passes against it (run as a lone pack, which accepts `"policy": "eu"`).
+/// passes, decided by the repository's set `Rules` as `arbiter replay Fixtures` does (so that
+/// the fixtures on both sides of eu's `effective_from` are decided, or refused, by selection).
 @Suite struct EUFixtureCorpusTests {
     static let policy: Policy = {
         guard case .success(let policy) = PolicyLocator.loadUsablePolicy(at: Repository.path("Rules/eu")) else {
@@ -11,7 +12,7 @@ import Testing
         }
         return policy
     }()
-    static let runner = ReplayRunner(policy: policy)
+    static let runner = ReplayRunner(set: Repository.rulesSet)
     static let files = FixtureLoader.files(at: Repository.path("Fixtures/eu")).filter(FixtureLoader.isFixtureFile)
 
     @Test func everyFixturePassesAndEveryRuleFires() {
