@@ -37,7 +37,6 @@ import tarfile
 import tempfile
 import threading
 import time
-from urllib.parse import urlparse, unquote
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -80,11 +79,28 @@ def task_failure(error):
 # ---------------------------------------------------------------------------------------------
 # Reading byte ranges of an input file (on executors).
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def hadoop_local_path(uri):
+    """The local path of a path as Hadoop writes it (`file:/a/b`, `file:///a/b` or `/a/b`), or None
+    for another filesystem. Hadoop's path text is not percent-encoded: `p%41.jsonl` and `a#b.jsonl`
+    are file names as they are, so nothing is unquoted and `#` starts no fragment."""
+    if uri.startswith("file:"):
+        path = uri[len("file:"):]
+        if path.startswith("//"):
+            path = path[2:]  # file://HOST/path: only the empty host (file:///path) is local
+            if not path.startswith("/"):
+                return None
+        return path
+    return None if _SCHEME.match(uri) else uri
+
+
 def open_input(uri):
     """A seekable binary file for `uri`: a local path / file: URI, or any filesystem pyarrow knows."""
-    parsed = urlparse(uri)
-    if parsed.scheme in ("", "file"):
-        return open(unquote(parsed.path) if parsed.scheme else uri, "rb")
+    local = hadoop_local_path(uri)
+    if local is not None:
+        return open(local, "rb")
     try:
         from pyarrow import fs as pafs  # only needed for hdfs://, s3://, gs://, ...
     except ImportError as error:
@@ -176,13 +192,48 @@ def _nonblank(line, max_line_bytes):
     return b"" if len(line) > max_line_bytes else line
 
 
+MAXIMUM_DEPTH = 256  # JSONReader.maximumDepth
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _well_formed(value, depth=1):
+    """Whether a value Python's json module read is one arbiter's reader reads too: nesting at most
+    MAXIMUM_DEPTH deep (the outermost array or object is 1) and no string holding a lone UTF-16
+    surrogate (an escape such as "\\ud800", which arbiter refuses: interpretation 24)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, (list, dict)):
+        if depth > MAXIMUM_DEPTH:
+            return False
+        if isinstance(value, dict):
+            return all(_well_formed(key, depth + 1) and _well_formed(item, depth + 1) for key, item in value.items())
+        return all(_well_formed(item, depth + 1) for item in value)
+    return True
+
+
+def strict_json(line):
+    """The value of `line` when arbiter's JSON reader accepts it (RFC 8259 text in UTF-8, no byte
+    order mark, no NaN or Infinity, no lone surrogate, at most 256 levels deep), else None."""
+    if line.startswith(b"\xef\xbb\xbf"):
+        return None
+    try:
+        return_value = json.loads(line.decode("utf-8"), parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    return return_value if _well_formed(return_value) else None
+
+
 def input_format(line):
     """What an input holds, from its first non-blank line: DiffInputFormat.detect's rule
     (Sources/ArbiterCore/Diff/DiffInput.swift), for the pieces that do not start with that line."""
-    try:
-        value = json.loads(line)
-    except (ValueError, UnicodeDecodeError):
-        return "requests"
+    value = strict_json(line)
     if isinstance(value, dict):
         if value.get("log") == "arbiter-decisions":
             return "serve-log"
@@ -461,7 +512,13 @@ def list_inputs(sc, path):
         if status.isDirectory():
             for child in filesystem.listStatus(status.getPath()):
                 name = child.getPath().getName()
-                if child.isFile() and not name.startswith(("_", ".")):
+                if name.startswith(("_", ".")):
+                    continue  # Spark's own markers (_SUCCESS, _temporary) and hidden files
+                if child.isDirectory():
+                    # Not read, and not skipped silently either: an auditor's count would be short.
+                    raise Unusable(f"--input {path}: {child.getPath().toString()} is a folder; "
+                                   f"name the files inside it with a glob ({path.rstrip('/')}/*/*) or one by one")
+                if child.isFile():
                     files.append((child.getPath().toString(), child.getLen()))
         else:
             files.append((status.getPath().toString(), status.getLen()))
@@ -539,6 +596,9 @@ def run_decide(args):
             sc.setLogLevel(os.environ.get("ARBITER_SPARK_LOG_LEVEL", "WARN"))
             sc.addFile(binary)
             sc.addArchive(rules_archive)
+            if output_exists(sc, args.output):
+                raise Unusable(f"--output {args.output}: already exists")
+            check_policies(sc, os.path.basename(binary), [("--rules", args.rules, os.path.basename(rules_archive))])
             started = time.monotonic()
             files = list_inputs(sc, args.input)
             partitions = args.partitions or max(sc.defaultParallelism,
@@ -583,8 +643,7 @@ def input_names(files, given):
     would name it to `arbiter replay` or `arbiter diff`), else its path (`file:` dropped)."""
     names = {}
     for uri, _ in files:
-        parsed = urlparse(uri)
-        local = unquote(parsed.path) if parsed.scheme == "file" else uri
+        local = hadoop_local_path(uri) or uri
         names[uri] = given if len(files) == 1 and os.path.abspath(given) == os.path.abspath(local) else local
     return names
 
@@ -607,6 +666,12 @@ def run_report(args, mode):
             sc.addArchive(rules_archive)
             if candidate_archive:
                 sc.addArchive(candidate_archive)
+            if output_exists(sc, args.output):
+                raise Unusable(f"--output {args.output}: already exists")
+            policies = [("--rules", args.rules, os.path.basename(rules_archive))]
+            if candidate_archive:
+                policies.append(("--candidate", args.candidate, os.path.basename(candidate_archive)))
+            check_policies(sc, os.path.basename(binary), policies)
             started = time.monotonic()
             files = list_inputs(sc, args.input)
             names = input_names(files, args.input)
@@ -653,10 +718,38 @@ def run_report(args, mode):
 
 def local_path(output):
     """The local folder `output` names (a path or a file: URI), or None for another filesystem."""
-    parsed = urlparse(output)
-    if parsed.scheme == "":
-        return output
-    return unquote(parsed.path) if parsed.scheme == "file" else None
+    return hadoop_local_path(output)
+
+
+def output_exists(sc, output):
+    local = local_path(output)
+    if local is not None:
+        return os.path.lexists(local)
+    target = sc._jvm.org.apache.hadoop.fs.Path(output)
+    return target.getFileSystem(sc._jsc.hadoopConfiguration()).exists(target)
+
+
+def check_policies(sc, binary, policies):
+    """`arbiter check` of each shipped policy, in one task on an executor (where the binary runs):
+    a policy with errors is an unusable command line (exit 2, its diagnostics shown), not a job
+    whose every task fails on it."""
+    def run(_index, _items):
+        results = []
+        for option, given, archive in policies:
+            command = [shipped_binary(binary), "check", "--color", "never", "--rules", shipped_rules(archive)]
+            environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C"}
+            result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environment)
+            results.append((option, given, result.returncode, result.stdout.decode("utf-8", "replace")))
+        yield results
+    try:
+        results = sc.parallelize([0], 1).mapPartitionsWithIndex(run).collect()[0]
+    except Exception as error:
+        raise JobFailed(f"checking the policies failed: {task_failure(error)}") from error
+    for option, given, code, output in results:
+        if code != 0:
+            shown = output.strip().splitlines()
+            raise Unusable(f"{option} {given}: the policy does not check (arbiter check exit {code}):\n"
+                           + "\n".join(shown[:40]) + ("\n…" if len(shown) > 40 else ""))
 
 
 def make_output(sc, output):
@@ -748,10 +841,21 @@ def parse_args(argv):
     parser.add_argument("--examples", type=int, default=5,
                         help="diff: example requests per outcome transition (the first N in input order)")
     args = parser.parse_args(argv)
+    # What the binary would refuse on every executor is refused here, once, with exit 2.
     if args.partitions is not None and args.partitions < 1:
         parser.error("--partitions must be at least 1")
     if args.mode == "diff" and not args.candidate:
         parser.error("diff needs --candidate DIR")
+    if not 1 <= args.serve_threads <= 64:
+        parser.error("--serve-threads must be between 1 and 64")
+    if not 0 <= args.examples <= 10_000:
+        parser.error("--examples must be between 0 and 10000")
+    if args.max_line_bytes is not None:
+        if args.mode != "decide":
+            parser.error("--max-line-bytes is decide's (serve's); replay and diff read lines as "
+                         "`arbiter replay` and `arbiter diff` do")
+        if not 1 <= args.max_line_bytes <= 1 << 30:
+            parser.error("--max-line-bytes must be between 1 and 1073741824 (1 GiB)")
     return args
 
 

@@ -68,10 +68,10 @@ def serve(path, audit):
                               stdout=subprocess.PIPE, check=True).stdout
 
 
-def run_mode(mode, arguments, env=None, expect=(0,)):
+def run_mode(mode, arguments, env=None, expect=(0,), cwd=None, binary=BINARY):
     started = time.monotonic()
-    result = subprocess.run([sys.executable, JOB, mode, *arguments, "--arbiter", BINARY, "--master", MASTER],
-                            env=dict(os.environ, **(env or {})), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    result = subprocess.run([sys.executable, JOB, mode, *arguments, "--arbiter", binary, "--master", MASTER],
+                            env=dict(os.environ, **(env or {})), stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
     elapsed = time.monotonic() - started
     print(f"  {mode}: {elapsed:.1f} s", file=sys.stderr)
     if result.returncode not in expect or f"arbiter_spark {mode}:".encode() not in result.stderr:
@@ -143,6 +143,41 @@ class Pure(unittest.TestCase):
         self.assertEqual(arbiter_spark.input_format(b'not json'), "requests")
         self.assertEqual(arbiter_spark.input_format(b'\xe9'), "requests")
 
+    def test_input_format_reads_json_as_arbiters_reader_does(self):
+        """A first line arbiter's reader refuses is not a log's, whatever Python's json module says."""
+        log = b'{"request":{},"decision":{}}'
+        self.assertEqual(arbiter_spark.input_format(b"\xef\xbb\xbf" + log), "requests")  # a byte order mark
+        self.assertEqual(arbiter_spark.input_format(b'{"request":NaN,"decision":{}}'), "requests")
+        self.assertEqual(arbiter_spark.input_format(b'{"request":Infinity,"decision":{}}'), "requests")
+        self.assertEqual(arbiter_spark.input_format(b'{"request":"\\ud800","decision":{}}'), "requests")
+        self.assertEqual(arbiter_spark.input_format(b'{"request":"\\ud83d\\ude00","decision":{}}'), "decision-log")
+        # The object is level 1: 255 arrays inside it are 256 levels, as deep as arbiter reads.
+        nested = lambda depth: b"[" * depth + b"]" * depth
+        self.assertEqual(arbiter_spark.input_format(b'{"request":' + nested(255) + b',"decision":{}}'), "decision-log")
+        self.assertEqual(arbiter_spark.input_format(b'{"request":' + nested(256) + b',"decision":{}}'), "requests")
+        self.assertEqual(arbiter_spark.input_format(b'{"request":' + nested(5000) + b',"decision":{}}'), "requests")
+
+    def test_hadoop_paths_are_file_names_as_they_are(self):
+        """Hadoop writes paths without percent-encoding: `%41` and `#` are part of the name."""
+        self.assertEqual(arbiter_spark.hadoop_local_path("file:/tmp/p%41.jsonl"), "/tmp/p%41.jsonl")
+        self.assertEqual(arbiter_spark.hadoop_local_path("file:///tmp/a#b.jsonl"), "/tmp/a#b.jsonl")
+        self.assertEqual(arbiter_spark.hadoop_local_path("/tmp/a b.jsonl"), "/tmp/a b.jsonl")
+        self.assertEqual(arbiter_spark.hadoop_local_path("relative/out"), "relative/out")
+        self.assertIsNone(arbiter_spark.hadoop_local_path("hdfs://namenode/logs/a.jsonl"))
+        self.assertIsNone(arbiter_spark.hadoop_local_path("s3a://bucket/a.jsonl"))
+
+    def test_options_the_binary_would_refuse_are_refused_before_the_job(self):
+        for mode, extra, said in [("diff", ["--candidate", RULES, "--examples", "-1"], b"--examples"),
+                                  ("diff", ["--candidate", RULES, "--examples", "10001"], b"--examples"),
+                                  ("decide", ["--serve-threads", "0"], b"--serve-threads"),
+                                  ("decide", ["--max-line-bytes", "0"], b"--max-line-bytes"),
+                                  ("diff", ["--candidate", RULES, "--max-line-bytes", "300"], b"--max-line-bytes"),
+                                  ("replay", ["--max-line-bytes", "300"], b"--max-line-bytes")]:
+            result = subprocess.run([sys.executable, JOB, mode, "--rules", RULES, "--input", "x", "--output", "y", *extra],
+                                    stderr=subprocess.PIPE)
+            self.assertEqual(result.returncode, 2, f"{mode} {extra}")
+            self.assertIn(said, result.stderr)
+
     def test_first_line_skips_blank_lines_as_diff_does(self):
         data = b"\n  \t\r\n\r\n" + b'{"request":1,"decision":2}\r\n' + b"x\n"
         with tempfile.NamedTemporaryFile() as handle:
@@ -206,17 +241,41 @@ class OnSpark(unittest.TestCase):
         lines = self.data.split(b"\n")
         pieces = {"a.jsonl": b"\n".join(lines[:1500]),      # no \n at its end: its last line is a line
                   "b.jsonl": b"",
-                  "c.jsonl": b"\n".join(lines[1500:4000]) + b"\n",
+                  "c%41#1.jsonl": b"\n".join(lines[1500:4000]) + b"\n",  # Hadoop's names are not URL-encoded
                   "_SUCCESS": b"not input", ".hidden": b"not input"}
         for name, content in pieces.items():
             with open(os.path.join(folder, name), "wb") as handle:
                 handle.write(content)
-        expected = b"".join(serve(os.path.join(folder, name), "none") for name in ("a.jsonl", "b.jsonl", "c.jsonl"))
+        expected = b"".join(serve(os.path.join(folder, name), "none") for name in ("a.jsonl", "b.jsonl", "c%41#1.jsonl"))
         output = os.path.join(self.workdir, "out-folder")
         _, body, _ = run_job(folder, output, "none", partitions=4)
         self.assertTrue(body == expected, "the part files differ from serve run on each file, concatenated")
         errors = [json.loads(answer)["error"]["line"] for answer in body.split(b"\n")[:-1] if b'"error":{"code"' in answer]
-        self.assertLessEqual(max(errors), 2500)  # numbered within c.jsonl (2,500 lines), not the folder (4,000)
+        self.assertLessEqual(max(errors), 2500)  # numbered within c%41#1.jsonl (2,500 lines), not the folder (4,000)
+
+    def test_a_policy_that_does_not_check_or_a_subfolder_is_refused_before_deciding(self):
+        broken = os.path.join(self.workdir, "broken-rules")
+        shutil.copytree(RULES, broken)
+        path = os.path.join(broken, "cn", "parameters.yaml")
+        with open(path, "a") as handle:
+            handle.write("  late_coupon_rate: [unclosed\n")
+        result = subprocess.run([sys.executable, JOB, "decide", "--rules", broken, "--input", self.input,
+                                 "--output", os.path.join(self.workdir, "out-broken"), "--arbiter", BINARY,
+                                 "--master", MASTER], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.assertEqual(result.returncode, 2, result.stderr.decode(errors="replace")[-3000:])
+        self.assertIn(b"the policy does not check", result.stderr)
+        self.assertIn(b"parameters.yaml:", result.stderr, "the diagnostics name the file and line")
+        self.assertFalse(os.path.exists(os.path.join(self.workdir, "out-broken")))
+
+        folder = os.path.join(self.workdir, "nested")
+        os.makedirs(os.path.join(folder, "sub"))
+        shutil.copy(self.input, os.path.join(folder, "sub", "requests.jsonl"))
+        shutil.copy(self.input, os.path.join(folder, "top.jsonl"))
+        result = subprocess.run([sys.executable, JOB, "decide", "--rules", RULES, "--input", folder,
+                                 "--output", os.path.join(self.workdir, "out-nested"), "--arbiter", BINARY,
+                                 "--master", MASTER], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.assertEqual(result.returncode, 2, result.stderr.decode(errors="replace")[-3000:])
+        self.assertIn(b"/sub is a folder", result.stderr)
 
 
 @unittest.skipUnless(os.access(BINARY, os.X_OK) or "ARBITER_BINARY" in os.environ, f"no arbiter binary at {BINARY}")
@@ -267,7 +326,13 @@ class ReportsOnSpark(unittest.TestCase):
         self.assertEqual(expected.returncode, 1)
         whole = json.loads(expected.stdout)
         output = os.path.join(self.workdir, "replay-out")
-        run_mode("replay", ["--rules", self.candidate, "--input", log, "--output", output, "--partitions", "4"], expect=(1,))
+        # Run as on a cluster: a binary with no Rules beside or above it, from a folder with none
+        # (the merge needs no policy).
+        lone = os.path.join(self.workdir, "bin", "arbiter")
+        os.makedirs(os.path.dirname(lone))
+        shutil.copy(BINARY, lone)
+        run_mode("replay", ["--rules", self.candidate, "--input", log, "--output", output, "--partitions", "4"],
+                 expect=(1,), cwd=self.workdir, binary=lone)
         folder = os.path.join(output, "differences")
         parts = sorted(name for name in os.listdir(folder) if name.startswith("part-"))
         self.assertEqual(len(parts), 4)

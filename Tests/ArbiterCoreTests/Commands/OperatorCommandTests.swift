@@ -173,6 +173,31 @@ import Testing
         #expect(pointed.status == 0, "\(pointed.stderr)")
     }
 
+    /// `replay --merge` reads reports, not a policy: it runs where no policy is found (the Spark
+    /// job runs it on an executor, in a folder of its own).
+    @Test func replayMergeNeedsNoPolicy() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-lone-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("bin"), withIntermediateDirectories: true)
+        let binary = folder.appendingPathComponent("bin/arbiter").path
+        try FileManager.default.copyItem(atPath: Repository.binary.path, toPath: binary)
+        let rules = Repository.path("Rules")
+        let made = try ShellRun.bash("""
+            cd '\(folder.path)' && python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))))' \
+              '\(Repository.path("docs/examples/spec-worked-example.json"))' > request.jsonl &&
+            "$ARBITER" serve --rules '\(rules)' --log decisions.log < request.jsonl > /dev/null &&
+            "$ARBITER" replay --rules '\(rules)' --format json decisions.log > report.json
+            """)
+        #expect(made.status == 0, "\(made.stderr)")
+        let merged = try ShellRun.run(binary, ["replay", "--merge", "--format", "text", "report.json"], currentDirectory: folder.path)
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(merged.stdout.contains("1 decision replayed, 1 same, 0 different"), "\(merged.stdout)")
+        // What reads a policy still says it has none.
+        let replay = try ShellRun.run(binary, ["replay", "decisions.log"], currentDirectory: folder.path)
+        #expect(replay.status == 2)
+        #expect(replay.stderr.hasPrefix("arbiter: no policy found"), "\(replay.stderr)")
+    }
+
     @Test func locateListsEachPlaceOnce() {
         let location = PolicyLocator.locate(explicit: nil, executablePath: "/nonexistent-a/bin/arbiter", environment: [:], workingDirectory: "/nonexistent-a")
         guard case .notFound(let searched) = location else {
