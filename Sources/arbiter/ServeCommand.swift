@@ -40,12 +40,21 @@ struct ServeCommand: ParsableCommand {
         // A copy of the policy per thread (see ServeLoop.deciders), all from one reading of its files.
         let deciders = try rules.loadSets(count: threads).map { Decider(policy: $0, audit: audit) }
         let decisionLog = try log.map { try openLog($0, set: deciders[0].engines.policySet) }
-        let ok = ServeLoop(deciders: deciders, maxLineBytes: maxLineBytes, log: decisionLog).run()
+        let ending = ServeLoop(deciders: deciders, maxLineBytes: maxLineBytes, log: decisionLog).serve()
         if let failure = decisionLog?.failure {
             FileHandle.standardError.write(Data("arbiter: decision log: \(failure); answers after the last record were not released\n".utf8))
         }
-        // Output that could not be written (the caller closed the pipe) is a failure, not a crash.
-        if !ok { throw ExitCode(ExitStatus.failure.rawValue) }
+        switch ending {
+        case .endOfInput:
+            return
+        case .outputFailed:
+            // Output that could not be written (the caller closed the pipe) is a failure, not a crash.
+            throw ExitCode(ExitStatus.failure.rawValue)
+        case .inputFailed(let reason):
+            // Not the end of the input: a caller must not take the answers so far for all of them.
+            FileHandle.standardError.write(Data("arbiter: cannot read standard input: \(reason.lowercased()); the lines read before were answered\n".utf8))
+            throw ExitCode(ExitStatus.unusable.rawValue)
+        }
     }
 
     /// The decision log, verified and ready to continue; exit 2 when it is damaged or in use.

@@ -135,7 +135,7 @@ extension PolicyLocator {
 
 /// Why a command could not start: the policy's errors (rendered like `check`'s, source lines
 /// and notes included) and a last line, or why its folder cannot be read at all.
-public struct PolicyUnusable: Error, Sendable {
+public struct PolicyUnusable: Error, Sendable, CustomStringConvertible, LocalizedError {
     public var diagnostics: [Diagnostic]
     public var sources: SourceFiles
     /// The last line(s): `arbiter: policy 'DIR' has errors; run …`, or the folder's problem.
@@ -162,4 +162,7 @@ public struct PolicyUnusable: Error, Sendable {
 
     /// The text for stderr, without colour.
     public var message: String { rendered(color: false) }
+    public var description: String { message }
+    /// What `localizedDescription` says: the diagnostics, not Foundation's generic sentence.
+    public var errorDescription: String? { message }
 }

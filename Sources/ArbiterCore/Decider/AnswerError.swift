@@ -1,7 +1,9 @@
+import Foundation
+
 /// Why a line got an error answer instead of a decision (SPEC section 3): the protocol's
 /// `error` object as a value — a stable code, a message, the JSON path of the field at fault
 /// when there is one, the request's `id` when it could be read, and the input line number.
-public struct AnswerError: Error, Sendable, Equatable, Codable, CustomStringConvertible {
+public struct AnswerError: Error, Sendable, Equatable, Codable, CustomStringConvertible, LocalizedError {
     public var code: ProtocolHandler.ErrorCode
     public var message: String
     /// `$.order.items[2].unit_price`; nil when no one field is at fault.
@@ -30,6 +32,9 @@ public struct AnswerError: Error, Sendable, Equatable, Codable, CustomStringConv
     }
 
     /// `invalid_request at $.order.currency: …`.
+    /// What `localizedDescription` says: `description`, not Foundation's generic sentence.
+    public var errorDescription: String? { description }
+
     public var description: String {
         code.rawValue + (path.map { " at \($0)" } ?? "") + ": " + message
     }

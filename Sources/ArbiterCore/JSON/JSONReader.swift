@@ -30,9 +30,15 @@ public enum JSONReader {
 
     /// Parses one JSON text.
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
-        let view = try threadTape.parse(bytes)
+        // The tape is scratch: the tree is made from it before this returns. A thread keeps one
+        // for the small documents it parses; a large one gets its own, freed with it, so that
+        // what a thread holds between calls stays small whatever it once parsed.
+        let view = try (bytes.count > largeDocumentBytes ? JSONTape() : threadTape).parse(bytes)
         return value(view, view.root)
     }
+
+    /// Documents longer than this are parsed on a tape of their own.
+    static let largeDocumentBytes = 1 << 20
 
     /// Parses one JSON text.
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {

@@ -19,12 +19,14 @@ public final class ProtocolHandler: Sendable {
     public var engine: Engine { engines.defaultEngine }
 
     /// Protocol error codes (SPEC section 3).
-    public enum ErrorCode: String, Sendable, Codable {
+    public enum ErrorCode: String, Sendable, Codable, CustomStringConvertible {
         case invalidJSON = "invalid_json"
         case invalidRequest = "invalid_request"
         case tooLarge = "too_large"
         case unsupportedOp = "unsupported_op"
         case `internal`
+        /// The protocol's code, `invalid_request`, as `print` shows it.
+        public var description: String { rawValue }
     }
 
     /// Appends the answer to `line`, reading it into `scratch` (a tape, no `JSONValue` tree).

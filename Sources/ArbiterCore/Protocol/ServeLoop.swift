@@ -50,9 +50,26 @@ public struct ServeLoop: Sendable {
         case tooLarge(size: Int, number: Int)
     }
 
-    /// Runs until end of input. Returns false if the output could not be written (e.g. a closed pipe).
+    /// How a run ended.
+    public enum Ending: Equatable, Sendable {
+        /// The input ended and every line of it was answered and written.
+        case endOfInput
+        /// The answers could not be written (e.g. the caller closed the pipe).
+        case outputFailed
+        /// Reading the input failed (the system's reason): every whole line read before was
+        /// answered; a line cut off by the failure was not.
+        case inputFailed(String)
+    }
+
+    /// Runs until end of input. Returns false if the output could not be written (e.g. a closed
+    /// pipe) or the input could not be read (`serve(input:output:)` says which).
     @discardableResult
     public func run(input: Int32 = 0, output: Int32 = 1) -> Bool {
+        serve(input: input, output: output) == .endOfInput
+    }
+
+    /// Runs until end of input, or until the input cannot be read or the output written.
+    public func serve(input: Int32 = 0, output: Int32 = 1) -> Ending {
         // A caller that goes away closes the pipe: writing then fails with EPIPE and the loop
         // ends cleanly instead of the process dying of SIGPIPE mid-answer.
         signal(SIGPIPE, SIG_IGN)
@@ -66,6 +83,7 @@ public struct ServeLoop: Sendable {
         var discardedBytes = 0
         var discardedEndsInCR = false  // the last byte discarded was "\r" (dropped with its "\n")
         var work: [Work] = []
+        var readFailure: String?
         var writer = JSONWriter(pretty: false, reservingCapacity: 1 << 16)
         // One batch being written while the next is decided (and one more read ahead).
         let answers = AnswerOutput(descriptor: output, depth: 2, log: log)
@@ -89,14 +107,16 @@ public struct ServeLoop: Sendable {
             // The caller has gone away (a write failed): stop before waiting for more input.
             if answers.hasFailed {
                 _ = answers.finish()
-                return false
+                return .outputFailed
             }
             let count = buffer.withUnsafeMutableBytes { raw -> Int in
                 guard let base = raw.baseAddress else { return 0 }
                 return read(input, base + filled, raw.count - filled)
             }
             if count < 0 {
-                if errno == EINTR { continue }
+                let code = errno
+                if code == EINTR { continue }
+                readFailure = String(cString: strerror(code))
                 break
             }
             if count == 0 { break }
@@ -135,7 +155,7 @@ public struct ServeLoop: Sendable {
             // nothing may still write to `output` after `run` returns.
             guard answer(work, in: buffer, writer: &writer, output: answers, logging: logging) else {
                 _ = answers.finish()
-                return false
+                return .outputFailed
             }
             // A line longer than the limit (plus room for "\r") is not kept in memory.
             if filled - lineStart - 1 > maxLineBytes {
@@ -148,8 +168,12 @@ public struct ServeLoop: Sendable {
                 lineStart = filled
             }
         }
-        // A final line without a line break still gets its answer.
+        // A final line without a line break still gets its answer (at the end of the input, not
+        // when a failed read cut it off: its end is unknown).
         work.removeAll(keepingCapacity: true)
+        if readFailure != nil {
+            return answers.finish() ? .inputFailed(readFailure ?? "") : .outputFailed
+        }
         if discarding {
             lineNumber += 1
             if let logging {
@@ -162,7 +186,7 @@ public struct ServeLoop: Sendable {
             work.append(.line(start: lineStart, end: filled, number: lineNumber))
         }
         let submitted = answer(work, in: buffer, writer: &writer, output: answers, logging: logging)
-        return answers.finish() && submitted
+        return answers.finish() && submitted ? .endOfInput : .outputFailed
     }
 
     /// Answers `work` and submits the answers to `output`, in order, deciding a large batch on

@@ -61,6 +61,18 @@ import Testing
             #expect(error.code == .invalidRequest)
             #expect(error.path == "$.order.items[0].unit_price")
             #expect(error.id == "r-1")
+            // As the README's example prints them: the protocol's code, and the error's own words.
+            #expect("\(error.code)" == "invalid_request")
+            #expect((error as Error).localizedDescription == error.description)
+            #expect(error.description.contains("$.order.items[0].unit_price"))
+        }
+        // A policy that does not load says what is wrong in its localized description too.
+        do {
+            _ = try PolicySet.load(directory: "/nonexistent-arbiter-policy")
+            Issue.record("no policy there")
+        } catch {
+            #expect((error as Error).localizedDescription == error.message)
+            #expect(error.message.contains("/nonexistent-arbiter-policy"))
         }
         do {
             _ = try decider.decide(line: "{\"op\":\"ping\"}")

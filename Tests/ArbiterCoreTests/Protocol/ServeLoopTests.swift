@@ -137,4 +137,22 @@ import Testing
         close(descriptors[1])
         #expect(!ok)
     }
+
+    /// An input that cannot be read is not an empty one: the loop says why it stopped (serve
+    /// exits 2 with the reason) instead of ending as if the input had ended.
+    @Test func unreadableInputIsReportedNotTakenForTheEnd() throws {
+        let directory = open("/", O_RDONLY)
+        defer { close(directory) }
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("serve-loop-\(UUID().uuidString).jsonl").path
+        let output = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        defer { close(output); try? FileManager.default.removeItem(atPath: outputPath) }
+        let ending = ServeLoop(deciders: Self.deciders(1, audit: .none)).serve(input: directory, output: output)
+        #expect(ending == .inputFailed(String(cString: strerror(EISDIR))))
+        #expect(!ServeLoop(deciders: Self.deciders(1, audit: .none)).run(input: directory, output: output))
+
+        let run = try ShellRun.bash("\"$ARBITER\" serve --rules '\(Repository.path("Rules"))' < /")
+        #expect(run.status == 2)
+        #expect(run.stderr == "arbiter: cannot read standard input: is a directory; the lines read before were answered\n")
+        #expect(run.stdout.isEmpty)
+    }
 }
