@@ -33,7 +33,10 @@ public enum JSONReader {
         // The tape is scratch: the tree is made from it before this returns. A thread keeps one
         // for the small documents it parses; a large one gets its own, freed with it, so that
         // what a thread holds between calls stays small whatever it once parsed.
-        let view = try (bytes.count > largeDocumentBytes ? JSONTape() : threadTape).parse(bytes)
+        let tape = bytes.count > largeDocumentBytes ? JSONTape() : threadTape
+        // The view points into the tape's storage: the tape lives until the tree is made.
+        defer { withExtendedLifetime(tape) {} }
+        let view = try tape.parse(bytes)
         return value(view, view.root)
     }
 
