@@ -70,7 +70,7 @@ public final class Decider {
     }
 
     /// Appends the protocol's answer to `line` to `writer`: `serve`'s path, which copies nothing.
-    public func answer(line: UnsafeRawBufferPointer, lineNumber: Int, into writer: inout JSONWriter) {
+    func answer(line: UnsafeRawBufferPointer, lineNumber: Int, into writer: inout JSONWriter) {
         _ = writeAnswer(line: line, lineNumber: lineNumber, into: &writer)
     }
 

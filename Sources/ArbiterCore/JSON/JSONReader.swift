@@ -29,7 +29,7 @@ public enum JSONReader {
     public static let maximumDepth = 256
 
     /// Parses one JSON text.
-    public static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
+    static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
         // The tape is scratch: the tree is made from it before this returns. A thread keeps one
         // for the small documents it parses; a large one gets its own, freed with it, so that
         // what a thread holds between calls stays small whatever it once parsed.

@@ -60,7 +60,7 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
     /// Calls `body` with the JSON written so far, without copying it.
-    public func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+    func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
         try body(UnsafeBufferPointer(start: base, count: count))
     }
 
@@ -217,7 +217,7 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
 
     /// `members(json:)` for a part of an encoded fragment (the canonical decision writer
     /// reorders the members of one).
-    public mutating func members(json fragment: UnsafeBufferPointer<UInt8>) {
+    mutating func members(json fragment: UnsafeBufferPointer<UInt8>) {
         startElement()
         put(fragment)
     }

@@ -51,6 +51,23 @@ import Testing
         #expect(readme.contains(example), "README.md must contain the example of EmbeddingExampleTests verbatim:\n\(example)")
     }
 
+    /// Issue 13: the public surface is safe — no declaration a caller can reach takes or returns
+    /// a raw pointer (the tape's views and the writer's buffers are internal).
+    @Test func noPublicDeclarationTakesOrReturnsARawPointer() throws {
+        let sources = Self.root.appendingPathComponent("Sources/ArbiterCore")
+        let signature = try Regex(#"^\s*(@\w+\s+)*public\s+(static\s+|mutating\s+|final\s+)*(func|init|var|let|subscript)\b[^{=]*Unsafe"#)
+        var found: [String] = []
+        let files = FileManager.default.enumerator(atPath: sources.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
+        #expect(files.count > 50)
+        for file in files {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where line.contains(signature) {
+                found.append("\(file):\(number + 1): \(line.trimmingCharacters(in: .whitespaces))")
+            }
+        }
+        #expect(found.isEmpty, "\(found.joined(separator: "\n"))")
+    }
+
     @Test func invalidRequestIsATypedError() throws {
         let decider = Decider(policy: try PolicySet.load(directory: Self.root.appendingPathComponent("Rules").path))
         let broken = Self.requestJSON.replacingOccurrences(of: "\"unit_price\":\"99.00\"", with: "\"unit_price\":\"99.0x\"")
