@@ -508,6 +508,9 @@ struct TypeChecker<Environment: ExpressionEnvironment> {
         switch (syntax.kind, wanted) {
         case (.integer(let value), .money) where currency.fractionDigits > 0:
             return ["write '\(value).\(String(repeating: "0", count: currency.fractionDigits))' for an amount of money"]
+        case (.integer(let value), .money):
+            // A currency without fraction digits has no literal that reads as money rather than int.
+            return ["\(currency.code) amounts have no fraction digits, so no literal is money in this pack: declare a money parameter in parameters.yaml (type: money, value: \"\(value)\") and use its name"]
         case (.integer(let value), .percent): return ["write '\(value)%' for a percentage"]
         case (.integer(let value), .duration): return ["write '\(value)d', '\(value)h', '\(value)m' or '\(value)s' for a duration"]
         case (.string(let value), .money):

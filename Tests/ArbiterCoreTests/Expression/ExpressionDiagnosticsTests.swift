@@ -129,8 +129,10 @@ import Testing
         let yen = try #require(Currency.named("JPY"))
         #expect(Self.errors("5.0", expecting: .money, currency: yen).map(\.code) == ["bad_literal"])
         #expect(Self.errors("500 * 2", expecting: .int, currency: yen).isEmpty)
-        // No `.00` hint for a currency without minor units.
-        #expect(Self.errors("500", expecting: .money, currency: yen).map(\.message) == ["expected money, found int"])
+        // No `.00` hint for a currency without minor units: the way out is a money parameter.
+        let errors = Self.errors("500", expecting: .money, currency: yen)
+        #expect(errors.map(\.message) == ["expected money, found int"])
+        #expect(errors.flatMap(\.notes) == [#"JPY amounts have no fraction digits, so no literal is money in this pack: declare a money parameter in parameters.yaml (type: money, value: "500") and use its name"#])
     }
 
     @Test func evaluationNeverResolvesNames() throws {
