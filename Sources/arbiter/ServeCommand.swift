@@ -52,7 +52,7 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(ExitStatus.failure.rawValue)
         case .inputFailed(let reason):
             // Not the end of the input: a caller must not take the answers so far for all of them.
-            FileHandle.standardError.write(Data("arbiter: cannot read standard input: \(reason.lowercased()); the lines read before were answered\n".utf8))
+            FileHandle.standardError.write(Data("arbiter: cannot read standard input: \(reason); the lines read before were answered\n".utf8))
             throw ExitCode(ExitStatus.unusable.rawValue)
         }
     }

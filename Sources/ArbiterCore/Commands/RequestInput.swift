@@ -60,9 +60,5 @@ public enum RequestInput {
     }
 
     /// `strerror` in lower case: "is a directory".
-    static func reason(_ code: Int32) -> String {
-        let text = strerror(code).map { String(cString: $0) } ?? "error \(code)"
-        guard let first = text.first else { return text }
-        return first.lowercased() + text.dropFirst()
-    }
+    static func reason(_ code: Int32) -> String { SystemErrorReason.text(code) }
 }

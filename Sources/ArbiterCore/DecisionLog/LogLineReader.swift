@@ -101,7 +101,7 @@ public struct LogFileError: Error, Equatable, Sendable, CustomStringConvertible 
 
     init(path: String?, errno code: Int32, doing what: String = "cannot read") {
         self.path = path
-        self.reason = "\(what): \(String(cString: strerror(code)))"
+        self.reason = "\(what): \(SystemErrorReason.text(code))"
     }
 
     init(path: String?, reason: String) {

@@ -59,7 +59,7 @@ struct DiffLineReader: ~Copyable {
             ownsDescriptor = false
         } else {
             let opened = open(path, O_RDONLY)
-            guard opened >= 0 else { throw DiffInputError(message: "cannot read '\(path)': \(String(cString: strerror(errno)))") }
+            guard opened >= 0 else { throw DiffInputError(message: "cannot read '\(path)': \(SystemErrorReason.text(errno))") }
             var info = stat()
             if fstat(opened, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
                 close(opened)
@@ -87,7 +87,7 @@ struct DiffLineReader: ~Copyable {
             let count = chunk.withUnsafeMutableBytes { raw in read(descriptor, raw.baseAddress, raw.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw DiffInputError(message: "read failed: \(String(cString: strerror(errno)))")
+                throw DiffInputError(message: "read failed: \(SystemErrorReason.text(errno))")
             }
             if count == 0 {
                 atEnd = true

@@ -199,9 +199,5 @@ public struct PolicySnapshot: Sendable {
     }
 
     /// `strerror` in lower case: "permission denied".
-    static func reason(_ code: Int32) -> String {
-        let text = strerror(code).map { String(cString: $0) } ?? "error \(code)"
-        guard let first = text.first else { return text }
-        return first.lowercased() + text.dropFirst()
-    }
+    static func reason(_ code: Int32) -> String { SystemErrorReason.text(code) }
 }

@@ -116,7 +116,7 @@ public struct ServeLoop: Sendable {
             if count < 0 {
                 let code = errno
                 if code == EINTR { continue }
-                readFailure = String(cString: strerror(code))
+                readFailure = SystemErrorReason.text(code)
                 break
             }
             if count == 0 { break }

@@ -41,7 +41,7 @@ struct DecisionLogReplay {
         var totals = ReplayLogSummary(path: name)
         let descriptor = path == "-" ? STDIN_FILENO : open(path, O_RDONLY)
         guard descriptor >= 0 else {
-            totals.openFailure = String(cString: strerror(errno))
+            totals.openFailure = SystemErrorReason.text(errno)
             reporter.logFinished(totals)
             return totals
         }

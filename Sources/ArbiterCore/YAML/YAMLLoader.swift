@@ -73,8 +73,7 @@ public enum YAMLLoader {
 
     private static func readFile(at path: String, displayPath: String) throws(YAMLError) -> [UInt8] {
         func failure(_ code: Int32) -> YAMLError {
-            let reason = strerror(code).map { String(cString: $0) } ?? "error \(code)"
-            return .fileUnreadable(file: displayPath, reason: "cannot read file (\(lowercasedFirst(reason)))")
+            .fileUnreadable(file: displayPath, reason: "cannot read file (\(SystemErrorReason.text(code)))")
         }
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else { throw failure(errno) }
@@ -92,8 +91,4 @@ public enum YAMLLoader {
         }
     }
 
-    private static func lowercasedFirst(_ text: String) -> String {
-        guard let first = text.first else { return text }
-        return first.lowercased() + text.dropFirst()
-    }
 }
