@@ -180,7 +180,10 @@ public struct ServeLoop: Sendable {
                 buffer.withUnsafeBytes { logging.absorbDiscarded(UnsafeRawBufferPointer(rebasing: $0[lineStart..<filled])) }
                 logging.finishTooLarge(lineNumber: lineNumber)
             }
-            work.append(.tooLarge(size: discardedBytes + filled - lineStart, number: lineNumber))  // no line break: every byte counts
+            // No line break; a final `\r` is dropped as for every other line (and as the log's
+            // `raw_bytes` drops it), so the size does not depend on how the line ended.
+            let endsInCR = filled > lineStart ? buffer[filled - 1] == UInt8(ascii: "\r") : discardedEndsInCR
+            work.append(.tooLarge(size: discardedBytes + filled - lineStart - (endsInCR ? 1 : 0), number: lineNumber))
         } else if filled > lineStart {
             lineNumber += 1
             work.append(.line(start: lineStart, end: filled, number: lineNumber))

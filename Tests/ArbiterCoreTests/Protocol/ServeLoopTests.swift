@@ -155,4 +155,19 @@ import Testing
         #expect(run.stderr == "arbiter: cannot read standard input: is a directory; the lines read before were answered\n")
         #expect(run.stdout.isEmpty)
     }
+
+    /// A final `\r` is not part of the line, with or without the `\n` after it, whether the line
+    /// over the limit was kept (short) or discarded as it streamed past (long).
+    @Test(arguments: [20, 300_000])
+    func aFinalCarriageReturnIsNotCountedInALineTooLarge(length: Int) throws {
+        let line = Array(repeating: UInt8(ascii: "x"), count: length)
+        var answers: [String] = []
+        for ending in [[UInt8(ascii: "\r")], [UInt8(ascii: "\r"), UInt8(ascii: "\n")], []] {
+            let run = try Self.serve(ServeLoop(deciders: Self.deciders(1, audit: .none), maxLineBytes: 16), input: line + ending)
+            #expect(run.ok)
+            answers.append(String(decoding: run.output, as: UTF8.self))
+        }
+        #expect(answers[0].contains("\"line is \(length) bytes; the limit is 16\""), "\(answers[0])")
+        #expect(Set(answers).count == 1, "\(answers)")
+    }
 }
