@@ -69,6 +69,10 @@ public struct ServeLoop: Sendable {
     }
 
     /// Runs until end of input, or until the input cannot be read or the output written.
+    ///
+    /// It sets `SIGPIPE` to be ignored, for the whole process (a signal's disposition is not a
+    /// thread's): a caller that closes its end must end the loop with a failed write, not kill
+    /// the process mid-answer. A process embedding the loop keeps that setting afterwards.
     public func serve(input: Int32 = 0, output: Int32 = 1) -> Ending {
         // A caller that goes away closes the pipe: writing then fails with EPIPE and the loop
         // ends cleanly instead of the process dying of SIGPIPE mid-answer.
