@@ -35,3 +35,40 @@ extension Timestamp: Codable {
         }
     }
 }
+
+extension AuditValue {
+    private enum CodingKeys: String, CodingKey {
+        case money, int, string, bool, null, rows
+    }
+
+    /// One member naming the kind: `{"money": 3000}` (minor units), `{"int": 2}`,
+    /// `{"string": "C1"}`, `{"bool": true}`, `{"null": null}`, `{"rows": [[…]]}` — not Swift's
+    /// synthesised `{"money": {"_0": 3000}}`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .money(let minorUnits): try container.encode(minorUnits, forKey: .money)
+        case .int(let value): try container.encode(value, forKey: .int)
+        case .string(let value): try container.encode(value, forKey: .string)
+        case .bool(let value): try container.encode(value, forKey: .bool)
+        case .null: try container.encodeNil(forKey: .null)
+        case .rows(let rows): try container.encode(rows, forKey: .rows)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard container.allKeys.count == 1, let key = container.allKeys.first else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                                                    debugDescription: "an audit value has one member naming its kind (money, int, string, bool, null or rows)"))
+        }
+        switch key {
+        case .money: self = .money(try container.decode(Int64.self, forKey: .money))
+        case .int: self = .int(try container.decode(Int64.self, forKey: .int))
+        case .string: self = .string(try container.decode(String.self, forKey: .string))
+        case .bool: self = .bool(try container.decode(Bool.self, forKey: .bool))
+        case .null: self = .null
+        case .rows: self = .rows(try container.decode([[AuditField]].self, forKey: .rows))
+        }
+    }
+}

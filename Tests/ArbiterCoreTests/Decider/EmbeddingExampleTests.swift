@@ -137,6 +137,9 @@ import Testing
                 let trace = try #require(decision.audit?.trace)
                 #expect(trace.contains { $0.rule == "cn.no-reason.window" && $0.fired && $0.effects == ["approve SEVEN_DAY_NO_REASON"] })
                 #expect(decision.audit?.computations.contains { $0.step == "unit_share" } == true)
+                // Audit values are stored as one member naming their kind, not Swift's `_0` labels.
+                let text = String(decoding: stored, as: UTF8.self)
+                #expect(text.contains(#"{"money":"#) && !text.contains(#""_0""#), "\(text.prefix(600))")
             } else {
                 #expect(decision.audit?.trace == nil)
             }
