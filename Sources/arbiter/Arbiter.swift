@@ -62,8 +62,8 @@ struct RulesOption: ParsableArguments {
 extension RulesOption {
     /// `count` copies of the checked pack or policy set compiled from one reading of its files,
     /// or (anything in it unusable) its diagnostics on stderr and exit status 2.
-    func loadSets(count: Int) throws -> [PolicySet] {
-        switch PolicyLocator.loadUsableSets(at: try directory(), count: count) {
+    func loadSets(count: Int, from located: String? = nil) throws -> [PolicySet] {
+        switch PolicyLocator.loadUsableSets(at: try located ?? directory(), count: count) {
         case .success(let sets):
             return sets
         case .failure(let unusable):

@@ -16,6 +16,8 @@ struct DecideCommand: ParsableCommand {
     var file: String = "-"
 
     func run() throws {
+        // No policy to be found is said before waiting for a request on a terminal.
+        let directory = try rules.directory()
         let input: [UInt8]
         switch RequestInput.read(file) {
         case .success(let bytes) where bytes.allSatisfy({ [0x20, 0x09, 0x0a, 0x0d].contains($0) }):
@@ -28,7 +30,7 @@ struct DecideCommand: ParsableCommand {
             FileHandle.standardError.write(Data((error.message + "\n").utf8))
             throw ExitCode(ExitStatus.unusable.rawValue)
         }
-        let set = try rules.loadSets(count: 1)[0]
+        let set = try rules.loadSets(count: 1, from: directory)[0]
         let output = DecideCommandRunner.run(set: set, input: input, audit: audit)
         FileHandle.standardOutput.write(Data(output.stdout.utf8))
         FileHandle.standardError.write(Data(output.stderr.utf8))

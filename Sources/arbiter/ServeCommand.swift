@@ -50,10 +50,15 @@ struct ServeCommand: ParsableCommand {
         case .outputFailed:
             // Output that could not be written (the caller closed the pipe) is a failure, not a crash.
             throw ExitCode(ExitStatus.failure.rawValue)
-        case .inputFailed(let reason):
-            // Not the end of the input: a caller must not take the answers so far for all of them.
-            FileHandle.standardError.write(Data("arbiter: cannot read standard input: \(reason); the lines read before were answered\n".utf8))
+        case .inputFailed(let reason, let bytesRead) where bytesRead == 0:
+            // Unusable from the start (a folder, a closed descriptor): SPEC section 2's exit 2.
+            FileHandle.standardError.write(Data("arbiter: cannot read standard input: \(reason)\n".utf8))
             throw ExitCode(ExitStatus.unusable.rawValue)
+        case .inputFailed(let reason, _):
+            // Not the end of the input: the work ran and failed, and a caller must not take the
+            // answers so far for all of them.
+            FileHandle.standardError.write(Data("arbiter: cannot read standard input: \(reason); the lines read before were answered\n".utf8))
+            throw ExitCode(ExitStatus.failure.rawValue)
         }
     }
 

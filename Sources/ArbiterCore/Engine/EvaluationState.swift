@@ -254,6 +254,12 @@ final class EvaluationState: EvaluationContext {
         case .refundTotal: return .money(refundTotal)
         case .requestedGranted: return .int(Int64(approvedCount + reviewCount))
         case .requestedGrantedPaid: return .money(requestedGrantedPaid)
+        case .requestedGrantedCategories:
+            // Made when a rule reads it (the counterfeit rule only), not for every decision.
+            return .list(lines.compactMap { line in
+                guard line.verdict == .approve || line.verdict == .review else { return nil }
+                return .string(request.order.items[line.itemIndex].category ?? "")
+            })
         case .keptUnits: return .int(Int64(keptUnitsTotal))
         case .keptGross: return .money(keptGrossTotal)
         case .discountID: return .string(request.order.discounts[currentElement].id)

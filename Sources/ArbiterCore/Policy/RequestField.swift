@@ -31,8 +31,9 @@ public enum RequestField: Int, CaseIterable, Sendable {
     case orderLastDeliveredAt, orderStandardShippingFee
     // scope: line
     case itemDeliveredAt
-    // scope: request: the paid amount of the requested units on lines approved or in review
-    case requestedGrantedPaid
+    // scope: request: the paid amount of the requested units on lines approved or in review,
+    // and those lines' categories
+    case requestedGrantedPaid, requestedGrantedCategories
 
     public static let attributeSlotBase = 1_000
     public static let factSlotBase = 2_000
@@ -61,7 +62,7 @@ public enum RequestField: Int, CaseIterable, Sendable {
              .keptUnits, .keptGross, .discountID, .discountAmount, .discountThreshold, .discountClawedBack,
              .discountKeptGross, .discountAllocationOnKept, .giftLine, .giftValue, .giftKeptUnits, .giftMainKeptUnits,
              .giftMainGrantedUnits, .paymentMethod, .paymentAmount, .paymentRefunded, .paymentRefundable,
-             .paymentRefundableBefore, .paymentProportionalShare, .requestedGrantedPaid:
+             .paymentRefundableBefore, .paymentProportionalShare, .requestedGrantedPaid, .requestedGrantedCategories:
             return false
         }
     }
@@ -141,6 +142,7 @@ public enum RequestField: Int, CaseIterable, Sendable {
         case .refundTotal: return "refund.total"
         case .requestedGranted: return "requested.granted"
         case .requestedGrantedPaid: return "requested.granted_paid"
+        case .requestedGrantedCategories: return "requested.granted_categories"
         case .keptUnits: return "kept.units"
         case .keptGross: return "kept.gross"
         case .discountID: return "discount.id"
@@ -186,7 +188,7 @@ public enum RequestField: Int, CaseIterable, Sendable {
         case .itemSKU, .itemCategory: return .optional(.string)
         case .requestedCount, .requestedApproved, .requestedReview, .requestedRejected: return .int
         case .requestedGross, .requestedPaid, .requestedGrantedPaid: return .money
-        case .requestedCategories: return .list(.string)
+        case .requestedCategories, .requestedGrantedCategories: return .list(.string)
         case .refundItems, .refundShipping, .refundTotal: return .money
         case .requestedGranted, .keptUnits: return .int
         case .keptGross: return .money
@@ -207,7 +209,7 @@ public enum RequestField: Int, CaseIterable, Sendable {
              .itemSKU, .itemCategory, .itemUnitPrice, .itemQuantity, .itemRefundedQuantity, .itemIsGift, .itemDeliveredAt:
             return .lineScope
         case .requestedCount, .requestedApproved, .requestedReview, .requestedRejected, .requestedGross, .requestedPaid,
-             .requestedCategories, .requestedGranted, .requestedGrantedPaid, .keptUnits, .keptGross:
+             .requestedCategories, .requestedGranted, .requestedGrantedPaid, .requestedGrantedCategories, .keptUnits, .keptGross:
             return .requestScope
         case .discountID, .discountAmount, .discountThreshold, .discountClawedBack, .discountKeptGross, .discountAllocationOnKept:
             return .element(.discount)

@@ -56,9 +56,10 @@ public struct ServeLoop: Sendable {
         case endOfInput
         /// The answers could not be written (e.g. the caller closed the pipe).
         case outputFailed
-        /// Reading the input failed (the system's reason): every whole line read before was
-        /// answered; a line cut off by the failure was not.
-        case inputFailed(String)
+        /// Reading the input failed (the system's reason, and how many bytes had been read before:
+        /// 0 is an input unusable from the start): every whole line read before was answered; a
+        /// line cut off by the failure was not.
+        case inputFailed(String, bytesRead: Int)
     }
 
     /// Runs until end of input. Returns false if the output could not be written (e.g. a closed
@@ -88,6 +89,7 @@ public struct ServeLoop: Sendable {
         var discardedEndsInCR = false  // the last byte discarded was "\r" (dropped with its "\n")
         var work: [Work] = []
         var readFailure: String?
+        var bytesRead = 0
         var writer = JSONWriter(pretty: false, reservingCapacity: 1 << 16)
         // One batch being written while the next is decided (and one more read ahead).
         let answers = AnswerOutput(descriptor: output, depth: 2, log: log)
@@ -120,10 +122,17 @@ public struct ServeLoop: Sendable {
             if count < 0 {
                 let code = errno
                 if code == EINTR { continue }
+                if code == EAGAIN || code == EWOULDBLOCK {
+                    // A standard input inherited in non-blocking mode: wait for it, it has not ended.
+                    var waiting = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
+                    _ = poll(&waiting, 1, -1)
+                    continue
+                }
                 readFailure = SystemErrorReason.text(code)
                 break
             }
             if count == 0 { break }
+            bytesRead += count
             let scanFrom = filled
             filled += count
             // Find the complete lines this read brought.
@@ -176,7 +185,7 @@ public struct ServeLoop: Sendable {
         // when a failed read cut it off: its end is unknown).
         work.removeAll(keepingCapacity: true)
         if readFailure != nil {
-            return answers.finish() ? .inputFailed(readFailure ?? "") : .outputFailed
+            return answers.finish() ? .inputFailed(readFailure ?? "", bytesRead: bytesRead) : .outputFailed
         }
         if discarding {
             lineNumber += 1
