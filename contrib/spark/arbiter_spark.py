@@ -89,7 +89,10 @@ def hadoop_local_path(uri):
     if uri.startswith("file:"):
         path = uri[len("file:"):]
         if path.startswith("//"):
-            path = path[2:]  # file://HOST/path: only the empty host (file:///path) is local
+            # file://HOST/path: the empty host (file:///path) and localhost are this machine.
+            path = path[2:]
+            if path.startswith("localhost/"):
+                path = path[len("localhost"):]
             if not path.startswith("/"):
                 return None
         return path
@@ -224,7 +227,9 @@ def strict_json(line):
     if line.startswith(b"\xef\xbb\xbf"):
         return None
     try:
-        return_value = json.loads(line.decode("utf-8"), parse_constant=_reject_constant)
+        # Numbers are only checked, never used: parse_int keeps Python's 4,300-digit limit on
+        # int conversion from refusing a long integer that arbiter's reader takes as written.
+        return_value = json.loads(line.decode("utf-8"), parse_constant=_reject_constant, parse_int=lambda text: 0)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     return return_value if _well_formed(return_value) else None
@@ -517,7 +522,8 @@ def list_inputs(sc, path):
                 if child.isDirectory():
                     # Not read, and not skipped silently either: an auditor's count would be short.
                     raise Unusable(f"--input {path}: {child.getPath().toString()} is a folder; "
-                                   f"name the files inside it with a glob ({path.rstrip('/')}/*/*) or one by one")
+                                   f"name the files inside it with a glob ({path.rstrip('/')}/*, which takes each subfolder's "
+                                   f"files and the folder's own) or one by one")
                 if child.isFile():
                     files.append((child.getPath().toString(), child.getLen()))
         else:
@@ -621,7 +627,7 @@ def run_decide(args):
             # Pass 2: one serve per range; part-NNNNN is range NNNNN's answers.
             answers = sc.parallelize(tasks, len(tasks)).mapPartitionsWithIndex(decide_partition(settings))
             try:
-                answers.saveAsTextFile(args.output)
+                answers.saveAsTextFile(qualified_output(sc, args.output))
             except Exception as error:
                 raise JobFailed(f"deciding failed: {task_failure(error)}") from error
             finished = time.monotonic()
@@ -716,17 +722,36 @@ def run_report(args, mode):
     return status
 
 
-def local_path(output):
-    """The local folder `output` names (a path or a file: URI), or None for another filesystem."""
-    return hadoop_local_path(output)
+def local_path(sc, output):
+    """The local folder `output` names, or None when it is on another filesystem."""
+    return hadoop_local_path(qualified_output(sc, output))
+
+
+def qualified_output(sc, output):
+    """`output` as Hadoop resolves it (a path without a scheme is on the default filesystem: the
+    local disk in local mode, HDFS on most clusters), or Unusable when Hadoop cannot."""
+    if output.startswith("file:"):
+        local = hadoop_local_path(output)
+        if local is not None:
+            output = "file:" + local  # file://localhost/x and file:///x are the local file:/x
+    try:
+        target = sc._jvm.org.apache.hadoop.fs.Path(output)
+        filesystem = target.getFileSystem(sc._jsc.hadoopConfiguration())
+        return filesystem.makeQualified(target).toString()
+    except Exception as error:
+        raise Unusable(f"--output {output}: {task_failure(error)}") from error
 
 
 def output_exists(sc, output):
-    local = local_path(output)
+    qualified = qualified_output(sc, output)
+    local = hadoop_local_path(qualified)
     if local is not None:
         return os.path.lexists(local)
-    target = sc._jvm.org.apache.hadoop.fs.Path(output)
-    return target.getFileSystem(sc._jsc.hadoopConfiguration()).exists(target)
+    try:
+        target = sc._jvm.org.apache.hadoop.fs.Path(qualified)
+        return target.getFileSystem(sc._jsc.hadoopConfiguration()).exists(target)
+    except Exception as error:
+        raise Unusable(f"--output {output}: {task_failure(error)}") from error
 
 
 def check_policies(sc, binary, policies):
@@ -754,7 +779,7 @@ def check_policies(sc, binary, policies):
 
 def make_output(sc, output):
     """Creates the output folder, which must not exist (Spark's rule for its part files)."""
-    local = local_path(output)
+    local = local_path(sc, output)
     if local is not None:
         if os.path.exists(local):
             raise Unusable(f"--output {output}: already exists")
@@ -769,7 +794,7 @@ def make_output(sc, output):
 
 def write_output(sc, args, name, data):
     """A small file of the report in OUTPUT (a local folder, or through Hadoop's FileSystem)."""
-    local = local_path(args.output)
+    local = local_path(sc, args.output)
     if local is not None:
         with open(os.path.join(local, name), "wb") as handle:
             handle.write(data)
@@ -789,7 +814,7 @@ def replay_job(sc, settings, tasks, args):
     pieces.persist(StorageLevel.MEMORY_AND_DISK)
     try:
         try:
-            pieces.filter(lambda item: item[0] == "D").map(lambda item: item[1]).saveAsTextFile(args.output + "/differences")
+            pieces.filter(lambda item: item[0] == "D").map(lambda item: item[1]).saveAsTextFile(qualified_output(sc, args.output) + "/differences")
             summaries = pieces.filter(lambda item: item[0] == "S").map(lambda item: item[1]).collect()
         except Exception as error:
             raise JobFailed(f"replaying failed: {task_failure(error)}") from error

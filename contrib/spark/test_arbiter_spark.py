@@ -91,7 +91,7 @@ def candidate_rules(workdir):
     return copy
 
 
-def run_job(input_path, output, audit, partitions, env=None):
+def run_job(input_path, output, audit, partitions, env=None, read_from=None):
     started = time.monotonic()
     result = subprocess.run([sys.executable, JOB, "decide", "--rules", RULES, "--input", input_path,
                              "--output", output, "--audit", audit, "--partitions", str(partitions),
@@ -101,8 +101,9 @@ def run_job(input_path, output, audit, partitions, env=None):
     elapsed = time.monotonic() - started
     if result.returncode != 0:
         raise AssertionError(f"job exited {result.returncode}:\n{result.stderr.decode(errors='replace')[-4000:]}")
-    parts = sorted(name for name in os.listdir(output) if name.startswith("part-"))
-    body = b"".join(open(os.path.join(output, name), "rb").read() for name in parts)
+    folder = read_from or output
+    parts = sorted(name for name in os.listdir(folder) if name.startswith("part-"))
+    body = b"".join(open(os.path.join(folder, name), "rb").read() for name in parts)
     print(f"  job: {len(parts)} part files, {len(body)} bytes in {elapsed:.1f} s", file=sys.stderr)
     return parts, body, result.stderr
 
@@ -156,6 +157,8 @@ class Pure(unittest.TestCase):
         self.assertEqual(arbiter_spark.input_format(b'{"request":' + nested(255) + b',"decision":{}}'), "decision-log")
         self.assertEqual(arbiter_spark.input_format(b'{"request":' + nested(256) + b',"decision":{}}'), "requests")
         self.assertEqual(arbiter_spark.input_format(b'{"request":' + nested(5000) + b',"decision":{}}'), "requests")
+        # Numbers are checked as JSON, not converted: a 5,000-digit integer is JSON to arbiter.
+        self.assertEqual(arbiter_spark.input_format(b'{"request":{},"decision":{},"n":' + b"7" * 5000 + b"}"), "decision-log")
 
     def test_hadoop_paths_are_file_names_as_they_are(self):
         """Hadoop writes paths without percent-encoding: `%41` and `#` are part of the name."""
@@ -163,6 +166,7 @@ class Pure(unittest.TestCase):
         self.assertEqual(arbiter_spark.hadoop_local_path("file:///tmp/a#b.jsonl"), "/tmp/a#b.jsonl")
         self.assertEqual(arbiter_spark.hadoop_local_path("/tmp/a b.jsonl"), "/tmp/a b.jsonl")
         self.assertEqual(arbiter_spark.hadoop_local_path("relative/out"), "relative/out")
+        self.assertEqual(arbiter_spark.hadoop_local_path("file://localhost/tmp/out"), "/tmp/out")
         self.assertIsNone(arbiter_spark.hadoop_local_path("hdfs://namenode/logs/a.jsonl"))
         self.assertIsNone(arbiter_spark.hadoop_local_path("s3a://bucket/a.jsonl"))
 
@@ -248,7 +252,7 @@ class OnSpark(unittest.TestCase):
                 handle.write(content)
         expected = b"".join(serve(os.path.join(folder, name), "none") for name in ("a.jsonl", "b.jsonl", "c%41#1.jsonl"))
         output = os.path.join(self.workdir, "out-folder")
-        _, body, _ = run_job(folder, output, "none", partitions=4)
+        _, body, _ = run_job(folder, "file://localhost" + output, "none", partitions=4, read_from=output)
         self.assertTrue(body == expected, "the part files differ from serve run on each file, concatenated")
         errors = [json.loads(answer)["error"]["line"] for answer in body.split(b"\n")[:-1] if b'"error":{"code"' in answer]
         self.assertLessEqual(max(errors), 2500)  # numbered within c%41#1.jsonl (2,500 lines), not the folder (4,000)
@@ -276,6 +280,7 @@ class OnSpark(unittest.TestCase):
                                  "--master", MASTER], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.assertEqual(result.returncode, 2, result.stderr.decode(errors="replace")[-3000:])
         self.assertIn(b"/sub is a folder", result.stderr)
+        self.assertIn(f"{folder}/*, which takes".encode(), result.stderr, "the advice names a glob that keeps every file")
 
 
 @unittest.skipUnless(os.access(BINARY, os.X_OK) or "ARBITER_BINARY" in os.environ, f"no arbiter binary at {BINARY}")

@@ -148,13 +148,19 @@ import Testing
 }
 
 @Suite struct NoPolicyFoundTests {
-    /// A binary away from any `Rules`, run where there is none, says where it looked and how to point it.
-    @Test func aBinaryWithNoPolicySaysWhereItLookedAndHowToPointIt() throws {
+    /// A fresh folder holding a copy of the binary in `bin/`, with no `Rules` beside or above it.
+    static func loneBinary() throws -> (folder: URL, binary: String) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-lone-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("bin"), withIntermediateDirectories: true)
         let binary = folder.appendingPathComponent("bin/arbiter").path
         try FileManager.default.copyItem(atPath: Repository.binary.path, toPath: binary)
+        return (folder, binary)
+    }
+
+    /// A binary away from any `Rules`, run where there is none, says where it looked and how to point it.
+    @Test func aBinaryWithNoPolicySaysWhereItLookedAndHowToPointIt() throws {
+        let (folder, binary) = try Self.loneBinary()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let run = try ShellRun.run(binary, ["check"], currentDirectory: folder.path)
         #expect(run.status == 2)
         #expect(run.stderr.hasPrefix("arbiter: no policy found (no --rules, no ARBITER_RULES); looked in order for:\n"), "\(run.stderr)")
@@ -176,11 +182,8 @@ import Testing
     /// `replay --merge` reads reports, not a policy: it runs where no policy is found (the Spark
     /// job runs it on an executor, in a folder of its own).
     @Test func replayMergeNeedsNoPolicy() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-lone-\(UUID().uuidString)")
+        let (folder, binary) = try Self.loneBinary()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("bin"), withIntermediateDirectories: true)
-        let binary = folder.appendingPathComponent("bin/arbiter").path
-        try FileManager.default.copyItem(atPath: Repository.binary.path, toPath: binary)
         let rules = Repository.path("Rules")
         let made = try ShellRun.bash("""
             cd '\(folder.path)' && python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))))' \
