@@ -347,8 +347,10 @@ class Arbiter:
 
     def _kill_if_stalled(self, timeout: Optional[float]) -> bool:
         """After a timeout: when serve has answered nothing for the whole timeout while
-        requests were outstanding, it is stuck; kill it (its reader then starts a new process
-        and sends the unanswered requests again). A slow but moving serve is left alone."""
+        requests were outstanding and is not working either, it is stuck; kill it (its reader
+        then starts a new process and sends the unanswered requests again). A serve that is
+        merely busy — deciding one long request, or answering slower than the caller hoped —
+        is left alone: a caller's short timeout must not kill it, nor blame its request."""
         if not self._restart or timeout is None:
             return False
         with self._state:
@@ -359,7 +361,11 @@ class Arbiter:
             stalled_for = time.monotonic() - oldest
             if stalled_for < timeout - 0.01:
                 return False
-        log.warning("arbiter serve (pid %s) answered nothing for %.2f s: killing it", self.pid, stalled_for)
+            answers = process.answers
+        if _is_working(process, answers):
+            return False
+        log.warning("arbiter serve (pid %s) answered nothing for %.2f s and is not working: killing it",
+                    self.pid, stalled_for + _PROGRESS_WINDOW)
         process.kill()
         return True
 
@@ -517,7 +523,14 @@ def _encode(request: Request):
     """The request as one line of bytes, and its id (to check the answer against)."""
     request_id = None
     if isinstance(request, dict):
-        line = json.dumps(request, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        try:
+            # Money may be given as Decimal (written as its exact text); NaN and Infinity are
+            # no JSON, so they are refused here rather than answered invalid_json by serve.
+            text = json.dumps(request, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_json_default)
+            line = text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise ValueError("a request holds a lone UTF-16 surrogate, which is no character: "
+                             "serve would refuse it (invalid_json)") from error
         candidate = request.get("id")
         request_id = candidate if isinstance(candidate, str) else None
     elif isinstance(request, str):
@@ -529,9 +542,20 @@ def _encode(request: Request):
     line = line.rstrip(b"\r\n")
     if b"\n" in line:
         raise ValueError("a request must be one line: it holds a newline")
-    if not line.strip():
-        raise ValueError("an empty request gets no answer from serve")
+    if not line.strip(b" \t"):
+        raise ValueError("a request of nothing but spaces and tabs gets no answer from serve (it is read as a blank line)")
     return line + b"\n", request_id
+
+
+def _json_default(value: Any) -> Any:
+    """Decimal money as the JSON string the protocol wants ("12.30"): exact, never a float."""
+    import decimal
+
+    if isinstance(value, decimal.Decimal):
+        if not value.is_finite():
+            raise ValueError(f"a request holds {value}, which is no amount")
+        return format(value, "f")  # positional: Decimal("1E+3") is "1000", not "1E+3"
+    raise TypeError(f"a request holds a {type(value).__name__}, which has no JSON form")
 
 
 def _write(process: _Process, data: bytes) -> None:
@@ -541,6 +565,34 @@ def _write(process: _Process, data: bytes) -> None:
         process.writer.flush()
     except (OSError, ValueError):
         pass
+
+
+_PROGRESS_WINDOW = 0.2  # seconds a timed-out caller watches serve before calling it stuck
+
+
+def _cpu_ticks(pid: int) -> Optional[int]:
+    """CPU time serve's threads have used (clock ticks, from /proc), or None where unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of stat(5)
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _is_working(process: _Process, answers: int) -> bool:
+    """Whether serve answered or used the CPU within a short window: busy, not stuck. A
+    stopped or deadlocked process does neither; one deciding a long request uses the CPU."""
+    if process.popen is None:
+        return True  # attached pipes: never killed anyway
+    before = _cpu_ticks(process.popen.pid)
+    deadline = time.monotonic() + _PROGRESS_WINDOW
+    while time.monotonic() < deadline:
+        if process.answers != answers:
+            return True
+        time.sleep(0.02)
+    after = _cpu_ticks(process.popen.pid)
+    return process.answers != answers or (before is not None and after is not None and after > before)
 
 
 def _drain_stderr(stream, process: _Process) -> None:

@@ -27,6 +27,8 @@ def make_handler(arbiter: Arbiter):
                 return self.reply(504, {"error": {"code": "timeout"}})
             except ArbiterUnavailable as error:
                 return self.reply(503, {"error": {"code": "unavailable", "message": str(error)}})
+            except ValueError as error:  # an empty or blank body: nothing to decide
+                return self.reply(400, {"error": {"code": "bad_request", "message": str(error)}})
             self.reply(200, decision)
 
         def reply(self, status, answer):

@@ -185,9 +185,54 @@ def test_timeout_of_a_moving_serve_leaves_it_running():
     with client(audit="summary") as a:
         pid = a.pid
         with pytest.raises(ArbiterTimeout):
-            a.decide_many([request(n) for n in range(2000)], timeout=0.3)
+            # Far more than serve answers in 10 ms, with a release build or a debug one.
+            a.decide_many([request(n) for n in range(20000)], timeout=0.01)
         assert a.pid == pid, "serve was answering: a timeout alone does not kill it"
         assert a.decide(request("next"), timeout=120)["id"] == "req-next", "late answers are dropped, not misdelivered"
+
+
+def heavy_request():
+    """A request inside every limit that takes serve a long while at --audit full: 1,000 items,
+    every one asked for, each with its own discount row to prorate."""
+    r = copy.deepcopy(EXAMPLE)
+    r["id"] = "heavy"
+    item = r["order"]["items"][0]
+    r["order"]["items"] = [dict(item, line=f"L{n}", sku=f"S{n}") for n in range(1000)]
+    r["order"]["discounts"] = []
+    r["lines"] = [{"line": f"L{n}", "quantity": 1} for n in range(1000)]
+    return r
+
+
+def test_a_busy_serve_is_not_killed_by_a_short_timeout_nor_its_request_blamed():
+    """A long request keeps serve from answering anything for a while; a caller whose short
+    timeout expires meanwhile must not kill it (it is using the CPU), and the long request
+    gets its decision, not ArbiterUnavailable."""
+    with client(audit="full") as a:
+        pid = a.pid
+        heavy = a.submit_many([heavy_request()] * 20)
+        timeouts = 0
+        for n in range(10):
+            try:
+                a.decide(request(f"quick-{n}"), timeout=0.01)
+            except ArbiterTimeout:
+                timeouts += 1
+        assert timeouts > 0, "the quick requests waited behind the heavy ones"
+        assert [f.result(timeout=300)["id"] for f in heavy] == ["heavy"] * 20
+        assert a.pid == pid and a.restarts == 0, "a busy serve is left running"
+
+
+def test_requests_that_have_no_json_form_are_refused_before_sending():
+    from decimal import Decimal
+
+    with client() as a:
+        priced = request("decimal")
+        priced["order"]["items"][0]["unit_price"] = Decimal(priced["order"]["items"][0]["unit_price"])
+        assert a.decide(priced, timeout=30)["id"] == "req-decimal", "Decimal money is written as its exact text"
+        for bad in ({"id": "nan", "x": float("nan")}, {"id": "surrogate", "x": "\ud800"}, "  \t "):
+            with pytest.raises(ValueError):
+                a.decide(bad, timeout=30)
+        with pytest.raises(InvalidJson):
+            a.decide("\f", timeout=30)  # not blank to serve: answered invalid_json (interpretation 90)
 
 
 def test_an_unusable_policy_is_reported_at_start_with_serves_message(tmp_path):
