@@ -15,6 +15,7 @@ import io
 import json
 import logging
 import os
+import queue
 import shutil
 import subprocess
 import threading
@@ -62,6 +63,10 @@ class _Process:
         self.popen = popen
         self.answers = 0
         self.stderr: Deque[str] = collections.deque(maxlen=_STDERR_LINES)
+        # What to write to serve, in order; None closes its input. A thread of its own writes
+        # it, so that no caller ever blocks in a write: a serve that stops reading cannot hold
+        # callers (and their timeouts, and close()) behind a full pipe.
+        self.outbox: "queue.SimpleQueue[Optional[bytes]]" = queue.SimpleQueue()
         self.threads: List[threading.Thread] = []
 
     def stderr_text(self) -> str:
@@ -191,10 +196,7 @@ class Arbiter:
                 self._closed = True
                 process = self._process
             if process is not None:
-                try:
-                    process.writer.close()
-                except (OSError, ValueError):
-                    pass
+                process.outbox.put(None)  # after what is queued: serve answers it, then ends
         if process is not None:
             deadline = time.monotonic() + timeout
             for thread in process.threads:
@@ -205,6 +207,8 @@ class Arbiter:
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.popen.wait()
+                for thread in process.threads:  # the writer, if a stuck serve held it
+                    thread.join(2.0)
                 for stream in (process.popen.stdout, process.popen.stderr):
                     try:
                         stream.close()
@@ -397,9 +401,12 @@ class Arbiter:
             drain.start()
         reader = threading.Thread(target=self._read_answers, args=(process,), name="arbiter-reader", daemon=True)
         process.threads.insert(0, reader)
+        writer = threading.Thread(target=_write_loop, args=(process,), name="arbiter-writer", daemon=True)
+        process.threads.append(writer)
         self._process = process
         self._last_answer_at = time.monotonic()
         reader.start()
+        writer.start()
         return process
 
     def _read_answers(self, process: _Process) -> None:
@@ -451,14 +458,20 @@ class Arbiter:
     def _lost(self, process: _Process) -> None:
         """serve's stdout closed: restart it and send the unanswered requests again, or fail them."""
         process.kill()
+        process.outbox.put(None)  # its writer ends (a write to the dead process fails anyway)
         returncode = None
         if process.popen is not None:
             try:
                 returncode = process.popen.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 returncode = None
-            for thread in process.threads[1:]:  # the stderr drain: serve's last words
+            for thread in process.threads[1:]:  # the stderr drain (serve's last words), the writer
                 thread.join(2.0)
+            for stream in (process.popen.stdout, process.popen.stderr):  # the dead process's pipes
+                try:
+                    stream.close()
+                except (OSError, ValueError):
+                    pass
         stderr = process.stderr_text()
         replacement: Optional[_Process] = None
         resend: List[_Pending] = []
@@ -559,10 +572,25 @@ def _json_default(value: Any) -> Any:
 
 
 def _write(process: _Process, data: bytes) -> None:
-    """Writes to serve; a dead process is noticed by its reader, which sends it all again."""
+    """Queues `data` for serve, in order; its writer thread writes it."""
+    process.outbox.put(data)
+
+
+def _write_loop(process: _Process) -> None:
+    """The writer thread: the queued bytes to serve's input, in order, until None (then its input
+    is closed) or a failed write (a dead process is noticed by its reader, which sends the
+    unanswered requests again to a new one)."""
     try:
-        process.writer.write(data)
-        process.writer.flush()
+        while True:
+            data = process.outbox.get()
+            if data is None:
+                break
+            process.writer.write(data)
+            process.writer.flush()
+    except (OSError, ValueError):
+        pass
+    try:
+        process.writer.close()
     except (OSError, ValueError):
         pass
 

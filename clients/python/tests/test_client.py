@@ -181,6 +181,44 @@ def test_timeout_raises_and_a_stuck_serve_is_replaced():
                 pass
 
 
+def test_a_stuck_serve_cannot_hold_callers_or_close_behind_a_full_pipe():
+    """Megabytes of requests to a serve that stopped reading fill the pipe: the callers' writes
+    must not block them (a writer thread writes), so their timeouts work, the stuck serve is
+    replaced, and close() ends within its timeout."""
+    with client() as a:
+        stuck = a.pid
+        os.kill(stuck, signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            with pytest.raises(ArbiterTimeout):
+                a.decide_many([request(n) for n in range(2000)], timeout=1.0)  # ~2.5 MB, far past a pipe
+            with pytest.raises(ArbiterTimeout):
+                a.decide(request("other"), timeout=1.0)
+            assert time.monotonic() - started < 15
+            assert a.decide(request("after"), timeout=60)["id"] == "req-after"
+            assert a.pid != stuck
+        finally:
+            try:
+                os.kill(stuck, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+    b = client().start()
+    stuck = b.pid
+    os.kill(stuck, signal.SIGSTOP)
+    try:
+        futures = b.submit_many([request(n) for n in range(2000)])
+        started = time.monotonic()
+        b.close(timeout=1.0)
+        assert time.monotonic() - started < 10, "close() kills a serve that does not end in time"
+        with pytest.raises(ArbiterClosed):
+            futures[-1].result(timeout=10)
+    finally:
+        try:
+            os.kill(stuck, signal.SIGCONT)
+        except ProcessLookupError:
+            pass
+
+
 def test_timeout_of_a_moving_serve_leaves_it_running():
     with client(audit="summary") as a:
         pid = a.pid
