@@ -1,6 +1,7 @@
 """arbiter_client against the real binary: $ARBITER_BINARY (default .build/debug/arbiter of
 this repository), with the repository's policy set Rules."""
 
+import contextlib
 import copy
 import json
 import os
@@ -53,6 +54,19 @@ def expected():
         check=True,
     )
     return json.loads(out.stdout)
+
+
+@contextlib.contextmanager
+def stopped(pid):
+    """serve's process stopped (SIGSTOP: stuck, neither reading nor answering), then let go."""
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        yield pid
+    finally:
+        try:
+            os.kill(pid, signal.SIGCONT)
+        except ProcessLookupError:
+            pass
 
 
 def client(**kwargs):
@@ -163,60 +177,37 @@ def test_a_serve_killed_with_everything_unanswered_is_restarted_each_time():
 
 
 def test_timeout_raises_and_a_stuck_serve_is_replaced():
-    with client() as a:
-        stuck = a.pid
-        os.kill(stuck, signal.SIGSTOP)
-        try:
-            started = time.monotonic()
-            with pytest.raises(ArbiterTimeout):
-                a.decide(request(1), timeout=0.5)
-            assert time.monotonic() - started < 5
-            # serve answered nothing for the whole timeout: it was killed, a new one answers
-            assert a.decide(request(2), timeout=30)["id"] == "req-2"
-            assert a.pid != stuck
-        finally:
-            try:
-                os.kill(stuck, signal.SIGCONT)
-            except ProcessLookupError:
-                pass
+    with client() as a, stopped(a.pid) as stuck:
+        started = time.monotonic()
+        with pytest.raises(ArbiterTimeout):
+            a.decide(request(1), timeout=0.5)
+        assert time.monotonic() - started < 5
+        # serve answered nothing for the whole timeout: it was killed, a new one answers
+        assert a.decide(request(2), timeout=30)["id"] == "req-2"
+        assert a.pid != stuck
 
 
 def test_a_stuck_serve_cannot_hold_callers_or_close_behind_a_full_pipe():
     """Megabytes of requests to a serve that stopped reading fill the pipe: the callers' writes
     must not block them (a writer thread writes), so their timeouts work, the stuck serve is
     replaced, and close() ends within its timeout."""
-    with client() as a:
-        stuck = a.pid
-        os.kill(stuck, signal.SIGSTOP)
-        try:
-            started = time.monotonic()
-            with pytest.raises(ArbiterTimeout):
-                a.decide_many([request(n) for n in range(2000)], timeout=1.0)  # ~2.5 MB, far past a pipe
-            with pytest.raises(ArbiterTimeout):
-                a.decide(request("other"), timeout=1.0)
-            assert time.monotonic() - started < 15
-            assert a.decide(request("after"), timeout=60)["id"] == "req-after"
-            assert a.pid != stuck
-        finally:
-            try:
-                os.kill(stuck, signal.SIGCONT)
-            except ProcessLookupError:
-                pass
+    with client() as a, stopped(a.pid) as stuck:
+        started = time.monotonic()
+        with pytest.raises(ArbiterTimeout):
+            a.decide_many([request(n) for n in range(2000)], timeout=1.0)  # ~2.5 MB, far past a pipe
+        with pytest.raises(ArbiterTimeout):
+            a.decide(request("other"), timeout=1.0)
+        assert time.monotonic() - started < 15
+        assert a.decide(request("after"), timeout=60)["id"] == "req-after"
+        assert a.pid != stuck
     b = client().start()
-    stuck = b.pid
-    os.kill(stuck, signal.SIGSTOP)
-    try:
+    with stopped(b.pid):
         futures = b.submit_many([request(n) for n in range(2000)])
         started = time.monotonic()
         b.close(timeout=1.0)
         assert time.monotonic() - started < 10, "close() kills a serve that does not end in time"
         with pytest.raises(ArbiterClosed):
             futures[-1].result(timeout=10)
-    finally:
-        try:
-            os.kill(stuck, signal.SIGCONT)
-        except ProcessLookupError:
-            pass
 
 
 def test_timeout_of_a_moving_serve_leaves_it_running():
