@@ -36,7 +36,6 @@ struct RulesOption: ParsableArguments {
     @Option(help: "Colour diagnostics: auto (when the output is a terminal and NO_COLOR is not set), always or never.")
     var color: ColorChoice = .auto
 
-
     /// Whether to colour diagnostics written to `descriptor` (1 stdout, 2 stderr).
     func colors(_ descriptor: Int32) -> Bool {
         color.enabled(isTerminal: isatty(descriptor) != 0, environment: ProcessInfo.processInfo.environment)
@@ -60,10 +59,11 @@ struct RulesOption: ParsableArguments {
 }
 
 extension RulesOption {
-    /// `count` copies of the checked pack or policy set compiled from one reading of its files,
-    /// or (anything in it unusable) its diagnostics on stderr and exit status 2.
-    func loadSets(count: Int, from located: String? = nil) throws -> [PolicySet] {
-        switch PolicyLocator.loadUsableSets(at: try located ?? directory(), count: count) {
+    /// `count` copies of the checked pack or policy set in `directory` (from `directory()`)
+    /// compiled from one reading of its files, or (anything in it unusable) its diagnostics on
+    /// stderr and exit status 2.
+    func loadSets(count: Int, from directory: String) throws -> [PolicySet] {
+        switch PolicyLocator.loadUsableSets(at: directory, count: count) {
         case .success(let sets):
             return sets
         case .failure(let unusable):

@@ -52,7 +52,7 @@ struct ReplayCommand: ParsableCommand {
                 throw ExitStatus.unusable.exitCode
             }
         }
-        let set = try rules.loadSets(count: 1)[0]
+        let set = try rules.loadSets(count: 1, from: try rules.directory())[0]
         // Streams: a log of any size is replayed in constant memory, its report printed as it goes.
         let status = ReplayRunner(set: set).run(paths: paths, update: update, progress: isatty(2) != 0, format: format,
                                                 stdin: .init(name: stdinName, firstLine: stdinFirstLine), emit: write)

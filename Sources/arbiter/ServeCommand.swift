@@ -38,7 +38,7 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         // A copy of the policy per thread (see ServeLoop.deciders), all from one reading of its files.
-        let deciders = try rules.loadSets(count: threads).map { Decider(policy: $0, audit: audit) }
+        let deciders = try rules.loadSets(count: threads, from: try rules.directory()).map { Decider(policy: $0, audit: audit) }
         let decisionLog = try log.map { try openLog($0, set: deciders[0].engines.policySet) }
         let ending = ServeLoop(deciders: deciders, maxLineBytes: maxLineBytes, log: decisionLog).serve()
         if let failure = decisionLog?.failure {

@@ -602,8 +602,7 @@ def run_decide(args):
             sc.setLogLevel(os.environ.get("ARBITER_SPARK_LOG_LEVEL", "WARN"))
             sc.addFile(binary)
             sc.addArchive(rules_archive)
-            if output_exists(sc, args.output):
-                raise Unusable(f"--output {args.output}: already exists")
+            args.output = new_output(sc, args.output)  # from here on, as Hadoop resolves it
             check_policies(sc, os.path.basename(binary), [("--rules", args.rules, os.path.basename(rules_archive))])
             started = time.monotonic()
             files = list_inputs(sc, args.input)
@@ -627,7 +626,7 @@ def run_decide(args):
             # Pass 2: one serve per range; part-NNNNN is range NNNNN's answers.
             answers = sc.parallelize(tasks, len(tasks)).mapPartitionsWithIndex(decide_partition(settings))
             try:
-                answers.saveAsTextFile(qualified_output(sc, args.output))
+                answers.saveAsTextFile(args.output)
             except Exception as error:
                 raise JobFailed(f"deciding failed: {task_failure(error)}") from error
             finished = time.monotonic()
@@ -672,8 +671,7 @@ def run_report(args, mode):
             sc.addArchive(rules_archive)
             if candidate_archive:
                 sc.addArchive(candidate_archive)
-            if output_exists(sc, args.output):
-                raise Unusable(f"--output {args.output}: already exists")
+            args.output = new_output(sc, args.output)  # from here on, as Hadoop resolves it
             policies = [("--rules", args.rules, os.path.basename(rules_archive))]
             if candidate_archive:
                 policies.append(("--candidate", args.candidate, os.path.basename(candidate_archive)))
@@ -722,36 +720,23 @@ def run_report(args, mode):
     return status
 
 
-def local_path(sc, output):
-    """The local folder `output` names, or None when it is on another filesystem."""
-    return hadoop_local_path(qualified_output(sc, output))
-
-
-def qualified_output(sc, output):
-    """`output` as Hadoop resolves it (a path without a scheme is on the default filesystem: the
-    local disk in local mode, HDFS on most clusters), or Unusable when Hadoop cannot."""
-    if output.startswith("file:"):
-        local = hadoop_local_path(output)
-        if local is not None:
-            output = "file:" + local  # file://localhost/x and file:///x are the local file:/x
+def new_output(sc, given):
+    """The output folder as Hadoop resolves it (a path without a scheme is on the default
+    filesystem: the local disk in local mode, HDFS on most clusters), checked before any work:
+    Unusable when it already exists (Spark's rule for its part files) or Hadoop cannot resolve it."""
+    local = hadoop_local_path(given)
+    path = "file:" + local if given.startswith("file:") and local is not None else given  # file://localhost/x is file:/x
     try:
-        target = sc._jvm.org.apache.hadoop.fs.Path(output)
+        target = sc._jvm.org.apache.hadoop.fs.Path(path)
         filesystem = target.getFileSystem(sc._jsc.hadoopConfiguration())
-        return filesystem.makeQualified(target).toString()
+        qualified = filesystem.makeQualified(target)
+        local = hadoop_local_path(qualified.toString())
+        exists = os.path.lexists(local) if local is not None else filesystem.exists(qualified)
     except Exception as error:
-        raise Unusable(f"--output {output}: {task_failure(error)}") from error
-
-
-def output_exists(sc, output):
-    qualified = qualified_output(sc, output)
-    local = hadoop_local_path(qualified)
-    if local is not None:
-        return os.path.lexists(local)
-    try:
-        target = sc._jvm.org.apache.hadoop.fs.Path(qualified)
-        return target.getFileSystem(sc._jsc.hadoopConfiguration()).exists(target)
-    except Exception as error:
-        raise Unusable(f"--output {output}: {task_failure(error)}") from error
+        raise Unusable(f"--output {given}: {task_failure(error)}") from error
+    if exists:
+        raise Unusable(f"--output {given}: already exists")
+    return qualified.toString()
 
 
 def check_policies(sc, binary, policies):
@@ -778,23 +763,18 @@ def check_policies(sc, binary, policies):
 
 
 def make_output(sc, output):
-    """Creates the output folder, which must not exist (Spark's rule for its part files)."""
-    local = local_path(sc, output)
+    """Creates the output folder (`new_output`'s, for the reports' small files)."""
+    local = hadoop_local_path(output)
     if local is not None:
-        if os.path.exists(local):
-            raise Unusable(f"--output {output}: already exists")
         os.makedirs(local)
         return
     target = sc._jvm.org.apache.hadoop.fs.Path(output)
-    filesystem = target.getFileSystem(sc._jsc.hadoopConfiguration())
-    if filesystem.exists(target):
-        raise Unusable(f"--output {output}: already exists")
-    filesystem.mkdirs(target)
+    target.getFileSystem(sc._jsc.hadoopConfiguration()).mkdirs(target)
 
 
 def write_output(sc, args, name, data):
     """A small file of the report in OUTPUT (a local folder, or through Hadoop's FileSystem)."""
-    local = local_path(sc, args.output)
+    local = hadoop_local_path(args.output)
     if local is not None:
         with open(os.path.join(local, name), "wb") as handle:
             handle.write(data)
@@ -814,7 +794,7 @@ def replay_job(sc, settings, tasks, args):
     pieces.persist(StorageLevel.MEMORY_AND_DISK)
     try:
         try:
-            pieces.filter(lambda item: item[0] == "D").map(lambda item: item[1]).saveAsTextFile(qualified_output(sc, args.output) + "/differences")
+            pieces.filter(lambda item: item[0] == "D").map(lambda item: item[1]).saveAsTextFile(args.output + "/differences")
             summaries = pieces.filter(lambda item: item[0] == "S").map(lambda item: item[1]).collect()
         except Exception as error:
             raise JobFailed(f"replaying failed: {task_failure(error)}") from error

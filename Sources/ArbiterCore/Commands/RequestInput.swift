@@ -30,7 +30,7 @@ public enum RequestInput {
         if path == "-" { return readAll(descriptor: 0, source: "standard input", limit: limit) }
         let source = "'\(path)'"
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return .failure(ReadError(source: source, why: reason(errno))) }
+        guard descriptor >= 0 else { return .failure(ReadError(source: source, why: SystemErrorReason.text(errno))) }
         defer { close(descriptor) }
         return readAll(descriptor: descriptor, source: source, limit: limit)
     }
@@ -49,7 +49,7 @@ public enum RequestInput {
             let count = chunk.withUnsafeMutableBytes { readBytes(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                return .failure(ReadError(source: source, why: reason(errno)))
+                return .failure(ReadError(source: source, why: SystemErrorReason.text(errno)))
             }
             if count == 0 { return .success(bytes) }
             guard bytes.count + count <= limit else {
@@ -58,7 +58,4 @@ public enum RequestInput {
             bytes.append(contentsOf: chunk[0..<count])
         }
     }
-
-    /// `strerror` in lower case: "is a directory".
-    static func reason(_ code: Int32) -> String { SystemErrorReason.text(code) }
 }

@@ -31,10 +31,10 @@ public struct AnswerError: Error, Sendable, Equatable, Codable, CustomStringConv
         }
     }
 
-    /// `invalid_request at $.order.currency: …`.
     /// What `localizedDescription` says: `description`, not Foundation's generic sentence.
     public var errorDescription: String? { description }
 
+    /// `invalid_request at $.order.currency: …`.
     public var description: String {
         code.rawValue + (path.map { " at \($0)" } ?? "") + ": " + message
     }

@@ -135,12 +135,8 @@ public final class Engine: Sendable {
         categories.reserveCapacity(state.lines.count)
         for line in state.lines {
             switch line.verdict {
-            case .approve?:
-                state.approvedCount += 1
-                state.requestedGrantedPaid += line.paid
-            case .review?:
-                state.reviewCount += 1
-                state.requestedGrantedPaid += line.paid
+            case .approve?: state.approvedCount += 1
+            case .review?: state.reviewCount += 1
             case .reject?, nil: state.rejectedCount += 1
             }
             state.requestedGross += line.gross

@@ -24,8 +24,6 @@ final class EvaluationState: EvaluationContext {
     @exclusivity(unchecked) var rejectedCount = 0
     @exclusivity(unchecked) var requestedGross: Int64 = 0
     @exclusivity(unchecked) var requestedPaid: Int64 = 0
-    /// `requested.granted_paid`: the paid of the requested units on lines not rejected.
-    @exclusivity(unchecked) var requestedGrantedPaid: Int64 = 0
     @exclusivity(unchecked) var requestedCategories: Value = .list([])
 
     /// Rows the audit trail's tables (discount allocations, clawbacks) may still list. Those
@@ -253,13 +251,9 @@ final class EvaluationState: EvaluationContext {
         case .refundShipping: return .money(refundShipping)
         case .refundTotal: return .money(refundTotal)
         case .requestedGranted: return .int(Int64(approvedCount + reviewCount))
-        case .requestedGrantedPaid: return .money(requestedGrantedPaid)
         case .requestedGrantedCategories:
-            // Made when a rule reads it (the counterfeit rule only), not for every decision.
-            return .list(lines.compactMap { line in
-                guard line.verdict == .approve || line.verdict == .review else { return nil }
-                return .string(request.order.items[line.itemIndex].category ?? "")
-            })
+            // Computed when a rule reads it (the counterfeit rule only), not for every decision.
+            return .list(lines.compactMap { $0.isGranted ? .string(request.order.items[$0.itemIndex].category ?? "") : nil })
         case .keptUnits: return .int(Int64(keptUnitsTotal))
         case .keptGross: return .money(keptGrossTotal)
         case .discountID: return .string(request.order.discounts[currentElement].id)

@@ -62,7 +62,7 @@ public struct PolicySnapshot: Sendable {
     /// What is at `path` (`stat`, or `lstat` when not following links).
     static func kind(of path: String, following: Bool) -> Kind {
         var info = stat()
-        guard (following ? stat(path, &info) : lstat(path, &info)) == 0 else { return .missing(reason(errno)) }
+        guard (following ? stat(path, &info) : lstat(path, &info)) == 0 else { return .missing(SystemErrorReason.text(errno)) }
         switch info.st_mode & S_IFMT {
         case S_IFDIR: return .directory
         case S_IFREG: return .regular
@@ -111,7 +111,7 @@ public struct PolicySnapshot: Sendable {
                              topLevelError: inout String?) {
         let folder = relative.isEmpty ? base : base + "/" + relative
         guard let names = entries(of: folder) else {
-            let why = reason(errno)
+            let why = SystemErrorReason.text(errno)
             if relative.isEmpty { topLevelError = why } else {
                 unreadable.append(.error(at: SourceLocation(file: folder), code: "folder_unreadable", "cannot read folder: \(why)"))
             }
@@ -180,10 +180,10 @@ public struct PolicySnapshot: Sendable {
         let readBytes = Darwin.read
         #endif
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard descriptor >= 0 else { return .failure(ReadError(why: reason(errno))) }
+        guard descriptor >= 0 else { return .failure(ReadError(why: SystemErrorReason.text(errno))) }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return .failure(ReadError(why: reason(errno))) }
+        guard fstat(descriptor, &info) == 0 else { return .failure(ReadError(why: SystemErrorReason.text(errno))) }
         guard info.st_mode & S_IFMT == S_IFREG else { return .failure(ReadError(why: "it is not a regular file")) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
@@ -191,13 +191,10 @@ public struct PolicySnapshot: Sendable {
             let count = chunk.withUnsafeMutableBytes { readBytes(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
-                return .failure(ReadError(why: reason(errno)))
+                return .failure(ReadError(why: SystemErrorReason.text(errno)))
             }
             if count == 0 { return .success(bytes) }
             bytes.append(contentsOf: chunk[0..<count])
         }
     }
-
-    /// `strerror` in lower case: "permission denied".
-    static func reason(_ code: Int32) -> String { SystemErrorReason.text(code) }
 }

@@ -31,9 +31,8 @@ public enum RequestField: Int, CaseIterable, Sendable {
     case orderLastDeliveredAt, orderStandardShippingFee
     // scope: line
     case itemDeliveredAt
-    // scope: request: the paid amount of the requested units on lines approved or in review,
-    // and those lines' categories
-    case requestedGrantedPaid, requestedGrantedCategories
+    // scope: request: the categories of the requested lines approved or in review
+    case requestedGrantedCategories
 
     public static let attributeSlotBase = 1_000
     public static let factSlotBase = 2_000
@@ -62,7 +61,7 @@ public enum RequestField: Int, CaseIterable, Sendable {
              .keptUnits, .keptGross, .discountID, .discountAmount, .discountThreshold, .discountClawedBack,
              .discountKeptGross, .discountAllocationOnKept, .giftLine, .giftValue, .giftKeptUnits, .giftMainKeptUnits,
              .giftMainGrantedUnits, .paymentMethod, .paymentAmount, .paymentRefunded, .paymentRefundable,
-             .paymentRefundableBefore, .paymentProportionalShare, .requestedGrantedPaid, .requestedGrantedCategories:
+             .paymentRefundableBefore, .paymentProportionalShare, .requestedGrantedCategories:
             return false
         }
     }
@@ -141,7 +140,6 @@ public enum RequestField: Int, CaseIterable, Sendable {
         case .refundShipping: return "refund.shipping"
         case .refundTotal: return "refund.total"
         case .requestedGranted: return "requested.granted"
-        case .requestedGrantedPaid: return "requested.granted_paid"
         case .requestedGrantedCategories: return "requested.granted_categories"
         case .keptUnits: return "kept.units"
         case .keptGross: return "kept.gross"
@@ -187,7 +185,7 @@ public enum RequestField: Int, CaseIterable, Sendable {
         case .lineVerdict: return .enumeration(Self.verdictDomain)
         case .itemSKU, .itemCategory: return .optional(.string)
         case .requestedCount, .requestedApproved, .requestedReview, .requestedRejected: return .int
-        case .requestedGross, .requestedPaid, .requestedGrantedPaid: return .money
+        case .requestedGross, .requestedPaid: return .money
         case .requestedCategories, .requestedGrantedCategories: return .list(.string)
         case .refundItems, .refundShipping, .refundTotal: return .money
         case .requestedGranted, .keptUnits: return .int
@@ -209,7 +207,7 @@ public enum RequestField: Int, CaseIterable, Sendable {
              .itemSKU, .itemCategory, .itemUnitPrice, .itemQuantity, .itemRefundedQuantity, .itemIsGift, .itemDeliveredAt:
             return .lineScope
         case .requestedCount, .requestedApproved, .requestedReview, .requestedRejected, .requestedGross, .requestedPaid,
-             .requestedCategories, .requestedGranted, .requestedGrantedPaid, .requestedGrantedCategories, .keptUnits, .keptGross:
+             .requestedCategories, .requestedGranted, .requestedGrantedCategories, .keptUnits, .keptGross:
             return .requestScope
         case .discountID, .discountAmount, .discountThreshold, .discountClawedBack, .discountKeptGross, .discountAllocationOnKept:
             return .element(.discount)

@@ -51,7 +51,7 @@ public enum PolicySetSnapshot: Sendable {
     /// Symbolic links to folders are not followed.
     private static func findPackFolders(_ folder: String, into folders: inout [String], diagnostics: inout [Diagnostic]) {
         guard let names = PolicySnapshot.entries(of: folder) else {
-            diagnostics.append(.error(at: SourceLocation(file: folder), code: "folder_unreadable", "cannot read folder: \(PolicySnapshot.reason(errno))"))
+            diagnostics.append(.error(at: SourceLocation(file: folder), code: "folder_unreadable", "cannot read folder: \(SystemErrorReason.text(errno))"))
             return
         }
         for name in names.sorted() {

@@ -184,8 +184,8 @@ public struct ServeLoop: Sendable {
         // A final line without a line break still gets its answer (at the end of the input, not
         // when a failed read cut it off: its end is unknown).
         work.removeAll(keepingCapacity: true)
-        if readFailure != nil {
-            return answers.finish() ? .inputFailed(readFailure ?? "", bytesRead: bytesRead) : .outputFailed
+        if let readFailure {
+            return answers.finish() ? .inputFailed(readFailure, bytesRead: bytesRead) : .outputFailed
         }
         if discarding {
             lineNumber += 1

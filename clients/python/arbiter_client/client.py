@@ -11,6 +11,7 @@ with an error object raises the exception of its code.
 """
 
 import collections
+import decimal
 import io
 import json
 import logging
@@ -562,8 +563,6 @@ def _encode(request: Request):
 
 def _json_default(value: Any) -> Any:
     """Decimal money as the JSON string the protocol wants ("12.30"): exact, never a float."""
-    import decimal
-
     if isinstance(value, decimal.Decimal):
         if not value.is_finite():
             raise ValueError(f"a request holds {value}, which is no amount")
