@@ -70,42 +70,45 @@ struct TapeRequestDecoder {
 
     /// Calls `body` with each known key's last value, in the document order of those values.
     ///
+    /// One pass over the members matches each key once and notes, per member, its ordinal and
+    /// value; a second pass over those notes calls `body` for the members that are their key's
+    /// last occurrence. Inlined into each caller, so that `match` and `body` are too: no closure
+    /// context and no indirect call per member.
+    ///
     /// - Parameters:
     ///   - keyCount: how many keys `match` can return (ordinals `0..<keyCount`).
     ///   - match: the ordinal of a key token, or nil for a key that is ignored.
+    @inline(__always)
     private func forEachLastMember(
         of object: Int, keyCount: Int, match: (Int) -> Int?, _ body: (_ ordinal: Int, _ value: Int) throws(RequestError) -> Void
     ) throws(RequestError) {
-        try withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * keyCount) { (buffer) throws(RequestError) in
+        let memberCount = tape.elementCount(object)
+        try withUnsafeTemporaryAllocation(of: Int.self, capacity: keyCount + 2 * memberCount) { (buffer) throws(RequestError) in
+            guard let base = buffer.baseAddress else { return }
             // last[ordinal] = the value token of the key's last occurrence, or -1.
-            let last = UnsafeMutableBufferPointer(rebasing: buffer[0..<keyCount])
-            let present = UnsafeMutableBufferPointer(rebasing: buffer[keyCount..<(2 * keyCount)])
-            last.initialize(repeating: -1)
-            var presentCount = 0
+            let last = base
+            last.initialize(repeating: -1, count: keyCount)
+            // Per member in document order: its key's ordinal (-1 when ignored) and its value token.
+            let ordinals = base + keyCount
+            let values = ordinals + memberCount
+            var members = 0
             for (key, value) in tape.members(of: object) {
-                guard let ordinal = match(key) else { continue }
-                if last[ordinal] < 0 {
-                    present[presentCount] = ordinal
-                    presentCount += 1
-                }
-                last[ordinal] = value
+                let ordinal = match(key) ?? -1
+                ordinals[members] = ordinal
+                values[members] = value
+                if ordinal >= 0 { last[ordinal] = value }
+                members += 1
             }
-            // Value tokens increase in document order: sort the few present keys by them.
-            for position in 1..<max(1, presentCount) {
-                let ordinal = present[position]
-                var slot = position
-                while slot > 0, last[present[slot - 1]] > last[ordinal] {
-                    present[slot] = present[slot - 1]
-                    slot -= 1
-                }
-                present[slot] = ordinal
+            for member in 0..<members {
+                let ordinal = ordinals[member]
+                if ordinal >= 0, last[ordinal] == values[member] { try body(ordinal, values[member]) }
             }
-            for position in 0..<presentCount { try body(present[position], last[present[position]]) }
         }
     }
 
     /// The same over a request object's known keys (an enumeration whose raw values are
     /// `0..<count`, one name each in `table`), without building anything per object.
+    @inline(__always)
     private func forEachLastMember<Key: RawRepresentable>(
         of object: Int, _ table: KeyTable<Key>, _ body: (Key, Int) throws(RequestError) -> Void
     ) throws(RequestError) where Key.RawValue == Int {
