@@ -101,7 +101,7 @@ public final class Engine: Sendable {
     public func decide(_ request: consuming AfterSaleRequest, inputDigest: String, audit: AuditLevel) throws(EvaluationFailure) -> Decision {
         let state = EvaluationState(request: consume request, defineCount: policy.defineCount)
         let rules = ruleSets[Self.ruleSetIndex(state.request.kind, state.request.reason)]
-        var run = RuleRun(tracing: audit == .full)
+        var run = RuleRun(tracing: audit == .full, listsFiredRules: audit != .none)
         if audit == .full { state.computations = Self.prorationComputations(state) }
 
         // 1. Line rules, once per requested line, in policy order.
@@ -130,9 +130,8 @@ public final class Engine: Sendable {
             }
         }
 
-        // 2. Aggregates over the requested lines, for request rules.
-        var categories: [Value] = []
-        categories.reserveCapacity(state.lines.count)
+        // 2. Aggregates over the requested lines, for request rules (`requested.categories` is
+        //    worked out only when a rule reads it).
         for line in state.lines {
             switch line.verdict {
             case .approve?: state.approvedCount += 1
@@ -141,9 +140,7 @@ public final class Engine: Sendable {
             }
             state.requestedGross += line.gross
             state.requestedPaid += line.paid
-            categories.append(.string(state.request.order.items[line.itemIndex].category ?? ""))
         }
-        state.requestedCategories = .list(categories)
 
         // 3. Settlement: the pack's settlement rules propose adjustments and the shipping refund;
         //    the engine applies the adjustments in their order, capped so the total stays ≥ 0.

@@ -24,7 +24,6 @@ final class EvaluationState: EvaluationContext {
     @exclusivity(unchecked) var rejectedCount = 0
     @exclusivity(unchecked) var requestedGross: Int64 = 0
     @exclusivity(unchecked) var requestedPaid: Int64 = 0
-    @exclusivity(unchecked) var requestedCategories: Value = .list([])
 
     /// Rows the audit trail's tables (discount allocations, clawbacks) may still list. Those
     /// tables grow with items × discounts; the budget grows with the request's size, so that a
@@ -246,7 +245,9 @@ final class EvaluationState: EvaluationContext {
         case .requestedRejected: return .int(Int64(rejectedCount))
         case .requestedGross: return .money(requestedGross)
         case .requestedPaid: return .money(requestedPaid)
-        case .requestedCategories: return requestedCategories
+        case .requestedCategories:
+            // Computed when a rule reads it, like `granted_categories` below.
+            return .list(lines.map { .string(request.order.items[$0.itemIndex].category ?? "") })
         case .refundItems: return .money(refundItems)
         case .refundShipping: return .money(refundShipping)
         case .refundTotal: return .money(refundTotal)

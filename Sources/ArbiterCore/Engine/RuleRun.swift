@@ -3,6 +3,8 @@
 /// nothing of the trace is built.
 struct RuleRun: ~Copyable {
     let tracing: Bool
+    /// Whether `firedRules` is kept (an audit trail lists them; `--audit none` has none).
+    let listsFiredRules: Bool
     /// Rules that fired, in the order they first fired (compared by identity: no string work).
     var firedRules: [Rule] = []
     var offers: [Grant] = []
@@ -15,10 +17,11 @@ struct RuleRun: ~Copyable {
     /// computed for (-1: not yet), so the group's other rules reuse it.
     private var sharedDefines: [(line: Int, value: Value)] = []
 
-    init(tracing: Bool) {
+    init(tracing: Bool, listsFiredRules: Bool) {
         self.tracing = tracing
+        self.listsFiredRules = listsFiredRules || tracing
         // One allocation for the usual number of fired rules, not five as the array doubles.
-        firedRules.reserveCapacity(16)
+        if self.listsFiredRules { firedRules.reserveCapacity(16) }
     }
 
     /// Evaluates a rule's condition; records it in the trace and, if it fired, in `firedRules`.
@@ -41,7 +44,7 @@ struct RuleRun: ~Copyable {
             }
             fired = result
         }
-        if fired, !firedRules.contains(where: { $0 === rule }) { firedRules.append(rule) }
+        if fired, listsFiredRules, !firedRules.contains(where: { $0 === rule }) { firedRules.append(rule) }
         if tracing { appendEntry(rule, line: line, fired: fired) }
         return fired
     }

@@ -14,6 +14,8 @@ extension JSONTape {
         let tokens: UnsafePointer<Token>
         let arena: UnsafePointer<UInt8>
         let input: UnsafeRawPointer?
+        /// The length of `input`.
+        let inputCount: Int
         /// The number of tokens (0 when the tape holds no document).
         let count: Int
 
@@ -21,6 +23,7 @@ extension JSONTape {
             tokens = UnsafePointer(storage.tokens)
             arena = UnsafePointer(storage.arena)
             input = storage.input
+            inputCount = storage.inputCount
             count = storage.count
         }
 
@@ -61,6 +64,20 @@ extension JSONTape {
         func quotedInputBytes(_ index: Int) -> UnsafeRawBufferPointer {
             let token = tokens[index]
             return UnsafeRawBufferPointer(start: input.map { $0 + Int(token.start) - 1 }, count: Int(token.length) + 2)
+        }
+
+        /// The first `min(8, length)` bytes of the string at `index`, little-endian and
+        /// zero-padded, read with one load when eight bytes from its start lie in the input (a
+        /// key or value is followed by at least its closing quote and the document's rest);
+        /// nil otherwise (decoded strings, the end of the input).
+        @inline(__always)
+        func leadingWord(_ index: Int) -> UInt64? {
+            let token = tokens[index]
+            let start = Int(token.start)
+            guard !token.flags.contains(.decoded), start + 8 <= inputCount, let input else { return nil }
+            let word = UInt64(littleEndian: input.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+            let length = Int(token.length)
+            return length >= 8 ? word : word & ((1 << UInt64(8 * length)) &- 1)
         }
 
         /// Whether the string at `index` had escapes (its bytes are decoded, not the input's).

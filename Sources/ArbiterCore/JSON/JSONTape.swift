@@ -72,8 +72,9 @@ final class JSONTape {
         var arena: UnsafeMutablePointer<UInt8>
         var arenaCapacity = 256
         var arenaCount = 0
-        /// The input of the current document.
+        /// The input of the current document, and its length.
         var input: UnsafeRawPointer?
+        var inputCount = 0
 
         init() {
             tokens = .allocate(capacity: tokenCapacity)
@@ -92,7 +93,7 @@ final class JSONTape {
 
         /// Forgets the previous document and prepares for `bytes`.
         mutating func reset(for bytes: UnsafeRawBufferPointer) {
-            forgetDocument(input: bytes.baseAddress)
+            forgetDocument(input: bytes.baseAddress, count: bytes.count)
             // Decoding only ever shrinks a string, so the arena never needs more than the input.
             if arenaCapacity < bytes.count || arenaCapacity > Self.retainedArenaBytes {
                 arena.deallocate()
@@ -103,10 +104,11 @@ final class JSONTape {
         }
 
         /// Forgets the previous document (letting go of a token buffer grown past what is kept).
-        mutating func forgetDocument(input: UnsafeRawPointer?) {
+        mutating func forgetDocument(input: UnsafeRawPointer?, count inputCount: Int = 0) {
             count = 0
             arenaCount = 0
             self.input = input
+            self.inputCount = inputCount
             if tokenCapacity > Self.retainedTokens {
                 tokens.deallocate()
                 tokenCapacity = 256

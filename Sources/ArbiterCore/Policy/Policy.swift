@@ -61,12 +61,31 @@ public struct Parameter: Sendable {
 
 /// A declared reason code with its messages.
 public struct ReasonCode: Sendable {
-    public var code: String
-    public var messages: [MessageLocale: String]
+    public var code: String {
+        didSet { messageByLocale = Self.resolve(messages, code) }
+    }
+    public var messages: [MessageLocale: String] {
+        didSet { messageByLocale = Self.resolve(messages, code) }
+    }
     public var location: SourceLocation
+    /// `message(in:)` for each locale, in `MessageLocale.allCases` order: worked out once, as
+    /// every decision shows a message per reason (two dictionary lookups each otherwise).
+    private var messageByLocale: [String]
 
+    public init(code: String, messages: [MessageLocale: String], location: SourceLocation) {
+        self.code = code
+        self.messages = messages
+        self.location = location
+        messageByLocale = Self.resolve(messages, code)
+    }
+
+    /// The message in `locale`, else in English, else the code itself.
     public func message(in locale: MessageLocale) -> String {
-        messages[locale] ?? messages[.en] ?? code
+        messageByLocale[locale.ordinal]
+    }
+
+    private static func resolve(_ messages: [MessageLocale: String], _ code: String) -> [String] {
+        MessageLocale.allCases.map { messages[$0] ?? messages[.en] ?? code }
     }
 }
 

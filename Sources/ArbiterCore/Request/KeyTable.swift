@@ -59,7 +59,7 @@ struct KeyTable<Value: Sendable>: Sendable {
     func match(_ tape: JSONTape.View, _ index: Int) -> Value? {
         guard allASCII, tape.isPlainASCII(index) else { return matchString(tape.string(index)) }
         let key = tape.bytes(index)
-        let signature = Self.signature(key)
+        let signature = key.count < 8 ? tape.leadingWord(index).map { Signature(length: key.count, head: $0, tail: 0) } ?? Self.signature(key) : Self.signature(key)
         var slot = Self.hash(signature, size: slots.count)
         while true {
             let entry = slots[slot] - 1
