@@ -3,20 +3,21 @@ import Crypto
 /// Deciding a request read into a `JSONTape`, the `serve` hot path: no `JSONValue` tree.
 extension Engine {
     /// Validates and decides the request on a tape: the same decision, or the same error, as
-    /// `decide(_: JSONValue, audit:)` on the tree of the same line. `canonical` is the buffer
-    /// the input digest is written in (reused between calls). `selectionError` (a policy set
-    /// found no version for the request) is thrown after the format and consistency checks.
-    func decide(_ document: JSONTape.View, canonical: CanonicalJSONWriter, audit: AuditLevel,
-                       selectionError: RequestError? = nil) throws(DecideError) -> Decision {
+    /// `decide(_: JSONValue, audit:)` on the tree of the same line. `scratch` holds the buffer
+    /// the input digest is written in and the evaluation state, both reused between calls.
+    /// `selectionError` (a policy set found no version for the request) is thrown after the
+    /// format and consistency checks.
+    func decide(_ document: JSONTape.View, scratch: RequestScratch, audit: AuditLevel,
+                selectionError: RequestError? = nil) throws(DecideError) -> Decision {
         let request: AfterSaleRequest
         do {
             request = try decoder.decode(document, selectionError: selectionError)
         } catch {
             throw .invalidRequest(error)
         }
-        let digest = audit == .none ? "" : Self.inputDigest(of: document, using: canonical)
+        let digest = audit == .none ? "" : Self.inputDigest(of: document, using: scratch.canonical)
         do {
-            return try decide(consume request, inputDigest: digest, audit: audit)
+            return try decide(scratch.evaluationState(starting: request, defineCount: policy.defineCount), inputDigest: digest, audit: audit)
         } catch {
             throw DecideError(error)
         }

@@ -74,7 +74,7 @@ public final class Engine: Sendable {
     public func decide(_ json: JSONValue, audit: AuditLevel) throws(DecideError) -> Decision {
         let scratch = RequestScratch()
         if let document = scratch.tape.load(json) {
-            return try decide(document, canonical: scratch.canonical, audit: audit)
+            return try decide(document, scratch: scratch, audit: audit)
         }
         let line = Array(json.serialized(pretty: false).utf8)
         let result = line.withUnsafeBytes { raw -> Result<Decision, DecideError> in
@@ -86,7 +86,7 @@ public final class Engine: Sendable {
                 return .failure(.invalidRequest(RequestError(path: "$", error.message)))
             }
             do throws(DecideError) {
-                return .success(try decide(document, canonical: scratch.canonical, audit: audit))
+                return .success(try decide(document, scratch: scratch, audit: audit))
             } catch {
                 return .failure(error)
             }
@@ -99,7 +99,11 @@ public final class Engine: Sendable {
     /// The request moves into the evaluation state (a copy would retain each of its strings and
     /// arrays, and release them again); everything below reads it there, field by field.
     public func decide(_ request: consuming AfterSaleRequest, inputDigest: String, audit: AuditLevel) throws(EvaluationFailure) -> Decision {
-        let state = EvaluationState(request: consume request, defineCount: policy.defineCount)
+        try decide(EvaluationState(request: consume request, defineCount: policy.defineCount), inputDigest: inputDigest, audit: audit)
+    }
+
+    /// Decides the request `state` was just started with (`EvaluationState.start`).
+    func decide(_ state: EvaluationState, inputDigest: String, audit: AuditLevel) throws(EvaluationFailure) -> Decision {
         let rules = ruleSets[Self.ruleSetIndex(state.request.kind, state.request.reason)]
         var run = RuleRun(tracing: audit == .full, listsFiredRules: audit != .none)
         if audit == .full { state.computations = Self.prorationComputations(state) }

@@ -1,19 +1,21 @@
 /// Everything known about one request while it is being decided: the request, the proration
 /// of every line, line verdicts so far and the settled amounts. Expressions read it through slots.
 ///
-/// A state belongs to one decision on one thread, and the engine never holds an access to one
-/// property across a call that touches the same property: its properties skip the run-time
-/// exclusivity check (`@exclusivity(unchecked)`), about fifty calls per decision otherwise.
+/// A state belongs to one decision at a time on one thread, and the engine never holds an
+/// access to one property across a call that touches the same property: its properties skip
+/// the run-time exclusivity check (`@exclusivity(unchecked)`), about fifty calls per decision
+/// otherwise. A worker decides request after request with one state (`start` begins each), so
+/// that its arrays keep their memory instead of being allocated and freed per decision.
 final class EvaluationState: EvaluationContext {
-    let request: AfterSaleRequest
+    @exclusivity(unchecked) private(set) var request: AfterSaleRequest
     /// Per item: gross = unit_price × quantity.
-    let itemGross: [Int64]
+    @exclusivity(unchecked) private(set) var itemGross: [Int64]
     /// Per discount, per item: the discount's allocation to that item (0 outside its scope).
-    let allocations: [[Int64]]
+    @exclusivity(unchecked) private(set) var allocations: [[Int64]]
     /// Per item: paid P = gross − allocated discounts.
-    let itemPaid: [Int64]
-    let orderGross: Int64
-    let orderPaidTotal: Int64
+    @exclusivity(unchecked) private(set) var itemPaid: [Int64]
+    @exclusivity(unchecked) private(set) var orderGross: Int64
+    @exclusivity(unchecked) private(set) var orderPaidTotal: Int64
     @exclusivity(unchecked) var lines: [LineState]
     /// The requested line that line-scope rules are looking at.
     @exclusivity(unchecked) var currentLine = 0
@@ -58,32 +60,70 @@ final class EvaluationState: EvaluationContext {
     @exclusivity(unchecked) var refundTotal: Int64 = 0
 
     init(request: consuming AfterSaleRequest, defineCount: Int = 0) {
-        self.defineValues = [Value](repeating: .null, count: defineCount)
-        let items = request.order.items
+        self.defineValues = []
+        self.itemGross = []
+        self.allocations = []
+        self.itemPaid = []
+        self.orderGross = 0
+        self.orderPaidTotal = 0
+        self.auditRowsLeft = 0
+        self.lines = []
+        self.request = request
+        start(defineCount: defineCount)
+    }
+
+    /// Begins deciding `request` with this state: everything the previous decision left is
+    /// reset, and the arrays keep their memory.
+    func start(_ request: consuming AfterSaleRequest, defineCount: Int) {
+        self.request = request
+        start(defineCount: defineCount)
+    }
+
+    /// Sets every property from `request` as a new state's would be.
+    private func start(defineCount: Int) {
+        defineValues.removeAll(keepingCapacity: true)
+        defineValues.append(contentsOf: repeatElement(.null, count: defineCount))
         let proration = request.proration
-        self.itemGross = proration.itemGross
-        self.allocations = proration.allocations
-        self.itemPaid = proration.itemPaid
-        self.orderGross = proration.orderGross
-        self.orderPaidTotal = proration.orderPaidTotal
-        let paid = proration.itemPaid
-        self.auditRowsLeft = Self.auditRowsPerEntry * (items.count + request.lines.count + request.order.discounts.count) + 64
-        self.lines = request.lines.map { requested in
+        itemGross = proration.itemGross
+        allocations = proration.allocations
+        itemPaid = proration.itemPaid
+        orderGross = proration.orderGross
+        orderPaidTotal = proration.orderPaidTotal
+        let items = request.order.items
+        auditRowsLeft = Self.auditRowsPerEntry * (items.count + request.lines.count + request.order.discounts.count) + 64
+        lines.removeAll(keepingCapacity: true)
+        for requested in request.lines {
             let item = items[requested.itemIndex]
             let refundable = item.quantity - item.refundedQuantity
             // Units beyond what is left are not priced (the line is rejected by policy); amounts
             // cover at most the refundable units.
             let units = max(0, min(requested.quantity, refundable))
             let linePaid = Proration.refundOfUnits(
-                paid: paid[requested.itemIndex], quantity: item.quantity,
+                paid: proration.itemPaid[requested.itemIndex], quantity: item.quantity,
                 alreadyRefunded: item.refundedQuantity, units: units)
             let lineGross = item.unitPrice * Int64(units)
-            return LineState(
+            lines.append(LineState(
                 itemIndex: requested.itemIndex, requestedUnits: requested.quantity, units: units,
-                gross: lineGross, paid: linePaid)
+                gross: lineGross, paid: linePaid))
         }
-        // Last: stored without a copy once nothing else reads the parameter.
-        self.request = request
+        currentLine = 0
+        approvedCount = 0
+        reviewCount = 0
+        rejectedCount = 0
+        requestedGross = 0
+        requestedPaid = 0
+        grantedUnits.removeAll(keepingCapacity: true)
+        keptUnits.removeAll(keepingCapacity: true)
+        keptUnitsTotal = 0
+        keptGrossTotal = 0
+        allocationOnKeptCache.removeAll(keepingCapacity: true)
+        giftItems.removeAll(keepingCapacity: true)
+        paymentShares = []
+        currentElement = 0
+        computations = nil
+        refundItems = 0
+        refundShipping = 0
+        refundTotal = 0
     }
 
     var currentLineState: LineState { lines[currentLine] }
@@ -94,19 +134,22 @@ final class EvaluationState: EvaluationContext {
     /// What the order keeps once the granted lines go, for settlement and request rules.
     func prepareSettlement() {
         let items = request.order.items
-        grantedUnits = [Int](repeating: 0, count: items.count)
+        grantedUnits.removeAll(keepingCapacity: true)
+        grantedUnits.append(contentsOf: repeatElement(0, count: items.count))
         for line in lines where line.isGranted { grantedUnits[line.itemIndex] += line.units }
-        keptUnits = [Int](repeating: 0, count: items.count)
+        keptUnits.removeAll(keepingCapacity: true)
         keptUnitsTotal = 0
         keptGrossTotal = 0
-        giftItems = []
+        giftItems.removeAll(keepingCapacity: true)
         for index in items.indices {
-            keptUnits[index] = items[index].quantity - items[index].refundedQuantity - grantedUnits[index]
-            keptUnitsTotal += keptUnits[index]
-            keptGrossTotal += items[index].unitPrice * Int64(keptUnits[index])
+            let kept = items[index].quantity - items[index].refundedQuantity - grantedUnits[index]
+            keptUnits.append(kept)
+            keptUnitsTotal += kept
+            keptGrossTotal += items[index].unitPrice * Int64(kept)
             if items[index].giftFor != nil { giftItems.append(index) }
         }
-        allocationOnKeptCache = [Int64?](repeating: nil, count: request.order.discounts.count)
+        allocationOnKeptCache.removeAll(keepingCapacity: true)
+        allocationOnKeptCache.append(contentsOf: repeatElement(nil, count: request.order.discounts.count))
     }
 
     /// How many elements a rule's `for_each` visits.

@@ -55,12 +55,12 @@ public final class EngineSet: Sendable {
     ///
     /// - Parameter forcedPack: the pack to use when the request names none (a fixture's
     ///   `policy:`), instead of the default.
-    func decide(_ document: JSONTape.View, canonical: CanonicalJSONWriter, audit: AuditLevel, forcedPack: Int? = nil) throws(DecideError) -> Decision {
+    func decide(_ document: JSONTape.View, scratch: RequestScratch, audit: AuditLevel, forcedPack: Int? = nil) throws(DecideError) -> Decision {
         switch select(document, forcedPack: forcedPack) {
         case .engine(let engine):
-            return try engine.decide(document, canonical: canonical, audit: audit)
+            return try engine.decide(document, scratch: scratch, audit: audit)
         case .failed(let candidate, let error):
-            return try candidate.decide(document, canonical: canonical, audit: audit, selectionError: error)
+            return try candidate.decide(document, scratch: scratch, audit: audit, selectionError: error)
         }
     }
 

@@ -103,7 +103,7 @@ public final class ProtocolHandler: Sendable {
             if scratch.canonical.writes == writesBefore &+ 1 { scratch.lastLine?.canonicalWrite = scratch.canonical.writes }
         }
         do {
-            return .decision(try engines.decide(document, canonical: scratch.canonical, audit: audit, forcedPack: forcedPack))
+            return .decision(try engines.decide(document, scratch: scratch, audit: audit, forcedPack: forcedPack))
         } catch {
             return .error(AnswerError(error, id: id, line: lineNumber))
         }

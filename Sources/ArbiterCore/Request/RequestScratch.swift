@@ -27,5 +27,20 @@ final class RequestScratch {
         return canonical.write(last.document)
     }
 
+    /// The state decisions on this thread are evaluated in, reused from one to the next so
+    /// that its arrays keep their memory (any engine: `start` sizes it for the policy).
+    private var evaluation: EvaluationState?
+
+    /// The reused evaluation state, started with `request`.
+    func evaluationState(starting request: consuming AfterSaleRequest, defineCount: Int) -> EvaluationState {
+        if let evaluation {
+            evaluation.start(request, defineCount: defineCount)
+            return evaluation
+        }
+        let made = EvaluationState(request: request, defineCount: defineCount)
+        evaluation = made
+        return made
+    }
+
     init() {}
 }
