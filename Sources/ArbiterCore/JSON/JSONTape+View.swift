@@ -131,9 +131,23 @@ extension JSONTape {
 
         /// The value of the last member of the object at `index` whose key equals `key` (the
         /// member the `JSONValue` subscript finds), or nil.
+        ///
+        /// A plain key of another length is passed over on its length alone, so finding one
+        /// member among a request's dozen costs a few instructions per member.
+        @inline(__always)
         func lastMember(of index: Int, named key: StaticString) -> Int? {
+            let keyLength = key.utf8CodeUnitCount
             var found: Int?
-            for (name, value) in members(of: index) where string(name, equals: key) { found = value }
+            for (name, value) in members(of: index) {
+                let token = tokens[name]
+                if token.flags.isEmpty {
+                    // Plain ASCII in the input: equal only if the bytes are.
+                    guard Int(token.length) == keyLength, let input else { continue }
+                    if keyLength == 0 || memcmp(input + Int(token.start), key.utf8Start, keyLength) == 0 { found = value }
+                } else if string(name, equals: key) {
+                    found = value
+                }
+            }
             return found
         }
     }

@@ -31,36 +31,26 @@ struct TapeRequestDecoder {
     }
 
     /// SPEC section 8, "Limits": checked before anything else, so that no work is done on a
-    /// request too large to accept. The same two passes (over the request's and the order's
+    /// request too large to accept. The same look-ups (of the request's and the order's
     /// members) find the order's currency, whose fraction digits money amounts are read with.
     private mutating func checkLimits(_ root: Int) throws(RequestError) {
         func count(_ array: Int?) -> Int {
             guard let array, tape.kind(array) == .array else { return 0 }
             return tape.elementCount(array)
         }
-        var order: Int?
-        var lines: Int?
-        for (key, value) in tape.members(of: root) {
-            switch RequestKeys.top.match(tape, key) {
-            case .order?: order = value
-            case .lines?: lines = value
-            default: break
-            }
-        }
+        // `lastMember` passes over other keys on their length: cheaper here than matching every
+        // key against the request's key tables, which `decodeDraft` does next.
+        let order = tape.lastMember(of: root, named: "order")
+        let lines = tape.lastMember(of: root, named: "lines")
         var items: Int?
         var discounts: Int?
         var payments: Int?
         var currency: Int?
         if let order, tape.kind(order) == .object {
-            for (key, value) in tape.members(of: order) {
-                switch RequestKeys.order.match(tape, key) {
-                case .items?: items = value
-                case .discounts?: discounts = value
-                case .payments?: payments = value
-                case .currency?: currency = value
-                default: break
-                }
-            }
+            items = tape.lastMember(of: order, named: "items")
+            discounts = tape.lastMember(of: order, named: "discounts")
+            payments = tape.lastMember(of: order, named: "payments")
+            currency = tape.lastMember(of: order, named: "currency")
         }
         try RequestLimits.check(items: count(items), lines: count(lines), discounts: count(discounts), payments: count(payments))
         if let currency, tape.kind(currency) == .string, let known = RequestKeys.currencies.match(tape, currency) {
