@@ -270,18 +270,28 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         beforeValue()
         put(UInt8(ascii: "\""))
         if minorUnits < 0 { put(UInt8(ascii: "-")) }
-        var factor: UInt64 = 1
-        for _ in 0..<fractionDigits { factor &*= 10 }
         let magnitude = minorUnits.magnitude
-        appendDigits(of: magnitude / factor)
-        if fractionDigits > 0 {
-            put(UInt8(ascii: "."))
-            var fraction = magnitude % factor
-            var divisor = factor / 10
-            while divisor > 0 {
-                put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: fraction / divisor))
-                fraction %= divisor
-                divisor /= 10
+        if fractionDigits == 2 {
+            // The usual case (CNY, EUR, USD): one division, the cents written as two digits.
+            let (units, cents) = magnitude.quotientAndRemainder(dividingBy: 100)
+            appendDigits(of: units)
+            reserve(3)
+            base[count] = UInt8(ascii: ".")
+            Self.storeTwoDigits(cents, at: base + count + 1)
+            count += 3
+        } else {
+            var factor: UInt64 = 1
+            for _ in 0..<fractionDigits { factor &*= 10 }
+            appendDigits(of: magnitude / factor)
+            if fractionDigits > 0 {
+                put(UInt8(ascii: "."))
+                var fraction = magnitude % factor
+                var divisor = factor / 10
+                while divisor > 0 {
+                    put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: fraction / divisor))
+                    fraction %= divisor
+                    divisor /= 10
+                }
             }
         }
         put(UInt8(ascii: "\""))
@@ -412,22 +422,52 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     }
 
     /// Appends the decimal digits of `value`.
+    ///
+    /// Written in place from the last digit back, two digits per division: amounts and counts
+    /// are most of an answer's numbers.
     private mutating func appendDigits(of value: UInt64) {
         if value < 10 {
             put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
             return
         }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var rest = value
-            var start = 20
-            while rest > 0 {
-                let (quotient, remainder) = rest.quotientAndRemainder(dividingBy: 10)
-                start -= 1
-                digits[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: remainder)
-                rest = quotient
-            }
-            put(UnsafeBufferPointer(rebasing: digits[start..<20]))
+        let length = Self.decimalLength(value)
+        reserve(length)
+        var end = base + count + length
+        var rest = value
+        while rest >= 100 {
+            let (quotient, remainder) = rest.quotientAndRemainder(dividingBy: 100)
+            end -= 2
+            Self.storeTwoDigits(remainder, at: end)
+            rest = quotient
         }
+        if rest >= 10 {
+            Self.storeTwoDigits(rest, at: end - 2)
+        } else {
+            (end - 1).pointee = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest)
+        }
+        count += length
+    }
+
+    /// The number of decimal digits of `value` (1 for 0).
+    @inline(__always)
+    static func decimalLength(_ value: UInt64) -> Int {
+        var length = 1
+        var bound: UInt64 = 10
+        while value >= bound {
+            length += 1
+            // 10^19 is the largest power of ten a UInt64 holds: every value below 10^20 is shorter.
+            if length == 20 { break }
+            bound &*= 10
+        }
+        return length
+    }
+
+    /// Writes `value` (below 100) as two digits at `at`.
+    @inline(__always)
+    static func storeTwoDigits(_ value: UInt64, at: UnsafeMutablePointer<UInt8>) {
+        let (tens, ones) = value.quotientAndRemainder(dividingBy: 10)
+        at[0] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: tens)
+        at[1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: ones)
     }
 
     /// Appends `text` as a quoted JSON string with the minimal escapes.

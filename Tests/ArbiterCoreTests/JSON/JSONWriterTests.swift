@@ -183,6 +183,31 @@ import Testing
         #expect(Self.text(writer) == text)
     }
 
+    /// Every length of number (1 to 20 digits, at each power of ten and either side of it) and
+    /// every currency's fraction digits: the writer's in-place digits against `String` and
+    /// `Money.format`, which answers and messages must agree with.
+    @Test func numbersAndAmountsAtEveryLength() {
+        var values: [Int64] = [0, 1, 9, Int64.max, Int64.min, Int64.min + 1, -Int64.max]
+        var power: Int64 = 10
+        while true {
+            values += [power - 1, power, power + 1, -(power - 1), -power, -(power + 1), power / 2 + 7]
+            let (next, overflow) = power.multipliedReportingOverflow(by: 10)
+            if overflow { break }
+            power = next
+        }
+        var writer = JSONWriter(pretty: false)
+        for value in values {
+            writer.reset()
+            writer.int64(value)
+            #expect(Self.text(writer) == String(value), "int64 \(value)")
+            for digits in [0, 2, 3] {
+                writer.reset()
+                writer.money(value, fractionDigits: digits)
+                #expect(Self.text(writer) == "\"" + Money.format(minorUnits: value, fractionDigits: digits) + "\"", "money \(value), \(digits) digits")
+            }
+        }
+    }
+
     @Test func resetKeepsCapacityAndStartsAfresh() {
         var writer = JSONWriter(pretty: false, reservingCapacity: 64)
         Self.writeSample(into: &writer)
