@@ -135,7 +135,15 @@ struct DecisionLogReplay {
         if case .null = request { return .skipped }
         let answeredAsOp = recorded["op"] != nil || recorded["error"]?["code"] == .string("unsupported_op")
         if let op = request["op"], op != .null, answeredAsOp { return .skipped }
-        let now = handler.tree(of: handler.answer(to: request, lineNumber: 1, scratch: scratch))
+        var now = handler.tree(of: handler.answer(to: request, lineNumber: 1, scratch: scratch))
+        // A serve log keeps the request's fields in sorted order, not as written: an invalid
+        // request with several bad fields may name another one first now (RecordedErrorOrder).
+        if case .string("invalid_request")? = recorded["error"]?["code"], now["error"]?["code"] == recorded["error"]?["code"],
+           case .string(let recordedPath)? = recorded["error"]?["path"], now["error"]?["path"] != recorded["error"]?["path"],
+           let reordered = RecordedErrorOrder.bringingForward(request, path: recordedPath) {
+            let again = handler.tree(of: handler.answer(to: reordered, lineNumber: 1, scratch: scratch))
+            if DecisionComparison.differences(recorded: recorded, now: again).isEmpty { now = again }
+        }
         var differences = DecisionComparison.differences(recorded: recorded, now: now)
         // The recorded input digest must be the request's: an edited request shows here.
         if case .string(let recordedDigest)? = recorded["audit"]?["input_digest"],

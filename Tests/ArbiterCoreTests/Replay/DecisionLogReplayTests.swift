@@ -112,4 +112,42 @@ import Testing
         #expect(output.text.contains("SAME"))
         #expect(output.text.contains("not requests"), "the header, the ping and the line that was not JSON are skipped")
     }
+
+    /// A serve log keeps a request's fields sorted (canonical JSON), not in the order they were
+    /// written: a request with two bad fields, answered with the first one written, replays as
+    /// the same when deciding it with that field first gives the recorded error — and still as
+    /// different when the recorded path is not an error of the request (interpretations, 93).
+    @Test func anInvalidRequestLoggedInSortedOrderReplaysWithItsRecordedError() throws {
+        let line = try #require(ServeEndToEndTests.workload(count: 20, bad: 0, seed: 11).first { $0.contains("\"condition\"") })
+        guard case .object(var members) = try JSONReader.parse(Array(line.utf8)) else { throw Failure("not an object") }
+        func set(_ key: String, _ value: JSONValue) { members = members.map { $0.key == key ? JSONMember(key: key, value: value) : $0 } }
+        set("reason", .string("bogus"))
+        guard case .array(var lines)? = JSONValue.object(members)["lines"], case .object(let first) = lines[0] else { throw Failure("no lines") }
+        lines[0] = .object(first.map { $0.key == "condition" ? JSONMember(key: "condition", value: .string("bogus")) : $0 })
+        set("lines", .array(lines))
+        let written = JSONValue.object(members)
+        let handler = ProtocolHandler(engine: Engine(policy: Repository.cnPolicy), audit: .summary)
+        var writer = JSONWriter(pretty: false)
+        Array(written.serialized(pretty: false).utf8).withUnsafeBytes { handler.respond(to: $0, lineNumber: 1, into: &writer) }
+        let answered = try JSONReader.parse(writer.bytes)
+        #expect(answered["error"]?["path"] == .string("$.reason"))
+        // As the log holds it: keys sorted, so `lines` comes before `reason`.
+        let logged = try JSONReader.parse(written.canonicalBytes())
+        let same = try Self.replay([Self.line(logged, answered)])
+        #expect(same.status == .success, "\(same.text)")
+
+        var elsewhere = answered
+        if case .object(var decision) = elsewhere, let index = decision.firstIndex(where: { $0.key == "error" }), case .object(let error) = decision[index].value {
+            decision[index] = JSONMember(key: "error", value: .object(error.map { $0.key == "path" ? JSONMember(key: "path", value: .string("$.customer.tier")) : $0 }))
+            elsewhere = .object(decision)
+        }
+        let different = try Self.replay([Self.line(logged, elsewhere)])
+        #expect(different.status == .failure)
+        #expect(different.text.contains("$.error.path"), "\(different.text)")
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
 }
