@@ -288,16 +288,12 @@ final class EvaluationState: EvaluationContext {
         case .requestedRejected: return .int(Int64(rejectedCount))
         case .requestedGross: return .money(requestedGross)
         case .requestedPaid: return .money(requestedPaid)
-        case .requestedCategories:
-            // Computed when a rule reads it, like `granted_categories` below.
-            return .list(lines.map { .string(request.order.items[$0.itemIndex].category ?? "") })
+        case .requestedCategories: return categories { _ in true }
         case .refundItems: return .money(refundItems)
         case .refundShipping: return .money(refundShipping)
         case .refundTotal: return .money(refundTotal)
         case .requestedGranted: return .int(Int64(approvedCount + reviewCount))
-        case .requestedGrantedCategories:
-            // Computed when a rule reads it (the counterfeit rule only), not for every decision.
-            return .list(lines.compactMap { $0.isGranted ? .string(request.order.items[$0.itemIndex].category ?? "") : nil })
+        case .requestedGrantedCategories: return categories { $0.isGranted }
         case .keptUnits: return .int(Int64(keptUnitsTotal))
         case .keptGross: return .money(keptGrossTotal)
         case .discountID: return .string(request.order.discounts[currentElement].id)
@@ -327,6 +323,12 @@ final class EvaluationState: EvaluationContext {
         case .itemDeliveredAt:
             return Self.optional(request.order.items[lines[currentLine].itemIndex].deliveredAt ?? request.order.deliveredAt)
         }
+    }
+
+    /// The categories of the requested lines `included` picks (`""` for none), computed when a
+    /// rule reads them (the counterfeit rule only), not for every decision.
+    private func categories(_ included: (LineState) -> Bool) -> Value {
+        .list(lines.compactMap { included($0) ? .string(request.order.items[$0.itemIndex].category ?? "") : nil })
     }
 
     /// `order.last_delivered_at`: the latest delivery (an item's own `delivered_at`, else the

@@ -101,10 +101,13 @@ extension JSONTape {
         /// Whether the string at `index` equals `text` by `String` equality, the comparison the
         /// tree path makes: by bytes for plain ASCII, as a `String` otherwise.
         @inline(__always)
+        /// A plain string of another length is told apart by its length alone, before its bytes
+        /// are looked at: finding a member among a request's dozen (`lastMember`) costs a few
+        /// instructions per member.
         func string(_ index: Int, equals text: StaticString) -> Bool {
             guard isPlainASCII(index) else { return string(index) == text.description }
+            guard Int(tokens[index].length) == text.utf8CodeUnitCount else { return false }
             let span = bytes(index)
-            guard span.count == text.utf8CodeUnitCount else { return false }
             guard let start = span.baseAddress, span.count > 0 else { return true }
             return memcmp(start, text.utf8Start, span.count) == 0
         }
@@ -131,23 +134,10 @@ extension JSONTape {
 
         /// The value of the last member of the object at `index` whose key equals `key` (the
         /// member the `JSONValue` subscript finds), or nil.
-        ///
-        /// A plain key of another length is passed over on its length alone, so finding one
-        /// member among a request's dozen costs a few instructions per member.
         @inline(__always)
         func lastMember(of index: Int, named key: StaticString) -> Int? {
-            let keyLength = key.utf8CodeUnitCount
             var found: Int?
-            for (name, value) in members(of: index) {
-                let token = tokens[name]
-                if token.flags.isEmpty {
-                    // Plain ASCII in the input: equal only if the bytes are.
-                    guard Int(token.length) == keyLength, let input else { continue }
-                    if keyLength == 0 || memcmp(input + Int(token.start), key.utf8Start, keyLength) == 0 { found = value }
-                } else if string(name, equals: key) {
-                    found = value
-                }
-            }
+            for (name, value) in members(of: index) where string(name, equals: key) { found = value }
             return found
         }
     }

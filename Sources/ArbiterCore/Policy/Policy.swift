@@ -62,30 +62,40 @@ public struct Parameter: Sendable {
 /// A declared reason code with its messages.
 public struct ReasonCode: Sendable {
     public var code: String {
-        didSet { messageByLocale = Self.resolve(messages, code) }
+        didSet { resolved = Resolved(messages, code) }
     }
     public var messages: [MessageLocale: String] {
-        didSet { messageByLocale = Self.resolve(messages, code) }
+        didSet { resolved = Resolved(messages, code) }
     }
     public var location: SourceLocation
-    /// `message(in:)` for each locale, in `MessageLocale.allCases` order: worked out once, as
-    /// every decision shows a message per reason (two dictionary lookups each otherwise).
-    private var messageByLocale: [String]
+    /// `message(in:)` for each locale, worked out once: every decision shows a message per
+    /// reason (two dictionary lookups each otherwise).
+    private var resolved: Resolved
+
+    private struct Resolved {
+        var zhCN, en, de: String
+        init(_ messages: [MessageLocale: String], _ code: String) {
+            let fallback = messages[.en] ?? code
+            zhCN = messages[.zhCN] ?? fallback
+            en = fallback
+            de = messages[.de] ?? fallback
+        }
+    }
 
     public init(code: String, messages: [MessageLocale: String], location: SourceLocation) {
         self.code = code
         self.messages = messages
         self.location = location
-        messageByLocale = Self.resolve(messages, code)
+        resolved = Resolved(messages, code)
     }
 
     /// The message in `locale`, else in English, else the code itself.
     public func message(in locale: MessageLocale) -> String {
-        messageByLocale[locale.ordinal]
-    }
-
-    private static func resolve(_ messages: [MessageLocale: String], _ code: String) -> [String] {
-        MessageLocale.allCases.map { messages[$0] ?? messages[.en] ?? code }
+        switch locale {
+        case .zhCN: return resolved.zhCN
+        case .en: return resolved.en
+        case .de: return resolved.de
+        }
     }
 }
 

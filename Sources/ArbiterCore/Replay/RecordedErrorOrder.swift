@@ -31,9 +31,8 @@ enum RecordedErrorOrder {
                 return steps.count == 1 ? value : nil
             }
             guard let inner = bringingForward(members[last].value, steps.dropFirst()) else { return nil }
-            var others = members
-            others.remove(at: last)
-            return .object([JSONMember(key: name, value: inner)] + others.filter { $0.key != name })
+            // Earlier members of the same name count for nothing (the last one does): dropped.
+            return .object([JSONMember(key: name, value: inner)] + members.filter { $0.key != name })
         case (.index(let position), .array(var elements)):
             guard elements.indices.contains(position),
                   let inner = bringingForward(elements[position], steps.dropFirst()) else { return nil }

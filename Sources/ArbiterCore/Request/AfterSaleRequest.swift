@@ -46,15 +46,6 @@ public enum MessageLocale: String, CaseIterable, Sendable {
     case zhCN = "zh-CN"
     case en
     case de
-
-    /// The position in `allCases`.
-    var ordinal: Int {
-        switch self {
-        case .zhCN: return 0
-        case .en: return 1
-        case .de: return 2
-        }
-    }
 }
 
 public struct AfterSaleRequest: Sendable {

@@ -59,7 +59,7 @@ struct KeyTable<Value: Sendable>: Sendable {
     func match(_ tape: JSONTape.View, _ index: Int) -> Value? {
         guard allASCII, tape.isPlainASCII(index) else { return matchString(tape.string(index)) }
         let key = tape.bytes(index)
-        let signature = key.count < 8 ? tape.leadingWord(index).map { Signature(length: key.count, head: $0, tail: 0) } ?? Self.signature(key) : Self.signature(key)
+        let signature = Self.signature(key, leadingWord: key.count < 8 ? tape.leadingWord(index) : nil)
         var slot = Self.hash(signature, size: slots.count)
         while true {
             let entry = slots[slot] - 1
@@ -83,9 +83,12 @@ struct KeyTable<Value: Sendable>: Sendable {
 
     /// The length, first and last eight bytes: for names of up to 16 bytes, equal signatures
     /// mean equal names.
+    /// `leadingWord` is the key's bytes as one zero-padded word when the tape could read them
+    /// with one load (a key under eight bytes): then no byte is read one at a time.
     @inline(__always)
-    private static func signature(_ bytes: UnsafeRawBufferPointer) -> Signature {
+    private static func signature(_ bytes: UnsafeRawBufferPointer, leadingWord: UInt64? = nil) -> Signature {
         let count = bytes.count
+        if let leadingWord { return Signature(length: count, head: leadingWord, tail: 0) }
         var head: UInt64 = 0
         var tail: UInt64 = 0
         if count >= 8, let base = bytes.baseAddress {
