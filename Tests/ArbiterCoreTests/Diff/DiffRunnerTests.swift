@@ -31,6 +31,11 @@ import Testing
         return path
     }
 
+    /// Removes the folder `write` made for `path`, and whatever else the test put in it.
+    static func removeWritten(_ path: String) {
+        try? FileManager.default.removeItem(at: URL(fileURLWithPath: path).deletingLastPathComponent())
+    }
+
     static func report(_ runner: DiffRunner, _ paths: [String]) throws -> DiffReport {
         switch runner.run(paths: paths) {
         case .success(let report): return report
@@ -110,6 +115,7 @@ import Testing
         defer { pack.remove() }
         let lines = try ServeEndToEndTests.workload(count: 3000, bad: 0.1)
         let path = try Self.write(lines, name: "requests.jsonl")
+        defer { Self.removeWritten(path) }
         let pairs = try Self.handlers(base: Repository.path("Rules/cn"), candidate: pack.path)
         let report = try Self.report(DiffRunner(handlers: pairs), [path])
         let hand = Self.byHand(lines, base: pairs[0].base, candidate: pairs[0].candidate)
@@ -167,6 +173,7 @@ import Testing
     @Test func identicalPoliciesDifferNowhere() throws {
         let lines = try ServeEndToEndTests.workload(count: 500, bad: 0.1)
         let path = try Self.write(lines, name: "requests.jsonl")
+        defer { Self.removeWritten(path) }
         let output = DiffCommandRunner.run(base: Repository.path("Rules/cn"), candidate: Repository.path("Rules/cn"), inputs: [path], format: .json, examples: 5, threads: 2)
         #expect(output.status == .success)
         let pairs = try Self.handlers(base: Repository.path("Rules/cn"), candidate: Repository.path("Rules/cn"))
@@ -193,8 +200,11 @@ import Testing
         defer { pack.remove() }
         let lines = try ServeEndToEndTests.workload(count: 1500, bad: 0.1, seed: 11)
         let whole = try Self.write(lines, name: "all.jsonl")
+        defer { Self.removeWritten(whole) }
         let first = try Self.write(Array(lines[..<617]), name: "a.jsonl")
+        defer { Self.removeWritten(first) }
         let second = try Self.write(Array(lines[617...]), name: "b.jsonl")
+        defer { Self.removeWritten(second) }
         let pairs = try Self.handlers(base: Repository.path("Rules/cn"), candidate: pack.path)
         // Small batches, so the whole is itself merged from many partial reports.
         let runner = DiffRunner(handlers: pairs, examplesLimit: 3, batchBytes: 64 * 1024)
@@ -232,9 +242,13 @@ import Testing
         serveLog.append(#"{"seq":202,"at":"2026-11-05T10:00:00+08:00","input_line":202,"request":{"op":"stats"},"raw":null,"decision":{},"prev":"sha256:00","hash":"sha256:00"}"#)
         serveLog.append(#"{"seq":203,"at":"2026-11-05T10:00:00+08:00","input_line":203,"request":null,"raw":"{oops","decision":{},"prev":"sha256:00","hash":"sha256:00"}"#)
         let runner = DiffRunner(handlers: pairs)
-        let fromRequests = try Self.report(runner, [Self.write(lines, name: "requests.jsonl")])
-        let fromDecisions = try Self.report(runner, [Self.write(decisionLog, name: "decisions.txt")])
-        let fromServe = try Self.report(runner, [Self.write(serveLog, name: "serve.log")])
+        let requestsFile = try Self.write(lines, name: "requests.jsonl")
+        let decisionsFile = try Self.write(decisionLog, name: "decisions.txt")
+        let serveFile = try Self.write(serveLog, name: "serve.log")
+        defer { [requestsFile, decisionsFile, serveFile].forEach(Self.removeWritten) }
+        let fromRequests = try Self.report(runner, [requestsFile])
+        let fromDecisions = try Self.report(runner, [decisionsFile])
+        let fromServe = try Self.report(runner, [serveFile])
         #expect(fromDecisions.read == 200)
         #expect(fromServe.read == 200)
         #expect(fromServe.skipped == 3)
@@ -272,6 +286,7 @@ import Testing
         let pack = try Self.widerWindow()
         defer { pack.remove() }
         let path = try Self.write(try ServeEndToEndTests.workload(count: 300, bad: 0.1), name: "requests.jsonl")
+        defer { Self.removeWritten(path) }
         let output = DiffCommandRunner.run(base: Repository.path("Rules/cn"), candidate: pack.path, inputs: [path], format: .json, examples: 2, threads: 2)
         #expect(output.status == .failure)
         guard case .object(let members) = try JSONReader.parse(output.text) else { Issue.record("not an object"); return }
@@ -301,6 +316,7 @@ import Testing
         let pack = try Self.widerWindow()
         defer { pack.remove() }
         let path = try Self.write(try ServeEndToEndTests.workload(count: 300, bad: 0.1), name: "requests.jsonl")
+        defer { Self.removeWritten(path) }
         let output = DiffCommandRunner.run(base: Repository.path("Rules/cn"), candidate: pack.path, inputs: [path], format: .html, examples: 2, threads: 2)
         let html = output.text
         #expect(html.hasPrefix("<!DOCTYPE html>"))
@@ -317,6 +333,7 @@ import Testing
     /// in `sys.argv[1]` and `xml.etree.ElementTree` as `E`) holds.
     static func parsesAsXML(_ text: String, _ check: String = "E.parse(sys.argv[1])") throws -> Bool {
         let file = try Self.write([text], name: "report.html")
+        defer { Self.removeWritten(file) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", "import sys, xml.etree.ElementTree as E; " + check, file]
@@ -334,6 +351,7 @@ import Testing
             $0.replacingOccurrences(of: "\"id\":\"req-", with: "\"id\":\"\\u001b[31m\\u0085req-")
         }
         let path = try Self.write(lines, name: "requests.jsonl")
+        defer { Self.removeWritten(path) }
         let html = DiffCommandRunner.run(base: Repository.path("Rules/cn"), candidate: pack.path, inputs: [path], format: .html, examples: 5, threads: 2).text
         #expect(html.contains("\\u001b[31m"), "the examples show the ids")
         #expect(!html.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" })
@@ -354,8 +372,10 @@ import Testing
         let pack = try Self.widerWindow()
         defer { pack.remove() }
         let path = try Self.write(try ServeEndToEndTests.workload(count: 300, bad: 0.1), name: "requests.jsonl")
+        defer { Self.removeWritten(path) }
         let output = DiffCommandRunner.run(base: Repository.path("Rules/cn"), candidate: pack.path, inputs: [path], format: .html, examples: 2, threads: 2)
         let file = try Self.write([output.text], name: "report.html")
+        defer { Self.removeWritten(file) }
         let screenshot = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent("report.png").path
         _ = try Self.chromium(["--screenshot=\(screenshot)", "--window-size=1200,1600", "file://\(file)"])
         let png = try Data(contentsOf: URL(fileURLWithPath: screenshot))

@@ -39,6 +39,7 @@ import Testing
 
     @Test func jsonListsEveryFixtureAndLoggedDecisionWithWhereAndWhatDiffers() throws {
         let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let files = try corpus(in: directory)
         let output = ReplayRunner(set: Repository.rulesSet).run(paths: [directory.path], format: .json)
         #expect(output.status == .failure)
@@ -90,6 +91,7 @@ import Testing
 
     @Test func junitValidatesAgainstTheSchemaAndCarriesTheDifferences() throws {
         let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let files = try corpus(in: directory)
         let empty = directory.appendingPathComponent("d-empty.jsonl").path
         try "{\"log\":\"arbiter-decisions\",\"format\":1}\n".write(toFile: empty, atomically: true, encoding: .utf8)
@@ -110,6 +112,7 @@ import Testing
 
     @Test func aFixtureWhoseRequestIsInvalidShowsTheErrorNotAbsentFields() throws {
         let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let original = try String(contentsOfFile: Self.workedExample, encoding: .utf8)
         let path = directory.appendingPathComponent("invalid.yaml").path
         let broken = original.replacingOccurrences(of: "unit_price: \"199.00\"", with: "unit_price: \"199.0O\"")
@@ -136,6 +139,7 @@ import Testing
     /// numbered as the whole log), then merged with `replay --merge`, give the report of the whole.
     @Test func mergedPiecesOfALogGiveTheReportOfTheWhole() throws {
         let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let files = try corpus(in: directory)
         let rules = Repository.path("Rules")
         let whole = try ArbiterRun.run(["replay", "--rules", rules, "--format", "json", files.log])
@@ -162,6 +166,7 @@ import Testing
 
     @Test func updateKeepsAYAMLFixturesFlowAndBlockStyles() throws {
         let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("threshold.yaml").path
         let original = try String(contentsOfFile: Repository.path("Fixtures/cn/cancel-partial-below-threshold-claws-back.yaml"), encoding: .utf8)
         let broken = original.replacingOccurrences(of: "amount: \"-18.00\"", with: "amount: \"-17.00\"")
@@ -176,6 +181,7 @@ import Testing
 
     @Test func updateKeepsAWholeFlowExpectationAndAJSONFixturesLayout() throws {
         let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         for fixture in ["Fixtures/eu/review-four-refunds-approved.yaml", "Fixtures/cn/invalid-money-json-number.json"] {
             let original = try String(contentsOfFile: Repository.path(fixture), encoding: .utf8)
             let path = directory.appendingPathComponent(URL(fileURLWithPath: fixture).lastPathComponent).path

@@ -15,6 +15,7 @@ import Testing
 
     @Test func changedExpectationFailsByNameWithADiff() throws {
         let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let original = try String(contentsOfFile: Self.workedExample, encoding: .utf8)
         let broken = original.replacingOccurrences(of: "total: \"185.96\"", with: "total: \"185.95\"")
         #expect(broken != original)
@@ -30,6 +31,7 @@ import Testing
 
     @Test func updateRewritesOnlyTheExpectation() throws {
         let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let original = try String(contentsOfFile: Self.workedExample, encoding: .utf8)
         let path = directory.appendingPathComponent("update-me.yaml").path
         try original.replacingOccurrences(of: "outcome: approve", with: "outcome: reject").write(toFile: path, atomically: true, encoding: .utf8)
@@ -49,6 +51,7 @@ import Testing
     /// `expect:`, CRLF kept, flow style kept, and it passes afterwards.
     @Test func updateKeepsAFixturesCRLFLineEndings() throws {
         let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let original = try String(contentsOfFile: Self.workedExample, encoding: .utf8)
         let head = original.components(separatedBy: "\nexpect:\n")[0]
         let stale = head + "\nexpect:\n  outcome: reject\n  refund: {total: \"1.00\"}\n"
@@ -69,6 +72,7 @@ import Testing
     /// after one parameter changes, exactly the decisions it affects are reported.
     @Test func decisionLogReproducesAndShowsWhatAParameterChanges() throws {
         let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
         let requests = try ServeEndToEndTests.workload(count: 400, bad: 0, seed: 11)
         let handler = ProtocolHandler(engine: Engine(policy: Repository.cnPolicy), audit: .summary)
         var log = ""
