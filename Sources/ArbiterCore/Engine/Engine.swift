@@ -117,15 +117,15 @@ public final class Engine: Sendable {
                 let fired = try run.evaluate(rule, state, line: lineID, untraced: rules.lineConditions[position])
                 guard fired else { continue }
                 var applied: [String] = []
-                for effect in rule.effects {
+                for (effectIndex, effect) in rule.effects.enumerated() {
                     switch effect {
                     case .verdict(let verdict, let codes):
                         state.lines[lineIndex].record(verdict, codes: codes, rule: rule.id)
-                        if run.tracing { applied.append("\(verdict.rawValue) \(codes.joined(separator: ", "))") }
+                        if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
                     case .offer(let kind, let amountExpression, let code):
                         let amount = try run.money(amountExpression, state, rule: rule, what: "offer \(code)", line: lineID)
                         run.offers.append(Grant(kind: kind, amount: amount, code: code, rule: rule.id, line: lineID))
-                        if run.tracing { applied.append("offer \(kind) \(code)") }
+                        if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
                     default:
                         break  // the loader only lets line rules have verdicts and offers
                     }
@@ -156,17 +156,17 @@ public final class Engine: Sendable {
             var applied: [String] = []
             for index in 0..<run.elementCount(of: rule, state) {
                 let element = try run.enterElement(index, of: rule, state)
-                for effect in rule.effects {
+                for (effectIndex, effect) in rule.effects.enumerated() {
                     switch effect {
                     case .adjust(let adjustment):
                         guard try run.holds(adjustment.condition, state, rule: rule, what: "adjust \(adjustment.code)", element: element) else { continue }
                         let amount = try run.signedMoney(adjustment.amount, state, rule: rule, what: "adjust \(adjustment.code)", element: element)
                         effects.propose(Settlement.Proposal(code: adjustment.code, amount: amount, rule: rule.id))
-                        if run.tracing { applied.append("adjust \(adjustment.code)" + (element.map { " for \($0)" } ?? "")) }
+                        if run.tracing { applied.append(element.map { rule.effectTexts[effectIndex] + " for " + $0 } ?? rule.effectTexts[effectIndex]) }
                     case .refundShipping(let expression):
                         guard effects.shippingOpen else { continue }
                         effects.chooseShipping(try run.money(expression, state, rule: rule, what: "refund_shipping", line: nil), rule: rule.id)
-                        if run.tracing { applied.append("refund_shipping") }
+                        if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
                     default:
                         break  // the loader only lets settlement rules adjust and refund shipping
                     }
@@ -185,24 +185,24 @@ public final class Engine: Sendable {
         for (position, rule) in rules.request.enumerated() {
             guard try run.evaluate(rule, state, line: nil, untraced: rules.requestConditions[position]) else { continue }
             var applied: [String] = []
-            for effect in rule.effects {
+            for (effectIndex, effect) in rule.effects.enumerated() {
                 switch effect {
                 case .verdict(let verdict, let codes):
                     effects.combineVerdict(verdict, codes: codes, rule: rule.id)
-                    if run.tracing { applied.append("\(verdict.rawValue) \(codes.joined(separator: ", "))") }
+                    if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
                 case .compensation(let kind, let amountExpression, let code):
                     let amount = try run.money(amountExpression, state, rule: rule, what: "compensation \(code)", line: nil)
                     effects.addCompensation(Grant(kind: kind.rawValue, amount: amount, code: code, rule: rule.id, line: nil))
-                    if run.tracing { applied.append("compensation \(kind.rawValue) \(code)") }
+                    if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
                 case .offer(let kind, let amountExpression, let code):
                     let amount = try run.money(amountExpression, state, rule: rule, what: "offer \(code)", line: nil)
                     run.offers.append(Grant(kind: kind, amount: amount, code: code, rule: rule.id, line: nil))
-                    if run.tracing { applied.append("offer \(kind) \(code)") }
+                    if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
                 case .returnShipping(let chosen):
-                    if effects.chooseReturnShipping(chosen), run.tracing { applied.append("return_shipping \(chosen.rawValue)") }
+                    if effects.chooseReturnShipping(chosen), run.tracing { applied.append(rule.effectTexts[effectIndex]) }
                 case .routeToReview(let code):
                     let routed = effects.routeToReview(code: code, rule: rule.id, lines: &state.lines)
-                    if run.tracing { applied.append("route_to_review \(code) (\(routed) approved line(s) now in review)") }
+                    if run.tracing { applied.append("\(rule.effectTexts[effectIndex]) (\(routed) approved line(s) now in review)") }
                 case .deadlines(let returnByExpression, let refundByExpression, let windowDaysExpression):
                     guard effects.deadlinesOpen else { break }
                     var returnBy: Timestamp?
@@ -223,10 +223,10 @@ public final class Engine: Sendable {
                         windowDays = value
                     }
                     effects.chooseDeadlines(returnBy: returnBy, refundBy: refundBy, refundWithinDaysOfReceipt: windowDays)
-                    if run.tracing { applied.append("deadlines") }
+                    if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
                 case .note(let code):
                     effects.note(code, rule: rule.id)
-                    if run.tracing { applied.append("note \(code)") }
+                    if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
                 case .refundTo, .adjust, .refundShipping:
                     break  // per payment below; settlement effects are not request effects
                 }
@@ -234,10 +234,10 @@ public final class Engine: Sendable {
             if rule.forEach == .payment {
                 for index in 0..<run.elementCount(of: rule, state) {
                     let element = try run.enterElement(index, of: rule, state)
-                    for effect in rule.effects {
+                    for (effectIndex, effect) in rule.effects.enumerated() {
                         guard case .refundTo(let expression) = effect, effects.refundOpen(index) else { continue }
                         effects.chooseRefund(try run.money(expression, state, rule: rule, what: "refund_to \(element ?? "")", line: nil), toPayment: index)
-                        if run.tracing { applied.append("refund_to \(element ?? "")") }
+                        if run.tracing { applied.append("\(rule.effectTexts[effectIndex]) \(element ?? "")") }
                     }
                 }
             }

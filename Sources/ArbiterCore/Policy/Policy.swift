@@ -163,6 +163,9 @@ public final class Rule: Sendable {
     /// by `ConditionStep.textIndex` (nil for other steps): the list a step shows as its `right`
     /// is that constant, so its text is encoded once here rather than at every step of every answer.
     let conditionConstantRightMembers: [[UInt8]?]
+    /// How each effect is named in its trace entry's `effects` (`Effect.traceText`), made once:
+    /// the trace of every answer lists them.
+    let effectTexts: [String]
 
     public init(
         id: String, description: String, basis: String, scope: RuleScope, condition: CompiledExpression?,
@@ -192,6 +195,7 @@ public final class Rule: Sendable {
             rightMembers[text] = JSONWriter.encodedMembers([("right", shown)])
         }
         self.conditionConstantRightMembers = rightMembers
+        self.effectTexts = effects.map(\.traceText)
     }
 
     /// A step's `right` member as encoded with the policy, when it shows a constant list (from
@@ -225,6 +229,24 @@ public enum Effect: Sendable {
         public var code: String
         public var amount: CompiledExpression
         public var condition: CompiledExpression?
+    }
+
+    /// The effect as its trace entry names it (`approve SEVEN_DAY_NO_REASON`), or for the
+    /// effects whose text depends on the request (`adjust` of a `for_each` element,
+    /// `route_to_review`, `refund_to`), the part that does not.
+    var traceText: String {
+        switch self {
+        case .verdict(let verdict, let codes): return "\(verdict.rawValue) \(codes.joined(separator: ", "))"
+        case .offer(let kind, _, let code): return "offer \(kind) \(code)"
+        case .compensation(let kind, _, let code): return "compensation \(kind.rawValue) \(code)"
+        case .returnShipping(let payer): return "return_shipping \(payer.rawValue)"
+        case .routeToReview(let code): return "route_to_review \(code)"
+        case .deadlines: return "deadlines"
+        case .note(let code): return "note \(code)"
+        case .adjust(let adjustment): return "adjust \(adjustment.code)"
+        case .refundShipping: return "refund_shipping"
+        case .refundTo: return "refund_to"
+        }
     }
 
     /// The reason codes this effect can put in a decision.
