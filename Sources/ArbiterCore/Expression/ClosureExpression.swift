@@ -8,7 +8,7 @@
 /// `ValueOperations`, which both use. `ExpressionPropertyTests` compares the two on thousands
 /// of generated expressions, over contexts with values and with nulls. Tracing keeps the tree
 /// walker, which records each step.
-struct ClosureExpression<Context: EvaluationContext>: Sendable {
+struct ClosureExpression<Context: EvaluationContext & SendableMetatype>: Sendable {
     typealias ValueStep = @Sendable (Context) throws(EvaluationError) -> Value
     typealias TestStep = @Sendable (Context) throws(EvaluationError) -> Bool
 

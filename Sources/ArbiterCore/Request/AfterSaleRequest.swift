@@ -116,6 +116,16 @@ public struct OrderItem: Sendable {
     public var gross: Int64 { unitPrice * Int64(quantity) }
 }
 
+extension OrderItem {
+    /// An item being decoded: its attributes at their defaults, everything else still to be read
+    /// (the decoders set the required fields before they hand it on; `resolve` links gifts).
+    init(unlinked attributes: [Value]) {
+        self.init(
+            line: "", sku: nil, title: nil, category: nil, unitPrice: 0, quantity: 0, refundedQuantity: 0,
+            attributes: attributes, giftFor: nil, giftValue: nil, deliveredAt: nil)
+    }
+}
+
 public struct Discount: Sendable {
     public var id: String
     public var kind: DiscountKind

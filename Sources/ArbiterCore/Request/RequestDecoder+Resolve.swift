@@ -5,20 +5,30 @@
 extension RequestDecoder {
     /// `selectionError`: why a policy set found no version for the request (an unknown
     /// `policy`, no version in force), reported in the place of the pack checks.
-    func resolve(_ draft: RequestDraft, selectionError: RequestError? = nil) throws(RequestError) -> AfterSaleRequest {
+    func resolve(_ draft: consuming RequestDraft, selectionError: RequestError? = nil) throws(RequestError) -> AfterSaleRequest {
+        // The draft's items become the request's: moved out, checked and linked in place.
+        var items: [OrderItem] = []
+        swap(&items, &draft.order.items)
         let order = draft.order
-        var lineIndex = LineIndex(capacity: order.items.count)
-        for item in order.items { lineIndex.insert(item.line) }
+        var lineIndex = LineIndex(capacity: items.count)
+        for index in items.indices { lineIndex.insert(items[index].line) }
+        // The line each item's `gift_for` names, by item (only for an order with gifts).
+        var giftLineOf: [String?] = []
+        if !order.giftLines.isEmpty {
+            giftLineOf = [String?](repeating: nil, count: items.count)
+            for gift in order.giftLines { giftLineOf[gift.item] = gift.line }
+        }
 
         // Items: unique ids, possible refunded quantities, gifts for another, non-gift item.
-        var items: [OrderItem] = []
-        items.reserveCapacity(order.items.count)
         var orderGross: Int64 = 0
-        for (index, item) in order.items.enumerated() {
+        for index in items.indices {
             let path = { "$.order.items[\(index)]" }
-            if let first = lineIndex.index(of: item.line), first != index {
-                throw RequestError(path: path() + ".line", "duplicate line id '\(item.line)'")
+            // Read in place: a copy of the item would retain and release each of its strings.
+            if let first = lineIndex.index(of: items[index].line), first != index {
+                throw RequestError(path: path() + ".line", "duplicate line id '\(items[index].line)'")
             }
+            let item = (quantity: items[index].quantity, refundedQuantity: items[index].refundedQuantity,
+                        unitPrice: items[index].unitPrice, giftValue: items[index].giftValue)
             guard item.refundedQuantity <= item.quantity else {
                 throw RequestError(path: path() + ".refunded_quantity", "refunded_quantity \(item.refundedQuantity) is more than quantity \(item.quantity)")
             }
@@ -39,26 +49,21 @@ extension RequestDecoder {
                     throw RequestError(path: path() + ".gift_value", "gift_value × quantity is too large")
                 }
             }
-            var giftFor: Int?
-            if let target = item.giftFor {
+            if !giftLineOf.isEmpty, let target = giftLineOf[index] {
                 guard let targetIndex = lineIndex.index(of: target) else {
                     throw RequestError(path: path() + ".gift_for", "gift_for '\(target)' names no item of the order")
                 }
                 guard targetIndex != index else {
                     throw RequestError(path: path() + ".gift_for", "gift_for '\(target)' names the gift itself")
                 }
-                guard order.items[targetIndex].giftFor == nil else {
+                guard giftLineOf[targetIndex] == nil else {
                     throw RequestError(path: path() + ".gift_for", "gift_for '\(target)' names another gift; a gift is for an item that is not one")
                 }
                 guard item.giftValue != nil else {
                     throw RequestError(path: path() + ".gift_value", "gift_value is required when gift_for is set")
                 }
-                giftFor = targetIndex
+                items[index].giftFor = targetIndex
             }
-            items.append(OrderItem(
-                line: item.line, sku: item.sku, title: item.title, category: item.category, unitPrice: item.unitPrice,
-                quantity: item.quantity, refundedQuantity: item.refundedQuantity, attributes: item.attributes,
-                giftFor: giftFor, giftValue: item.giftValue, deliveredAt: item.deliveredAt))
         }
 
         // Discounts: known, unique lines in scope; an amount the scope can carry; no more taken

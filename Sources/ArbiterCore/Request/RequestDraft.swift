@@ -1,8 +1,9 @@
 /// A request whose every field has the right format (SPEC section 8: "format of each field in
 /// document order") but whose references and sums are not yet checked: line ids are still
-/// strings, discounts are not allocated. Both decoders (the tape's, and the tree-walking one the
-/// tests keep) build a draft; `RequestDecoder.resolve` makes the one `AfterSaleRequest` of it,
-/// so the consistency checks exist once.
+/// strings, discounts are not allocated, gifts are not linked to their items. Both decoders
+/// (the tape's, and the tree-walking one the tests keep) build a draft;
+/// `RequestDecoder.resolve` makes the one `AfterSaleRequest` of it, so the consistency checks
+/// exist once.
 struct RequestDraft {
     var id: String
     var kind: RequestKind
@@ -35,24 +36,15 @@ struct OrderDraft {
     var shippingClawedBack: Int64 = 0
     var standardShippingFee: Int64?
     var shippingInsurance = false
-    var items: [ItemDraft]
+    /// The items as the request will hold them, each gift's `giftFor` still nil: `resolve` sets
+    /// it from `giftLines` in place (the items are not copied into the request).
+    var items: [OrderItem]
+    /// The line each gift's `gift_for` names, by the gift's index in `items` (empty for the
+    /// usual order without gifts).
+    var giftLines: [(item: Int, line: String)] = []
     var discounts: [DiscountDraft]
     /// nil when absent or null.
     var payments: [Payment]?
-}
-
-struct ItemDraft {
-    var line: String
-    var sku: String?
-    var title: String?
-    var category: String?
-    var unitPrice: Int64
-    var quantity: Int
-    var refundedQuantity: Int
-    var attributes: [Value]
-    var giftFor: String?
-    var giftValue: Int64?
-    var deliveredAt: Timestamp?
 }
 
 struct DiscountDraft {

@@ -154,7 +154,7 @@ struct TapeRequestDecoder {
         var id: String?
         var currency: Currency?
         var draft = OrderDraft(id: "", currency: schema.currency, items: [], discounts: [])
-        var items: [ItemDraft]?
+        var items: (items: [OrderItem], giftLines: [(item: Int, line: String)])?
         try forEachLastMember(of: json, RequestKeys.order) { (key, value) throws(RequestError) in
             switch key {
             case .id: id = try string(value, "$.order.id")
@@ -200,27 +200,34 @@ struct TapeRequestDecoder {
         guard let items else { throw RequestError(path: "$.order.items", "missing required field 'items'") }
         draft.id = id
         draft.currency = currency
-        draft.items = items
+        draft.items = items.items
+        draft.giftLines = items.giftLines
         return draft
     }
 
-    private func decodeItems(_ json: Int) throws(RequestError) -> [ItemDraft] {
+    /// The order's items, and the line each gift's `gift_for` names (`OrderDraft.giftLines`).
+    private func decodeItems(_ json: Int) throws(RequestError) -> (items: [OrderItem], giftLines: [(item: Int, line: String)]) {
         guard tape.kind(json) == .array else { throw RequestError(path: "$.order.items", "must be an array") }
         guard tape.elementCount(json) > 0 else { throw RequestError(path: "$.order.items", "an order has at least one item") }
-        var items: [ItemDraft] = []
+        var items: [OrderItem] = []
+        var giftLines: [(item: Int, line: String)] = []
         items.reserveCapacity(tape.elementCount(json))
         for (index, itemJSON) in tape.elements(of: json).enumerated() {
-            items.append(try decodeItem(itemJSON, path: "$.order.items[\(index)]"))
+            let (item, giftFor) = try decodeItem(itemJSON, path: "$.order.items[\(index)]")
+            items.append(item)
+            if let giftFor { giftLines.append((index, giftFor)) }
         }
-        return items
+        return (items, giftLines)
     }
 
-    private func decodeItem(_ json: Int, path: @autoclosure () -> String) throws(RequestError) -> ItemDraft {
+    /// An item, and the line its `gift_for` names.
+    private func decodeItem(_ json: Int, path: @autoclosure () -> String) throws(RequestError) -> (OrderItem, giftFor: String?) {
         guard tape.kind(json) == .object else { throw RequestError(path: path(), "must be an object") }
         var line: String?
         var unitPrice: Int64?
         var quantity: Int?
-        var item = ItemDraft(line: "", unitPrice: 0, quantity: 0, refundedQuantity: 0, attributes: decoder.attributeDefaults)
+        var giftFor: String?
+        var item = OrderItem(unlinked: decoder.attributeDefaults)
         try forEachLastMember(of: json, RequestKeys.item) { (key, value) throws(RequestError) in
             switch key {
             case .line: line = try string(value, path() + ".line")
@@ -232,7 +239,7 @@ struct TapeRequestDecoder {
             case .refundedQuantity:
                 item.refundedQuantity = tape.kind(value) == .null ? 0 : try integer(value, path() + ".refunded_quantity", in: 0...1_000_000)
             case .attributes: try decodeDeclared(value, path() + ".attributes", schema.attributes, decoder.attributeKeys, into: &item.attributes)
-            case .giftFor: item.giftFor = try optionalString(value, path() + ".gift_for")
+            case .giftFor: giftFor = try optionalString(value, path() + ".gift_for")
             case .giftValue: item.giftValue = try optionalMoney(value, path() + ".gift_value")
             case .deliveredAt: item.deliveredAt = try optionalTimestamp(value, path() + ".delivered_at")
             }
@@ -243,7 +250,7 @@ struct TapeRequestDecoder {
         item.line = line
         item.unitPrice = unitPrice
         item.quantity = quantity
-        return item
+        return (item, giftFor)
     }
 
     private func decodeDiscounts(_ json: Int) throws(RequestError) -> [DiscountDraft] {

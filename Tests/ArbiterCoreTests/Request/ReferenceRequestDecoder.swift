@@ -87,7 +87,7 @@ extension RequestDecoder {
         guard case .object(let members) = json else { throw RequestError(path: "$.order", "must be an object") }
         var id: String?
         var currency: Currency?
-        var items: [ItemDraft]?
+        var items: [(OrderItem, giftFor: String?)]?
         var draft = OrderDraft(id: "", currency: schema.currency, items: [], discounts: [])
         for member in ref_lastMembers(members) {
             let value = member.value
@@ -120,7 +120,7 @@ extension RequestDecoder {
             case "items":
                 guard case .array(let values) = value else { throw RequestError(path: path, "must be an array") }
                 guard !values.isEmpty else { throw RequestError(path: path, "an order has at least one item") }
-                var decoded: [ItemDraft] = []
+                var decoded: [(OrderItem, giftFor: String?)] = []
                 for (index, itemJSON) in values.enumerated() {
                     decoded.append(try ref_decodeItem(itemJSON, path: "$.order.items[\(index)]", digits: digits))
                 }
@@ -135,16 +135,18 @@ extension RequestDecoder {
         guard let items else { throw RequestError(path: "$.order.items", "missing required field 'items'") }
         draft.id = id
         draft.currency = currency
-        draft.items = items
+        draft.items = items.map(\.0)
+        draft.giftLines = items.enumerated().compactMap { index, item in item.giftFor.map { (index, $0) } }
         return draft
     }
 
-    fileprivate func ref_decodeItem(_ json: JSONValue, path: String, digits: Int) throws(RequestError) -> ItemDraft {
+    fileprivate func ref_decodeItem(_ json: JSONValue, path: String, digits: Int) throws(RequestError) -> (OrderItem, giftFor: String?) {
         guard case .object(let members) = json else { throw RequestError(path: path, "must be an object") }
         var line: String?
         var unitPrice: Int64?
         var quantity: Int?
-        var item = ItemDraft(line: "", unitPrice: 0, quantity: 0, refundedQuantity: 0, attributes: schema.attributes.map(\.defaultValue))
+        var giftFor: String?
+        var item = OrderItem(unlinked: schema.attributes.map(\.defaultValue))
         for member in ref_lastMembers(members) {
             let value = member.value
             let fieldPath = path + "." + member.key
@@ -159,7 +161,7 @@ extension RequestDecoder {
                 if case .null = value { item.refundedQuantity = 0; break }
                 item.refundedQuantity = try ref_integer(value, fieldPath, in: 0...1_000_000)
             case "attributes": try ref_decodeDeclared(value, fieldPath, schema.attributes, digits: digits, into: &item.attributes)
-            case "gift_for": item.giftFor = try ref_optionalString(value, fieldPath)
+            case "gift_for": giftFor = try ref_optionalString(value, fieldPath)
             case "gift_value": item.giftValue = try ref_optionalMoney(value, fieldPath, digits: digits)
             case "delivered_at": item.deliveredAt = try ref_optionalTimestamp(value, fieldPath)
             default: continue
@@ -171,7 +173,7 @@ extension RequestDecoder {
         item.line = line
         item.unitPrice = unitPrice
         item.quantity = quantity
-        return item
+        return (item, giftFor)
     }
 
     fileprivate func ref_decodeDiscounts(_ json: JSONValue, digits: Int) throws(RequestError) -> [DiscountDraft] {
