@@ -99,11 +99,11 @@ extension JSONTape {
         }
 
         /// Whether the string at `index` equals `text` by `String` equality, the comparison the
-        /// tree path makes: by bytes for plain ASCII, as a `String` otherwise.
+        /// tree path makes: by bytes for plain ASCII, as a `String` otherwise. A plain string of
+        /// another length is told apart by its length alone, before its bytes are looked at:
+        /// finding a member among a request's dozen (`lastMember`) costs a few instructions per
+        /// member.
         @inline(__always)
-        /// A plain string of another length is told apart by its length alone, before its bytes
-        /// are looked at: finding a member among a request's dozen (`lastMember`) costs a few
-        /// instructions per member.
         func string(_ index: Int, equals text: StaticString) -> Bool {
             guard isPlainASCII(index) else { return string(index) == text.description }
             guard Int(tokens[index].length) == text.utf8CodeUnitCount else { return false }

@@ -9,14 +9,13 @@ extension RequestDecoder {
         // The draft's items become the request's: moved out, checked and linked in place.
         var items: [OrderItem] = []
         swap(&items, &draft.order.items)
-        let order = draft.order
         var lineIndex = LineIndex(capacity: items.count)
         for index in items.indices { lineIndex.insert(items[index].line) }
         // The line each item's `gift_for` names, by item (only for an order with gifts).
         var giftLineOf: [String?] = []
-        if !order.giftLines.isEmpty {
+        if !draft.order.giftLines.isEmpty {
             giftLineOf = [String?](repeating: nil, count: items.count)
-            for gift in order.giftLines { giftLineOf[gift.item] = gift.line }
+            for gift in draft.order.giftLines { giftLineOf[gift.item] = gift.line }
         }
 
         // Items: unique ids, possible refunded quantities, gifts for another, non-gift item.
@@ -69,9 +68,9 @@ extension RequestDecoder {
         // Discounts: known, unique lines in scope; an amount the scope can carry; no more taken
         // back by earlier refunds than the discount was.
         var discounts: [Discount] = []
-        discounts.reserveCapacity(order.discounts.count)
-        var discountIDs = LineIndex(capacity: order.discounts.count)
-        for (index, discount) in order.discounts.enumerated() {
+        discounts.reserveCapacity(draft.order.discounts.count)
+        var discountIDs = LineIndex(capacity: draft.order.discounts.count)
+        for (index, discount) in draft.order.discounts.enumerated() {
             let path = { "$.order.discounts[\(index)]" }
             var scope: [Int]?
             if let lines = discount.appliesTo {
@@ -112,24 +111,24 @@ extension RequestDecoder {
         }
 
         // Free shipping: what earlier refunds deducted is at most the fee that was waived.
-        guard order.shippingClawedBack <= (order.shippingWaived ?? 0) else {
-            throw RequestError(path: "$.order.shipping_clawed_back", "shipping_clawed_back \(format(order.shippingClawedBack)) is more than shipping_waived \(format(order.shippingWaived ?? 0)); earlier refunds cannot have deducted more than the waived fee")
+        guard draft.order.shippingClawedBack <= (draft.order.shippingWaived ?? 0) else {
+            throw RequestError(path: "$.order.shipping_clawed_back", "shipping_clawed_back \(format(draft.order.shippingClawedBack)) is more than shipping_waived \(format(draft.order.shippingWaived ?? 0)); earlier refunds cannot have deducted more than the waived fee")
         }
 
         // Payments: no method got back more than it paid.
-        if let payments = order.payments {
+        if let payments = draft.order.payments {
             for (index, payment) in payments.enumerated() where payment.refunded > payment.amount {
                 throw RequestError(path: "$.order.payments[\(index)].refunded", "refunded \(format(payment.refunded)) is more than the payment's amount \(format(payment.amount))")
             }
         }
 
         let resolved = Order(
-            id: order.id, currency: order.currency, zone: order.zone ?? schema.defaultZone, placedAt: order.placedAt,
-            paidAt: order.paidAt, promisedShipBy: order.promisedShipBy, promisedDeliveryBy: order.promisedDeliveryBy,
-            shippedAt: order.shippedAt, deliveredAt: order.deliveredAt, shippingFee: order.shippingFee,
-            freeShippingThreshold: order.freeShippingThreshold, shippingWaived: order.shippingWaived,
-            shippingClawedBack: order.shippingClawedBack, standardShippingFee: order.standardShippingFee,
-            shippingInsurance: order.shippingInsurance, items: items, discounts: discounts, payments: order.payments)
+            id: draft.order.id, currency: draft.order.currency, zone: draft.order.zone ?? schema.defaultZone, placedAt: draft.order.placedAt,
+            paidAt: draft.order.paidAt, promisedShipBy: draft.order.promisedShipBy, promisedDeliveryBy: draft.order.promisedDeliveryBy,
+            shippedAt: draft.order.shippedAt, deliveredAt: draft.order.deliveredAt, shippingFee: draft.order.shippingFee,
+            freeShippingThreshold: draft.order.freeShippingThreshold, shippingWaived: draft.order.shippingWaived,
+            shippingClawedBack: draft.order.shippingClawedBack, standardShippingFee: draft.order.standardShippingFee,
+            shippingInsurance: draft.order.shippingInsurance, items: items, discounts: discounts, payments: draft.order.payments)
 
         // Allocation (rule 5): no line may end up paying less than nothing.
         let proration: OrderProration
@@ -166,16 +165,16 @@ extension RequestDecoder {
         if let named = draft.policy, named != schema.packName {
             throw RequestError(path: "$.policy", "unknown policy '\(named)'; this arbiter decides with '\(schema.packName)'")
         }
-        guard order.placedAt != nil else {
+        guard draft.order.placedAt != nil else {
             throw RequestError(path: "$.order.placed_at", "missing required field 'placed_at' (the policy version in force is selected by it)")
         }
-        guard order.currency == schema.currency else {
-            throw RequestError(path: "$.order.currency", "currency mismatch: the order is in \(order.currency.code) but pack '\(schema.packName)' decides \(schema.currency.code); the arbiter never converts")
+        guard draft.order.currency == schema.currency else {
+            throw RequestError(path: "$.order.currency", "currency mismatch: the order is in \(draft.order.currency.code) but pack '\(schema.packName)' decides \(schema.currency.code); the arbiter never converts")
         }
 
         // Payments sum to what the buyer paid: every unit's paid amount plus the shipping fee.
-        if let payments = order.payments {
-            var paid: Int64 = order.shippingFee
+        if let payments = draft.order.payments {
+            var paid: Int64 = draft.order.shippingFee
             for amount in proration.itemPaid { paid += amount }
             var sum: Int64 = 0
             for payment in payments { sum += payment.amount }
