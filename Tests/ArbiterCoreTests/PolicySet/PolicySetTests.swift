@@ -216,6 +216,22 @@ import Testing
         #expect(Self.at(pong["policies"], 3) == nil)
     }
 
+    /// `serve` copies a pong made once at start-up: its bytes are those `writePong` writes, with
+    /// or without an `id`, however many pings come, and a pretty writer still gets it indented.
+    @Test func theServedPongIsTheWrittenPong() throws {
+        var written = JSONWriter(pretty: false)
+        Self.handler.writePong(into: &written)
+        for line in ["{\"op\":\"ping\"}", "{\"id\":\"p-1\",\"op\":\"ping\"}", "{\"op\":\"ping\"}"] {
+            var served = JSONWriter(pretty: false)
+            Array(line.utf8).withUnsafeBytes { Self.handler.respond(to: $0, lineNumber: 1, into: &served, scratch: RequestScratch()) }
+            #expect(served.bytes == written.bytes)
+        }
+        var pretty = JSONWriter(pretty: true)
+        Array("{\"op\":\"ping\"}".utf8).withUnsafeBytes { Self.handler.respond(to: $0, lineNumber: 1, into: &pretty, scratch: RequestScratch()) }
+        #expect(pretty.bytes.contains(UInt8(ascii: "\n")))
+        #expect(try JSONReader.parse(pretty.bytes) == JSONReader.parse(written.bytes))
+    }
+
     /// Without `--rules`, `serve` runs the repository's set `Rules`.
     @Test func serveDefaultsToTheRepositorysSet() throws {
         let run = try ArbiterRun.run(["serve"], stdin: Array("{\"op\":\"ping\"}\n".utf8))
