@@ -14,15 +14,20 @@ enum LogTail {
         guard descriptor >= 0 else { throw LogFileError(path: path, errno: errno, doing: "cannot open") }
         defer { close(descriptor) }
         var last: (offset: Int, count: Int, number: Int)?
+        var torn = false
         do {
             try LogLineReader(descriptor: descriptor).forEachLine { line in
-                if line.terminated { last = (line.offset, line.bytes.count, line.number) }
+                if line.terminated { last = (line.offset, line.bytes.count, line.number) } else { torn = true }
                 return true
             }
         } catch {
             throw error.at(path)
         }
-        guard let last else { return .failure(LogProblem(file: path, line: 1, message: "empty file: no header")) }
+        guard let last else {
+            // A file that ends inside its first line is not empty: its header was cut off.
+            let message = torn ? "torn header: the file ends inside its first line (no line break: a crash mid-write?)" : "empty file: no header"
+            return .failure(LogProblem(file: path, line: 1, message: message))
+        }
         var bytes = [UInt8](repeating: 0, count: last.count)
         var done = 0
         while done < last.count {

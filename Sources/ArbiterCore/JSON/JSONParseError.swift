@@ -5,7 +5,7 @@
 /// - a bad byte or token (an unexpected character, an invalid escape, a bad number): its first byte;
 /// - invalid UTF-8: the first byte of the ill-formed sequence;
 /// - input that ends inside a string, array or object: the opening `"`, `[` or `{`
-///   ("unterminated string", "unclosed array", "unclosed object");
+///   ("input ends inside the string opened", "… the array opened", "… the object opened", each followed by the position of its opening character);
 /// - a trailing comma: the comma; too deep nesting: the first bracket past the limit.
 public struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertible {
     public var message: String

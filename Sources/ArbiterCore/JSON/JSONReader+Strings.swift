@@ -70,7 +70,7 @@ extension JSONParser {
 
     /// Decodes the escape whose backslash is at `at` into `unescaped`; returns the offset after it.
     mutating func appendEscape(at: Int, open: Int) throws(JSONParseError) -> Int {
-        guard at + 1 < count else { throw JSONParseError("unterminated string", offset: open) }
+        guard at + 1 < count else { throw JSONParseError("input ends inside the string opened", offset: open) }
         let decoded: UInt8
         switch byte(at + 1) {
         case UInt8(ascii: "\""): decoded = 0x22
@@ -129,7 +129,7 @@ extension JSONParser {
     func hexQuad(at: Int, open: Int) throws(JSONParseError) -> UInt16 {
         var unit: UInt16 = 0
         for offset in at + 2..<at + 6 {
-            guard offset < count else { throw JSONParseError("unterminated string", offset: open) }
+            guard offset < count else { throw JSONParseError("input ends inside the string opened", offset: open) }
             let b = byte(offset)
             let digit: UInt8
             switch b {

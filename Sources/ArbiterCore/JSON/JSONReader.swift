@@ -179,7 +179,7 @@ struct JSONParser: ~Copyable {
 
     @inline(never)
     static func unclosed(_ frame: Frame) -> JSONParseError {
-        JSONParseError(frame.isObject ? "unclosed object" : "unclosed array", offset: frame.open)
+        JSONParseError(frame.isObject ? "input ends inside the object opened" : "input ends inside the array opened", offset: frame.open)
     }
 
     // MARK: - Scalars

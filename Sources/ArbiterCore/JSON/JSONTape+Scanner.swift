@@ -109,11 +109,11 @@ extension JSONParser {
         guard byte(index) == UInt8(ascii: "\"") else { throw unexpected("expected a string key", at: index) }
         try scanString(into: &tape)
         skipWhitespace()
-        guard index < count else { throw JSONParseError("unclosed object", offset: open) }
+        guard index < count else { throw JSONParseError("input ends inside the object opened", offset: open) }
         guard byte(index) == UInt8(ascii: ":") else { throw unexpected("expected ':' after the key", at: index) }
         index += 1
         skipWhitespace()
-        guard index < count else { throw JSONParseError("unclosed object", offset: open) }
+        guard index < count else { throw JSONParseError("input ends inside the object opened", offset: open) }
     }
 
     /// Scans the string, number or literal at `index`, appending a token.
@@ -191,7 +191,7 @@ extension JSONParser {
         var flags: JSONTape.Flags = []
         while true {
             at = skipPlainBytes(from: at)
-            guard at < count else { throw JSONParseError("unterminated string", offset: open) }
+            guard at < count else { throw JSONParseError("input ends inside the string opened", offset: open) }
             let b = byte(at)
             if b == UInt8(ascii: "\"") {
                 index = at + 1
@@ -216,7 +216,7 @@ extension JSONParser {
         appendInput(from: open + 1, to: escape)
         var at = escape
         while true {
-            guard at < count else { throw JSONParseError("unterminated string", offset: open) }
+            guard at < count else { throw JSONParseError("input ends inside the string opened", offset: open) }
             let b = byte(at)
             if b == UInt8(ascii: "\"") {
                 index = at + 1

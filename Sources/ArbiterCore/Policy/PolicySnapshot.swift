@@ -101,7 +101,9 @@ public struct PolicySnapshot: Sendable {
             }
             level = next
         }
-        return Array(found.prefix(3))
+        // Three are enough to show what to pass; the rest are counted, not silently dropped.
+        guard found.count > 3 else { return found }
+        return Array(found.prefix(3)) + ["and \(found.count - 3) more"]
     }
 
     static func isPolicyFile(_ name: String) -> Bool { name.hasSuffix(".yaml") || name.hasSuffix(".yml") }

@@ -62,7 +62,7 @@ public final class ReplayTextReporter: ReplayReporter {
         for change in log.digestChanges {
             text += "  \(change.count) decision\(change.count == 1 ? "" : "s") (first \(path):\(change.firstLine)) recorded under policy \(change.recorded), now selected: \(change.now)\n"
         }
-        var counts = "\(log.decisions) decisions, \(log.different) different"
+        var counts = "\(log.decisions) decision\(log.decisions == 1 ? "" : "s"), \(log.different) different"
         if log.otherDigest > 0 { counts += ", \(log.otherDigest) under another policy digest" }
         if log.unchecked > 0 { counts += ", \(log.unchecked) unchecked" }
         if log.skipped > 0 { counts += ", \(log.skipped) not requests (header, pings, unreadable input lines)" }

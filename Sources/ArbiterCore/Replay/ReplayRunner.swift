@@ -119,6 +119,7 @@ public struct ReplayRunner: Sendable {
                 return failure("fixture is for policy '\(wanted)' but its request names policy '\(named)'")
             }
             forcedPack = index
+            tally.fixture(for: wanted)
         }
         let actual = decide(fixture.request, forcedPack: forcedPack)
         tally.add(actual)
@@ -158,6 +159,12 @@ public struct ReplayRunner: Sendable {
         var fired: [Key: Set<String>] = [:]
         /// Fixtures decided by each version.
         var fixtures: [Key: Int] = [:]
+        /// Packs fixtures were written for (`policy:`), decided or not: a fixture answered with an
+        /// error still says which pack's coverage the run is about.
+        var packsNamed: Set<String> = []
+
+        /// Counts a fixture written for `pack`, before it is decided.
+        mutating func fixture(for pack: String) { packsNamed.insert(pack) }
 
         /// Counts one decision (an error answer has no audit block and counts for no version).
         mutating func add(_ decision: JSONValue) {
@@ -176,7 +183,7 @@ public struct ReplayRunner: Sendable {
         /// measured against eu's rules), every version of each: a version no fixture was decided
         /// by is listed with nothing fired, which is what an auditor needs to see.
         func coverage(of set: PolicySet) -> ReplaySummary.Coverage {
-            let packsRun = Set(fixtures.keys.map(\.pack))
+            let packsRun = Set(fixtures.keys.map(\.pack)).union(packsNamed)
             var all: [String] = []
             var seen = Set<String>()
             var firedAnywhere = Set<String>()

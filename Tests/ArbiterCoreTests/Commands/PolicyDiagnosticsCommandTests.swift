@@ -82,6 +82,20 @@ import Testing
         }
     }
 
+    /// Below a folder with more than three policy folders, three are named and the rest counted
+    /// (the set's own folder without its set.yaml: four packs).
+    @Test func morePolicyFoldersThanShownAreCounted() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-many-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: Repository.root.appendingPathComponent("Rules"), to: folder)
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("set.yaml"))
+        try FileManager.default.copyItem(at: folder.appendingPathComponent("cn"), to: folder.appendingPathComponent("cn-2026.12"))
+        let run = try ArbiterRun.run(["check", "--rules", folder.path])
+        #expect(run.status == 2, "\(run.stderr)")
+        let note = run.stderr.split(separator: "\n").last.map(String.init)
+        #expect(note == "note: policy folders below it: \(folder.path)/cn (a pack), \(folder.path)/cn-2026.01 (a pack), \(folder.path)/cn-2026.12 (a pack), and 1 more; pass one with --rules")
+    }
+
     /// A pack folder whose policy.yaml is gone is not read as a pack either.
     @Test func packWithoutPolicyYAMLIsNotAPolicyFolder() throws {
         let pack = try TemporaryPack()

@@ -115,6 +115,19 @@ import Testing
         #expect(Self.verify(folder, ["empty.log"], head: "sha256:xyz").status == .unusable)
     }
 
+    /// A file that ends inside its header line is not "empty": both commands say it is torn.
+    @Test func aTornHeaderIsNotCalledEmpty() throws {
+        let folder = try LogFolder()
+        defer { folder.remove() }
+        try Data("{\"created_at\":\"2026-12-03T00:00:00Z\",\"engine\":\"arb".utf8).write(to: URL(fileURLWithPath: folder.path("torn.log")))
+        let verified = Self.verify(folder, ["torn.log"])
+        #expect(verified.status == .failure)
+        #expect(verified.text.contains("torn.log:1: torn"), "\(verified.text)")
+        let head = LogCommandRunner.head(path: folder.path("torn.log"))
+        #expect(head.status == .failure)
+        #expect(head.text.contains("torn.log:1: torn header: the file ends inside its first line"), "\(head.text)")
+    }
+
     @Test func aCarriageReturnEndingAPartIsHeldBack() {
         var split = TooLargeLine()
         Array("abc\r".utf8).withUnsafeBytes { split.absorb($0) }

@@ -38,6 +38,46 @@ import Testing
         return examples
     }
 
+    /// The conditions shown after `<!-- valid-when-examples -->` in docs/expressions.md, one per
+    /// line (a line starting with `&&` or `||` continues the one before; `#` starts a comment).
+    static let validConditions: [String] = {
+        guard let text = try? String(contentsOfFile: Repository.path("docs/expressions.md"), encoding: .utf8),
+              let marker = text.range(of: "<!-- valid-when-examples -->\n") else { return [] }
+        var conditions: [String] = []
+        for line in text[marker.upperBound...].components(separatedBy: "\n").prefix(while: { $0.hasPrefix("    ") }) {
+            let code = String(line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]).trimmingCharacters(in: .whitespaces)
+            if code.hasPrefix("&&") || code.hasPrefix("||"), let last = conditions.popLast() {
+                conditions.append(last + " " + code)
+            } else {
+                conditions.append(code)
+            }
+        }
+        return conditions
+    }()
+
+    /// Each condition docs/expressions.md shows as valid passes `check` as the `when:` of a line
+    /// rule of a copy of Rules/cn (the null-safety example once compared an unchecked optional).
+    @Test func conditionsShownAsValidPassCheck() throws {
+        #expect(Self.validConditions.count >= 3, "\(Self.validConditions)")
+        for (index, condition) in Self.validConditions.enumerated() {
+            let pack = try TemporaryPack()
+            defer { pack.remove() }
+            let rule = """
+                rules:
+                  - id: docs.example-\(index)
+                    description: an example of docs/expressions.md
+                    basis: docs/expressions.md
+                    when: |
+                      \(condition)
+                    approve: SEVEN_DAY_NO_REASON
+
+                """
+            try rule.write(toFile: pack.file("rules/99-docs-example.yaml"), atomically: true, encoding: .utf8)
+            let output = pack.check()
+            #expect(output.status == .success, "\(condition): \(output.text)")
+        }
+    }
+
     @Test func documentsShowExamples() {
         #expect(Self.examples.filter { $0.document == "README.md" }.count >= 4)
         #expect(Self.examples.filter { $0.document == "docs/expressions.md" }.count >= 4)

@@ -123,8 +123,8 @@ import Testing
 
     /// Message and 0-based offset for malformed input; the protocol prints `at byte offset+1`.
     @Test(arguments: [
-        (#"{"id":"abc"#, "unterminated string", 6),
-        (#"["a\"]"#, "unterminated string", 1),
+        (#"{"id":"abc"#, "input ends inside the string opened", 6),
+        (#"["a\"]"#, "input ends inside the string opened", 1),
         ("[1,2,]", "trailing comma", 4),
         (#"{"a":1,}"#, "trailing comma", 6),
         ("NaN", "invalid literal 'NaN'", 0),
@@ -134,9 +134,9 @@ import Testing
         ("[nul]", "invalid literal 'nul'", 1),
         ("", "unexpected end of input", 0),
         ("   ", "unexpected end of input", 3),
-        ("[1", "unclosed array", 0),
-        (#"{"a":[1,{"b":2}"#, "unclosed array", 5),
-        (#"{"a":[1,{"b":2}]"#, "unclosed object", 0),
+        ("[1", "input ends inside the array opened", 0),
+        (#"{"a":[1,{"b":2}"#, "input ends inside the array opened", 5),
+        (#"{"a":[1,{"b":2}]"#, "input ends inside the object opened", 0),
         (#"{"a" 1}"#, "expected ':' after the key, found '1'", 5),
         ("{1:2}", "expected a string key, found '1'", 1),
         ("{'a':1}", "expected a string key, found '''", 1),

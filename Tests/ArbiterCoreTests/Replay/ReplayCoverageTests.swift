@@ -52,6 +52,17 @@ import Testing
                           Self.line("cn", "2026.11", fired: Self.cnFired)], "\(lines)")
     }
 
+    /// A fixture answered with an error (as it expects) is decided by no version, but it was
+    /// written for a pack (`policy: cn`): every version of that pack is listed as not decided,
+    /// rather than the run showing no coverage at all.
+    @Test func anErrorFixtureStillListsItsPacksVersions() throws {
+        let output = Self.runner.run(paths: [Repository.path("Fixtures/cn/invalid-applies-to-unknown-line.yaml")])
+        #expect(output.status == .success, "\(output.text)")
+        let lines = output.text.split(separator: "\n").map(String.init).filter { $0.hasPrefix("rule coverage") }
+        #expect(lines == ["rule coverage cn 2026.01: 0/51 rules fired; no fixture was decided by this version",
+                          "rule coverage cn 2026.11: 0/51 rules fired; no fixture was decided by this version"], "\(lines)")
+    }
+
     /// `rule_coverage` keeps `fired`/`total`/`never_fired` over rule ids (an id fired under any
     /// version counts once) and adds `by_version`, one object per version as README documents.
     @Test func jsonHasByVersion() throws {
