@@ -53,10 +53,13 @@ private struct Emitter {
         /// its own stretch.
         var entries = UnsafeMutablePointer<Entry>.allocate(capacity: 64)
         var entryCapacity = 64
+        /// The member order found last for each shape of object (`MemberOrders`).
+        var orders = MemberOrders()
 
         func deallocate() {
             output.deallocate()
             entries.deallocate()
+            orders.deallocate()
         }
 
         /// Lets go of buffers grown past a megabyte by an unusually large document, so that
@@ -147,17 +150,8 @@ private struct Emitter {
     private mutating func sortEntries(_ range: Range<Int>) {
         if range.count < 2 { return }
         var entries = UnsafeMutableBufferPointer(rebasing: UnsafeMutableBufferPointer(start: buffers.entries, count: range.upperBound)[range])
-        if entries.count <= 32 {
-            // Insertion sort: stable, and fastest for the few members a request object has.
-            for position in 1..<entries.count {
-                let entry = entries[position]
-                var hole = position
-                while hole > 0, Self.compare(entries[hole - 1], entry) > 0 {
-                    entries[hole] = entries[hole - 1]
-                    hole -= 1
-                }
-                entries[hole] = entry
-            }
+        if entries.count <= MemberOrders.maximumMembers {
+            sortFewEntries(entries)
         } else {
             // Large objects (any input can have them) in n log n; the token index breaks ties.
             entries.sort { left, right in
@@ -165,6 +159,50 @@ private struct Emitter {
                 return order != 0 ? order < 0 : left.token < right.token
             }
         }
+    }
+
+    /// Sorts the few members of an object. A caller writes its objects with the same members
+    /// in the same order request after request, so the order found last for an object of this
+    /// shape (member count and first two keys) is tried first: it is taken when it puts the
+    /// keys in strictly increasing order, which only the sorted order of distinct keys does
+    /// (repeated keys never pass, and are sorted below). Otherwise an insertion sort (stable,
+    /// and fastest for a few members) finds the order and remembers it.
+    private mutating func sortFewEntries(_ entries: UnsafeMutableBufferPointer<Entry>) {
+        let count = entries.count
+        let slot = buffers.orders.slot(count: count, first: entries[0].prefix, second: entries[1].prefix)
+        let order = buffers.orders.order(at: slot)
+        if buffers.orders.shape(at: slot) == .init(count: count, first: entries[0].prefix, second: entries[1].prefix) {
+            var increasing = true
+            for position in 1..<count where Self.compare(entries[Int(order[position - 1])], entries[Int(order[position])]) >= 0 {
+                increasing = false
+                break
+            }
+            if increasing {
+                permute(entries, by: order)
+                return
+            }
+        }
+        for position in 0..<count { order[position] = UInt8(truncatingIfNeeded: position) }
+        for position in 1..<count {
+            let index = order[position]
+            let entry = entries[Int(index)]
+            var hole = position
+            while hole > 0, Self.compare(entries[Int(order[hole - 1])], entry) > 0 {
+                order[hole] = order[hole - 1]
+                hole -= 1
+            }
+            order[hole] = index
+        }
+        buffers.orders.setShape(.init(count: count, first: entries[0].prefix, second: entries[1].prefix), at: slot)
+        permute(entries, by: order)
+    }
+
+    /// Puts `entries[order[i]]` at position `i`.
+    @inline(__always)
+    private func permute(_ entries: UnsafeMutableBufferPointer<Entry>, by order: UnsafeMutablePointer<UInt8>) {
+        let spare = buffers.orders.spare
+        spare.initialize(from: entries.baseAddress!, count: entries.count)  // trivial values: nothing to deinitialize
+        for position in 0..<entries.count { entries[position] = spare[Int(order[position])] }
     }
 
     /// Orders two keys by their bytes: negative, zero or positive.
@@ -269,4 +307,54 @@ private struct Emitter {
         buffers.output = larger
         buffers.outputCapacity = capacity
     }
+}
+
+/// The member orders the canonical writer found for recent shapes of object, in a small table
+/// indexed by a hash of the shape (member count and the first eight bytes of the first two
+/// keys in input order): a request's items, discounts and lines share a shape, and a caller's
+/// next request has the same shapes again. A slot holds one shape; another shape hashing to it
+/// replaces it. What a slot says is only ever a guess that `sortFewEntries` checks.
+private struct MemberOrders {
+    /// Objects with more members are sorted without the table (`UInt8` positions suffice).
+    static let maximumMembers = 32
+    static let slots = 64
+
+    struct Shape: Equatable {
+        var count: Int
+        var first: UInt64
+        var second: UInt64
+    }
+
+    private let shapes = UnsafeMutablePointer<Shape>.allocate(capacity: slots)
+    private let orders = UnsafeMutablePointer<UInt8>.allocate(capacity: slots * maximumMembers)
+    /// Room to copy one object's entries while they are permuted.
+    let spare = UnsafeMutablePointer<Emitter.Entry>.allocate(capacity: maximumMembers)
+
+    init() {
+        shapes.initialize(repeating: Shape(count: 0, first: 0, second: 0), count: Self.slots)
+        orders.initialize(repeating: 0, count: Self.slots * Self.maximumMembers)
+    }
+
+    func deallocate() {
+        shapes.deallocate()
+        orders.deallocate()
+        spare.deallocate()
+    }
+
+    @inline(__always)
+    func slot(count: Int, first: UInt64, second: UInt64) -> Int {
+        var hash = first &* 0x9E37_79B9_7F4A_7C15
+        hash ^= (second &+ UInt64(count)) &* 0xC2B2_AE3D_27D4_EB4F
+        return Int(truncatingIfNeeded: hash >> 58)  // the top six bits: 0..<64
+    }
+
+    @inline(__always)
+    func shape(at slot: Int) -> Shape { shapes[slot] }
+
+    @inline(__always)
+    func setShape(_ shape: Shape, at slot: Int) { shapes[slot] = shape }
+
+    /// The slot's order: positions in input order, sorted.
+    @inline(__always)
+    func order(at slot: Int) -> UnsafeMutablePointer<UInt8> { orders + slot * Self.maximumMembers }
 }

@@ -481,6 +481,17 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
                 }
                 at += 8
             }
+            if at < count, at + 8 > count, count - 8 >= runStart {
+                // The last few bytes as the string's last eight, overlapping bytes this run found
+                // clean (never the byte just escaped, which would flag, and could make its
+                // neighbours flag falsely): the lowest flagged byte is then exact and in the
+                // tail, and a string whose length is not a multiple of eight costs one more
+                // word, not a loop per byte.
+                let last = count - 8
+                let word = UInt64(littleEndian: UnsafeRawPointer(source + last).loadUnaligned(as: UInt64.self))
+                let flagged = JSONStringEscaping.mustEscape(word)
+                at = flagged == 0 ? count : last + flagged.trailingZeroBitCount >> 3
+            }
             while at < count {
                 if JSONStringEscaping.mustEscape(source[at]) { break }
                 at += 1

@@ -17,18 +17,19 @@ public struct OrderProration: Sendable {
     ///   line with a negative paid amount (discounts that together exceed a line's gross).
     static func of(_ order: Order) -> Result<OrderProration, NegativePaid> {
         let items = order.items
-        var gross = [Int64](repeating: 0, count: items.count)
+        var gross: [Int64] = []
+        gross.reserveCapacity(items.count)
         var orderGross: Int64 = 0
-        for index in items.indices {
-            gross[index] = items[index].gross
-            orderGross += gross[index]
+        for item in items {
+            gross.append(item.gross)
+            orderGross += item.gross
         }
         var allocations: [[Int64]] = []
         allocations.reserveCapacity(order.discounts.count)
         var paid = gross
         var discountTotal: Int64 = 0
         for (discountIndex, discount) in order.discounts.enumerated() {
-            var row = [Int64](repeating: 0, count: items.count)
+            var row = Proration.zeros(items.count)
             // The decoder guarantees amount ≤ scope gross, so a positive amount has positive weights.
             if let scope = discount.appliesTo {
                 let shares = Proration.allocate(discount.amount, proportionalTo: scope.map { gross[$0] }) ?? []

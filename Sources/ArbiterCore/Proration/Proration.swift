@@ -13,20 +13,20 @@ public enum Proration {
     public static func allocate(_ total: Int64, proportionalTo weights: [Int64]) -> [Int64]? {
         guard total >= 0, weights.allSatisfy({ $0 >= 0 }) else { return nil }
         let weightSum = weights.reduce(Int128(0)) { $0 + Int128($1) }
-        if total == 0 { return [Int64](repeating: 0, count: weights.count) }
+        if total == 0 { return zeros(weights.count) }
         guard weightSum > 0 else { return nil }
-        var shares = [Int64](repeating: 0, count: weights.count)
-        var remainders = [Int128](repeating: 0, count: weights.count)
+        var shares: [Int64] = []
+        shares.reserveCapacity(weights.count)
         var allocated: Int128 = 0
-        for (index, weight) in weights.enumerated() {
-            let product = Int128(total) * Int128(weight)
-            let share = product / weightSum
-            shares[index] = Int64(share)
-            remainders[index] = product % weightSum
+        for weight in weights {
+            let share = Int128(total) * Int128(weight) / weightSum
+            shares.append(Int64(share))
             allocated += share
         }
         var leftover = Int(Int128(total) - allocated)  // < weights.count by construction
         if leftover > 0 {
+            // Only now are the remainders needed (a split with none left over is exact).
+            let remainders = weights.map { Int128(total) * Int128($0) % weightSum }
             // Stable order: larger remainder first, then the earlier position.
             let order = weights.indices.sorted { lhs, rhs in
                 remainders[lhs] != remainders[rhs] ? remainders[lhs] > remainders[rhs] : lhs < rhs
@@ -37,6 +37,16 @@ public enum Proration {
             }
         }
         return shares
+    }
+
+    /// `count` zeros, built by appending: `Array(repeating:count:)` asks the runtime for the
+    /// array's storage type on every call (a hash-table lookup, ~300 instructions under
+    /// callgrind), where a reserved array's specialised code does not.
+    static func zeros(_ count: Int) -> [Int64] {
+        var zeros: [Int64] = []
+        zeros.reserveCapacity(count)
+        for _ in 0..<count { zeros.append(0) }
+        return zeros
     }
 
     /// The amount `share(n)` of a line's paid amount that belongs to its first `n` units:

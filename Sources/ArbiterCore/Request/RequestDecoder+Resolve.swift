@@ -74,17 +74,16 @@ extension RequestDecoder {
             let path = { "$.order.discounts[\(index)]" }
             var scope: [Int]?
             if let lines = discount.appliesTo {
-                var inScope = [Bool](repeating: false, count: items.count)
+                var inScope = SeenIndices(count: items.count)
                 var indices: [Int] = []
                 indices.reserveCapacity(lines.count)
                 for (position, line) in lines.enumerated() {
                     guard let itemIndex = lineIndex.index(of: line) else {
                         throw RequestError(path: path() + ".applies_to[\(position)]", "'\(line)' names no item of the order")
                     }
-                    guard !inScope[itemIndex] else {
+                    guard inScope.insert(itemIndex) else {
                         throw RequestError(path: path() + ".applies_to[\(position)]", "line '\(line)' is listed twice")
                     }
-                    inScope[itemIndex] = true
                     indices.append(itemIndex)
                 }
                 // Scope in order.items order: allocation ties go to the earlier line of the order.
@@ -142,15 +141,14 @@ extension RequestDecoder {
         var lines: [RequestedLine] = []
         if let drafts = draft.lines {
             lines.reserveCapacity(drafts.count)
-            var requested = [Bool](repeating: false, count: items.count)
+            var requested = SeenIndices(count: items.count)
             for (index, line) in drafts.enumerated() {
                 guard let itemIndex = lineIndex.index(of: line.line) else {
                     throw RequestError(path: "$.lines[\(index)].line", "'\(line.line)' names no item of the order")
                 }
-                guard !requested[itemIndex] else {
+                guard requested.insert(itemIndex) else {
                     throw RequestError(path: "$.lines[\(index)].line", "line '\(line.line)' is requested twice")
                 }
-                requested[itemIndex] = true
                 lines.append(RequestedLine(itemIndex: itemIndex, quantity: line.quantity, condition: line.condition))
             }
         }

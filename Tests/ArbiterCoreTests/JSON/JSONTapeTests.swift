@@ -131,6 +131,33 @@ import Testing
         Self.checkSame(Array(text.utf8), tape: JSONTape(), "200 members")
     }
 
+    /// One canonical writer over many documents, as `serve` uses it: objects of one shape (count
+    /// and first two keys) with other members, other orders, keys equal in their first eight
+    /// bytes and repeated keys. The order remembered for a shape is only a guess: every document
+    /// is written as the reference canonicalisation writes it.
+    @Test func rememberedMemberOrdersNeverChangeTheOutput() {
+        var random = SplitMix64(seed: 29)
+        let tape = JSONTape()
+        let canonical = CanonicalJSONWriter()
+        let vocabulary = ["id", "kind", "line", "sku", "quantity", "refunded_quantity", "refunded_amount", "refunded_at",
+                          "shipping_fee", "shipping_waived", "shipping_clawed_back", "a", "b", "é", "\\u00e9", "aaaaaaaa", "aaaaaaaab"]
+        for round in 0..<4000 {
+            // A few fixed leading keys make shapes repeat; the rest vary in number and order.
+            let lead = round % 3 == 0 ? ["id", "kind"] : ["line", "sku"]
+            let rest = (0..<Int.random(in: 0..<9, using: &random)).map { _ in vocabulary[Int.random(in: 0..<vocabulary.count, using: &random)] }
+            let keys = lead + rest
+            let member = { (key: String, value: Int) in "\"\(key)\":\(value)" }
+            let inner = "{" + keys.enumerated().map { member($1, $0) }.joined(separator: ",") + "}"
+            let text = "[" + inner + "," + inner.replacingOccurrences(of: ":1", with: ":7") + "]"
+            let bytes = Array(text.utf8)
+            guard case .success(let tree) = JSONTestSupport.parse(bytes) else { Issue.record("not JSON: \(text)"); return }
+            bytes.withUnsafeBytes { raw in
+                guard let document = try? tape.parse(raw) else { Issue.record("tape refused \(text)"); return }
+                #expect(Array(canonical.write(document)) == tree.canonicalBytes(), "\(text)")
+            }
+        }
+    }
+
     /// 256 levels are fine, 257 are one too many, at the same offset as the reader says.
     @Test func depthLimit() {
         let tape = JSONTape()

@@ -26,8 +26,11 @@ import Testing
                 break
             }
         }
-        let canonicalTree = Array(CanonicalJSONWriter().write(tree))
-        let canonicalText = Array(CanonicalJSONWriter().write(parsed))
+        // The writer owns the bytes `write` returns: it must outlive their copy (a temporary
+        // writer is freed as soon as `write` returns, and the copy would read freed memory).
+        let writer = CanonicalJSONWriter()
+        let canonicalTree = withExtendedLifetime(writer) { Array(writer.write(tree)) }
+        let canonicalText = withExtendedLifetime(writer) { Array(writer.write(parsed)) }
         #expect(canonicalTree == canonicalText, "\(context)")
     }
 

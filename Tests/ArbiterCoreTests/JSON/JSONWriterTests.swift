@@ -133,13 +133,16 @@ import Testing
             }
             return out + [0x22]
         }
-        for filler in ["b", "é"] {
+        // Fillers next to the escaped bytes' values ('#' after '"', ']' after '\\', '!' after
+        // the controls) are those a borrow out of an escaped byte could falsely flag.
+        for filler in ["b", "é", "#", "]", "!"] {
+            for (earlier, later) in [(Character("\u{1}"), Character("\"")), ("\\", "\u{1F}")] {
             for length in 0..<24 {
                 for first in 0...length {
                     for second in first...length {
                         var characters = Array(repeating: Character(filler), count: length)
-                        characters.insert("\"", at: second)
-                        characters.insert("\u{1}", at: first)
+                        characters.insert(later, at: second)
+                        characters.insert(earlier, at: first)
                         let text = String(characters)
                         var writer = JSONWriter(pretty: false)
                         writer.string(text)
@@ -150,6 +153,7 @@ import Testing
                 let plain = String(repeating: filler, count: length)
                 writer.string(plain)
                 #expect(writer.bytes == expected(plain))
+            }
             }
         }
     }
