@@ -162,8 +162,9 @@ public struct ServeLoop: Sendable {
                     position = lineStart
                 }
             }
-            // Everything answered so far goes out now (on the output thread), before the
-            // next read can block: a caller that writes one line and waits gets its answer.
+            // Everything answered so far goes out now (on the output thread, or on this one
+            // for a small unit when nothing is queued), before the next read can block: a
+            // caller that writes one line and waits gets its answer.
             // A failed write (the caller went away) ends the loop once pending writes are done:
             // nothing may still write to `output` after `run` returns.
             guard answer(work, in: buffer, writer: &writer, output: answers, logging: logging) else {
