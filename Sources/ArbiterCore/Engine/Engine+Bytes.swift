@@ -16,8 +16,9 @@ extension Engine {
             throw .invalidRequest(error)
         }
         let digest = audit == .none ? "" : Self.inputDigest(of: document, using: scratch.canonical)
+        let state = scratch.evaluationState(starting: consume request, defineCount: policy.defineCount)
         do {
-            return try decide(scratch.evaluationState(starting: request, defineCount: policy.defineCount), inputDigest: digest, audit: audit)
+            return try decide(state, inputDigest: digest, audit: audit)
         } catch {
             throw DecideError(error)
         }

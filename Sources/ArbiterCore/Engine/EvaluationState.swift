@@ -93,15 +93,18 @@ final class EvaluationState: EvaluationContext {
         auditRowsLeft = Self.auditRowsPerEntry * (items.count + request.lines.count + request.order.discounts.count) + 64
         lines.removeAll(keepingCapacity: true)
         for requested in request.lines {
-            let item = items[requested.itemIndex]
-            let refundable = item.quantity - item.refundedQuantity
+            // The item's numbers read in place (a copy of the item would retain and release its
+            // strings and attributes).
+            let quantity = items[requested.itemIndex].quantity
+            let refundedQuantity = items[requested.itemIndex].refundedQuantity
+            let refundable = quantity - refundedQuantity
             // Units beyond what is left are not priced (the line is rejected by policy); amounts
             // cover at most the refundable units.
             let units = max(0, min(requested.quantity, refundable))
             let linePaid = Proration.refundOfUnits(
-                paid: proration.itemPaid[requested.itemIndex], quantity: item.quantity,
-                alreadyRefunded: item.refundedQuantity, units: units)
-            let lineGross = item.unitPrice * Int64(units)
+                paid: proration.itemPaid[requested.itemIndex], quantity: quantity,
+                alreadyRefunded: refundedQuantity, units: units)
+            let lineGross = items[requested.itemIndex].unitPrice * Int64(units)
             lines.append(LineState(
                 itemIndex: requested.itemIndex, requestedUnits: requested.quantity, units: units,
                 gross: lineGross, paid: linePaid))

@@ -20,9 +20,12 @@ public struct OrderProration: Sendable {
         var gross: [Int64] = []
         gross.reserveCapacity(items.count)
         var orderGross: Int64 = 0
-        for item in items {
-            gross.append(item.gross)
-            orderGross += item.gross
+        for index in items.indices {
+            // Read in place: `for item in items` would copy each item (its strings and arrays
+            // retained and released) to read two integers.
+            let itemGross = items[index].unitPrice * Int64(items[index].quantity)
+            gross.append(itemGross)
+            orderGross += itemGross
         }
         var allocations: [[Int64]] = []
         allocations.reserveCapacity(order.discounts.count)

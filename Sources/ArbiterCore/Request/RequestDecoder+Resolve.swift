@@ -96,7 +96,7 @@ extension RequestDecoder {
             if let scope {
                 for itemIndex in scope { scopeGross += items[itemIndex].gross }
             } else {
-                for item in items { scopeGross += item.gross }
+                for itemIndex in items.indices { scopeGross += items[itemIndex].gross }  // in place: no copy of each item
             }
             guard discount.amount <= scopeGross else {
                 throw RequestError(path: path() + ".amount", "discount \(format(discount.amount)) is larger than the gross \(format(scopeGross)) it applies to")

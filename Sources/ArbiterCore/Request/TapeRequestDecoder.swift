@@ -129,7 +129,9 @@ struct TapeRequestDecoder {
             case .reason: reason = try enumeration(value, "$.reason", RequestKeys.reasons)
             case .requestedAt: requestedAt = try timestamp(value, "$.requested_at")
             case .policy: policy = try optionalString(value, "$.policy")
-            case .order: order = try decodeOrder(value)
+            case .order:
+                order = OrderDraft(id: "", currency: schema.currency, items: [], discounts: [])
+                try decodeOrder(value, into: &order!)
             case .lines: lines = try decodeLines(value)
             case .customer: customer = try decodeCustomer(value)
             case .evidence: evidence = try decodeEvidence(value)
@@ -143,17 +145,19 @@ struct TapeRequestDecoder {
         guard let kind else { throw RequestError(path: "$.kind", "missing required field 'kind'") }
         guard let reason else { throw RequestError(path: "$.reason", "missing required field 'reason'") }
         guard let requestedAt else { throw RequestError(path: "$.requested_at", "missing required field 'requested_at'") }
-        guard let order else { throw RequestError(path: "$.order", "missing required field 'order'") }
+        // Taken out of the optional, not bound to a copy of it (its arrays and strings retained once more).
+        guard let order = order.take() else { throw RequestError(path: "$.order", "missing required field 'order'") }
         return RequestDraft(
             id: id, kind: kind, reason: reason, requestedAt: requestedAt, policy: policy, order: order, lines: lines,
             customer: customer, evidence: evidence, facts: facts, locale: locale)
     }
 
-    private func decodeOrder(_ json: Int) throws(RequestError) -> OrderDraft {
+    /// Decodes the order into `draft` (made empty by the caller), in place: a draft returned
+    /// from here was copied once more (its arrays and strings retained and released).
+    private func decodeOrder(_ json: Int, into draft: inout OrderDraft) throws(RequestError) {
         guard tape.kind(json) == .object else { throw RequestError(path: "$.order", "must be an object") }
         var id: String?
         var currency: Currency?
-        var draft = OrderDraft(id: "", currency: schema.currency, items: [], discounts: [])
         var items: (items: [OrderItem], giftLines: [(item: Int, line: String)])?
         try forEachLastMember(of: json, RequestKeys.order) { (key, value) throws(RequestError) in
             switch key {
@@ -197,12 +201,11 @@ struct TapeRequestDecoder {
         }
         guard let id else { throw RequestError(path: "$.order.id", "missing required field 'id'") }
         guard let currency else { throw RequestError(path: "$.order.currency", "missing required field 'currency'") }
-        guard let items else { throw RequestError(path: "$.order.items", "missing required field 'items'") }
+        guard let items = items.take() else { throw RequestError(path: "$.order.items", "missing required field 'items'") }
         draft.id = id
         draft.currency = currency
         draft.items = items.items
         draft.giftLines = items.giftLines
-        return draft
     }
 
     /// The order's items, and the line each gift's `gift_for` names (`OrderDraft.giftLines`).
@@ -213,21 +216,24 @@ struct TapeRequestDecoder {
         var giftLines: [(item: Int, line: String)] = []
         items.reserveCapacity(tape.elementCount(json))
         for (index, itemJSON) in tape.elements(of: json).enumerated() {
-            let (item, giftFor) = try decodeItem(itemJSON, path: "$.order.items[\(index)]")
-            items.append(item)
-            if let giftFor { giftLines.append((index, giftFor)) }
+            // Decoded in place in the array: an item returned and appended was copied once more
+            // (its strings and attributes retained and released).
+            items.append(OrderItem(unlinked: decoder.attributeDefaults))
+            if let giftFor = try decodeItem(itemJSON, path: "$.order.items[\(index)]", into: &items[index]) {
+                giftLines.append((index, giftFor))
+            }
         }
         return (items, giftLines)
     }
 
-    /// An item, and the line its `gift_for` names.
-    private func decodeItem(_ json: Int, path: @autoclosure () -> String) throws(RequestError) -> (OrderItem, giftFor: String?) {
+    /// Decodes an item into `item` (made with `OrderItem(unlinked:)`), and returns the line its
+    /// `gift_for` names.
+    private func decodeItem(_ json: Int, path: @autoclosure () -> String, into item: inout OrderItem) throws(RequestError) -> String? {
         guard tape.kind(json) == .object else { throw RequestError(path: path(), "must be an object") }
         var line: String?
         var unitPrice: Int64?
         var quantity: Int?
         var giftFor: String?
-        var item = OrderItem(unlinked: decoder.attributeDefaults)
         try forEachLastMember(of: json, RequestKeys.item) { (key, value) throws(RequestError) in
             switch key {
             case .line: line = try string(value, path() + ".line")
@@ -250,7 +256,7 @@ struct TapeRequestDecoder {
         item.line = line
         item.unitPrice = unitPrice
         item.quantity = quantity
-        return (item, giftFor)
+        return giftFor
     }
 
     private func decodeDiscounts(_ json: Int) throws(RequestError) -> [DiscountDraft] {
