@@ -9,14 +9,15 @@ extension Engine {
     /// format and consistency checks.
     func decide(_ document: JSONTape.View, scratch: RequestScratch, audit: AuditLevel,
                 selectionError: RequestError? = nil) throws(DecideError) -> Decision {
-        let request: AfterSaleRequest
+        // The decoded request goes straight into the evaluation state: bound to a local first,
+        // it was copied into the state (a dozen strings and arrays retained and released).
+        let state: EvaluationState
         do {
-            request = try decoder.decode(document, selectionError: selectionError)
+            state = scratch.evaluationState(starting: try decoder.decode(document, selectionError: selectionError), defineCount: policy.defineCount)
         } catch {
             throw .invalidRequest(error)
         }
         let digest = audit == .none ? "" : Self.inputDigest(of: document, using: scratch.canonical)
-        let state = scratch.evaluationState(starting: consume request, defineCount: policy.defineCount)
         do {
             return try decide(state, inputDigest: digest, audit: audit)
         } catch {

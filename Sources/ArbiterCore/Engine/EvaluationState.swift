@@ -68,14 +68,16 @@ final class EvaluationState: EvaluationContext {
         self.orderPaidTotal = 0
         self.auditRowsLeft = 0
         self.lines = []
-        self.request = request
+        self.request = consume request
         start(defineCount: defineCount)
     }
 
     /// Begins deciding `request` with this state: everything the previous decision left is
     /// reset, and the arrays keep their memory.
     func start(_ request: consuming AfterSaleRequest, defineCount: Int) {
-        self.request = request
+        // Moved in: without `consume` the parameter lives to the end of the function, and the
+        // property gets a copy (every string and array of the request retained, then released).
+        self.request = consume request
         start(defineCount: defineCount)
     }
 

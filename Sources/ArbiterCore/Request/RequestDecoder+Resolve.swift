@@ -181,10 +181,12 @@ extension RequestDecoder {
             }
         }
 
+        // The locals are moved in, not copied (each copy retains its arrays and strings, and
+        // the local's end releases them).
         return AfterSaleRequest(
-            id: draft.id, kind: draft.kind, reason: draft.reason, requestedAt: draft.requestedAt, order: resolved,
-            lines: lines, customer: draft.customer, evidence: draft.evidence, facts: draft.facts, locale: draft.locale,
-            proration: proration)
+            id: draft.id, kind: draft.kind, reason: draft.reason, requestedAt: draft.requestedAt, order: consume resolved,
+            lines: consume lines, customer: draft.customer, evidence: draft.evidence, facts: draft.facts, locale: draft.locale,
+            proration: consume proration)
     }
 
     func format(_ minorUnits: Int64) -> String {

@@ -34,10 +34,10 @@ final class RequestScratch {
     /// The reused evaluation state, started with `request`.
     func evaluationState(starting request: consuming AfterSaleRequest, defineCount: Int) -> EvaluationState {
         if let evaluation {
-            evaluation.start(request, defineCount: defineCount)
+            evaluation.start(consume request, defineCount: defineCount)
             return evaluation
         }
-        let made = EvaluationState(request: request, defineCount: defineCount)
+        let made = EvaluationState(request: consume request, defineCount: defineCount)
         evaluation = made
         return made
     }
