@@ -223,7 +223,7 @@ public struct ServeLoop: Sendable {
             let batch = output.nextBatch()
             for (index, item) in work.enumerated() {
                 let answered = answer(item, in: buffer, decider: deciders[0], writer: &writer, into: &batch.bytes)
-                if answered.isAnswer, let logging {
+                if let logging, answered.isAnswer {  // logging first: without it the answer is not looked at (nor copied)
                     writer.withBytes { logging.record(item, index: index, answer: $0, typed: answered.typed, in: buffer, thread: 0, scratch: deciders[0].scratch, into: batch) }
                 }
             }
@@ -241,7 +241,7 @@ public struct ServeLoop: Sendable {
                 let batch = chunks[chunk]
                 for index in (chunk * chunkSize)..<min(work.count, (chunk + 1) * chunkSize) {
                     let answered = answer(work[index], in: buffer, decider: deciders[thread], writer: &writer, into: &batch.bytes)
-                    if answered.isAnswer, let logging {
+                    if let logging, answered.isAnswer {  // logging first: without it the answer is not looked at (nor copied)
                         writer.withBytes { logging.record(work[index], index: index, answer: $0, typed: answered.typed, in: buffer, thread: thread, scratch: deciders[thread].scratch, into: batch) }
                     }
                 }
