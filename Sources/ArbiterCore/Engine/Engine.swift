@@ -117,8 +117,8 @@ public final class Engine: Sendable {
                 let fired = try run.evaluate(rule, state, line: lineID, untraced: rules.lineConditions[position])
                 guard fired else { continue }
                 var applied: [String] = []
-                for (effectIndex, effect) in rule.effects.enumerated() {
-                    switch effect {
+                for effectIndex in rule.effects.indices {
+                    switch rule.effects[effectIndex] {
                     case .verdict(let verdict, let codes):
                         state.lines[lineIndex].record(verdict, codes: codes, rule: rule.id)
                         if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
@@ -156,8 +156,8 @@ public final class Engine: Sendable {
             var applied: [String] = []
             for index in 0..<run.elementCount(of: rule, state) {
                 let element = try run.enterElement(index, of: rule, state)
-                for (effectIndex, effect) in rule.effects.enumerated() {
-                    switch effect {
+                for effectIndex in rule.effects.indices {
+                    switch rule.effects[effectIndex] {
                     case .adjust(let adjustment):
                         guard try run.holds(adjustment.condition, state, rule: rule, what: "adjust \(adjustment.code)", element: element) else { continue }
                         let amount = try run.signedMoney(adjustment.amount, state, rule: rule, what: "adjust \(adjustment.code)", element: element)
@@ -185,8 +185,8 @@ public final class Engine: Sendable {
         for (position, rule) in rules.request.enumerated() {
             guard try run.evaluate(rule, state, line: nil, untraced: rules.requestConditions[position]) else { continue }
             var applied: [String] = []
-            for (effectIndex, effect) in rule.effects.enumerated() {
-                switch effect {
+            for effectIndex in rule.effects.indices {
+                switch rule.effects[effectIndex] {
                 case .verdict(let verdict, let codes):
                     effects.combineVerdict(verdict, codes: codes, rule: rule.id)
                     if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
@@ -234,8 +234,8 @@ public final class Engine: Sendable {
             if rule.forEach == .payment {
                 for index in 0..<run.elementCount(of: rule, state) {
                     let element = try run.enterElement(index, of: rule, state)
-                    for (effectIndex, effect) in rule.effects.enumerated() {
-                        guard case .refundTo(let expression) = effect, effects.refundOpen(index) else { continue }
+                    for effectIndex in rule.effects.indices {
+                        guard case .refundTo(let expression) = rule.effects[effectIndex], effects.refundOpen(index) else { continue }
                         effects.chooseRefund(try run.money(expression, state, rule: rule, what: "refund_to \(element ?? "")", line: nil), toPayment: index)
                         if run.tracing { applied.append("\(rule.effectTexts[effectIndex]) \(element ?? "")") }
                     }
