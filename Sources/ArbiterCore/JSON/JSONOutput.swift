@@ -21,6 +21,9 @@ public protocol JSONOutput: ~Copyable {
     /// Appends members already encoded as compact JSON (`"a":1,"b":"x"`, from
     /// `JSONWriter.encodedMembers`) to the current object.
     mutating func members(json fragment: [UInt8])
+    /// Writes one complete value already encoded as compact JSON (the pong, made once when the
+    /// policies load).
+    mutating func value(json: [UInt8])
 
     /// An amount of minor units as a string with exactly `fractionDigits` decimals (`"185.96"`).
     mutating func money(_ minorUnits: Int64, fractionDigits: Int)

@@ -48,6 +48,12 @@ public struct JSONTreeWriter: JSONOutput {
         }
     }
 
+    public mutating func value(json: [UInt8]) {
+        // Encoded by the engine itself: valid by construction.
+        guard let parsed = try? JSONReader.parse(json) else { return }
+        add(parsed)
+    }
+
     public mutating func money(_ minorUnits: Int64, fractionDigits: Int) {
         add(.string(Money.format(minorUnits: minorUnits, fractionDigits: fractionDigits)))
     }

@@ -23,7 +23,7 @@ public struct OrderProration: Sendable {
         for index in items.indices {
             // Read in place: `for item in items` would copy each item (its strings and arrays
             // retained and released) to read two integers.
-            let itemGross = items[index].unitPrice * Int64(items[index].quantity)
+            let itemGross = items[index].gross
             gross.append(itemGross)
             orderGross += itemGross
         }

@@ -52,15 +52,6 @@ public final class ProtocolHandler: Sendable {
         }
     }
 
-    /// `write` into bytes, `serve`'s path: the same bytes, the pong copied from `compactPong`.
-    func write(_ answer: LineAnswer, into writer: inout JSONWriter) {
-        switch answer {
-        case .decision(let decision): DecisionWriter.write(decision, into: &writer)
-        case .pong:
-            if writer.pretty { writePong(into: &writer) } else { writer.value(json: compactPong) }
-        case .error(let error): write(error, into: &writer)
-        }
-    }
 
     /// What a line is answered with, before it is written.
     enum LineAnswer {
@@ -141,10 +132,12 @@ public final class ProtocolHandler: Sendable {
 
     /// `{"op":"pong","policy":{name, version, digest},"policies":[…]}` (SPEC section 9): the
     /// default pack's current version, then every version sorted by name and `effective_from`.
+    /// Copied from `compactPong` (re-indented by a pretty writer, parsed by a tree writer).
     public func writePong<Output: JSONOutput & ~Copyable>(into writer: inout Output) {
-        Self.writePong(of: engines, into: &writer)
+        writer.value(json: compactPong)
     }
 
+    /// The pong itself, written once into `compactPong`.
     private static func writePong<Output: JSONOutput & ~Copyable>(of engines: EngineSet, into writer: inout Output) {
         let current = engines.defaultEngine.policy
         writer.beginObject()

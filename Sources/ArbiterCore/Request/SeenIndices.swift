@@ -7,11 +7,7 @@ struct SeenIndices {
 
     /// Room for the indices `0..<count`.
     init(count: Int) {
-        flags = []
-        if count > 64 {
-            flags.reserveCapacity(count)
-            for _ in 0..<count { flags.append(false) }
-        }
+        flags = count > 64 ? Array(repeating: false, count: count) : []
     }
 
     /// Marks `index` as named; false when it was named already.
