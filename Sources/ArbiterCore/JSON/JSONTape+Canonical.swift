@@ -169,9 +169,10 @@ private struct Emitter {
     /// and fastest for a few members) finds the order and remembers it.
     private mutating func sortFewEntries(_ entries: UnsafeMutableBufferPointer<Entry>) {
         let count = entries.count
-        let slot = buffers.orders.slot(count: count, first: entries[0].prefix, second: entries[1].prefix)
+        let shape = MemberOrders.Shape(count: count, first: entries[0].prefix, second: entries[1].prefix)
+        let slot = buffers.orders.slot(of: shape)
         let order = buffers.orders.order(at: slot)
-        if buffers.orders.shape(at: slot) == .init(count: count, first: entries[0].prefix, second: entries[1].prefix) {
+        if buffers.orders.shape(at: slot) == shape {
             var increasing = true
             for position in 1..<count where Self.compare(entries[Int(order[position - 1])], entries[Int(order[position])]) >= 0 {
                 increasing = false
@@ -193,7 +194,7 @@ private struct Emitter {
             }
             order[hole] = index
         }
-        buffers.orders.setShape(.init(count: count, first: entries[0].prefix, second: entries[1].prefix), at: slot)
+        buffers.orders.setShape(shape, at: slot)
         permute(entries, by: order)
     }
 
@@ -342,9 +343,9 @@ private struct MemberOrders {
     }
 
     @inline(__always)
-    func slot(count: Int, first: UInt64, second: UInt64) -> Int {
-        var hash = first &* 0x9E37_79B9_7F4A_7C15
-        hash ^= (second &+ UInt64(count)) &* 0xC2B2_AE3D_27D4_EB4F
+    func slot(of shape: Shape) -> Int {
+        var hash = shape.first &* 0x9E37_79B9_7F4A_7C15
+        hash ^= (shape.second &+ UInt64(shape.count)) &* 0xC2B2_AE3D_27D4_EB4F
         return Int(truncatingIfNeeded: hash >> 58)  // the top six bits: 0..<64
     }
 
