@@ -57,6 +57,13 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// `later than 9999-12-31T23:59:59Z` or `earlier than 0001-01-01T00:00:00Z`, never as a
     /// malformed timestamp.
     public var rfc3339: String {
+        // RFC 3339 offsets are whole minutes. A zone's local mean time before it took a standard
+        // offset is not (Africa/Monrovia was −00:44:30 until 1972, Asia/Shanghai +08:05:43 before
+        // 1901): written with its minutes only, the text would name another instant than the
+        // one decided (a `return_by` 30 seconds early). Such an instant is written in UTC.
+        if offsetSeconds % 60 != 0 {
+            return Timestamp(epochSeconds: epochSeconds, nanoseconds: nanoseconds, offsetSeconds: 0).rfc3339
+        }
         guard isWritable else {
             return localSeconds > 0 ? "later than 9999-12-31T23:59:59Z" : "earlier than 0001-01-01T00:00:00Z"
         }

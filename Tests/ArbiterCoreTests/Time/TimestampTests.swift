@@ -25,6 +25,18 @@ import Testing
         #expect(throws: TimestampError.self) { try Timestamp.parse(text) }
     }
 
+    /// An offset with seconds (a zone's local mean time, e.g. Monrovia's −00:44:30 until 1972)
+    /// cannot be written in RFC 3339; the instant is written in UTC instead, never 30 seconds off.
+    @Test func anOffsetWithSecondsIsWrittenInUTC() throws {
+        let monrovia = try #require(Zone.named("Africa/Monrovia"))
+        // The end of 1970-01-08 in Monrovia: 23:59:59 local is 00:44:29 UTC the next day.
+        let endOfDay = monrovia.instant(atLocalSeconds: Timestamp.daysFromCivil(year: 1970, month: 1, day: 8) * 86_400 + 86_399)
+        #expect(endOfDay.offsetSeconds == -2_670)
+        #expect(endOfDay.rfc3339 == "1970-01-09T00:44:29Z")
+        #expect(try Timestamp.parse(endOfDay.rfc3339) == endOfDay)
+        #expect(Timestamp(epochSeconds: 0, nanoseconds: 500_000_000, offsetSeconds: 30).rfc3339 == "1970-01-01T00:00:00.5Z")
+    }
+
     @Test func leapSecondOnlyAtTheEndOfAUTCDay() throws {
         #expect(try Timestamp.parse("2016-12-31T23:59:60Z").rfc3339 == "2016-12-31T23:59:59Z")
         #expect(try Timestamp.parse("2017-01-01T07:59:60+08:00").rfc3339 == "2017-01-01T07:59:59+08:00")
