@@ -17,6 +17,10 @@
 # method subtracted some 25,000 instructions per request that a request does not cost, and the
 # figures it printed were that much too low; the README's table gives both.)
 #
+# Note: counts repeat to a few hundred instructions at none and summary, and to about ±1,500 at
+# full (how `serve`'s output thread interleaves with the deciding one under valgrind varies):
+# compare a small change at full over several alternated runs of each build.
+#
 # Note: valgrind hides the CPU's SHA extensions, so BoringSSL's SHA-256 runs its AVX code under
 # callgrind (about 2,000 instructions per 64-byte block, ~40,000 per request digest at
 # summary/full); on a CPU with SHA-NI, as here outside valgrind, the digest costs a tenth of that.
