@@ -7,7 +7,7 @@ struct Arbiter: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "arbiter",
         abstract: "Decide e-commerce after-sale requests from YAML policies.",
-        // `arbiter 0.1.0 (commit abc1234)`; audit.engine stays `arbiter 0.1.0` (EngineVersion).
+        // `arbiter 0.2.0 (commit abc1234)`; audit.engine stays `arbiter 0.2.0` (EngineVersion).
         version: "\(EngineVersion.description) (commit \(BuildInfo.commit))",
         subcommands: [ServeCommand.self, DecideCommand.self, CheckCommand.self, ReplayCommand.self, DiffCommand.self, LogCommand.self]
     )

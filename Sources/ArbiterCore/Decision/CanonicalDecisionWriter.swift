@@ -70,6 +70,8 @@ enum CanonicalDecisionWriter {
             writer.beginObject()
             writer.field("amount"); money(adjustment.amount)
             writer.field("code"); writer.string(adjustment.code)
+            if let discount = adjustment.discount { writer.field("discount"); writer.string(discount) }
+            if let line = adjustment.line { writer.field("line"); writer.string(line) }
             writer.field("rule"); writer.string(adjustment.rule)
             writer.endObject()
         }

@@ -52,6 +52,21 @@ public struct Adjustment: Sendable, Hashable, Codable {
     public var code: String
     public var amount: Int64
     public var rule: String
+    /// The discount it was made for (a settlement rule with `for_each: discount`, e.g. a
+    /// threshold clawback): what the caller adds to that discount's `clawed_back`. Without it
+    /// the caller could not tell two discounts' clawbacks apart, nor match them by position
+    /// (an adjustment capped to zero is not listed).
+    public var discount: String?
+    /// The gift line it was made for (a settlement rule with `for_each: gift`).
+    public var line: String?
+
+    public init(code: String, amount: Int64, rule: String, discount: String? = nil, line: String? = nil) {
+        self.code = code
+        self.amount = amount
+        self.rule = rule
+        self.discount = discount
+        self.line = line
+    }
 }
 
 /// Compensation granted, or an offer the customer may accept instead.

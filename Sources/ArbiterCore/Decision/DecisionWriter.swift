@@ -34,6 +34,8 @@ public enum DecisionWriter {
             writer.field("code"); writer.string(adjustment.code)
             writer.field("amount"); money(adjustment.amount)
             writer.field("rule"); writer.string(adjustment.rule)
+            if let discount = adjustment.discount { writer.field("discount"); writer.string(discount) }
+            if let line = adjustment.line { writer.field("line"); writer.string(line) }
             writer.endObject()
         }
         writer.endArray()

@@ -4,7 +4,7 @@ import Crypto
 struct LogHeader {
     /// `created_at`.
     var createdAt: String
-    /// `engine`, e.g. `arbiter 0.1.0`.
+    /// `engine`, e.g. `arbiter 0.2.0`.
     var engine: String = EngineVersion.description
     /// Canonical JSON of `policies` (`LogPolicies.json`).
     var policies: [UInt8]

@@ -161,7 +161,9 @@ public final class Engine: Sendable {
                     case .adjust(let adjustment):
                         guard try run.holds(adjustment.condition, state, rule: rule, what: "adjust \(adjustment.code)", element: element) else { continue }
                         let amount = try run.signedMoney(adjustment.amount, state, rule: rule, what: "adjust \(adjustment.code)", element: element)
-                        effects.propose(Settlement.Proposal(code: adjustment.code, amount: amount, rule: rule.id))
+                        effects.propose(Settlement.Proposal(
+                            code: adjustment.code, amount: amount, rule: rule.id,
+                            discount: rule.forEach == .discount ? element : nil, line: rule.forEach == .gift ? element : nil))
                         if run.tracing { applied.append(element.map { rule.effectTexts[effectIndex] + " for " + $0 } ?? rule.effectTexts[effectIndex]) }
                     case .refundShipping(let expression):
                         guard effects.shippingOpen else { continue }

@@ -15,6 +15,9 @@ enum Settlement {
         var code: String
         var amount: Int64
         var rule: String
+        /// The `for_each` element it was proposed for, named in the decision (`Adjustment`).
+        var discount: String? = nil
+        var line: String? = nil
     }
 
     /// What the order keeps after this request, for the audit trail (settlement rules read it).
@@ -49,7 +52,7 @@ enum Settlement {
             state.computations?.append(Computation(.applyAdjustment, [
                 .string(proposal.code), .string(proposal.rule), .money(proposal.amount), .money(applied), .bool(applied != proposal.amount), .money(running),
             ]))
-            if applied != 0 { adjustments.append(Adjustment(code: proposal.code, amount: applied, rule: proposal.rule)) }
+            if applied != 0 { adjustments.append(Adjustment(code: proposal.code, amount: applied, rule: proposal.rule, discount: proposal.discount, line: proposal.line)) }
         }
         state.computations?.append(Computation(.refundTotal, [
             .string("items + shipping + adjustments, never below zero"), .money(refundItems), .money(shipping?.amount ?? 0), .money(running),

@@ -81,7 +81,11 @@ import Testing
                 let decision = Decision(
                     id: odd, outcome: .partial, currency: currency,
                     lines: [LineDecision(line: "L-1", quantity: 2, verdict: .review, gross: 10_000, discount: -1, paid: 9_999, refund: 0, reasons: [odd, "B"])],
-                    refund: RefundSummary(items: 1, shipping: -2, adjustments: [Adjustment(code: "C", amount: -300, rule: odd)], total: 123_456_789,
+                    refund: RefundSummary(items: 1, shipping: -2, adjustments: [
+                                              Adjustment(code: "C", amount: -300, rule: odd),
+                                              // Made for a discount or gift: `discount` and `line` sort between `code` and `rule`.
+                                              Adjustment(code: "D", amount: 7, rule: "r", discount: withOptionals ? odd : nil, line: withOptionals ? "G\u{1}" : nil),
+                                          ], total: 123_456_789,
                                           byMethod: withOptionals ? [MethodRefund(method: "card", amount: 5), MethodRefund(method: odd, amount: 0)] : nil),
                     returnShippingPayer: .insurance,
                     compensation: [Grant(kind: "coupon", amount: 500, code: "K", rule: "r", line: withOptionals ? "L-1" : nil)],

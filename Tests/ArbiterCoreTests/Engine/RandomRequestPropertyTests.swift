@@ -68,9 +68,9 @@ import Testing
             }
             let scopeGross = (scope ?? Array(items.indices)).reduce(Int64(0)) { $0 + gross[$1] }
             let amount = scopeGross / Int64(2 * count) * Int64(draw.int(0...100)) / 100
-            // One threshold discount at most: adjustments do not name their discount, so a caller
-            // can only attribute clawbacks when there is one.
-            let threshold: Int64? = index == 0 && draw.chance(60) ? scopeGross - scopeGross * Int64(draw.int(0...60)) / 100 : nil
+            // Any of them may have a threshold: each clawback names its discount (`discount`), which
+            // is what the caller's bookkeeping below goes by.
+            let threshold: Int64? = draw.chance(60) ? scopeGross - scopeGross * Int64(draw.int(0...60)) / 100 : nil
             discounts.append(Order.Discount(amount: amount, scope: scope, threshold: threshold, clawedBack: 0))
         }
         let freeShipping = draw.chance(40)
@@ -271,7 +271,14 @@ import Testing
                     for adjustment in adjustments {
                         guard case .string(let code)? = adjustment["code"], case .string(let text)? = adjustment["amount"] else { continue }
                         let amount = (text.hasPrefix("-") ? -1 : 1) * ((try? Money.parseMinorUnits(String(text.drop { $0 == "-" }), fractionDigits: 2)) ?? 0)
-                        if code.hasPrefix("THRESHOLD_CLAWBACK") { order.discounts[0].clawedBack -= amount }
+                        if code.hasPrefix("THRESHOLD_CLAWBACK") {
+                            guard case .string(let id)? = adjustment["discount"], id.hasPrefix("D"),
+                                  let index = Int(id.dropFirst()).map({ $0 - 1 }), order.discounts.indices.contains(index) else {
+                                Issue.record("seed \(seed) step \(step): a threshold clawback does not name its discount: \(adjustment)")
+                                return
+                            }
+                            order.discounts[index].clawedBack -= amount
+                        }
                         if code.hasPrefix("FREE_SHIPPING") { order.shippingClawedBack -= amount }
                     }
                 }
