@@ -125,7 +125,9 @@ public struct AuditRecord: Sendable, Equatable, Codable {
 /// load. Read through its properties, compared or encoded, an entry is plain values.
 public struct TraceEntry: Sendable, Equatable, Codable {
     enum Storage: Sendable {
-        case recorded(Rule, steps: [ConditionStep])
+        /// `steps` is this rule's stretch of the one array of steps its decision recorded
+        /// (`RuleRun.finishTrace`): one buffer per decision, not one per rule considered.
+        case recorded(Rule, steps: ArraySlice<ConditionStep>)
         case values(rule: String, at: String, basis: String, conditions: [TraceCondition])
     }
 
@@ -143,11 +145,18 @@ public struct TraceEntry: Sendable, Equatable, Codable {
         self.effects = effects
     }
 
-    init(recorded rule: Rule, steps: [ConditionStep], line: String?, fired: Bool) {
+    init(recorded rule: Rule, steps: ArraySlice<ConditionStep>, line: String?, fired: Bool) {
         storage = .recorded(rule, steps: steps)
         self.line = line
         self.fired = fired
         self.effects = []
+    }
+
+    /// Points an entry the engine recorded at its steps, once the decision's array of steps is
+    /// complete.
+    mutating func setRecordedSteps(_ steps: ArraySlice<ConditionStep>) {
+        guard case .recorded(let rule, _) = storage else { return }
+        storage = .recorded(rule, steps: steps)
     }
 
     public var rule: String {

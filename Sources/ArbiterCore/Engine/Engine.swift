@@ -304,6 +304,8 @@ public final class Engine: Sendable {
     static func prorationComputations(_ state: EvaluationState) -> [Computation] {
         let order = state.request.order
         var computations: [Computation] = []
+        // Room for the steps settlement, defines and amounts add after these (~30 in all).
+        computations.reserveCapacity(order.discounts.count + 2 * state.lines.count + 32)
         for (discountIndex, discount) in order.discounts.enumerated() {
             let scope = discount.appliesTo ?? Array(order.items.indices)
             let scopeGross = scope.reduce(Int64(0)) { $0 + state.itemGross[$1] }

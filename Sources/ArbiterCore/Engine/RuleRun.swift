@@ -11,8 +11,11 @@ struct RuleRun: ~Copyable {
     /// The `trace` so far; effects are attached to its last entry once known.
     private var trace: [TraceEntry] = []
     private var entryOpen = false
-    /// Reused for each rule's condition steps.
+    /// The condition steps of every rule traced, one after the other; `stepRanges[i]` is
+    /// `trace[i]`'s stretch. One array for the whole decision: an array per rule allocated
+    /// and freed a buffer for each of the ~40 rules a `full` trail shows.
     private var steps: [ConditionStep] = []
+    private var stepRanges: [Range<Int>] = []
     /// Untraced: the value of each shared group define (`Define.shareKey`) and the line it was
     /// computed for (-1: not yet), so the group's other rules reuse it.
     private var sharedDefines: [(line: Int, value: Value)] = []
@@ -22,6 +25,13 @@ struct RuleRun: ~Copyable {
         self.listsFiredRules = listsFiredRules || tracing
         // One allocation for the usual number of fired rules, not five as the array doubles.
         if self.listsFiredRules { firedRules.reserveCapacity(16) }
+        if tracing {
+            // A `full` trail considers ~40 rules with ~4 steps each: one allocation each, not
+            // seven as the arrays double.
+            trace.reserveCapacity(64)
+            steps.reserveCapacity(256)
+            stepRanges.reserveCapacity(64)
+        }
     }
 
     /// Evaluates a rule's condition; records it in the trace and, if it fired, in `firedRules`.
@@ -31,7 +41,7 @@ struct RuleRun: ~Copyable {
         var fired = true
         // A rule that iterates computes its defines per element (`forEachElement`).
         if rule.forEach == nil, !rule.defines.isEmpty { try evaluateDefines(rule, state, element: nil) }
-        if tracing { steps.removeAll(keepingCapacity: true) }
+        let firstStep = steps.count
         let value: Value?
         do {
             value = tracing ? try rule.condition?.evaluate(in: state, indexedTrace: &steps) : try untraced?.evaluate(state)
@@ -45,13 +55,16 @@ struct RuleRun: ~Copyable {
             fired = result
         }
         if fired, listsFiredRules, !firedRules.contains(where: { $0 === rule }) { firedRules.append(rule) }
-        if tracing { appendEntry(rule, line: line, fired: fired) }
+        if tracing { appendEntry(rule, steps: firstStep..<steps.count, line: line, fired: fired) }
         return fired
     }
 
     /// The rule's trace entry, open for `recordEffects`: the rule and its steps as evaluated.
-    private mutating func appendEntry(_ rule: Rule, line: String?, fired: Bool) {
-        trace.append(TraceEntry(recorded: rule, steps: steps, line: line, fired: fired))
+    private mutating func appendEntry(_ rule: Rule, steps range: Range<Int>, line: String?, fired: Bool) {
+        // Its steps are attached when the trace is finished: a slice taken now would share the
+        // array, and the next rule's steps would copy it all.
+        trace.append(TraceEntry(recorded: rule, steps: [], line: line, fired: fired))
+        stepRanges.append(range)
         entryOpen = true
     }
 
@@ -65,6 +78,7 @@ struct RuleRun: ~Copyable {
     mutating func finishTrace() -> [TraceEntry]? {
         guard tracing else { return nil }
         entryOpen = false
+        for index in trace.indices { trace[index].setRecordedSteps(steps[stepRanges[index]]) }
         return trace
     }
 
