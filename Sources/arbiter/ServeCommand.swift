@@ -34,6 +34,9 @@ struct ServeCommand: ParsableCommand {
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be between 1 and 64") }
         if let logMaxBytes, logMaxBytes < 1 { throw ValidationError("--log-max-bytes must be at least 1") }
         if log == nil, logMaxBytes != nil { throw ValidationError("--log-max-bytes needs --log FILE") }
+        if log != nil, maxLineBytes > ServeLoop.maxLoggedLineBytes {
+            throw ValidationError("with --log, --max-line-bytes is at most \(ServeLoop.maxLoggedLineBytes) (32 MiB): a record must stay short enough for log verify and replay to read")
+        }
     }
 
     func run() throws {

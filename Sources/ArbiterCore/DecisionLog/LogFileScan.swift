@@ -71,8 +71,13 @@ struct LogFileScan {
             return
         }
         lineCount = line.number
-        wholeBytes = line.offset + line.bytes.count + 1
+        wholeBytes = line.offset + line.length + 1
         let previousHash = lastHash
+        if line.truncated {
+            lastHash = nil
+            fail(line.number, LogLine.notKept(line))
+            return
+        }
         let parsed: LogLine
         switch parser.parse(line.bytes) {
         case .failure(let why):

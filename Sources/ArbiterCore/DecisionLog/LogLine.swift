@@ -3,6 +3,13 @@ import Crypto
 /// One line of a decision log, read on its own: its shape checked and its hash recomputed.
 /// What links it to the lines around it (`seq`, `prev`, `prev_file`) is `LogChainCheck`'s.
 struct LogLine {
+    /// What is wrong with a line the reader did not keep (`LogLineReader.Line.truncated`).
+    static func notKept(_ line: LogLineReader.Line) -> String {
+        line.length > LogLineReader.maximumLineBytes
+            ? "a line of \(line.length) bytes, longer than any record (at most \(LogLineReader.maximumLineBytes) bytes)"
+            : "a line holding a NUL byte, which no record holds (what a crash can leave at the end of a file)"
+    }
+
     enum Kind: Equatable {
         /// A file's first line.
         case header(prevFile: String?, engine: String, policies: JSONValue)
@@ -101,6 +108,25 @@ final class LogLineParser {
             }
             guard let decision = fields["decision"], view.kind(decision) == .object else {
                 return .failure(.init("'decision' is not an object"))
+            }
+            // What the line was (SPEC section 10): the parsed request, or, when it was not JSON,
+            // its text in exactly one of `raw`, `raw_b64` (not UTF-8) or `raw_bytes` (too large).
+            // A record with neither says nothing of what was decided, and replay could not check it.
+            guard let request = fields["request"] else { return .failure(.init("record has no 'request'")) }
+            guard let raw = fields["raw"], view.kind(raw) == .string || view.kind(raw) == .null else {
+                return .failure(.init("'raw' is neither a string nor null"))
+            }
+            let keptAs = [
+                view.kind(raw) == .string,
+                fields["raw_b64"].map { view.kind($0) == .string } ?? false,
+                fields["raw_bytes"].map { Self.integer(view, $0) != nil } ?? false,
+            ].filter { $0 }.count
+            if view.kind(request) == .null {
+                guard keptAs == 1 else {
+                    return .failure(.init("a record whose 'request' is null keeps the line in one of 'raw', 'raw_b64' or 'raw_bytes'"))
+                }
+            } else if keptAs != 0 {
+                return .failure(.init("a record with a 'request' has no 'raw', 'raw_b64' or 'raw_bytes'"))
             }
             kind = .record(seq: seq, prev: prev)
         }

@@ -6,11 +6,17 @@ import Darwin
 
 /// Reads a file's lines in order, holding one read and the current line in memory (a line
 /// longer than a read grows the buffer to that line; it shrinks back afterwards): reading a
-/// log of any size takes the memory of its longest line.
+/// log of any size takes the memory of its longest line, and no line is kept past
+/// `maximumLineBytes`.
+///
+/// A line that grows past the limit, or that holds a NUL byte before its end is read (no JSON
+/// text does; it is what a crash often leaves at the end of a file), is not kept: it is read
+/// through to its end and handed over `truncated`, with its length but without its bytes. So a
+/// torn tail of gigabytes of zeros costs one read, not its size in memory.
 struct LogLineReader {
     /// One line, valid until the next one is read.
     struct Line {
-        /// The line without its `\n`.
+        /// The line without its `\n`; empty when `truncated`.
         var bytes: UnsafeRawBufferPointer
         /// 1-based.
         var number: Int
@@ -18,14 +24,24 @@ struct LogLineReader {
         var offset: Int
         /// False for a last line that ends without `\n`.
         var terminated: Bool
+        /// True for a line not kept (longer than the limit, or holding a NUL byte).
+        var truncated = false
+        /// The line's length in bytes, without its `\n`.
+        var length: Int
     }
+
+    /// The longest line kept: more than any record `serve --log` writes (whose `--max-line-bytes`
+    /// is limited with `--log` so that its records stay below this; `ServeLoop.maxLoggedLineBytes`).
+    static let maximumLineBytes = 256 << 20
 
     private let descriptor: Int32
     private let chunkSize: Int
+    private let maximumLineBytes: Int
 
-    init(descriptor: Int32, chunkSize: Int = 1 << 20) {
+    init(descriptor: Int32, chunkSize: Int = 1 << 20, maximumLineBytes: Int = LogLineReader.maximumLineBytes) {
         self.descriptor = descriptor
         self.chunkSize = chunkSize
+        self.maximumLineBytes = maximumLineBytes
     }
 
     /// Calls `body` with every line until the end of the file or until `body` returns false.
@@ -37,6 +53,9 @@ struct LogLineReader {
         var scanned = 0
         var fileOffset = 0  // of buffer[0]
         var number = 0
+        // While a line that is not kept is read through: where it started, and how much of it
+        // was dropped so far.
+        var skipping: (offset: Int, dropped: Int)?
         while true {
             // A complete line in the buffer?
             let newline: Int? = buffer.withUnsafeBytes { raw in
@@ -47,12 +66,26 @@ struct LogLineReader {
             if let newline {
                 number += 1
                 let keepGoing = buffer.withUnsafeBytes { raw in
-                    body(Line(bytes: UnsafeRawBufferPointer(rebasing: raw[start..<newline]), number: number, offset: fileOffset + start, terminated: true))
+                    if let skipped = skipping {
+                        return body(Line(bytes: UnsafeRawBufferPointer(start: nil, count: 0), number: number, offset: skipped.offset,
+                                         terminated: true, truncated: true, length: skipped.dropped + newline - start))
+                    }
+                    return body(Line(bytes: UnsafeRawBufferPointer(rebasing: raw[start..<newline]), number: number, offset: fileOffset + start,
+                                     terminated: true, length: newline - start))
                 }
+                skipping = nil
                 if !keepGoing { return }
                 start = newline + 1
                 scanned = start
                 continue
+            }
+            // The line so far is not kept when it is too long or holds a NUL byte: its bytes are
+            // dropped as they are read, until its end.
+            let holdsNUL = filled > scanned && buffer.withUnsafeBytes { raw in memchr(raw.baseAddress! + scanned, 0, filled - scanned) != nil }
+            if skipping != nil || holdsNUL || filled - start > maximumLineBytes {
+                let dropped = (skipping?.dropped ?? 0) + filled - start
+                skipping = (skipping?.offset ?? fileOffset + start, dropped)
+                start = filled
             }
             scanned = filled
             // Make room: drop consumed bytes, shrink after a long line, grow for one.
@@ -81,10 +114,15 @@ struct LogLineReader {
                 throw LogFileError(path: nil, errno: errno)
             }
             if count == 0 {
-                if filled > start {
+                if let skipped = skipping {
+                    number += 1
+                    _ = body(Line(bytes: UnsafeRawBufferPointer(start: nil, count: 0), number: number, offset: skipped.offset,
+                                  terminated: false, truncated: true, length: skipped.dropped + filled - start))
+                } else if filled > start {
                     number += 1
                     _ = buffer.withUnsafeBytes { raw in
-                        body(Line(bytes: UnsafeRawBufferPointer(rebasing: raw[start..<filled]), number: number, offset: fileOffset + start, terminated: false))
+                        body(Line(bytes: UnsafeRawBufferPointer(rebasing: raw[start..<filled]), number: number, offset: fileOffset + start,
+                                  terminated: false, length: filled - start))
                     }
                 }
                 return

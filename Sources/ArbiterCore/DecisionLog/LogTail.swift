@@ -14,10 +14,16 @@ enum LogTail {
         guard descriptor >= 0 else { throw LogFileError(path: path, errno: errno, doing: "cannot open") }
         defer { close(descriptor) }
         var last: (offset: Int, count: Int, number: Int)?
+        var lastNotKept: LogLineReader.Line?
         var torn = false
         do {
             try LogLineReader(descriptor: descriptor).forEachLine { line in
-                if line.terminated { last = (line.offset, line.bytes.count, line.number) } else { torn = true }
+                if line.terminated {
+                    last = (line.offset, line.length, line.number)
+                    lastNotKept = line.truncated ? line : nil
+                } else {
+                    torn = true
+                }
                 return true
             }
         } catch {
@@ -28,6 +34,7 @@ enum LogTail {
             let message = torn ? "torn header: the file ends inside its first line (no line break: a crash mid-write?)" : "empty file: no header"
             return .failure(LogProblem(file: path, line: 1, message: message))
         }
+        if let line = lastNotKept { return .failure(LogProblem(file: path, line: line.number, message: LogLine.notKept(line))) }
         var bytes = [UInt8](repeating: 0, count: last.count)
         var done = 0
         while done < last.count {

@@ -27,6 +27,10 @@ public struct ServeLoop: Sendable {
     /// The line limits `serve --max-line-bytes` accepts: a line up to 1 GiB is read into memory
     /// whole (and the JSON tape's offsets stay far below their 4 GiB bound).
     public static let maxLineBytesRange: ClosedRange<Int> = 1...(1 << 30)
+    /// The longest line `serve --log` accepts: a record holds the line again (up to six times
+    /// its size as escaped `raw` text) beside an answer of at most 16 MiB, and must stay under
+    /// the longest line the log's readers keep (`LogLineReader.maximumLineBytes`, 256 MiB).
+    public static let maxLoggedLineBytes = 32 << 20
     /// Threads deciding a batch of lines (1 decides on the reading thread only).
     public var workers: Int { deciders.count }
     /// Where every answer is recorded before it is written (`serve --log`), or nil.

@@ -47,7 +47,7 @@ struct DecisionLogReplay {
         }
         defer { if path != "-" { close(descriptor) } }
         var lastProgress = Date()
-        var lines: [(number: Int, bytes: [UInt8])] = []
+        var lines: [(number: Int, bytes: [UInt8], notKept: String?)] = []
         var outcomes: [Outcome] = []
         func flush() {
             outcomes = [Outcome](repeating: .skipped, count: lines.count)
@@ -60,7 +60,8 @@ struct DecisionLogReplay {
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
                     let scratch = RequestScratch()
                     for index in stride(from: worker, to: batch.count, by: workers) {
-                        results.buffer[index] = Self.replay(batch[index].bytes, handler: handler, scratch: scratch)
+                        results.buffer[index] = batch[index].notKept.map { .unreadable($0) }
+                            ?? Self.replay(batch[index].bytes, handler: handler, scratch: scratch)
                     }
                 }
             }
@@ -99,10 +100,16 @@ struct DecisionLogReplay {
         }
         do throws(LogFileError) {
             try LogLineReader(descriptor: descriptor).forEachLine { line in
+                if line.truncated {
+                    // Not kept in memory (too long, or a NUL byte): unreadable, in its place.
+                    lines.append((line.number + firstLine - 1, [], LogLine.notKept(line)))
+                    if lines.count == Self.batchLines { flush() }
+                    return true
+                }
                 var bytes = line.bytes
                 if bytes.last == UInt8(ascii: "\r") { bytes = UnsafeRawBufferPointer(rebasing: bytes.dropLast()) }
                 if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return true }
-                lines.append((line.number + firstLine - 1, Array(bytes)))
+                lines.append((line.number + firstLine - 1, Array(bytes), nil))
                 if lines.count == Self.batchLines { flush() }
                 return true
             }
@@ -128,11 +135,12 @@ struct DecisionLogReplay {
         guard let recorded = entry["decision"], let request = entry["request"] else {
             return .unreadable("expected an object with 'request' and 'decision'")
         }
-        // A serve log records every answered line: input that was not JSON (`request: null`),
-        // pings and unsupported ops are in the log but are not decisions to replay. What is
-        // skipped is decided by the request: a request (no `op`) recorded with a pong or an
-        // `unsupported_op` error is decided now and differs, as any other edited answer does.
-        if case .null = request { return .skipped }
+        // A serve log records every answered line: input that was not JSON (`request: null`) is
+        // answered again from the text the record keeps. Pings and unsupported ops are in the
+        // log but are not decisions to replay. What is skipped is decided by the request: a
+        // request (no `op`) recorded with a pong or an `unsupported_op` error is decided now and
+        // differs, as any other edited answer does.
+        if case .null = request { return replayUnparsed(entry, recorded: recorded, handler: handler, scratch: scratch) }
         let answeredAsOp = recorded["op"] != nil || recorded["error"]?["code"] == .string("unsupported_op")
         if let op = request["op"], op != .null, answeredAsOp { return .skipped }
         var now = handler.tree(of: handler.answer(to: request, lineNumber: 1, scratch: scratch))
@@ -163,6 +171,37 @@ struct DecisionLogReplay {
         }
         let id = request["id"].flatMap { if case .string(let text) = $0 { return text } else { return nil } }
         return .compared(id: id, differences: differences, digest: digest)
+    }
+}
+
+extension DecisionLogReplay {
+    /// A record of a line that was not JSON (`request: null`): the line kept in `raw` (its text)
+    /// or `raw_b64` (its bytes, not UTF-8) is answered again and compared like any error answer
+    /// (by code and path); a line too large to keep (`raw_bytes`) must have been answered
+    /// `too_large`. Skipping such records would let a log claim anything for them: an approve
+    /// with a refund for a garbage line, or a decision whose request was taken out.
+    static func replayUnparsed(_ entry: JSONValue, recorded: JSONValue, handler: ProtocolHandler, scratch: RequestScratch) -> Outcome {
+        let line: [UInt8]
+        if case .string(let text)? = entry["raw"] {
+            line = Array(text.utf8)
+        } else if case .string(let encoded)? = entry["raw_b64"] {
+            guard let bytes = Data(base64Encoded: encoded) else { return .unreadable("'raw_b64' is not base64") }
+            line = Array(bytes)
+        } else if case .number(let count)? = entry["raw_bytes"] {
+            let code = recorded["error"]?["code"]
+            let differences = code == .string("too_large") ? [] : [SubsetMatcher.Mismatch(
+                path: "$.error.code", expected: code.map(SubsetMatcher.show) ?? "(absent)",
+                actual: "\"too_large\" (a line of \(count) bytes kept as its size is one serve did not read)")]
+            return .compared(id: nil, differences: differences, digest: .same)
+        } else {
+            return .unreadable("a record whose request is null keeps the line in 'raw', 'raw_b64' or 'raw_bytes'; this one has none")
+        }
+        // serve records a line that is JSON as its request: one kept as text here was edited.
+        if (try? JSONReader.parse(line)) != nil {
+            return .unreadable("a record whose request is null holds a line that is JSON (serve records such a line as its request)")
+        }
+        let now = line.withUnsafeBytes { handler.tree(of: handler.answer(to: $0, lineNumber: 1, scratch: scratch)) }
+        return .compared(id: nil, differences: DecisionComparison.differences(recorded: recorded, now: now), digest: .same)
     }
 }
 

@@ -74,18 +74,35 @@ public enum FixtureLoader {
             expectLine: expect.key.location.line, expectIsLast: mapping.entries.last?.key.value == "expect", expectNode: expect.value)
     }
 
-    /// Fixture files under `path` (or `path` itself), sorted; `.jsonl` files are decision logs, not fixtures.
-    public static func files(at path: String) -> [String] {
+    /// Fixture files and decision logs under `path` (or `path` itself), sorted.
+    public static func files(at path: String) -> [String] { scan(path).files }
+
+    /// What `replay` reads under `path`: `path` itself when it is a file; in a folder (and its
+    /// subfolders, hidden ones aside), the fixtures (`.yaml`, `.yml`, `.json`), the `.jsonl`
+    /// files, and every other file whose first line is a decision log's (SPEC section 10: logs
+    /// are told by content, so `decisions.log`, `decisions.log.1` or `2026-11.ndjson` are read
+    /// too). `skipped` lists the other files, which the caller reports: a log that is not read
+    /// must not pass unnoticed.
+    static func scan(_ path: String) -> (files: [String], skipped: [String]) {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return [] }
-        guard isDirectory.boolValue else { return [path] }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return ([], []) }
+        guard isDirectory.boolValue else { return ([path], []) }
         let base = path.hasSuffix("/") ? String(path.dropLast()) : path
         var found: [String] = []
+        var skipped: [String] = []
         let enumerator = FileManager.default.enumerator(atPath: path)
         while let relative = enumerator?.nextObject() as? String {
-            if isFixtureFile(relative) || relative.hasSuffix(".jsonl") { found.append(base + "/" + relative) }
+            let file = base + "/" + relative
+            if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), !isFolder.boolValue else { continue }
+            if isFixtureFile(relative) || relative.hasSuffix(".jsonl") || ReplayRunner.startsLikeALog(file) {
+                found.append(file)
+            } else {
+                skipped.append(file)
+            }
         }
-        return found.sorted()
+        return (found.sorted(), skipped.sorted())
     }
 
     static func isFixtureFile(_ path: String) -> Bool {

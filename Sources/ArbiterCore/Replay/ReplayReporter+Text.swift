@@ -65,7 +65,7 @@ public final class ReplayTextReporter: ReplayReporter {
         var counts = "\(log.decisions) decision\(log.decisions == 1 ? "" : "s"), \(log.different) different"
         if log.otherDigest > 0 { counts += ", \(log.otherDigest) under another policy digest" }
         if log.unchecked > 0 { counts += ", \(log.unchecked) unchecked" }
-        if log.skipped > 0 { counts += ", \(log.skipped) not requests (header, pings, unreadable input lines)" }
+        if log.skipped > 0 { counts += ", \(log.skipped) not requests (header, pings, unsupported ops)" }
         if log.isEmpty { counts += " — an empty log proves nothing" }
         text += "\(log.passed ? "SAME" : "DIFF") \(path): \(counts)\n"
         return text

@@ -62,7 +62,10 @@ public struct ReplayRunner: Sendable {
                 files.append(path)
                 continue
             }
-            let found = FixtureLoader.files(at: path)
+            let (found, skipped) = FixtureLoader.scan(path)
+            for file in skipped {
+                FileHandle.standardError.write(Data("arbiter: skipped '\(file)': neither a fixture (.yaml, .yml, .json) nor a decision log\n".utf8))
+            }
             if found.isEmpty {
                 FileHandle.standardError.write(Data("arbiter: no fixtures or decision logs at '\(path)'\n".utf8))
                 return .unusable
@@ -211,11 +214,18 @@ public struct ReplayRunner: Sendable {
     /// A file is a decision log when its first line says so (SPEC section 10: by content, not by name).
     static func isLog(_ path: String) -> Bool {
         guard FixtureLoader.isFixtureFile(path) else { return true }
+        return startsLikeALog(path)
+    }
+
+    /// Whether the file's first non-blank line is a serve-log header or a request with its
+    /// recorded decision.
+    static func startsLikeALog(_ path: String) -> Bool {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         var format: DiffInputFormat?
         try? LogLineReader(descriptor: descriptor).forEachLine { line in
+            if line.truncated { return false }
             if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return true }
             format = DiffInputFormat.detect(firstLine: line.bytes)
             return false
