@@ -274,6 +274,11 @@ struct RuleCompiler {
         switch key {
         case "approve", "reject", "review":
             let scalars = reader.scalarList(entry.value, key)
+            if scalars.isEmpty, case .sequence = entry.value {
+                // `approve: []` would be a verdict that does nothing, silently.
+                reader.error(entry.value.span, "empty_verdict", "'\(key)' lists no reason code; a verdict needs at least one (e.g. \(key): SEVEN_DAY_NO_REASON)")
+                return []
+            }
             let codes = scalars.compactMap { checkCode($0) }
             guard !codes.isEmpty, codes.count == scalars.count, let verdict = Verdict(rawValue: key) else { return [] }
             return [.verdict(verdict, codes: codes)]

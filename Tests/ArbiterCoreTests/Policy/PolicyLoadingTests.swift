@@ -43,6 +43,11 @@ import Testing
         Case(name: "comments only", breakPack: { pack in
             try Data("# nothing here yet\n".utf8).write(to: URL(fileURLWithPath: pack + "/rules/10-quantity.yaml"))
         }, expected: "Rules/cn/rules/10-quantity.yaml: error: file is empty"),
+        // Found by QA: a rule with no effect key was an error, one with an empty list was not.
+        Case(name: "a verdict without a reason code", breakPack: { pack in
+            try Data("rules:\n  - id: x.y\n    description: d\n    basis: b\n    when: true\n    approve: []\n".utf8)
+                .write(to: URL(fileURLWithPath: pack + "/rules/99-empty.yaml"))
+        }, expected: "Rules/cn/rules/99-empty.yaml:6:14: error: 'approve' lists no reason code; a verdict needs at least one (e.g. approve: SEVEN_DAY_NO_REASON)"),
         Case(name: "missing rules folder", breakPack: { pack in
             try FileManager.default.removeItem(atPath: pack + "/rules")
         }, expected: "Rules/cn/policy.yaml:6:1: error: no file declares 'rules:' (a pack keeps its rules in rules/*.yaml)"),
