@@ -110,8 +110,8 @@ final class LogLineParser {
                 return .failure(.init("'decision' is not an object"))
             }
             // What the line was (SPEC section 10): the parsed request, or, when it was not JSON,
-            // its text in exactly one of `raw`, `raw_b64` (not UTF-8) or `raw_bytes` (too large).
-            // A record with neither says nothing of what was decided, and replay could not check it.
+            // its text in one of `raw`, `raw_b64` (not UTF-8) or `raw_bytes` (too large). A null
+            // `request` with none of them is the line `null` itself (valid JSON, parsed).
             guard let request = fields["request"] else { return .failure(.init("record has no 'request'")) }
             guard let raw = fields["raw"], view.kind(raw) == .string || view.kind(raw) == .null else {
                 return .failure(.init("'raw' is neither a string nor null"))
@@ -122,8 +122,8 @@ final class LogLineParser {
                 fields["raw_bytes"].map { Self.integer(view, $0) != nil } ?? false,
             ].filter { $0 }.count
             if view.kind(request) == .null {
-                guard keptAs == 1 else {
-                    return .failure(.init("a record whose 'request' is null keeps the line in one of 'raw', 'raw_b64' or 'raw_bytes'"))
+                guard keptAs <= 1 else {
+                    return .failure(.init("a record keeps its line in one of 'raw', 'raw_b64' or 'raw_bytes', not several"))
                 }
             } else if keptAs != 0 {
                 return .failure(.init("a record with a 'request' has no 'raw', 'raw_b64' or 'raw_bytes'"))

@@ -66,9 +66,10 @@ struct LogLineReader {
             if let newline {
                 number += 1
                 let keepGoing = buffer.withUnsafeBytes { raw in
-                    if let skipped = skipping {
-                        return body(Line(bytes: UnsafeRawBufferPointer(start: nil, count: 0), number: number, offset: skipped.offset,
-                                         terminated: true, truncated: true, length: skipped.dropped + newline - start))
+                    // A line found whole in one read may still be over the limit.
+                    if skipping != nil || newline - start > maximumLineBytes {
+                        return body(Line(bytes: UnsafeRawBufferPointer(start: nil, count: 0), number: number, offset: skipping?.offset ?? fileOffset + start,
+                                         terminated: true, truncated: true, length: (skipping?.dropped ?? 0) + newline - start))
                     }
                     return body(Line(bytes: UnsafeRawBufferPointer(rebasing: raw[start..<newline]), number: number, offset: fileOffset + start,
                                      terminated: true, length: newline - start))
@@ -104,7 +105,10 @@ struct LogLineReader {
                 scanned = remaining
                 start = 0
             }
-            if filled == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
+            // Doubling, but never past the limit and one read: a longer line is dropped above.
+            if filled == buffer.count {
+                buffer.append(contentsOf: [UInt8](repeating: 0, count: min(buffer.count, maximumLineBytes + chunkSize - buffer.count)))
+            }
             let count = buffer.withUnsafeMutableBytes { raw -> Int in
                 guard let base = raw.baseAddress else { return 0 }
                 return read(descriptor, base + filled, raw.count - filled)

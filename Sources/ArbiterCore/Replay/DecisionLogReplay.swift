@@ -175,26 +175,32 @@ struct DecisionLogReplay {
 }
 
 extension DecisionLogReplay {
-    /// A record of a line that was not JSON (`request: null`): the line kept in `raw` (its text)
-    /// or `raw_b64` (its bytes, not UTF-8) is answered again and compared like any error answer
-    /// (by code and path); a line too large to keep (`raw_bytes`) must have been answered
-    /// `too_large`. Skipping such records would let a log claim anything for them: an approve
-    /// with a refund for a garbage line, or a decision whose request was taken out.
+    /// A record whose `request` is null: of a line that was not JSON, kept in `raw` (its text) or
+    /// `raw_b64` (its bytes, not UTF-8) and answered again, compared like any error answer (by
+    /// code and path), or too large to keep (`raw_bytes`), which must have been answered
+    /// `too_large`; with none of them, of the line `null` (valid JSON), decided again as such.
+    /// Skipping these records would let a log claim anything for them: an approve with a refund
+    /// for a garbage line, or a decision whose request was taken out.
     static func replayUnparsed(_ entry: JSONValue, recorded: JSONValue, handler: ProtocolHandler, scratch: RequestScratch) -> Outcome {
+        let kept = ["raw", "raw_b64", "raw_bytes"].filter { key in entry[key].map { $0 != .null } ?? false }
+        guard kept.count <= 1 else { return .unreadable("a record keeps its line in one of 'raw', 'raw_b64' or 'raw_bytes', not several") }
         let line: [UInt8]
-        if case .string(let text)? = entry["raw"] {
+        if kept.isEmpty {
+            let now = handler.tree(of: handler.answer(to: .null, lineNumber: 1, scratch: scratch))
+            return .compared(id: nil, differences: DecisionComparison.differences(recorded: recorded, now: now), digest: .same)
+        } else if case .string(let text)? = entry["raw"] {
             line = Array(text.utf8)
         } else if case .string(let encoded)? = entry["raw_b64"] {
             guard let bytes = Data(base64Encoded: encoded) else { return .unreadable("'raw_b64' is not base64") }
             line = Array(bytes)
-        } else if case .number(let count)? = entry["raw_bytes"] {
+        } else if case .number(let count)? = entry["raw_bytes"], let bytes = Int(count), bytes >= 0 {
             let code = recorded["error"]?["code"]
             let differences = code == .string("too_large") ? [] : [SubsetMatcher.Mismatch(
                 path: "$.error.code", expected: code.map(SubsetMatcher.show) ?? "(absent)",
-                actual: "\"too_large\" (a line of \(count) bytes kept as its size is one serve did not read)")]
+                actual: "\"too_large\" (a line of \(bytes) bytes kept as its size is one serve did not read)")]
             return .compared(id: nil, differences: differences, digest: .same)
         } else {
-            return .unreadable("a record whose request is null keeps the line in 'raw', 'raw_b64' or 'raw_bytes'; this one has none")
+            return .unreadable("'\(kept[0])' is not what a serve log keeps there (a string, base64, or a byte count)")
         }
         // serve records a line that is JSON as its request: one kept as text here was edited.
         if (try? JSONReader.parse(line)) != nil {

@@ -81,28 +81,37 @@ public enum FixtureLoader {
     /// subfolders, hidden ones aside), the fixtures (`.yaml`, `.yml`, `.json`), the `.jsonl`
     /// files, and every other file whose first line is a decision log's (SPEC section 10: logs
     /// are told by content, so `decisions.log`, `decisions.log.1` or `2026-11.ndjson` are read
-    /// too). `skipped` lists the other files, which the caller reports: a log that is not read
-    /// must not pass unnoticed.
-    static func scan(_ path: String) -> (files: [String], skipped: [String]) {
+    /// too). `skipped` lists the other files and the folders reached through a symbolic link
+    /// (not followed: a link can lead back up), with why, which the caller reports: a log that is
+    /// not read must not pass unnoticed.
+    static func scan(_ path: String) -> (files: [String], skipped: [(path: String, why: String)]) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return ([], []) }
         guard isDirectory.boolValue else { return ([path], []) }
         let base = path.hasSuffix("/") ? String(path.dropLast()) : path
         var found: [String] = []
-        var skipped: [String] = []
-        let enumerator = FileManager.default.enumerator(atPath: path)
+        var skipped: [(path: String, why: String)] = []
+        // The folder itself may be a link to one: its contents are listed through where it leads.
+        let enumerator = FileManager.default.enumerator(atPath: URL(fileURLWithPath: path).resolvingSymlinksInPath().path)
         while let relative = enumerator?.nextObject() as? String {
             let file = base + "/" + relative
             if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
             var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), !isFolder.boolValue else { continue }
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) else { continue }
+            if isFolder.boolValue {
+                // Real subfolders are listed by the enumerator; a linked one is not.
+                if (try? FileManager.default.destinationOfSymbolicLink(atPath: file)) != nil {
+                    skipped.append((file, "a folder reached through a symbolic link is not followed; give it as an argument"))
+                }
+                continue
+            }
             if isFixtureFile(relative) || relative.hasSuffix(".jsonl") || ReplayRunner.startsLikeALog(file) {
                 found.append(file)
             } else {
-                skipped.append(file)
+                skipped.append((file, "neither a fixture (.yaml, .yml, .json) nor a decision log"))
             }
         }
-        return (found.sorted(), skipped.sorted())
+        return (found.sorted(), skipped.sorted { $0.path < $1.path })
     }
 
     static func isFixtureFile(_ path: String) -> Bool {

@@ -7,14 +7,14 @@ import Testing
 /// through without being kept.
 @Suite struct LogLineReaderTests {
     /// Every line of `bytes` read with small reads and a small limit.
-    static func lines(_ bytes: [UInt8], limit: Int = 64) throws -> [(text: String, length: Int, terminated: Bool, truncated: Bool)] {
+    static func lines(_ bytes: [UInt8], limit: Int = 64, chunk: Int = 16) throws -> [(text: String, length: Int, terminated: Bool, truncated: Bool)] {
         let folder = try LogFolder()
         defer { folder.remove() }
         try Data(bytes).write(to: URL(fileURLWithPath: folder.path("file")))
         let descriptor = open(folder.path("file"), O_RDONLY)
         defer { close(descriptor) }
         var found: [(String, Int, Bool, Bool)] = []
-        try LogLineReader(descriptor: descriptor, chunkSize: 16, maximumLineBytes: limit).forEachLine { line in
+        try LogLineReader(descriptor: descriptor, chunkSize: chunk, maximumLineBytes: limit).forEachLine { line in
             found.append((String(decoding: line.bytes, as: UTF8.self), line.length, line.terminated, line.truncated))
             return true
         }
@@ -31,6 +31,10 @@ import Testing
         #expect(lines.map(\.length) == [5, 200, 5, 30, 5_004])
         #expect(lines.map(\.truncated) == [false, true, false, true, true])
         #expect(lines.map(\.terminated) == [true, true, true, true, false])
+        // A line over the limit found whole in one read is not kept either.
+        let whole = try Self.lines(Array("\(long)\nok\n".utf8), limit: 64, chunk: 4_096)
+        #expect(whole.map(\.truncated) == [true, false])
+        #expect(whole.map(\.length) == [200, 2])
     }
 
     @Test func aTailOfZerosIsATornLineForVerifyAndRestart() throws {

@@ -14,7 +14,8 @@ import Testing
     static func servedLog() throws -> (LogFolder, [[UInt8]]) {
         let folder = try LogFolder()
         let requests = try ServeEndToEndTests.workload(count: 6, bad: 0, seed: 3)
-        var input = Array((requests.joined(separator: "\n") + "\nnot json\n").utf8)
+        // `null` is JSON: recorded as a null request with nothing kept of the line.
+        var input = Array((requests.joined(separator: "\n") + "\nnot json\nnull\n").utf8)
         input += [0x78, 0xFF, 0x0A]  // "x\xFF": not UTF-8
         input += Array(("{\"id\":\"" + String(repeating: "a", count: 3_000) + "\"}\n").utf8)
         let run = try folder.serve(input, ["--max-line-bytes", "2000"])
@@ -44,8 +45,12 @@ import Testing
         defer { folder.remove() }
         let intact = Self.runner.run(paths: [folder.path("decisions.log")])
         #expect(intact.status == .success, "\(intact.text)")
-        // Six requests and the three lines that were not requests, all compared.
-        #expect(intact.text.contains("9 decisions replayed, 9 same"), "\(intact.text)")
+        // Six requests and the four lines that were not requests, all compared.
+        #expect(intact.text.contains("10 decisions replayed, 10 same"), "\(intact.text)")
+        #expect(LogCommandRunner.verify(paths: [folder.path("decisions.log")], anchor: nil).status == .success)
+        // A restart on it continues the chain (a `null` line once made the log look damaged).
+        let restarted = try folder.serve(Array("null\n".utf8))
+        #expect(restarted.status == 0, "\(restarted.stderr)")
 
         let records = try lines.map(Self.object)
         let garbage = try #require(records.firstIndex { $0.contains { $0.key == "raw" && $0.value == .string("not json") } })
@@ -77,7 +82,8 @@ import Testing
         // A decision whose request was taken out (raw left null), or moved into `raw`.
         let request = try #require(records[approved].first { $0.key == "request" }?.value)
         for (edited, why) in [
-            (Self.setting(records[approved], "request", .null), "keeps the line in 'raw', 'raw_b64' or 'raw_bytes'"),
+            // Taken out, it reads as the line `null`, which is not what was decided.
+            (Self.setting(records[approved], "request", .null), "$.error"),
             (Self.setting(Self.setting(records[approved], "request", .null), "raw", .string(request.serialized(pretty: false))), "holds a line that is JSON"),
         ] {
             forged = lines
@@ -100,12 +106,13 @@ import Testing
         #expect(output.status == .failure)
     }
 
-    @Test func verifyWantsTheLineOfARecordWithoutARequest() throws {
+    @Test func verifyWantsOneWayOfKeepingALine() throws {
         let (folder, lines) = try Self.servedLog()
         defer { folder.remove() }
-        // The last record (the line over the limit) without what it kept of its line, hashed
-        // again: the chain holds, the record says nothing of what was decided.
-        var members = try Self.object(lines[lines.count - 1]).filter { $0.key != "raw_bytes" && $0.key != "raw_sha256" && $0.key != "hash" }
+        // The last record (the line over the limit) keeping its line as text too, hashed again:
+        // the chain holds, but serve keeps a line one way only.
+        var members = try Self.object(lines[lines.count - 1]).filter { $0.key != "hash" }
+        members = Self.setting(members, "raw", .string("{}"))
         var hasher = TooLargeLine()
         try LogTestJSON.canonical(JSONValue.object(members)).withUnsafeBytes { hasher.absorb($0) }
         members.append(JSONMember(key: "hash", value: .string(hasher.finish().digest.auditText)))
@@ -114,7 +121,7 @@ import Testing
         try folder.write("forged.log", lines: forged)
         let output = LogCommandRunner.verify(paths: [folder.path("forged.log")], anchor: nil)
         #expect(output.status == .failure)
-        #expect(output.text.contains("forged.log:\(lines.count): a record whose 'request' is null keeps the line"), "\(output.text)")
+        #expect(output.text.contains("forged.log:\(lines.count): a record keeps its line in one of 'raw', 'raw_b64' or 'raw_bytes', not several"), "\(output.text)")
     }
 
     @Test func aFolderOfLogsIsReadByContent() throws {
@@ -122,12 +129,19 @@ import Testing
         defer { folder.remove() }
         let logs = try LogFolder()
         defer { logs.remove() }
-        // A rotated log's names, a caller's plain log named .ndjson, and a note that is neither.
+        // A rotated log's name, a log a Windows editor saved with a byte order mark, a note that
+        // is neither, and a folder linked from elsewhere (named, not followed).
         try logs.write("decisions.log.1", lines: lines)
+        try logs.write("saved.txt", lines: [[0xEF, 0xBB, 0xBF] + lines[0]] + lines.dropFirst())
         try logs.write("notes.md", lines: [Array("# October".utf8)])
+        try FileManager.default.createSymbolicLink(atPath: logs.path("elsewhere"), withDestinationPath: folder.url.path)
         let scan = FixtureLoader.scan(logs.url.path)
-        #expect(scan.files == [logs.path("decisions.log.1")])
-        #expect(scan.skipped == [logs.path("notes.md")])
+        #expect(scan.files == [logs.path("decisions.log.1"), logs.path("saved.txt")])
+        #expect(scan.skipped.map(\.path) == [logs.path("elsewhere"), logs.path("notes.md")])
+        // A link to the folder, given as the argument, is read through.
+        try FileManager.default.createSymbolicLink(atPath: folder.path("logs-link"), withDestinationPath: logs.url.path)
+        #expect(FixtureLoader.scan(folder.path("logs-link")).files == [folder.path("logs-link/decisions.log.1"), folder.path("logs-link/saved.txt")])
+        try FileManager.default.removeItem(atPath: logs.path("saved.txt"))
         #expect(Self.runner.run(paths: [logs.url.path]).status == .success)
 
         // The same log with one refund changed: read, and a difference.
