@@ -73,9 +73,9 @@ struct LogFileScan {
         lineCount = line.number
         wholeBytes = line.offset + line.length + 1
         let previousHash = lastHash
-        if line.truncated {
+        if let dropped = line.dropped {
             lastHash = nil
-            fail(line.number, LogLine.notKept(line))
+            fail(line.number, "\(dropped.problem): \(line.length) bytes")
             return
         }
         let parsed: LogLine

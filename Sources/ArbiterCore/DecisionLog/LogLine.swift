@@ -3,12 +3,9 @@ import Crypto
 /// One line of a decision log, read on its own: its shape checked and its hash recomputed.
 /// What links it to the lines around it (`seq`, `prev`, `prev_file`) is `LogChainCheck`'s.
 struct LogLine {
-    /// What is wrong with a line the reader did not keep (`LogLineReader.Line.truncated`).
-    static func notKept(_ line: LogLineReader.Line) -> String {
-        line.length > LogLineReader.maximumLineBytes
-            ? "a line of \(line.length) bytes, longer than any record (at most \(LogLineReader.maximumLineBytes) bytes)"
-            : "a line holding a NUL byte, which no record holds (what a crash can leave at the end of a file)"
-    }
+    /// A record keeps the line it answered in at most one of `raw`, `raw_b64`, `raw_bytes`
+    /// (`log verify` and `replay` both say so).
+    static let keptSeveralWays = "a record keeps its line in one of 'raw', 'raw_b64' or 'raw_bytes', not several"
 
     enum Kind: Equatable {
         /// A file's first line.
@@ -123,7 +120,7 @@ final class LogLineParser {
             ].filter { $0 }.count
             if view.kind(request) == .null {
                 guard keptAs <= 1 else {
-                    return .failure(.init("a record keeps its line in one of 'raw', 'raw_b64' or 'raw_bytes', not several"))
+                    return .failure(.init(LogLine.keptSeveralWays))
                 }
             } else if keptAs != 0 {
                 return .failure(.init("a record with a 'request' has no 'raw', 'raw_b64' or 'raw_bytes'"))

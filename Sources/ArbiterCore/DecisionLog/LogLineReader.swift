@@ -24,10 +24,28 @@ struct LogLineReader {
         var offset: Int
         /// False for a last line that ends without `\n`.
         var terminated: Bool
-        /// True for a line not kept (longer than the limit, or holding a NUL byte).
-        var truncated = false
+        /// Why the line was not kept, or nil when it was.
+        var dropped: Dropped? = nil
         /// The line's length in bytes, without its `\n`.
         var length: Int
+
+        /// True for a line not kept (longer than the limit, or holding a NUL byte).
+        var truncated: Bool { dropped != nil }
+    }
+
+    /// Why a line was read through without being kept.
+    enum Dropped: Equatable {
+        /// Longer than the reader's limit, in bytes.
+        case longerThan(Int)
+        case holdsNUL
+
+        /// What is wrong with such a line, as `log verify` and `replay` report it.
+        var problem: String {
+            switch self {
+            case .longerThan(let limit): return "a line longer than any record (at most \(limit) bytes)"
+            case .holdsNUL: return "a line holding a NUL byte, which no record holds (what a crash can leave at the end of a file)"
+            }
+        }
     }
 
     /// The longest line kept: more than any record `serve --log` writes (whose `--max-line-bytes`
@@ -53,9 +71,9 @@ struct LogLineReader {
         var scanned = 0
         var fileOffset = 0  // of buffer[0]
         var number = 0
-        // While a line that is not kept is read through: where it started, and how much of it
-        // was dropped so far.
-        var skipping: (offset: Int, dropped: Int)?
+        // While a line that is not kept is read through: where it started, how much of it was
+        // dropped so far, and why.
+        var skipping: (offset: Int, dropped: Int, why: Dropped)?
         while true {
             // A complete line in the buffer?
             let newline: Int? = buffer.withUnsafeBytes { raw in
@@ -69,7 +87,8 @@ struct LogLineReader {
                     // A line found whole in one read may still be over the limit.
                     if skipping != nil || newline - start > maximumLineBytes {
                         return body(Line(bytes: UnsafeRawBufferPointer(start: nil, count: 0), number: number, offset: skipping?.offset ?? fileOffset + start,
-                                         terminated: true, truncated: true, length: (skipping?.dropped ?? 0) + newline - start))
+                                         terminated: true, dropped: skipping?.why ?? .longerThan(maximumLineBytes),
+                                         length: (skipping?.dropped ?? 0) + newline - start))
                     }
                     return body(Line(bytes: UnsafeRawBufferPointer(rebasing: raw[start..<newline]), number: number, offset: fileOffset + start,
                                      terminated: true, length: newline - start))
@@ -85,7 +104,7 @@ struct LogLineReader {
             let holdsNUL = filled > scanned && buffer.withUnsafeBytes { raw in memchr(raw.baseAddress! + scanned, 0, filled - scanned) != nil }
             if skipping != nil || holdsNUL || filled - start > maximumLineBytes {
                 let dropped = (skipping?.dropped ?? 0) + filled - start
-                skipping = (skipping?.offset ?? fileOffset + start, dropped)
+                skipping = (skipping?.offset ?? fileOffset + start, dropped, skipping?.why ?? (holdsNUL ? .holdsNUL : .longerThan(maximumLineBytes)))
                 start = filled
             }
             scanned = filled
@@ -121,7 +140,7 @@ struct LogLineReader {
                 if let skipped = skipping {
                     number += 1
                     _ = body(Line(bytes: UnsafeRawBufferPointer(start: nil, count: 0), number: number, offset: skipped.offset,
-                                  terminated: false, truncated: true, length: skipped.dropped + filled - start))
+                                  terminated: false, dropped: skipped.why, length: skipped.dropped + filled - start))
                 } else if filled > start {
                     number += 1
                     _ = buffer.withUnsafeBytes { raw in

@@ -34,7 +34,9 @@ enum LogTail {
             let message = torn ? "torn header: the file ends inside its first line (no line break: a crash mid-write?)" : "empty file: no header"
             return .failure(LogProblem(file: path, line: 1, message: message))
         }
-        if let line = lastNotKept { return .failure(LogProblem(file: path, line: line.number, message: LogLine.notKept(line))) }
+        if let line = lastNotKept, let dropped = line.dropped {
+            return .failure(LogProblem(file: path, line: line.number, message: "\(dropped.problem): \(line.length) bytes"))
+        }
         var bytes = [UInt8](repeating: 0, count: last.count)
         var done = 0
         while done < last.count {

@@ -13,9 +13,11 @@ public enum DiffInputFormat: String, Sendable, CaseIterable {
     /// `serve --log`: a header `{"log":"arbiter-decisions",…}`, then records with `request`.
     case serveLog = "serve log"
 
-    /// The format of an input whose first non-blank line is `line`.
+    /// The format of an input whose first non-blank line is `line`. A byte order mark, which
+    /// some editors put first, does not hide what the file is (`diff` and `replay` agree).
     static func detect(firstLine line: UnsafeRawBufferPointer) -> DiffInputFormat {
-        guard let value = try? JSONReader.parse(line) else { return .requests }
+        let text = line.starts(with: [0xEF, 0xBB, 0xBF]) ? UnsafeRawBufferPointer(rebasing: line.dropFirst(3)) : line
+        guard let value = try? JSONReader.parse(text) else { return .requests }
         if case .string("arbiter-decisions")? = value["log"] { return .serveLog }
         if value["request"] != nil, value["decision"] != nil { return .decisionLog }
         return .requests

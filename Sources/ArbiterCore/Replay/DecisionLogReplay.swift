@@ -100,9 +100,9 @@ struct DecisionLogReplay {
         }
         do throws(LogFileError) {
             try LogLineReader(descriptor: descriptor).forEachLine { line in
-                if line.truncated {
+                if let dropped = line.dropped {
                     // Not kept in memory (too long, or a NUL byte): unreadable, in its place.
-                    lines.append((line.number + firstLine - 1, [], LogLine.notKept(line)))
+                    lines.append((line.number + firstLine - 1, [], dropped.problem))
                     if lines.count == Self.batchLines { flush() }
                     return true
                 }
@@ -183,7 +183,7 @@ extension DecisionLogReplay {
     /// for a garbage line, or a decision whose request was taken out.
     static func replayUnparsed(_ entry: JSONValue, recorded: JSONValue, handler: ProtocolHandler, scratch: RequestScratch) -> Outcome {
         let kept = ["raw", "raw_b64", "raw_bytes"].filter { key in entry[key].map { $0 != .null } ?? false }
-        guard kept.count <= 1 else { return .unreadable("a record keeps its line in one of 'raw', 'raw_b64' or 'raw_bytes', not several") }
+        guard kept.count <= 1 else { return .unreadable(LogLine.keptSeveralWays) }
         let line: [UInt8]
         if kept.isEmpty {
             let now = handler.tree(of: handler.answer(to: .null, lineNumber: 1, scratch: scratch))

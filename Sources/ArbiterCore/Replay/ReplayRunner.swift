@@ -226,10 +226,8 @@ public struct ReplayRunner: Sendable {
         var format: DiffInputFormat?
         try? LogLineReader(descriptor: descriptor).forEachLine { line in
             if line.truncated { return false }
-            // A byte order mark, which some editors put first, does not hide what the file is.
-            let bytes = line.number == 1 && line.bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? UnsafeRawBufferPointer(rebasing: line.bytes.dropFirst(3)) : line.bytes
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return true }
-            format = DiffInputFormat.detect(firstLine: bytes)
+            if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return true }
+            format = DiffInputFormat.detect(firstLine: line.bytes)
             return false
         }
         // The same test `diff` makes: a serve-log header, or a request with its recorded decision.

@@ -7,15 +7,15 @@ import Testing
 /// through without being kept.
 @Suite struct LogLineReaderTests {
     /// Every line of `bytes` read with small reads and a small limit.
-    static func lines(_ bytes: [UInt8], limit: Int = 64, chunk: Int = 16) throws -> [(text: String, length: Int, terminated: Bool, truncated: Bool)] {
+    static func lines(_ bytes: [UInt8], limit: Int = 64, chunk: Int = 16) throws -> [(text: String, length: Int, terminated: Bool, dropped: LogLineReader.Dropped?)] {
         let folder = try LogFolder()
         defer { folder.remove() }
         try Data(bytes).write(to: URL(fileURLWithPath: folder.path("file")))
         let descriptor = open(folder.path("file"), O_RDONLY)
         defer { close(descriptor) }
-        var found: [(String, Int, Bool, Bool)] = []
+        var found: [(String, Int, Bool, LogLineReader.Dropped?)] = []
         try LogLineReader(descriptor: descriptor, chunkSize: chunk, maximumLineBytes: limit).forEachLine { line in
-            found.append((String(decoding: line.bytes, as: UTF8.self), line.length, line.terminated, line.truncated))
+            found.append((String(decoding: line.bytes, as: UTF8.self), line.length, line.terminated, line.dropped))
             return true
         }
         return found
@@ -29,11 +29,11 @@ import Testing
         let lines = try Self.lines(bytes)
         #expect(lines.map(\.text) == ["first", "", "third", "", ""])
         #expect(lines.map(\.length) == [5, 200, 5, 30, 5_004])
-        #expect(lines.map(\.truncated) == [false, true, false, true, true])
+        #expect(lines.map(\.dropped) == [nil, .longerThan(64), nil, .holdsNUL, .holdsNUL])
         #expect(lines.map(\.terminated) == [true, true, true, true, false])
         // A line over the limit found whole in one read is not kept either.
         let whole = try Self.lines(Array("\(long)\nok\n".utf8), limit: 64, chunk: 4_096)
-        #expect(whole.map(\.truncated) == [true, false])
+        #expect(whole.map(\.dropped) == [.longerThan(64), nil])
         #expect(whole.map(\.length) == [200, 2])
     }
 

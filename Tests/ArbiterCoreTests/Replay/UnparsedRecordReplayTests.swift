@@ -138,6 +138,8 @@ import Testing
         let scan = FixtureLoader.scan(logs.url.path)
         #expect(scan.files == [logs.path("decisions.log.1"), logs.path("saved.txt")])
         #expect(scan.skipped.map(\.path) == [logs.path("elsewhere"), logs.path("notes.md")])
+        // `diff` tells the same file by the same test.
+        #expect(([0xEF, 0xBB, 0xBF] + lines[0]).withUnsafeBytes { DiffInputFormat.detect(firstLine: $0) } == .serveLog)
         // A link to the folder, given as the argument, is read through.
         try FileManager.default.createSymbolicLink(atPath: folder.path("logs-link"), withDestinationPath: logs.url.path)
         #expect(FixtureLoader.scan(folder.path("logs-link")).files == [folder.path("logs-link/decisions.log.1"), folder.path("logs-link/saved.txt")])
@@ -157,6 +159,5 @@ import Testing
         let output = Self.runner.run(paths: [logs.url.path])
         #expect(output.status == .failure)
         #expect(output.text.contains("$.outcome"), "\(output.text)")
-        _ = folder
     }
 }
