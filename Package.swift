@@ -20,11 +20,14 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
+        // SSE2 byte classification for the JSON scanner and writers (header-only, inlined).
+        .target(name: "CArbiterBytes"),
         // Everything the arbiter does lives here; the executable is a thin shell.
         .target(
             name: "ArbiterCore",
             dependencies: [
                 "CYaml",
+                "CArbiterBytes",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

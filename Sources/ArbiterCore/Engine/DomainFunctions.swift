@@ -5,8 +5,8 @@ enum DomainFunctions {
 
     /// `days_since(t)`: calendar days from the local date of `t` to the local date of
     /// `requested_at`, in the order's time zone (SPEC: days after receipt; the day after receipt is 1).
-    static let daysSince = FunctionDefinition(name: "days_since", parameters: [.timestamp], result: .int) { arguments, context throws(EvaluationError) in
-        guard case .timestamp(let start) = arguments[0], let state = context.host as? EvaluationState else {
+    static let daysSince = FunctionDefinition(name: "days_since", parameter: .timestamp, result: .int) { argument, context throws(EvaluationError) in
+        guard case .timestamp(let start) = argument, let state = context.host as? EvaluationState else {
             throw EvaluationError(code: "internal", message: "days_since called without a timestamp")
         }
         return .int(state.request.order.zone.calendarDays(from: start, to: state.request.requestedAt))
@@ -14,8 +14,8 @@ enum DomainFunctions {
 
     /// `end_of_day(t, n)`: 23:59:59 of the local calendar day `n` days after the local date of `t`,
     /// in the order's time zone (the end of the last day of an n-day window starting the day after `t`).
-    static let endOfDay = FunctionDefinition(name: "end_of_day", parameters: [.timestamp, .int], result: .timestamp) { arguments, context throws(EvaluationError) in
-        guard case .timestamp(let start) = arguments[0], case .int(let days) = arguments[1],
+    static let endOfDay = FunctionDefinition(name: "end_of_day", parameters: .timestamp, .int, result: .timestamp) { first, second, context throws(EvaluationError) in
+        guard case .timestamp(let start) = first, case .int(let days) = second,
               let state = context.host as? EvaluationState else {
             throw EvaluationError(code: "internal", message: "end_of_day called with wrong arguments")
         }
@@ -26,8 +26,8 @@ enum DomainFunctions {
     }
 
     /// `all_in(values, allowed)`: true when every element of `values` is in `allowed` (and `values` is not empty).
-    static let allIn = FunctionDefinition(name: "all_in", parameters: [.list(.string), .list(.string)], result: .bool) { arguments, _ throws(EvaluationError) in
-        guard case .list(let values) = arguments[0], case .list(let allowed) = arguments[1] else {
+    static let allIn = FunctionDefinition(name: "all_in", parameters: .list(.string), .list(.string), result: .bool) { first, second, _ throws(EvaluationError) in
+        guard case .list(let values) = first, case .list(let allowed) = second else {
             throw EvaluationError(code: "internal", message: "all_in called without lists")
         }
         return .bool(!values.isEmpty && values.allSatisfy { allowed.contains($0) })
@@ -91,8 +91,8 @@ extension DomainFunctions {
     /// `add_months(t, n)`: the same local time of day on the local date `n` calendar months after
     /// the local date of `t`, in the order's time zone; a day the month lacks becomes its last day
     /// (29 February + 12 months → 28 February).
-    static let addMonths = FunctionDefinition(name: "add_months", parameters: [.timestamp, .int], result: .timestamp) { arguments, context throws(EvaluationError) in
-        guard case .timestamp(let start) = arguments[0], case .int(let months) = arguments[1],
+    static let addMonths = FunctionDefinition(name: "add_months", parameters: .timestamp, .int, result: .timestamp) { first, second, context throws(EvaluationError) in
+        guard case .timestamp(let start) = first, case .int(let months) = second,
               let state = context.host as? EvaluationState else {
             throw EvaluationError(code: "internal", message: "add_months called with wrong arguments")
         }

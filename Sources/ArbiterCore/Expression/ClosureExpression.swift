@@ -52,11 +52,20 @@ struct ClosureExpression<Context: EvaluationContext & SendableMetatype>: Sendabl
         case .host(let function, let arguments):
             let implementation = function.implementation
             let steps = arguments.map(value)
-            switch steps.count {
-            case 1:
+            switch (function.fixedArity, steps.count) {
+            case (.unary(let unary)?, 1):
+                let only = steps[0]
+                return { context throws(EvaluationError) in try unary(try only(context), context) }
+            case (.binary(let binary)?, 2):
+                let first = steps[0], second = steps[1]
+                return { context throws(EvaluationError) in
+                    let a = try first(context)
+                    return try binary(a, try second(context), context)
+                }
+            case (_, 1):
                 let only = steps[0]
                 return { context throws(EvaluationError) in try implementation([try only(context)], context) }
-            case 2:
+            case (_, 2):
                 let first = steps[0], second = steps[1]
                 return { context throws(EvaluationError) in
                     let a = try first(context)

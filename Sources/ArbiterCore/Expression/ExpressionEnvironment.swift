@@ -35,6 +35,15 @@ public struct FunctionDefinition: Sendable {
     /// (reading a holiday list once, not at every call), or nil to keep `implementation`.
     /// It must return what `implementation` returns for the same arguments.
     public let specialize: (@Sendable ([Value?]) -> FunctionDefinition?)?
+    /// The implementation of a one- or two-parameter function taking its arguments as they are:
+    /// compiled conditions call it without building an array for every call (one allocation
+    /// each); `implementation` calls it too, so both always agree.
+    let fixedArity: FixedArity?
+
+    enum FixedArity: Sendable {
+        case unary(@Sendable (Value, any EvaluationContext) throws(EvaluationError) -> Value)
+        case binary(@Sendable (Value, Value, any EvaluationContext) throws(EvaluationError) -> Value)
+    }
 
     public init(
         name: String, parameters: [ValueType], result: ValueType,
@@ -46,6 +55,35 @@ public struct FunctionDefinition: Sendable {
         self.result = result
         self.specialize = specialize
         self.implementation = implementation
+        self.fixedArity = nil
+    }
+
+    /// A function of one parameter.
+    public init(
+        name: String, parameter: ValueType, result: ValueType,
+        specialize: (@Sendable ([Value?]) -> FunctionDefinition?)? = nil,
+        unary: @escaping @Sendable (Value, any EvaluationContext) throws(EvaluationError) -> Value
+    ) {
+        self.name = name
+        self.parameters = [parameter]
+        self.result = result
+        self.specialize = specialize
+        self.implementation = { arguments, context throws(EvaluationError) in try unary(arguments[0], context) }
+        self.fixedArity = .unary(unary)
+    }
+
+    /// A function of two parameters.
+    public init(
+        name: String, parameters first: ValueType, _ second: ValueType, result: ValueType,
+        specialize: (@Sendable ([Value?]) -> FunctionDefinition?)? = nil,
+        binary: @escaping @Sendable (Value, Value, any EvaluationContext) throws(EvaluationError) -> Value
+    ) {
+        self.name = name
+        self.parameters = [first, second]
+        self.result = result
+        self.specialize = specialize
+        self.implementation = { arguments, context throws(EvaluationError) in try binary(arguments[0], arguments[1], context) }
+        self.fixedArity = .binary(binary)
     }
 }
 

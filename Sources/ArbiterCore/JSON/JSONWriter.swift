@@ -1,3 +1,5 @@
+import CArbiterBytes
+
 /// Writes JSON straight into a byte buffer; the caller states the structure, the writer adds
 /// commas, colons and (when `pretty`) line breaks and indentation.
 ///
@@ -471,7 +473,22 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         var runStart = 0
         var at = 0
         while true {
-            // Eight bytes at a time until one needs escaping.
+            // Sixteen bytes at a time (SSE2), then eight, until one needs escaping.
+            while at + 16 <= count {
+                let flagged = arbiter_json_escape_mask16(source + at)
+                if flagged != 0 {
+                    at += flagged.trailingZeroBitCount
+                    break
+                }
+                at += 16
+            }
+            if at < count, at + 16 > count, count >= 16, count - 16 >= runStart {
+                // The string's last sixteen bytes, overlapping bytes this run found clean (as
+                // the eight-byte tail below does): the lowest flagged byte is exact.
+                let last = count - 16
+                let flagged = arbiter_json_escape_mask16(source + last)
+                at = flagged == 0 ? count : last + flagged.trailingZeroBitCount
+            }
             while at + 8 <= count {
                 let word = UInt64(littleEndian: UnsafeRawPointer(source + at).loadUnaligned(as: UInt64.self))
                 let flagged = JSONStringEscaping.mustEscape(word)

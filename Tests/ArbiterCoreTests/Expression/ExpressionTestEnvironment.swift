@@ -41,15 +41,18 @@ final class ExpressionTestEnvironment: ExpressionEnvironment {
         "no_limit": (.null, .optional(.money)),
     ]
 
+    // `days_since` and `end_of_day` take their arguments as they are (the fixed-arity forms
+    // compiled conditions call without an array), `all_in` as an array: the property tests that
+    // compare compiled conditions with the tree walker cover both.
     static let functions: [FunctionDefinition] = [
-        FunctionDefinition(name: "days_since", parameters: [.timestamp], result: .int) { arguments, context throws(EvaluationError) in
-            guard case .timestamp(let start) = arguments[0], case .timestamp(let now) = context.value(ofSlot: 2) else {
+        FunctionDefinition(name: "days_since", parameter: .timestamp, result: .int) { argument, context throws(EvaluationError) in
+            guard case .timestamp(let start) = argument, case .timestamp(let now) = context.value(ofSlot: 2) else {
                 throw EvaluationError(code: "internal", message: "days_since without timestamps")
             }
             return .int(localDay(now) - localDay(start))
         },
-        FunctionDefinition(name: "end_of_day", parameters: [.timestamp, .int], result: .timestamp) { arguments, _ throws(EvaluationError) in
-            guard case .timestamp(let start) = arguments[0], case .int(let days) = arguments[1] else {
+        FunctionDefinition(name: "end_of_day", parameters: .timestamp, .int, result: .timestamp) { first, second, _ throws(EvaluationError) in
+            guard case .timestamp(let start) = first, case .int(let days) = second else {
                 throw EvaluationError(code: "internal", message: "end_of_day without a timestamp and an int")
             }
             let end = (localDay(start) + days + 1) * 86_400 - 1 - 28_800
