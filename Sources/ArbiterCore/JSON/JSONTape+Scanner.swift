@@ -1,3 +1,5 @@
+import CArbiterBytes
+
 /// Building a `JSONTape`: the one JSON scanner. `JSONReader.parse` reads into a tape too and
 /// makes its `JSONValue` from the tokens, so the tape and the reader accept, reject and report
 /// errors identically by construction.
@@ -75,6 +77,16 @@ extension JSONParser {
                     try scanMemberKey(of: open, into: &tape)
                     continue
                 }
+            case UInt8(ascii: "\""):
+                // A short plain string (most values) in one sixteen-byte test, as keys are;
+                // any other goes the general way from the same `index`.
+                let start = index + 1
+                if let quote = shortPlainStringEnd(from: start) {
+                    tape.append(.string, start: start, length: quote - start)
+                    index = quote + 1
+                    break
+                }
+                try scanScalar(into: &tape)
             default:
                 try scanScalar(into: &tape)
             }
@@ -104,8 +116,46 @@ extension JSONParser {
     }
 
     /// Scans `"key" :` at `index` into a string token; leaves `index` at the start of the value.
+    ///
+    /// Most keys are short and plain, followed at once by the colon (`"quantity":`): one or
+    /// two sixteen-byte tests find the closing quote (`shortPlainStringEnd`), and anything else (an escape, a non-ASCII
+    /// byte, a longer key, whitespace before the colon, an error) goes the general way, which
+    /// starts again from the same `index`, so both give the same token or the same error.
     @inline(__always)
     mutating func scanMemberKey(of open: Int, into tape: inout JSONTape.Storage) throws(JSONParseError) {
+        let start = index + 1
+        if byte(index) == UInt8(ascii: "\""), let quote = shortPlainStringEnd(from: start), quote + 1 < count,
+           byte(quote + 1) == UInt8(ascii: ":") {
+            tape.append(.string, start: start, length: quote - start)
+            index = quote + 2
+            skipWhitespace()
+            guard index < count else { throw JSONParseError("input ends inside the object opened", offset: open) }
+            return
+        }
+        try scanMemberKeyInGeneral(of: open, into: &tape)
+    }
+
+    /// The closing quote of a string whose bytes from `start` are plain (printable ASCII, no
+    /// escape) and end within 32 bytes, found sixteen bytes at a time; nil for any other string
+    /// (or too near the end of the input to test), which the general scan then reads.
+    @inline(__always)
+    func shortPlainStringEnd(from start: Int) -> Int? {
+        guard start + 16 <= count else { return nil }
+        var special = arbiter_json_special_mask16(base + start)
+        var block = start
+        if special == 0 {
+            block += 16
+            guard block + 16 <= count else { return nil }
+            special = arbiter_json_special_mask16(base + block)
+            if special == 0 { return nil }
+        }
+        let end = block + special.trailingZeroBitCount
+        return byte(end) == UInt8(ascii: "\"") ? end : nil
+    }
+
+    /// `scanMemberKey` for any key.
+    @inline(never)
+    mutating func scanMemberKeyInGeneral(of open: Int, into tape: inout JSONTape.Storage) throws(JSONParseError) {
         guard byte(index) == UInt8(ascii: "\"") else { throw unexpected("expected a string key", at: index) }
         try scanString(into: &tape)
         skipWhitespace()
