@@ -38,19 +38,34 @@ struct TapeRequestDecoder {
             guard let array, tape.kind(array) == .array else { return 0 }
             return tape.elementCount(array)
         }
-        // `lastMember` passes over other keys on their length: cheaper here than matching every
-        // key against the request's key tables, which `decodeDraft` does next.
-        let order = tape.lastMember(of: root, named: "order")
-        let lines = tape.lastMember(of: root, named: "lines")
+        // One pass over each object; `string(_:equals:)` passes over other keys on their length:
+        // cheaper here than matching every key against the request's key tables, which
+        // `decodeDraft` does next. The last occurrence of a key counts.
+        var order: Int?
+        var lines: Int?
+        for (name, value) in tape.members(of: root) {
+            if tape.string(name, equals: "order") {
+                order = value
+            } else if tape.string(name, equals: "lines") {
+                lines = value
+            }
+        }
         var items: Int?
         var discounts: Int?
         var payments: Int?
         var currency: Int?
         if let order, tape.kind(order) == .object {
-            items = tape.lastMember(of: order, named: "items")
-            discounts = tape.lastMember(of: order, named: "discounts")
-            payments = tape.lastMember(of: order, named: "payments")
-            currency = tape.lastMember(of: order, named: "currency")
+            for (name, value) in tape.members(of: order) {
+                if tape.string(name, equals: "items") {
+                    items = value
+                } else if tape.string(name, equals: "discounts") {
+                    discounts = value
+                } else if tape.string(name, equals: "payments") {
+                    payments = value
+                } else if tape.string(name, equals: "currency") {
+                    currency = value
+                }
+            }
         }
         try RequestLimits.check(items: count(items), lines: count(lines), discounts: count(discounts), payments: count(payments))
         if let currency, tape.kind(currency) == .string, let known = RequestKeys.currencies.match(tape, currency) {
