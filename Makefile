@@ -11,8 +11,10 @@ MAN_PAGE = .build/plugins/GenerateManual/outputs/arbiter/arbiter.1
 
 .PHONY: build man install uninstall test
 
+# SwiftPM caches its build plan and runs the commit-recording plugin only when it plans again:
+# without the cache, an incremental build after a new commit records that commit too.
 build:
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --disable-build-manifest-caching
 
 # swift-argument-parser's generate-manual plugin: the page is made from the command definitions.
 man: build
@@ -36,6 +38,10 @@ uninstall:
 		"$(PREFIX)/share/bash-completion/completions/arbiter" "$(PREFIX)/share/zsh/site-functions/_arbiter" \
 		"$(PREFIX)/share/fish/vendor_completions.d/arbiter.fish"
 	rm -rf "$(PREFIX)/share/arbiter"
+	@# The folders install made, innermost first, each only when nothing else is left in it.
+	@for dir in share/bash-completion/completions share/bash-completion share/zsh/site-functions share/zsh \
+		share/fish/vendor_completions.d share/fish share/man/man1 share/man share bin; do \
+		rmdir "$(PREFIX)/$$dir" 2>/dev/null || true; done
 
 test:
 	$(SWIFT) test

@@ -18,7 +18,12 @@ public enum LogCommandRunner {
         if let anchor, !LogFormat.isHashText(anchor) {
             return Output(text: "", errors: "arbiter: --head must be sha256: and 64 lowercase hex digits, not '\(anchor)'\n", status: .unusable)
         }
-        let paths = withRotated ? given.flatMap { path in LogFiles.rotatedNumbers(of: path).map { "\(path).\($0)" } + [path] } : given
+        // A current file reached through a symbolic link has its rotated files beside the file
+        // it leads to, where `serve` put them (`LogFiles.resolved`).
+        let paths = withRotated ? given.flatMap { path -> [String] in
+            let real = LogFiles.resolved(path)
+            return LogFiles.rotatedNumbers(of: real).map { "\(real).\($0)" } + [path]
+        } : given
         let report: LogVerifier.Report
         do {
             report = try LogVerifier.verify(paths: paths, anchor: anchor)

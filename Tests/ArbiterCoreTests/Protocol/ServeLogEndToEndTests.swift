@@ -132,6 +132,13 @@ import Testing
         // (the lock file; a shell glob would also sort `.10` before `.2`).
         #expect(FileManager.default.fileExists(atPath: folder.path("decisions.log.lock")))
         #expect(LogCommandRunner.verify(paths: [folder.path("decisions.log")], anchor: nil, withRotated: true).text == verified.text)
+        // Through a symbolic link to the current file too: its rotated files are found beside
+        // the file it leads to, where serve put them (not beside the link, where none are).
+        try FileManager.default.createSymbolicLink(atPath: folder.path("current.log"), withDestinationPath: folder.path("decisions.log"))
+        let throughLink = LogCommandRunner.verify(paths: [folder.path("current.log")], anchor: nil, withRotated: true)
+        #expect(throughLink.status == .success, "\(throughLink.text)")
+        #expect(throughLink.text == verified.text, "\(throughLink.text)")
+        #expect(throughLink.text.hasPrefix("\(rotated.count + 1) files,"), "\(throughLink.text)")
         var seq = 0
         for name in inOrder {
             for record in try Self.records(folder, name) {
