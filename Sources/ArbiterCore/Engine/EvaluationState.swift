@@ -83,8 +83,7 @@ final class EvaluationState: EvaluationContext {
 
     /// Sets every property from `request` as a new state's would be.
     private func start(defineCount: Int) {
-        defineValues.removeAll(keepingCapacity: true)
-        defineValues.append(contentsOf: repeatElement(.null, count: defineCount))
+        defineValues.reset(repeating: .null, count: defineCount)
         let proration = request.proration
         itemGross = proration.itemGross
         allocations = proration.allocations
@@ -93,7 +92,7 @@ final class EvaluationState: EvaluationContext {
         orderPaidTotal = proration.orderPaidTotal
         let items = request.order.items
         auditRowsLeft = Self.auditRowsPerEntry * (items.count + request.lines.count + request.order.discounts.count) + 64
-        lines.removeAll(keepingCapacity: true)
+        lines.removeAllKeepingMemory()
         for requested in request.lines {
             // The item's numbers read in place (a copy of the item would retain and release its
             // strings and attributes).
@@ -117,12 +116,12 @@ final class EvaluationState: EvaluationContext {
         rejectedCount = 0
         requestedGross = 0
         requestedPaid = 0
-        grantedUnits.removeAll(keepingCapacity: true)
-        keptUnits.removeAll(keepingCapacity: true)
+        grantedUnits.removeAllKeepingMemory()
+        keptUnits.removeAllKeepingMemory()
         keptUnitsTotal = 0
         keptGrossTotal = 0
-        allocationOnKeptCache.removeAll(keepingCapacity: true)
-        giftItems.removeAll(keepingCapacity: true)
+        allocationOnKeptCache.removeAllKeepingMemory()
+        giftItems.removeAllKeepingMemory()
         paymentShares = []
         currentElement = 0
         computations = nil
@@ -139,13 +138,12 @@ final class EvaluationState: EvaluationContext {
     /// What the order keeps once the granted lines go, for settlement and request rules.
     func prepareSettlement() {
         let items = request.order.items
-        grantedUnits.removeAll(keepingCapacity: true)
-        grantedUnits.append(contentsOf: repeatElement(0, count: items.count))
+        grantedUnits.reset(repeating: 0, count: items.count)
         for line in lines where line.isGranted { grantedUnits[line.itemIndex] += line.units }
-        keptUnits.removeAll(keepingCapacity: true)
+        keptUnits.removeAllKeepingMemory()
         keptUnitsTotal = 0
         keptGrossTotal = 0
-        giftItems.removeAll(keepingCapacity: true)
+        giftItems.removeAllKeepingMemory()
         for index in items.indices {
             let kept = items[index].quantity - items[index].refundedQuantity - grantedUnits[index]
             keptUnits.append(kept)
@@ -153,8 +151,7 @@ final class EvaluationState: EvaluationContext {
             keptGrossTotal += items[index].unitPrice * Int64(kept)
             if items[index].giftFor != nil { giftItems.append(index) }
         }
-        allocationOnKeptCache.removeAll(keepingCapacity: true)
-        allocationOnKeptCache.append(contentsOf: repeatElement(nil, count: request.order.discounts.count))
+        allocationOnKeptCache.reset(repeating: nil, count: request.order.discounts.count)
     }
 
     /// How many elements a rule's `for_each` visits.
