@@ -89,6 +89,14 @@ struct ClosureExpression<Context: EvaluationContext & SendableMetatype>: Sendabl
     /// The node's value, which the checker proved cannot be null (`Evaluator.nonNull`).
     static func nonNull(_ node: Node) -> ValueStep {
         if let constant = node.constantValue, constant != .null { return { _ in constant } }
+        if case .slot(let slot, _) = node {
+            // The slot read in place: one closure, not one calling another.
+            return { context throws(EvaluationError) in
+                let value = context.value(ofSlot: slot)
+                if case .null = value { throw ValueOperations.unexpectedNull(node) }
+                return value
+            }
+        }
         let step = value(node)
         return { context throws(EvaluationError) in
             let value = try step(context)
@@ -124,20 +132,36 @@ struct ClosureExpression<Context: EvaluationContext & SendableMetatype>: Sendabl
                 if case .null = try step(context) { return !negated }
                 return negated
             }
+        // A constant operand (a parameter, a literal; most comparisons in rules have one) is held
+        // by the closure itself: the other side is the only call. A constant evaluates to itself
+        // and cannot fail, so the order of evaluation and the errors stay the tree walker's.
         case .equal(let left, let right, let negated, _):
-            let first = nonNull(left), second = nonNull(right)
+            let first = nonNull(left)
+            if let constant = right.constantValue, constant != .null {
+                return { context throws(EvaluationError) in (try first(context) == constant) != negated }
+            }
+            let second = nonNull(right)
             return { context throws(EvaluationError) in
                 let a = try first(context)
                 return (a == (try second(context))) != negated
             }
         case .compare(let comparison, let left, let right, _):
-            let first = nonNull(left), second = nonNull(right)
+            let first = nonNull(left)
+            if let constant = right.constantValue, constant != .null {
+                return { context throws(EvaluationError) in try ValueOperations.compare(comparison, try first(context), constant) }
+            }
+            let second = nonNull(right)
             return { context throws(EvaluationError) in
                 let a = try first(context)
                 return try ValueOperations.compare(comparison, a, try second(context))
             }
         case .contains(let element, let list, _):
-            let item = nonNull(element), collection = nonNull(list)
+            let item = nonNull(element)
+            if let constant = list.constantValue, case .list(let elements) = constant {
+                // A constant list's elements are taken out once, not at every test.
+                return { context throws(EvaluationError) in elements.contains(try item(context)) }
+            }
+            let collection = nonNull(list)
             return { context throws(EvaluationError) in
                 let value = try item(context)
                 return try ValueOperations.elements(ofIn: try collection(context)).contains(value)

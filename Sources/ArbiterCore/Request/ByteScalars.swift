@@ -42,34 +42,55 @@ enum ByteScalars {
     /// The instant of `YYYY-MM-DDTHH:MM:SS` followed by `Z` or `±HH:MM` (seconds up to 59, no
     /// fraction), or nil for anything else.
     static func timestamp(_ text: UnsafeRawBufferPointer) -> Timestamp? {
-        guard text.count == 20 || text.count == 25 else { return nil }
-        /// The two-digit number at `at`, or -1.
-        func two(_ at: Int) -> Int64 {
-            let high = text[at] &- UInt8(ascii: "0")
-            let low = text[at + 1] &- UInt8(ascii: "0")
-            guard high < 10, low < 10 else { return -1 }
-            return Int64(high) * 10 + Int64(low)
-        }
-        let century = two(0), yearOfCentury = two(2)
-        let month = two(5), day = two(8)
-        let hour = two(11), minute = two(14), second = two(17)
-        guard century >= 0, yearOfCentury >= 0, month >= 0, day >= 0, hour >= 0, minute >= 0, second >= 0,
-              text[4] == UInt8(ascii: "-"), text[7] == UInt8(ascii: "-"), text[10] | 0x20 == UInt8(ascii: "t"),
-              text[13] == UInt8(ascii: ":"), text[16] == UInt8(ascii: ":") else { return nil }
-        var offset: Int64 = 0
-        if text.count == 20 {
-            guard text[19] | 0x20 == UInt8(ascii: "z") else { return nil }
+        let count = text.count
+        guard count == 20 || count == 25, let base = text.baseAddress else { return nil }
+        // Three eight-byte words checked at once (SWAR): `YYYY-MM-`, `DDTHH:MM` and the last
+        // eight bytes, `H:MM:SSZ` or `SS±HH:MM` (overlapping the second word for `Z`).
+        let date = UInt64(littleEndian: base.loadUnaligned(as: UInt64.self))
+        let time = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        let last = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+        // Digit positions (0xFF bytes) and what the other bytes must be under their masks
+        // (`T` and `Z` either case: 0xDF clears the lowercase bit).
+        guard Self.allDigits(date, 0x00FF_FF00_FFFF_FFFF), date & 0xFF00_00FF_0000_0000 == 0x2D00_002D_0000_0000,
+              Self.allDigits(time, 0xFFFF_00FF_FF00_FFFF), time & 0x0000_FF00_00DF_0000 == 0x0000_3A00_0054_0000 else { return nil }
+        let sign: UInt8
+        if count == 20 {
+            // `H:MM:SSZ`: the seconds' digits, the colon before them and the zone letter.
+            guard Self.allDigits(last, 0x00FF_FF00_0000_0000), last & 0xDF00_00FF_0000_0000 == 0x5A00_003A_0000_0000 else { return nil }
+            sign = 0
         } else {
-            let sign = text[19]
-            let offsetHours = two(20), offsetMinutes = two(23)
-            guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"), text[22] == UInt8(ascii: ":"),
-                  (0...23).contains(offsetHours), (0...59).contains(offsetMinutes) else { return nil }
+            // `SS±HH:MM`, and the colon before the seconds (byte 16).
+            guard Self.allDigits(last, 0xFFFF_00FF_FF00_FFFF), last & 0x0000_FF00_0000_0000 == 0x0000_3A00_0000_0000,
+                  text[16] == UInt8(ascii: ":") else { return nil }
+            sign = UInt8(truncatingIfNeeded: last >> 16)
+            guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") else { return nil }
+        }
+        /// The value of the digit at byte `at` of `word`.
+        func digit(_ word: UInt64, _ at: UInt64) -> Int64 { Int64((word >> (8 * at)) & 0x0F) }
+        func two(_ word: UInt64, _ at: UInt64) -> Int64 { digit(word, at) * 10 + digit(word, at + 1) }
+        let year = two(date, 0) * 100 + two(date, 2)
+        let month = two(date, 5), day = two(time, 0)
+        let hour = two(time, 3), minute = two(time, 6)
+        let second = count == 20 ? two(last, 5) : two(last, 0)
+        var offset: Int64 = 0
+        if count == 25 {
+            let offsetHours = two(last, 3), offsetMinutes = two(last, 6)
+            guard offsetHours <= 23, offsetMinutes <= 59 else { return nil }
             offset = (offsetHours * 3600 + offsetMinutes * 60) * (sign == UInt8(ascii: "-") ? -1 : 1)
         }
-        let year = century * 100 + yearOfCentury
         guard year >= 1, (1...12).contains(month), day >= 1, day <= Timestamp.daysInMonth(year: year, month: month),
               hour <= 23, minute <= 59, second <= 59 else { return nil }
         let local = Timestamp.daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
         return Timestamp(epochSeconds: local - offset, nanoseconds: 0, offsetSeconds: Int32(offset))
+    }
+
+    /// Whether every byte of `word` where `mask` has 0xFF is an ASCII digit: XOR with `0`
+    /// leaves 0–9 for digits; a byte with its top bit set, or above 9 (adding 0x76 sets bit 7
+    /// from 0x0A on, and no sum carries past its byte), is not one.
+    @inline(__always)
+    static func allDigits(_ word: UInt64, _ mask: UInt64) -> Bool {
+        let value = (word ^ 0x3030_3030_3030_3030) & mask
+        let aboveNine = (value & 0x7F7F_7F7F_7F7F_7F7F) &+ (0x7676_7676_7676_7676 & mask)
+        return (value | aboveNine) & 0x8080_8080_8080_8080 & mask == 0
     }
 }

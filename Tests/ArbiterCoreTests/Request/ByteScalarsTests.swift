@@ -83,4 +83,42 @@ import Testing
             Self.checkTimestamp(String(decoding: timestamp, as: UTF8.self))
         }
     }
+
+    /// Any byte at any position of the two shapes (the fast path checks eight bytes at a time):
+    /// a fast answer is the reference's, and a byte that is not the shape's is refused.
+    @Test func anyByteAnywhere() {
+        var random = SplitMix64(seed: 11)
+        for base in ["2026-11-05T10:00:00+08:00", "1999-02-28T23:59:59Z", "0001-01-01T00:00:00-23:59"] {
+            let bytes = Array(base.utf8)
+            for position in bytes.indices {
+                for byte in UInt8.min...UInt8.max {
+                    var changed = bytes
+                    changed[position] = byte
+                    let fast = changed.withUnsafeBytes { ByteScalars.timestamp($0) }
+                    guard let fast else { continue }
+                    let reference = try? Timestamp.parse(String(decoding: changed, as: UTF8.self))
+                    #expect(fast == reference && fast.offsetSeconds == reference?.offsetSeconds, "\(changed)")
+                }
+            }
+            _ = random.next()
+        }
+    }
+
+    /// Every valid timestamp of the two shapes takes the fast path, with the reference's value.
+    @Test func validTimestampsTakeTheFastPath() {
+        var random = SplitMix64(seed: 5)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        for _ in 0..<20_000 {
+            let year = Int.random(in: 1...9999, using: &random), month = Int.random(in: 1...12, using: &random)
+            let day = Int.random(in: 1...Int(Timestamp.daysInMonth(year: Int64(year), month: Int64(month))), using: &random)
+            let yearText = String(repeating: "0", count: 4 - "\(year)".count) + "\(year)"
+            let time = "\(two(Int.random(in: 0...23, using: &random))):\(two(Int.random(in: 0...59, using: &random))):\(two(Int.random(in: 0...59, using: &random)))"
+            let zone = Bool.random(using: &random) ? (Bool.random(using: &random) ? "Z" : "z")
+                : "\(Bool.random(using: &random) ? "+" : "-")\(two(Int.random(in: 0...23, using: &random))):\(two(Int.random(in: 0...59, using: &random)))"
+            let text = "\(yearText)-\(two(month))-\(two(day))\(Bool.random(using: &random) ? "T" : "t")\(time)\(zone)"
+            let fast = Self.fastTimestamp(text)
+            let reference = try? Timestamp.parse(text)
+            #expect(fast != nil && fast == reference && fast?.offsetSeconds == reference?.offsetSeconds, "'\(text)'")
+        }
+    }
 }
