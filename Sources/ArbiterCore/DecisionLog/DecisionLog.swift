@@ -74,7 +74,15 @@ public final class DecisionLog: @unchecked Sendable {
         let path = LogFiles.resolved(given)
         let lockPath = path + ".lock"
         let lockDescriptor = LogFiles.openFile(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard lockDescriptor >= 0 else { return .failure(.file(LogFileError(path: lockPath, errno: errno, doing: "cannot open the lock"))) }
+        guard lockDescriptor >= 0 else {
+            let code = errno
+            // The usual cause, said in the operator's terms: serve does not make folders.
+            if code == ENOENT {
+                let folder = given.lastIndex(of: "/").map { $0 == given.startIndex ? "/" : String(given[..<$0]) } ?? "."
+                return .failure(.file(LogFileError(path: given, reason: "cannot create the log: its folder \(folder) does not exist (serve does not create folders)")))
+            }
+            return .failure(.file(LogFileError(path: lockPath, errno: code, doing: "cannot open the lock")))
+        }
         guard flock(lockDescriptor, LOCK_EX | LOCK_NB) == 0 else {
             let code = errno
             close(lockDescriptor)

@@ -193,6 +193,17 @@ import Testing
         #expect(damaged.stderr.contains("decisions.log:2: "), "\(damaged.stderr)")
     }
 
+    /// serve does not make folders: a log in one that does not exist is refused in those terms
+    /// (it said "cannot open the lock: no such file or directory", naming the lock file).
+    @Test func aLogInAMissingFolderIsRefusedSayingSo() throws {
+        let folder = try LogFolder()
+        defer { folder.remove() }
+        let run = try folder.serve(Array("{\"op\":\"ping\"}\n".utf8), log: "missing/decisions.log")
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("decisions.log: cannot create the log: its folder \(folder.path("missing")) does not exist"), "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+    }
+
     @Test func anotherPolicyStartsANewFile() throws {
         let folder = try LogFolder()
         defer { folder.remove() }
