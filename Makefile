@@ -38,10 +38,6 @@ uninstall:
 		"$(PREFIX)/share/bash-completion/completions/arbiter" "$(PREFIX)/share/zsh/site-functions/_arbiter" \
 		"$(PREFIX)/share/fish/vendor_completions.d/arbiter.fish"
 	rm -rf "$(PREFIX)/share/arbiter"
-	@# The folders install made, innermost first, each only when nothing else is left in it.
-	@for dir in share/bash-completion/completions share/bash-completion share/zsh/site-functions share/zsh \
-		share/fish/vendor_completions.d share/fish share/man/man1 share/man share bin; do \
-		rmdir "$(PREFIX)/$$dir" 2>/dev/null || true; done
 
 test:
 	$(SWIFT) test

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `arbiter log verify` and `arbiter log head` (SPEC section 10).
 public enum LogCommandRunner {
     public struct Output: Sendable {
@@ -18,11 +20,12 @@ public enum LogCommandRunner {
         if let anchor, !LogFormat.isHashText(anchor) {
             return Output(text: "", errors: "arbiter: --head must be sha256: and 64 lowercase hex digits, not '\(anchor)'\n", status: .unusable)
         }
-        // A current file reached through a symbolic link has its rotated files beside the file
-        // it leads to, where `serve` put them (`LogFiles.resolved`).
+        // A current file that is a symbolic link has its rotated files beside the file it leads
+        // to, where `serve` put them (`LogFiles.resolved`); any other is named as given.
         let paths = withRotated ? given.flatMap { path -> [String] in
-            let real = LogFiles.resolved(path)
-            return LogFiles.rotatedNumbers(of: real).map { "\(real).\($0)" } + [path]
+            let isLink = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil
+            let base = isLink ? LogFiles.resolved(path) : path
+            return LogFiles.rotatedNumbers(of: base).map { "\(base).\($0)" } + [path]
         } : given
         let report: LogVerifier.Report
         do {

@@ -78,7 +78,8 @@ public final class DecisionLog: @unchecked Sendable {
             let code = errno
             // The usual cause, said in the operator's terms: serve does not make folders.
             if code == ENOENT {
-                let folder = given.lastIndex(of: "/").map { $0 == given.startIndex ? "/" : String(given[..<$0]) } ?? "."
+                // The folder of the file the path leads to (through a link, the link's target's).
+                let folder = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
                 return .failure(.file(LogFileError(path: given, reason: "cannot create the log: its folder \(folder) does not exist (serve does not create folders)")))
             }
             return .failure(.file(LogFileError(path: lockPath, errno: code, doing: "cannot open the lock")))

@@ -168,6 +168,9 @@ import Testing
         #expect(reported.count == 2, "\(damaged.text)")
         #expect(reported.first?.hasPrefix("\(folder.path(inOrder[0])):5: seq gap") == true, "\(damaged.text)")
         #expect(reported.last?.hasPrefix("\(folder.path(lastName)):3: hash mismatch") == true, "\(damaged.text)")
+        // `--rotated` names the rotated files as the current file was given (it is no link).
+        let fromCurrent = LogCommandRunner.verify(paths: [folder.path("decisions.log")], anchor: nil, withRotated: true)
+        #expect(fromCurrent.text == damaged.text, "\(fromCurrent.text)")
     }
 
     @Test func aHeldLockOrADamagedLogStopsServe() throws {
@@ -202,6 +205,11 @@ import Testing
         #expect(run.status == 2)
         #expect(run.stderr.contains("decisions.log: cannot create the log: its folder \(folder.path("missing")) does not exist"), "\(run.stderr)")
         #expect(run.stdout.isEmpty)
+        // Through a link, the folder named is the one the link leads into.
+        try FileManager.default.createSymbolicLink(atPath: folder.path("current.log"), withDestinationPath: folder.path("nowhere/decisions.log"))
+        let linked = try folder.serve(Array("{\"op\":\"ping\"}\n".utf8), log: "current.log")
+        #expect(linked.status == 2)
+        #expect(linked.stderr.contains("current.log: cannot create the log: its folder \(folder.path("nowhere")) does not exist"), "\(linked.stderr)")
     }
 
     @Test func anotherPolicyStartsANewFile() throws {
