@@ -87,9 +87,35 @@ import Testing
                             continue
                         }
                         #expect(error.offset == prefix.count + position, "byte \(bad) at \(position) of \(length): \(error)")
+                        let expected = bad < 0x20 ? "unescaped control character in string" : "invalid UTF-8"
+                        #expect(error.message.hasPrefix(expected), "byte \(bad) at \(position) of \(length): \(error)")
                     }
                 }
             }
+        }
+    }
+
+    /// Keys and strings at the very end of the input, where the sixteen-byte tests cannot
+    /// apply and the general scan must say what ended where.
+    @Test func stringsAtTheEndOfTheInput() {
+        let tape = JSONTape()
+        func read(_ text: String) -> Result<String, JSONParseError> {
+            Array(text.utf8).withUnsafeBytes { raw in
+                Result { () throws(JSONParseError) -> String in
+                    let view = try tape.parse(raw)
+                    return view.kind(view.root) == .string ? view.string(view.root) : view.string(view.root + 1)
+                }
+            }
+        }
+        for length in 0...40 {
+            let text = String(repeating: "k", count: length)
+            #expect(read("\"\(text)\"") == .success(text), "top-level string of \(length)")
+            #expect(read("{\"\(text)\":1}") == .success(text), "key of \(length)")
+            #expect(read("[\"\(text)\"]") == .success(text), "element of \(length)")
+            #expect(read("{\"\(text)") == .failure(JSONParseError("input ends inside the string opened", offset: 1)))
+            #expect(read("{\"\(text)\"") == .failure(JSONParseError("input ends inside the object opened", offset: 0)))
+            #expect(read("{\"\(text)\":") == .failure(JSONParseError("input ends inside the object opened", offset: 0)))
+            #expect(read("[\"\(text)\"") == .failure(JSONParseError("input ends inside the array opened", offset: 0)))
         }
     }
 
