@@ -79,8 +79,7 @@ public final class DecisionLog: @unchecked Sendable {
             // The usual cause, said in the operator's terms: serve does not make folders.
             if code == ENOENT {
                 // The folder of the file the path leads to (through a link, the link's target's).
-                let folder = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
-                return .failure(.file(LogFileError(path: given, reason: "cannot create the log: its folder \(folder) does not exist (serve does not create folders)")))
+                return .failure(.file(LogFileError(path: given, reason: "cannot create the log: its folder \(LogFiles.folder(of: path)) does not exist (serve does not create folders)")))
             }
             return .failure(.file(LogFileError(path: lockPath, errno: code, doing: "cannot open the lock")))
         }

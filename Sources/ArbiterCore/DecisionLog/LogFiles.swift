@@ -25,9 +25,14 @@ enum LogFiles {
             path = target.hasPrefix("/") ? target : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(target).path
         }
         let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        guard let realFolder = realPath(folder.isEmpty ? "." : folder) else { return path }
+        guard let realFolder = realPath(folder(of: path)) else { return path }
         return realFolder == "/" ? "/" + url.lastPathComponent : realFolder + "/" + url.lastPathComponent
+    }
+
+    /// The folder a log file's path names (`.` for a bare file name).
+    static func folder(of path: String) -> String {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return folder.isEmpty ? "." : folder
     }
 
     private static func realPath(_ path: String) -> String? {
@@ -89,7 +94,7 @@ enum LogFiles {
 
     /// fsync of the folder holding `path`, so that a created or renamed name survives a crash.
     static func syncFolder(of path: String) throws(LogFileError) {
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let folder = Self.folder(of: path)
         let descriptor = openFile(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { throw LogFileError(path: folder, errno: errno, doing: "cannot open the folder") }
         defer { close(descriptor) }
