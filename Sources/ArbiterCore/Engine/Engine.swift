@@ -14,28 +14,48 @@ public final class Engine: Sendable {
 
     /// The rules of one kind and reason. A class of constants: a decision reads its rules and
     /// closures in place rather than copying the set out of `ruleSets`.
-    final class RuleSet: Sendable {
+    final class RuleSet: @unchecked Sendable {
         let line: [Rule]
         let settlement: [Rule]
         let request: [Rule]
-        /// Each rule's condition with the kind and reason of this set decided in it, as
-        /// closures (nil for a rule without a condition), for untraced runs: a trace shows the
-        /// condition as written, step by step.
-        let lineConditions: [ClosureExpression<EvaluationState>?]
-        let settlementConditions: [ClosureExpression<EvaluationState>?]
-        let requestConditions: [ClosureExpression<EvaluationState>?]
+        /// Each rule with its condition as closures, the kind and reason of this set decided in
+        /// it (nil for a rule without a condition), for untraced runs: a trace shows the
+        /// condition as written, step by step. In fixed buffers, read in place: a rule taken
+        /// from an array is retained and released around each use, and its closures too, about
+        /// six reference-count operations per rule considered.
+        let lineSteps: UnsafeMutableBufferPointer<RuleStep>
+        let settlementSteps: UnsafeMutableBufferPointer<RuleStep>
+        let requestSteps: UnsafeMutableBufferPointer<RuleStep>
 
         init(line: [Rule], settlement: [Rule], request: [Rule], known: [Int: Value]) {
             self.line = line
             self.settlement = settlement
             self.request = request
-            func specialize(_ rules: [Rule]) -> [ClosureExpression<EvaluationState>?] {
-                rules.map { rule in rule.condition.map { ClosureExpression($0.specialized(knowing: known)) } }
+            func steps(_ rules: [Rule]) -> UnsafeMutableBufferPointer<RuleStep> {
+                let steps = UnsafeMutableBufferPointer<RuleStep>.allocate(capacity: rules.count)
+                _ = steps.initialize(from: rules.map { rule in
+                    RuleStep(rule: rule, untraced: rule.condition.map { ClosureExpression($0.specialized(knowing: known)) })
+                })
+                return steps
             }
-            lineConditions = specialize(line)
-            settlementConditions = specialize(settlement)
-            requestConditions = specialize(request)
+            lineSteps = steps(line)
+            settlementSteps = steps(settlement)
+            requestSteps = steps(request)
         }
+
+        deinit {
+            for steps in [lineSteps, settlementSteps, requestSteps] {
+                steps.deinitialize()
+                steps.deallocate()
+            }
+        }
+    }
+
+    /// A rule of a `RuleSet` and its untraced condition. The rule is kept alive by the set's
+    /// arrays, so the reference here needs no counting.
+    struct RuleStep {
+        unowned(unsafe) let rule: Rule
+        let untraced: ClosureExpression<EvaluationState>?
     }
 
     public init(policy: Policy) {
@@ -112,9 +132,11 @@ public final class Engine: Sendable {
         for lineIndex in state.lines.indices {
             state.currentLine = lineIndex
             let lineID = state.request.order.items[state.lines[lineIndex].itemIndex].line
-            for (position, rule) in rules.line.enumerated() {
+            for position in rules.lineSteps.indices {
+                let rule = rules.lineSteps[position].rule
                 if rule.isOtherwise, state.lines[lineIndex].verdict != nil { continue }
-                let fired = try run.evaluate(rule, state, line: lineID, untraced: rules.lineConditions[position])
+                // The line's id is only for the trace (a nil costs no retain when there is none).
+                let fired = try run.evaluate(rule, state, line: run.tracing ? lineID : nil, untraced: rules.lineSteps[position].untraced)
                 guard fired else { continue }
                 var applied: [String] = []
                 for effectIndex in rule.effects.indices {
@@ -151,8 +173,9 @@ public final class Engine: Sendable {
         state.prepareSettlement()
         Settlement.recordKeptUnits(state)
         var effects = EffectCombination(payments: state.request.order.payments?.count ?? 0)
-        for (position, rule) in rules.settlement.enumerated() {
-            guard try run.evaluate(rule, state, line: nil, untraced: rules.settlementConditions[position]) else { continue }
+        for position in rules.settlementSteps.indices {
+            let rule = rules.settlementSteps[position].rule
+            guard try run.evaluate(rule, state, line: nil, untraced: rules.settlementSteps[position].untraced) else { continue }
             var applied: [String] = []
             for index in 0..<run.elementCount(of: rule, state) {
                 let element = try run.enterElement(index, of: rule, state)
@@ -184,8 +207,9 @@ public final class Engine: Sendable {
         // 4. Request rules: compensation, return shipping, deadlines, review routing, request
         //    verdicts, and what goes back to each payment.
         state.preparePayments()
-        for (position, rule) in rules.request.enumerated() {
-            guard try run.evaluate(rule, state, line: nil, untraced: rules.requestConditions[position]) else { continue }
+        for position in rules.requestSteps.indices {
+            let rule = rules.requestSteps[position].rule
+            guard try run.evaluate(rule, state, line: nil, untraced: rules.requestSteps[position].untraced) else { continue }
             var applied: [String] = []
             for effectIndex in rule.effects.indices {
                 switch rule.effects[effectIndex] {
