@@ -11,6 +11,8 @@ public final class Engine: Sendable {
     /// it could not fire, and leaving it out keeps both the evaluation and the audit trail to
     /// the rules that can matter for the request.
     let ruleSets: [RuleSet]
+    /// Every rule's amounts, values and defines as closures.
+    let expressionClosures: ExpressionClosures
 
     /// The rules of one kind and reason. A class of constants: a decision reads its rules and
     /// closures in place rather than copying the set out of `ruleSets`.
@@ -82,6 +84,7 @@ public final class Engine: Sendable {
             }
         }
         self.ruleSets = sets
+        self.expressionClosures = ExpressionClosures(policy.allRules.flatMap(\.computedExpressions))
     }
 
     /// Where the rules for a kind and reason sit in `ruleSets`.
@@ -125,7 +128,7 @@ public final class Engine: Sendable {
     /// Decides the request `state` was just started with (`EvaluationState.start`).
     func decide(_ state: EvaluationState, inputDigest: String, audit: AuditLevel) throws(EvaluationFailure) -> Decision {
         let rules = ruleSets[Self.ruleSetIndex(state.request.kind, state.request.reason)]
-        var run = RuleRun(tracing: audit == .full, listsFiredRules: audit != .none)
+        var run = RuleRun(tracing: audit == .full, listsFiredRules: audit != .none, closures: expressionClosures)
         if audit == .full { state.computations = Self.prorationComputations(state) }
 
         // 1. Line rules, once per requested line, in policy order.
