@@ -28,21 +28,27 @@ public final class Engine: Sendable {
         let lineSteps: UnsafeMutableBufferPointer<RuleStep>
         let settlementSteps: UnsafeMutableBufferPointer<RuleStep>
         let requestSteps: UnsafeMutableBufferPointer<RuleStep>
+        /// Owns the conditions the steps refer to without counting.
+        private let conditions: [ClosureBox]
 
         init(line: [Rule], settlement: [Rule], request: [Rule], known: [Int: Value]) {
             self.line = line
             self.settlement = settlement
             self.request = request
+            var conditions: [ClosureBox] = []
             func steps(_ rules: [Rule]) -> UnsafeMutableBufferPointer<RuleStep> {
                 let steps = UnsafeMutableBufferPointer<RuleStep>.allocate(capacity: rules.count)
                 _ = steps.initialize(from: rules.map { rule in
-                    RuleStep(rule: rule, untraced: rule.condition.map { ClosureExpression($0.specialized(knowing: known)) })
+                    let condition = rule.condition.map { ClosureBox(ClosureExpression($0.specialized(knowing: known))) }
+                    if let condition { conditions.append(condition) }
+                    return RuleStep(rule: rule, untraced: condition.map { Unmanaged.passUnretained($0) })
                 })
                 return steps
             }
             lineSteps = steps(line)
             settlementSteps = steps(settlement)
             requestSteps = steps(request)
+            self.conditions = conditions
         }
 
         deinit {
@@ -53,12 +59,13 @@ public final class Engine: Sendable {
         }
     }
 
-    /// A rule of a `RuleSet` and its untraced condition. The rule is kept alive by the set's
-    /// arrays, so the reference here needs no counting.
+    /// A rule of a `RuleSet` and its untraced condition. Both are kept alive by the set, so
+    /// the references here need no counting.
     struct RuleStep {
         unowned(unsafe) let rule: Rule
-        let untraced: ClosureExpression<EvaluationState>?
+        let untraced: Unmanaged<ClosureBox>?
     }
+
 
     public init(policy: Policy) {
         self.policy = policy

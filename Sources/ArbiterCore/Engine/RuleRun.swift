@@ -42,14 +42,20 @@ struct RuleRun: ~Copyable {
     /// Evaluates a rule's condition; records it in the trace and, if it fired, in `firedRules`.
     /// Untraced, `untraced` (the condition with what the rule set knows decided in it, as
     /// closures) is evaluated instead of the condition as written.
-    mutating func evaluate(_ rule: Rule, _ state: EvaluationState, line: String?, untraced: ClosureExpression<EvaluationState>?) throws(EvaluationFailure) -> Bool {
+    mutating func evaluate(_ rule: Rule, _ state: EvaluationState, line: String?, untraced: Unmanaged<ClosureBox>?) throws(EvaluationFailure) -> Bool {
         var fired = true
         // A rule that iterates computes its defines per element (`forEachElement`).
         if rule.forEach == nil, !rule.defines.isEmpty { try evaluateDefines(rule, state, element: nil) }
         let firstStep = steps.count
         let value: Value?
         do {
-            value = tracing ? try rule.condition?.evaluate(in: state, indexedTrace: &steps) : try untraced?.evaluate(state)
+            if tracing {
+                value = try rule.condition?.evaluate(in: state, indexedTrace: &steps)
+            } else if let untraced {
+                value = try ClosureBox.evaluate(untraced, state)
+            } else {
+                value = nil
+            }
         } catch {
             throw EvaluationFailure(rule: rule.id, source: rule.source, message: "when: \(error.message)")
         }
@@ -117,7 +123,7 @@ struct RuleRun: ~Copyable {
     /// for an expression of another policy).
     @inline(__always)
     private func compute(_ expression: CompiledExpression, _ state: EvaluationState) throws(EvaluationError) -> Value {
-        if let closure = closures.closure(for: expression) { return try closure.evaluate(state) }
+        if let closure = closures.closure(for: expression) { return try ClosureBox.evaluate(closure, state) }
         return try expression.evaluate(in: state)
     }
 
