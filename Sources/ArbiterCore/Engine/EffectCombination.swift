@@ -12,7 +12,8 @@ struct EffectCombination {
     private(set) var deadlines = Deadlines(returnBy: nil, refundBy: nil, refundWithinDaysOfReceipt: nil)
     private(set) var deadlinesChosen = false
     private(set) var requestVerdict: Verdict?
-    private(set) var requestCodes: [RuleCode] = []
+    /// Request-level reasons (`ReasonTable` numbers), in rule order.
+    private(set) var requestReasons: [Int32] = []
     private(set) var compensation: [Grant] = []
     private(set) var proposals: [Settlement.Proposal] = []
     private(set) var shipping: (amount: Int64, rule: String)?
@@ -24,15 +25,15 @@ struct EffectCombination {
     }
 
     /// A request-scope verdict (a request without lines): the strongest wins; codes accumulate.
-    mutating func combineVerdict(_ verdict: Verdict, codes: [String], rule: String) {
+    mutating func combineVerdict(_ verdict: Verdict, reasons: UnsafeBufferPointer<Int32>) {
         if requestVerdict.map({ verdict > $0 }) ?? true { requestVerdict = verdict }
-        requestCodes += codes.map { RuleCode(code: $0, rule: rule) }
+        requestReasons += reasons
     }
 
     /// Compensation accumulates; its code is a request-level reason.
-    mutating func addCompensation(_ grant: Grant) {
+    mutating func addCompensation(_ grant: Grant, reason: Int32) {
         compensation.append(grant)
-        requestCodes.append(RuleCode(code: grant.code, rule: grant.rule))
+        requestReasons.append(reason)
     }
 
     /// The first payer chosen wins; false when one was chosen before.
@@ -52,23 +53,24 @@ struct EffectCombination {
     }
 
     /// A request-level code (`note`): every one is added, in rule order.
-    mutating func note(_ code: String, rule: String) {
-        requestCodes.append(RuleCode(code: code, rule: rule))
+    mutating func note(reason: Int32) {
+        requestReasons.append(reason)
     }
 
     /// Every route applies: approved lines go to review with the code; lines in review carry it
     /// once. Returns how many approved lines it moved.
-    mutating func routeToReview(code: String, rule: String, lines: inout [LineState]) -> Int {
+    mutating func routeToReview(reason: Int32, from table: ReasonTable, lines: inout [LineState]) -> Int {
+        let code = table[reason].codeNumber
         var routed = 0
         for index in lines.indices where lines[index].verdict == .approve {
             lines[index].verdict = .review
-            lines[index].addCode(RuleCode(code: code, rule: rule), with: .review)
+            lines[index].addReason(reason, code: code, with: .review)
             routed += 1
         }
         for index in lines.indices where lines[index].verdict == .review && !lines[index].hasCode(code, with: .review) {
-            lines[index].addCode(RuleCode(code: code, rule: rule), with: .review)
+            lines[index].addReason(reason, code: code, with: .review)
         }
-        requestCodes.append(RuleCode(code: code, rule: rule))
+        requestReasons.append(reason)
         return routed
     }
 

@@ -11,6 +11,8 @@ public final class Engine: Sendable {
     /// it could not fire, and leaving it out keeps both the evaluation and the audit trail to
     /// the rules that can matter for the request.
     let ruleSets: [RuleSet]
+    /// Every reason the rules can give, numbered.
+    let reasons: ReasonTable
     /// Every rule's amounts, values and defines as closures.
     let expressionClosures: ExpressionClosures
 
@@ -30,8 +32,11 @@ public final class Engine: Sendable {
         let requestSteps: UnsafeMutableBufferPointer<RuleStep>
         /// Owns the conditions the steps refer to without counting.
         private let conditions: [ClosureBox]
+        /// Owns the reason numbers the steps point to.
+        let reasons: ReasonTable
 
-        init(line: [Rule], settlement: [Rule], request: [Rule], known: [Int: Value]) {
+        init(line: [Rule], settlement: [Rule], request: [Rule], known: [Int: Value], reasons: ReasonTable) {
+            self.reasons = reasons
             self.line = line
             self.settlement = settlement
             self.request = request
@@ -41,7 +46,7 @@ public final class Engine: Sendable {
                 _ = steps.initialize(from: rules.map { rule in
                     let condition = rule.condition.map { ClosureBox(ClosureExpression($0.specialized(knowing: known))) }
                     if let condition { conditions.append(condition) }
-                    return RuleStep(rule: rule, untraced: condition.map { Unmanaged.passUnretained($0) })
+                    return RuleStep(rule: rule, untraced: condition.map { Unmanaged.passUnretained($0) }, reasons: reasons.reasons(of: rule))
                 })
                 return steps
             }
@@ -64,11 +69,15 @@ public final class Engine: Sendable {
     struct RuleStep {
         unowned(unsafe) let rule: Rule
         let untraced: Unmanaged<ClosureBox>?
+        /// The numbers of the rule's reasons (`ReasonTable`), in the order its effects give them.
+        let reasons: UnsafePointer<Int32>
     }
 
 
     public init(policy: Policy) {
         self.policy = policy
+        let reasons = ReasonTable(policy)
+        self.reasons = reasons
         self.decoder = RequestDecoder(schema: policy.schema)
         var sets: [RuleSet] = []
         for kind in RequestKind.allCases {
@@ -87,7 +96,8 @@ public final class Engine: Sendable {
                     line: line.filter { !$0.isOtherwise } + line.filter(\.isOtherwise),
                     settlement: policy.settlementRules.filter(applies),
                     request: policy.requestRules.filter(applies),
-                    known: [RequestField.kind.rawValue: .string(kind.rawValue), RequestField.reason.rawValue: .string(reason.rawValue)]))
+                    known: [RequestField.kind.rawValue: .string(kind.rawValue), RequestField.reason.rawValue: .string(reason.rawValue)],
+                    reasons: reasons))
             }
         }
         self.ruleSets = sets
@@ -149,10 +159,13 @@ public final class Engine: Sendable {
                 let fired = try run.evaluate(rule, state, line: run.tracing ? lineID : nil, untraced: rules.lineSteps[position].untraced)
                 guard fired else { continue }
                 var applied: [String] = []
+                let ruleReasons = rules.lineSteps[position].reasons
+                var reason = 0  // the next of the rule's reasons, in effect order
                 for effectIndex in rule.effects.indices {
                     switch rule.effects[effectIndex] {
                     case .verdict(let verdict, let codes):
-                        state.lines[lineIndex].record(verdict, codes: codes, rule: rule.id)
+                        state.lines[lineIndex].record(verdict, reasons: ruleReasons + reason, count: codes.count, from: reasons)
+                        reason += codes.count
                         if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
                     case .offer(let kind, let amountExpression, let code):
                         let amount = try run.money(amountExpression, state, rule: rule, what: "offer \(code)", line: lineID)
@@ -221,14 +234,18 @@ public final class Engine: Sendable {
             let rule = rules.requestSteps[position].rule
             guard try run.evaluate(rule, state, line: nil, untraced: rules.requestSteps[position].untraced) else { continue }
             var applied: [String] = []
+            let ruleReasons = rules.requestSteps[position].reasons
+            var reason = 0  // the next of the rule's reasons, in effect order
             for effectIndex in rule.effects.indices {
                 switch rule.effects[effectIndex] {
                 case .verdict(let verdict, let codes):
-                    effects.combineVerdict(verdict, codes: codes, rule: rule.id)
+                    effects.combineVerdict(verdict, reasons: UnsafeBufferPointer(start: ruleReasons + reason, count: codes.count))
+                    reason += codes.count
                     if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
                 case .compensation(let kind, let amountExpression, let code):
                     let amount = try run.money(amountExpression, state, rule: rule, what: "compensation \(code)", line: nil)
-                    effects.addCompensation(Grant(kind: kind.rawValue, amount: amount, code: code, rule: rule.id, line: nil))
+                    effects.addCompensation(Grant(kind: kind.rawValue, amount: amount, code: code, rule: rule.id, line: nil), reason: ruleReasons[reason])
+                    reason += 1
                     if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
                 case .offer(let kind, let amountExpression, let code):
                     let amount = try run.money(amountExpression, state, rule: rule, what: "offer \(code)", line: nil)
@@ -236,8 +253,9 @@ public final class Engine: Sendable {
                     if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
                 case .returnShipping(let chosen):
                     if effects.chooseReturnShipping(chosen), run.tracing { applied.append(rule.effectTexts[effectIndex]) }
-                case .routeToReview(let code):
-                    let routed = effects.routeToReview(code: code, rule: rule.id, lines: &state.lines)
+                case .routeToReview:
+                    let routed = effects.routeToReview(reason: ruleReasons[reason], from: reasons, lines: &state.lines)
+                    reason += 1
                     if run.tracing { applied.append("\(rule.effectTexts[effectIndex]) (\(routed) approved line(s) now in review)") }
                 case .deadlines(let returnByExpression, let refundByExpression, let windowDaysExpression):
                     guard effects.deadlinesOpen else { break }
@@ -260,8 +278,9 @@ public final class Engine: Sendable {
                     }
                     effects.chooseDeadlines(returnBy: returnBy, refundBy: refundBy, refundWithinDaysOfReceipt: windowDays)
                     if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
-                case .note(let code):
-                    effects.note(code, rule: rule.id)
+                case .note:
+                    effects.note(reason: ruleReasons[reason])
+                    reason += 1
                     if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
                 case .refundTo, .adjust, .refundShipping:
                     break  // per payment below; settlement effects are not request effects
@@ -284,21 +303,21 @@ public final class Engine: Sendable {
         // 5. The decision.
         var lines: [LineDecision] = []
         lines.reserveCapacity(state.lines.count)
-        var reasons: [RuleCode] = []
-        reasons.reserveCapacity(8)
+        var given: [Int32] = []  // the decision's reasons, each once, in order
+        given.reserveCapacity(8)
         for line in state.lines {
             var codes: [String] = []
             codes.reserveCapacity(line.codes.count)
-            line.forEachReasonCode { code in
-                if !reasons.contains(code) { reasons.append(code) }
-                codes.append(code.code)
+            line.forEachReason { reason in
+                if !given.contains(reason) { given.append(reason) }
+                codes.append(reasons[reason].code)
             }
             lines.append(LineDecision(
                 line: state.request.order.items[line.itemIndex].line, quantity: line.requestedUnits,
                 verdict: line.verdict ?? .reject, gross: line.gross, discount: line.gross - line.paid, paid: line.paid,
                 refund: line.isGranted ? line.paid : 0, reasons: codes))
         }
-        for code in effects.requestCodes where !reasons.contains(code) { reasons.append(code) }
+        for reason in effects.requestReasons where !given.contains(reason) { given.append(reason) }
         let outcome = Self.outcome(lines: lines, requestVerdict: effects.requestVerdict, compensationGranted: !effects.compensation.isEmpty)
         let auditRecord: AuditRecord?
         if audit == .none {
@@ -316,7 +335,10 @@ public final class Engine: Sendable {
                 items: settled.items, shipping: settled.shipping, adjustments: settled.adjustments, total: settled.total,
                 byMethod: refundByMethod),
             returnShippingPayer: effects.payer ?? .none, compensation: effects.compensation, offers: run.offers,
-            reasons: reasons.map { DecisionReason(code: $0.code, rule: $0.rule, message: policy.message(for: $0.code, in: locale)) },
+            reasons: given.map { number in
+                let entry = reasons[number]
+                return DecisionReason(code: entry.code, rule: entry.rule, message: entry.message(in: locale))
+            },
             deadlines: effects.deadlines, audit: auditRecord)
     }
 
@@ -392,8 +414,9 @@ public struct EvaluationFailure: Error, Sendable {
 }
 
 extension LineState {
-    mutating func record(_ newVerdict: Verdict, codes: [String], rule: String) {
-        for code in codes { addCode(RuleCode(code: code, rule: rule), with: newVerdict) }
+    /// A verdict with the `count` reasons at `reasons` (numbers of `table`).
+    mutating func record(_ newVerdict: Verdict, reasons: UnsafePointer<Int32>, count: Int, from table: ReasonTable) {
+        for index in 0..<count { addReason(reasons[index], code: table[reasons[index]].codeNumber, with: newVerdict) }
         if verdict.map({ newVerdict > $0 }) ?? true { verdict = newVerdict }
     }
 }

@@ -378,19 +378,20 @@ struct LineState {
     /// Approved or in review: the line's paid amount is (proposed to be) refunded.
     var isGranted: Bool { verdict == .approve || verdict == .review }
 
-    mutating func addCode(_ code: RuleCode, with verdict: Verdict) {
-        codes.append(VerdictCode(verdict: verdict, code: code))
+    mutating func addReason(_ reason: Int32, code: Int32, with verdict: Verdict) {
+        codes.append(VerdictCode(verdict: verdict, reason: reason, code: code))
     }
 
-    func hasCode(_ code: String, with verdict: Verdict) -> Bool {
-        codes.contains { $0.verdict == verdict && $0.code.code == code }
+    /// Whether the line has the code (`ReasonTable.Entry.codeNumber`), from any rule, with `verdict`.
+    func hasCode(_ code: Int32, with verdict: Verdict) -> Bool {
+        codes.contains { $0.verdict == verdict && $0.code == code }
     }
 
     /// Calls `body` with each code a decision shows for this line, in order: a rejection's
     /// reasons, or what approved it plus what sent it to review.
-    func forEachReasonCode(_ body: (RuleCode) -> Void) {
+    func forEachReason(_ body: (Int32) -> Void) {
         func given(_ verdict: Verdict) {
-            for entry in codes where entry.verdict == verdict { body(entry.code) }
+            for entry in codes where entry.verdict == verdict { body(entry.reason) }
         }
         switch verdict {
         case .reject?: given(.reject)
@@ -403,13 +404,10 @@ struct LineState {
     }
 }
 
-/// A code a rule gave a line, and the verdict it gave it with.
+/// A reason a rule gave a line (`ReasonTable` numbers), and the verdict it gave it with.
 struct VerdictCode {
     let verdict: Verdict
-    let code: RuleCode
-}
-
-struct RuleCode: Hashable {
-    let code: String
-    let rule: String
+    let reason: Int32
+    /// The reason's `codeNumber`.
+    let code: Int32
 }
