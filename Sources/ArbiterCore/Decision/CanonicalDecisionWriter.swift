@@ -30,11 +30,11 @@ enum CanonicalDecisionWriter {
         writer.field("compensation"); writeGrants(decision.compensation, digits: digits, into: &writer)
         writer.field("deadlines"); writer.beginObject()
         writer.field("refund_by")
-        if let refundBy = decision.deadlines.refundBy { writer.string(refundBy.rfc3339) } else { writer.null() }
+        if let refundBy = decision.deadlines.refundBy { writer.timestamp(refundBy) } else { writer.null() }
         writer.field("refund_within_days_of_receipt")
         if let days = decision.deadlines.refundWithinDaysOfReceipt { writer.int64(days) } else { writer.null() }
         writer.field("return_by")
-        if let returnBy = decision.deadlines.returnBy { writer.string(returnBy.rfc3339) } else { writer.null() }
+        if let returnBy = decision.deadlines.returnBy { writer.timestamp(returnBy) } else { writer.null() }
         writer.endObject()
         writer.field("id"); writer.string(decision.id)
         writer.field("lines"); writer.beginArray()

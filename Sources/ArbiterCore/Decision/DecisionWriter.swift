@@ -54,7 +54,8 @@ public enum DecisionWriter {
         writer.field("return_shipping"); writer.beginObject()
         writer.field("payer"); writer.string(decision.returnShippingPayer.rawValue)
         writer.endObject()
-        for (name, grants) in [("compensation" as StaticString, decision.compensation), ("offers", decision.offers)] {
+        // A local function, not a loop over an array of the two lists (made and freed per answer).
+        func grants(_ name: StaticString, _ grants: [Grant]) {
             writer.field(name); writer.beginArray()
             for grant in grants {
                 writer.beginObject()
@@ -67,6 +68,8 @@ public enum DecisionWriter {
             }
             writer.endArray()
         }
+        grants("compensation", decision.compensation)
+        grants("offers", decision.offers)
         writer.field("reasons"); writer.beginArray()
         for reason in decision.reasons {
             writer.beginObject()
@@ -78,9 +81,9 @@ public enum DecisionWriter {
         writer.endArray()
         writer.field("deadlines"); writer.beginObject()
         writer.field("return_by")
-        if let returnBy = decision.deadlines.returnBy { writer.string(returnBy.rfc3339) } else { writer.null() }
+        if let returnBy = decision.deadlines.returnBy { writer.timestamp(returnBy) } else { writer.null() }
         writer.field("refund_by")
-        if let refundBy = decision.deadlines.refundBy { writer.string(refundBy.rfc3339) } else { writer.null() }
+        if let refundBy = decision.deadlines.refundBy { writer.timestamp(refundBy) } else { writer.null() }
         writer.field("refund_within_days_of_receipt")
         if let days = decision.deadlines.refundWithinDaysOfReceipt { writer.int64(days) } else { writer.null() }
         writer.endObject()

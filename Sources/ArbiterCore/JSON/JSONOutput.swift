@@ -28,6 +28,8 @@ public protocol JSONOutput: ~Copyable {
     /// An amount of minor units as a string with exactly `fractionDigits` decimals (`"185.96"`).
     mutating func money(_ minorUnits: Int64, fractionDigits: Int)
     mutating func string(_ text: String)
+    /// A timestamp as its RFC 3339 string (`Timestamp.rfc3339`).
+    mutating func timestamp(_ value: Timestamp)
     mutating func int(_ value: Int)
     mutating func int64(_ value: Int64)
     mutating func bool(_ value: Bool)
@@ -37,4 +39,8 @@ public protocol JSONOutput: ~Copyable {
     /// would take more than `limit` bytes (their leading comma included): then none of them is
     /// kept and their size is returned. The bound an answer's audit trail has (SPEC section 8).
     mutating func members(atMost limit: Int, _ body: (inout Self) -> Void) -> Int?
+}
+
+extension JSONOutput where Self: ~Copyable {
+    public mutating func timestamp(_ value: Timestamp) { string(value.rfc3339) }
 }

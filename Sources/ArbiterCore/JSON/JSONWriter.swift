@@ -286,6 +286,15 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         appendString(text)
     }
 
+    /// Writes the timestamp's RFC 3339 text straight from the digits (no `String` is made; the
+    /// text needs no escaping).
+    public mutating func timestamp(_ value: Timestamp) {
+        beforeValue()
+        put(UInt8(ascii: "\""))
+        value.withRFC3339Bytes { put($0) }
+        put(UInt8(ascii: "\""))
+    }
+
     /// Writes a string literal known not to need escaping (a name of the engine's vocabulary).
     public mutating func literal(_ text: StaticString) {
         beforeValue()

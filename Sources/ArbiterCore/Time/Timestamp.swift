@@ -57,15 +57,23 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// `later than 9999-12-31T23:59:59Z` or `earlier than 0001-01-01T00:00:00Z`, never as a
     /// malformed timestamp.
     public var rfc3339: String {
+        withRFC3339Bytes { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Calls `body` with the bytes of `rfc3339` (ASCII, nothing a JSON string escapes), made in
+    /// a small buffer on the stack: an answer writes its deadlines without a `String` (one over
+    /// fifteen bytes is allocated).
+    func withRFC3339Bytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         // RFC 3339 offsets are whole minutes. A zone's local mean time before it took a standard
         // offset is not (Africa/Monrovia was −00:44:30 until 1972, Asia/Shanghai +08:05:43 before
         // 1901): written with its minutes only, the text would name another instant than the
         // one decided (a `return_by` 30 seconds early). Such an instant is written in UTC.
         if offsetSeconds % 60 != 0 {
-            return Timestamp(epochSeconds: epochSeconds, nanoseconds: nanoseconds, offsetSeconds: 0).rfc3339
+            return Timestamp(epochSeconds: epochSeconds, nanoseconds: nanoseconds, offsetSeconds: 0).withRFC3339Bytes(body)
         }
         guard isWritable else {
-            return localSeconds > 0 ? "later than 9999-12-31T23:59:59Z" : "earlier than 0001-01-01T00:00:00Z"
+            let text: StaticString = localSeconds > 0 ? "later than 9999-12-31T23:59:59Z" : "earlier than 0001-01-01T00:00:00Z"
+            return body(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
         }
         // Digits written into one small buffer: this runs for every timestamp an answer shows.
         let local = localSeconds
@@ -114,7 +122,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
                 put(offsetSeconds < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
                 two(magnitude / 3600); put(UInt8(ascii: ":")); two(magnitude / 60 % 60)
             }
-            return String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<count]), as: UTF8.self)
+            return body(UnsafeBufferPointer(rebasing: buffer[0..<count]))
         }
     }
 
