@@ -73,7 +73,6 @@ public final class Engine: Sendable {
         let reasons: UnsafePointer<Int32>
     }
 
-
     public init(policy: Policy) {
         self.policy = policy
         let reasons = ReasonTable(policy)

@@ -66,9 +66,12 @@ final class ReasonTable: @unchecked Sendable {
     deinit { slots.deallocate() }
 
     /// The numbers of `rule`'s reasons, in the order its effects give them. Valid while this
-    /// table lives.
+    /// table lives; `rule` is one of the policy's rules (the engine's rule sets hold no other).
     func reasons(of rule: Rule) -> UnsafePointer<Int32> {
-        UnsafePointer(slots.baseAddress! + (firstSlot[ObjectIdentifier(rule)] ?? 0))
+        guard let first = firstSlot[ObjectIdentifier(rule)] else {
+            preconditionFailure("rule \(rule.id) is not a rule of the policy this reason table was made for")
+        }
+        return UnsafePointer(slots.baseAddress! + first)
     }
 
     @inline(__always)
