@@ -123,9 +123,9 @@ struct ClosureExpression<Context: EvaluationContext & SendableMetatype>: Sendabl
             let test = self.test(operand)
             return { context throws(EvaluationError) in !(try test(context)) }
         case .and(let operands):
-            return chain(operands.map { test($0.node) }, stopsOn: false)
+            return chain(operands.map(\.node)[...], stopsOn: false)
         case .or(let operands):
-            return chain(operands.map { test($0.node) }, stopsOn: true)
+            return chain(operands.map(\.node)[...], stopsOn: true)
         case .isNull(let operand, let negated, _):
             let step = value(operand)
             return { context throws(EvaluationError) in
@@ -179,28 +179,33 @@ struct ClosureExpression<Context: EvaluationContext & SendableMetatype>: Sendabl
     }
 
     /// `&&` (stops on the first false) or `||` (on the first true) over a chain, left to right.
-    private static func chain(_ tests: [TestStep], stopsOn stop: Bool) -> TestStep {
-        switch tests.count {
+    ///
+    /// The operands' closures are made here, held by the chain's closure as they are: a closure
+    /// kept in an array (`[TestStep]`) is stored in the array's generic representation, and
+    /// every call through it went through two reabstraction thunks.
+    private static func chain(_ operands: ArraySlice<Node>, stopsOn stop: Bool) -> TestStep {
+        let start = operands.startIndex
+        switch operands.count {
         case 0:
             return { _ in !stop }
         case 1:
-            return tests[0]
+            return test(operands[start])
         case 2:
-            let first = tests[0], second = tests[1]
+            let first = test(operands[start]), second = test(operands[start + 1])
             return { context throws(EvaluationError) in
                 if try first(context) == stop { return stop }
                 return try second(context)
             }
         case 3:
-            let first = tests[0], second = tests[1], third = tests[2]
+            let first = test(operands[start]), second = test(operands[start + 1]), third = test(operands[start + 2])
             return { context throws(EvaluationError) in
                 if try first(context) == stop { return stop }
                 if try second(context) == stop { return stop }
                 return try third(context)
             }
         default:
-            // The first three, then the rest as a chain of its own: no loop over an array of closures.
-            let head = chain(Array(tests[..<3]), stopsOn: stop), rest = chain(Array(tests[3...]), stopsOn: stop)
+            // The first three, then the rest as a chain of its own: no loop over closures.
+            let head = chain(operands.prefix(3), stopsOn: stop), rest = chain(operands.dropFirst(3), stopsOn: stop)
             return { context throws(EvaluationError) in
                 if try head(context) == stop { return stop }
                 return try rest(context)
