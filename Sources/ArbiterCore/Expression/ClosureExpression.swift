@@ -51,27 +51,29 @@ struct ClosureExpression<Context: EvaluationContext & SendableMetatype>: Sendabl
             }
         case .host(let function, let arguments):
             let implementation = function.implementation
-            let steps = arguments.map(value)
-            switch (function.fixedArity, steps.count) {
+            // The arguments' closures made where they are held (one taken out of an array of
+            // closures is called through reabstraction thunks; see `chain`).
+            switch (function.fixedArity, arguments.count) {
             case (.unary(let unary)?, 1):
-                let only = steps[0]
+                let only = value(arguments[0])
                 return { context throws(EvaluationError) in try unary(try only(context), context) }
             case (.binary(let binary)?, 2):
-                let first = steps[0], second = steps[1]
+                let first = value(arguments[0]), second = value(arguments[1])
                 return { context throws(EvaluationError) in
                     let a = try first(context)
                     return try binary(a, try second(context), context)
                 }
             case (_, 1):
-                let only = steps[0]
+                let only = value(arguments[0])
                 return { context throws(EvaluationError) in try implementation([try only(context)], context) }
             case (_, 2):
-                let first = steps[0], second = steps[1]
+                let first = value(arguments[0]), second = value(arguments[1])
                 return { context throws(EvaluationError) in
                     let a = try first(context)
                     return try implementation([a, try second(context)], context)
                 }
             default:
+                let steps = arguments.map(value)
                 return { context throws(EvaluationError) in try implementation(try values(steps, context), context) }
             }
         case .list(let elements):
