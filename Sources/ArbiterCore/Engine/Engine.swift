@@ -419,9 +419,3 @@ extension LineState {
         if verdict.map({ newVerdict > $0 }) ?? true { verdict = newVerdict }
     }
 }
-
-extension Policy {
-    func message(for code: String, in locale: MessageLocale) -> String {
-        codes[code]?.message(in: locale) ?? code
-    }
-}

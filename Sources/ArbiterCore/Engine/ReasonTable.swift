@@ -12,16 +12,12 @@ final class ReasonTable: @unchecked Sendable {
         /// The same for every entry with this code (whatever the rule): `route_to_review` gives a
         /// line a code once, whichever rule gave it before.
         let codeNumber: Int32
-        let zhCN: String
-        let en: String
-        let de: String
+        /// The code as `codes.yaml` declares it, whose messages are resolved per locale once.
+        let declared: ReasonCode?
 
+        /// The message in `locale` (`ReasonCode.message(in:)`), or the code for one not declared.
         func message(in locale: MessageLocale) -> String {
-            switch locale {
-            case .zhCN: return zhCN
-            case .en: return en
-            case .de: return de
-            }
+            declared?.message(in: locale) ?? code
         }
     }
 
@@ -48,10 +44,7 @@ final class ReasonTable: @unchecked Sendable {
                     let codeNumber = codeNumbers[code] ?? Int32(codeNumbers.count)
                     codeNumbers[code] = codeNumber
                     let number = Int32(entries.count)
-                    entries.append(Entry(
-                        code: code, rule: rule.id, codeNumber: codeNumber,
-                        zhCN: policy.message(for: code, in: .zhCN), en: policy.message(for: code, in: .en),
-                        de: policy.message(for: code, in: .de)))
+                    entries.append(Entry(code: code, rule: rule.id, codeNumber: codeNumber, declared: policy.codes[code]))
                     numbers[code, default: [:]][rule.id] = number
                     slots.append(number)
                 }

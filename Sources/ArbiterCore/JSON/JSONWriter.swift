@@ -260,27 +260,17 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     /// (`"185.96"`, `"-12.00"`, `"500"`), without building a `String` first.
     public mutating func money(_ minorUnits: Int64, fractionDigits: Int) {
         beforeValue()
-        if fractionDigits == 2, minorUnits >= 0, minorUnits < 10_000_000 {
-            // Most amounts (two decimals, under 100,000.00): "dddd.dd" written in place, from the
-            // last digit back.
+        if fractionDigits == 2, minorUnits >= 0 {
+            // Most amounts: the units, then the point and the cents as two digits, without the
+            // general path's divisions by a power of ten worked out per call.
             let (units, cents) = UInt64(minorUnits).quotientAndRemainder(dividingBy: 100)
-            let unitDigits = units < 10 ? 1 : units < 100 ? 2 : units < 1_000 ? 3 : units < 10_000 ? 4 : 5
-            let length = unitDigits + 5  // quotes, point and two decimals
-            reserve(length)
-            let start = base + count
-            start[0] = UInt8(ascii: "\"")
-            start[length - 1] = UInt8(ascii: "\"")
-            Self.storeTwoDigits(cents, at: start + length - 3)
-            start[length - 4] = UInt8(ascii: ".")
-            var rest = units
-            var at = start + unitDigits
-            repeat {
-                let (quotient, digit) = rest.quotientAndRemainder(dividingBy: 10)
-                at.pointee = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: digit)
-                at -= 1
-                rest = quotient
-            } while rest > 0
-            count += length
+            put(UInt8(ascii: "\""))
+            appendDigits(of: units)
+            reserve(4)
+            base[count] = UInt8(ascii: ".")
+            Self.storeTwoDigits(cents, at: base + count + 1)
+            base[count + 3] = UInt8(ascii: "\"")
+            count += 4
             return
         }
         put(UInt8(ascii: "\""))

@@ -25,7 +25,8 @@ import Testing
                     #expect(numberOfCode[code, default: entry.codeNumber] == entry.codeNumber, "\(code) has one code number")
                     numberOfCode[code] = entry.codeNumber
                     for locale in MessageLocale.allCases {
-                        #expect(entry.message(in: locale) == policy.message(for: code, in: locale))
+                        let declared = try #require(policy.codes[code], "\(code) is declared in codes.yaml")
+                        #expect(entry.message(in: locale) == declared.message(in: locale))
                     }
                 }
             }

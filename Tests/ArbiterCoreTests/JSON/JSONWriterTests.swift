@@ -212,12 +212,13 @@ import Testing
         }
     }
 
-    /// Amounts with two decimals under 100,000.00 (most of an answer's) are written by a
-    /// shorter path: every amount up to 120.00, every amount around each change of its digit
-    /// count, and a stride over the rest agree with `Money.format`.
+    /// Non-negative amounts with two decimals (most of an answer's) are written by a shorter
+    /// path: every amount up to 120.00, every amount around each change of its digit count, and
+    /// a stride over the rest agree with `Money.format`.
     @Test func twoDecimalAmountsOnTheShortPath() {
         var values = Array(Int64(0)...12_000)
-        for edge: Int64 in [100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000] { values += Array(edge - 3...edge + 3) }
+        for edge: Int64 in [100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 1_000_000_000_000] { values += Array(edge - 3...edge + 3) }
+        values += [Int64.max - 1, Int64.max]
         values += Array(stride(from: Int64(12_000), to: 10_010_000, by: 997))
         var writer = JSONWriter(pretty: false)
         for value in values {
