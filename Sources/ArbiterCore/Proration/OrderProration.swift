@@ -32,15 +32,17 @@ public struct OrderProration: Sendable {
         var paid = gross
         var discountTotal: Int64 = 0
         for (discountIndex, discount) in order.discounts.enumerated() {
-            var row = Proration.zeros(items.count)
             // The decoder guarantees amount ≤ scope gross, so a positive amount has positive weights.
+            var row: [Int64]
             if let scope = discount.appliesTo {
+                row = Proration.zeros(items.count)
                 let shares = Proration.allocate(discount.amount, proportionalTo: scope.map { gross[$0] }) ?? []
                 for (position, itemIndex) in scope.enumerated() where position < shares.count {
                     row[itemIndex] = shares[position]
                 }
-            } else if let shares = Proration.allocate(discount.amount, proportionalTo: gross) {
-                row = shares
+            } else {
+                // The whole order: the shares are the row (no row of zeros made to be replaced).
+                row = Proration.allocate(discount.amount, proportionalTo: gross) ?? Proration.zeros(items.count)
             }
             for itemIndex in items.indices where row[itemIndex] != 0 {
                 paid[itemIndex] -= row[itemIndex]

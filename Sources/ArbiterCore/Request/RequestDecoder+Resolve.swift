@@ -9,8 +9,7 @@ extension RequestDecoder {
         // The draft's items become the request's: moved out, checked and linked in place.
         var items: [OrderItem] = []
         swap(&items, &draft.order.items)
-        var lineIndex = LineIndex(capacity: items.count)
-        for index in items.indices { lineIndex.insert(items[index].line) }
+        let lineIndex = LineIndex(count: items.count) { items[$0].line }
         // The line each item's `gift_for` names, by item (only for an order with gifts).
         var giftLineOf: [String?] = []
         if !draft.order.giftLines.isEmpty {
@@ -23,7 +22,7 @@ extension RequestDecoder {
         for index in items.indices {
             let path = { "$.order.items[\(index)]" }
             // Read in place: a copy of the item would retain and release each of its strings.
-            if let first = lineIndex.index(of: items[index].line), first != index {
+            if let first = lineIndex.index(of: items[index].line, id: { items[$0].line }), first != index {
                 throw RequestError(path: path() + ".line", "duplicate line id '\(items[index].line)'")
             }
             let item = (quantity: items[index].quantity, refundedQuantity: items[index].refundedQuantity,
@@ -49,7 +48,7 @@ extension RequestDecoder {
                 }
             }
             if !giftLineOf.isEmpty, let target = giftLineOf[index] {
-                guard let targetIndex = lineIndex.index(of: target) else {
+                guard let targetIndex = lineIndex.index(of: target, id: { items[$0].line }) else {
                     throw RequestError(path: path() + ".gift_for", "gift_for '\(target)' names no item of the order")
                 }
                 guard targetIndex != index else {
@@ -69,7 +68,7 @@ extension RequestDecoder {
         // back by earlier refunds than the discount was.
         var discounts: [Discount] = []
         discounts.reserveCapacity(draft.order.discounts.count)
-        var discountIDs = LineIndex(capacity: draft.order.discounts.count)
+        let discountIDs = LineIndex(count: draft.order.discounts.count) { draft.order.discounts[$0].id }
         for (index, discount) in draft.order.discounts.enumerated() {
             let path = { "$.order.discounts[\(index)]" }
             var scope: [Int]?
@@ -78,7 +77,7 @@ extension RequestDecoder {
                 var indices: [Int] = []
                 indices.reserveCapacity(lines.count)
                 for (position, line) in lines.enumerated() {
-                    guard let itemIndex = lineIndex.index(of: line) else {
+                    guard let itemIndex = lineIndex.index(of: line, id: { items[$0].line }) else {
                         throw RequestError(path: path() + ".applies_to[\(position)]", "'\(line)' names no item of the order")
                     }
                     guard inScope.insert(itemIndex) else {
@@ -89,7 +88,7 @@ extension RequestDecoder {
                 // Scope in order.items order: allocation ties go to the earlier line of the order.
                 scope = indices.sorted()
             }
-            if discountIDs.insert(discount.id) == false {
+            if discountIDs.index(of: discount.id, id: { draft.order.discounts[$0].id }) != index {
                 throw RequestError(path: path() + ".id", "duplicate discount id '\(discount.id)'")
             }
             var scopeGross: Int64 = 0
@@ -143,7 +142,7 @@ extension RequestDecoder {
             lines.reserveCapacity(drafts.count)
             var requested = SeenIndices(count: items.count)
             for (index, line) in drafts.enumerated() {
-                guard let itemIndex = lineIndex.index(of: line.line) else {
+                guard let itemIndex = lineIndex.index(of: line.line, id: { items[$0].line }) else {
                     throw RequestError(path: "$.lines[\(index)].line", "'\(line.line)' names no item of the order")
                 }
                 guard requested.insert(itemIndex) else {
@@ -194,39 +193,27 @@ extension RequestDecoder {
     }
 }
 
-/// Line ids (or discount ids) to their first position: a linear scan for the few lines of a
-/// usual order, a hash table from 17 on, so that validation stays linear in the request's size.
+/// Line ids (or discount ids) to their first position, for ids the caller keeps (`id(n)` is
+/// the id at position n): a linear scan over them for the few lines of a usual order, with
+/// nothing allocated or copied, and a hash table from 17 on, so that validation stays linear
+/// in the request's size.
 struct LineIndex {
-    private var ids: [String]
+    let count: Int
     private var table: [String: Int]?
 
-    /// An empty index with room for `capacity` ids (none allocated for 0).
-    init(capacity: Int) {
-        ids = []
-        ids.reserveCapacity(capacity)
+    init(count: Int, id: (Int) -> String) {
+        self.count = count
+        guard count > 16 else { return }
+        var built: [String: Int] = [:]
+        built.reserveCapacity(2 * count)
+        for position in 0..<count where built[id(position)] == nil { built[id(position)] = position }
+        table = built
     }
 
-    func index(of id: String) -> Int? {
-        if let table { return table[id] }
-        return ids.firstIndex(of: id)
-    }
-
-    /// Adds `id` at the next position; false (and nothing added to the lookup) when it is there already.
-    @discardableResult
-    mutating func insert(_ id: String) -> Bool {
-        if index(of: id) != nil {
-            ids.append(id)
-            return false
-        }
-        ids.append(id)
-        if table == nil, ids.count > 16 {
-            var built: [String: Int] = [:]
-            built.reserveCapacity(2 * ids.count)
-            for (position, known) in ids.enumerated() where built[known] == nil { built[known] = position }
-            table = built
-        } else if table != nil {
-            table?[id] = ids.count - 1
-        }
-        return true
+    /// The first position whose id is `wanted`, or nil; `id` gives the same ids as at `init`.
+    func index(of wanted: String, id: (Int) -> String) -> Int? {
+        if let table { return table[wanted] }
+        for position in 0..<count where id(position) == wanted { return position }
+        return nil
     }
 }

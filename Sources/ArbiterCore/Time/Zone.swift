@@ -121,6 +121,11 @@ public final class Zone: Sendable, CustomStringConvertible {
             return Timestamp(epochSeconds: endOverflow ? Int64.max : end)
         }
         let localEnd = day * 86_400 + 86_399
+        if let fixedSince, localEnd - 2 * 86_400 >= fixedSince {
+            // The zone's one offset since `fixedSince` (most zones, for any date a request
+            // names): what the search below finds too, without listing the candidates.
+            return Timestamp(epochSeconds: localEnd - Int64(fixedOffset), offsetSeconds: fixedOffset)
+        }
         // Every offset in force within a day of the end; one of them is the offset at the end.
         let offsets = probedOffsets(around: localEnd)
         var best: Timestamp?
