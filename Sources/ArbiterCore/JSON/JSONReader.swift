@@ -129,9 +129,16 @@ struct JSONParser: ~Copyable {
     }
 
     init(base: UnsafeRawPointer, count: Int) {
+        self.init(base: base, count: count, frames: ScratchStack(capacity: 16))
+    }
+
+    /// A parser that keeps its open containers in `frames` (emptied first): a tape's, kept
+    /// from one document to the next so that parsing allocates nothing.
+    init(base: UnsafeRawPointer, count: Int, frames: consuming ScratchStack<Frame>) {
         self.base = base
         self.count = count
-        frames = ScratchStack(capacity: 16)
+        frames.removeAll()
+        self.frames = frames
     }
 
     @inline(__always)
@@ -271,14 +278,22 @@ struct ScratchStack<Element>: ~Copyable {
     private var capacity: Int
     private(set) var count = 0
 
+    /// A stack with room for `capacity` elements; 0 allocates nothing until the first push.
     init(capacity: Int) {
-        self.capacity = capacity
-        storage = .allocate(capacity: capacity)
+        self.capacity = max(0, capacity)
+        // Never read while the capacity is 0: a well-aligned placeholder, not an allocation.
+        storage = capacity > 0 ? .allocate(capacity: capacity) : UnsafeMutablePointer(bitPattern: MemoryLayout<Element>.alignment)!
     }
 
     deinit {
         storage.deinitialize(count: count)
-        storage.deallocate()
+        if capacity > 0 { storage.deallocate() }
+    }
+
+    /// Empties the stack, keeping its memory.
+    mutating func removeAll() {
+        storage.deinitialize(count: count)
+        count = 0
     }
 
     @inline(__always)
@@ -300,10 +315,10 @@ struct ScratchStack<Element>: ~Copyable {
 
     @inline(never)
     private mutating func grow() {
-        let larger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+        let larger = UnsafeMutablePointer<Element>.allocate(capacity: max(16, capacity * 2))
         larger.moveInitialize(from: storage, count: count)
-        storage.deallocate()
+        if capacity > 0 { storage.deallocate() }
         storage = larger
-        capacity *= 2
+        capacity = max(16, capacity * 2)
     }
 }

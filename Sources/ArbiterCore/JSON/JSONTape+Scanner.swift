@@ -25,7 +25,11 @@ extension JSONTape {
         guard bytes.count <= Self.maximumInputBytes else {
             throw JSONParseError("document larger than \(Self.maximumInputBytes) bytes", offset: Self.maximumInputBytes)
         }
-        var parser = JSONParser(base: base, count: bytes.count)
+        // The open containers' stack, kept with the tape so that parsing allocates nothing.
+        var frames = ScratchStack<JSONParser.Frame>(capacity: 0)
+        swap(&frames, &frameScratch)
+        var parser = JSONParser(base: base, count: bytes.count, frames: frames)
+        defer { swap(&parser.frames, &frameScratch) }
         // The unescaping buffer, kept with the tape so its capacity is reused.
         swap(&parser.unescaped, &unescapeScratch)
         defer { swap(&parser.unescaped, &unescapeScratch) }

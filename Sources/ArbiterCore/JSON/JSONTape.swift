@@ -54,6 +54,8 @@ final class JSONTape {
     var storage = Storage()
     /// The scanner's buffer for unescaping, kept between documents.
     var unescapeScratch: [UInt8] = []
+    /// The scanner's stack of open containers, reused likewise.
+    var frameScratch = ScratchStack<JSONParser.Frame>(capacity: 16)
 
     init() {}
 
