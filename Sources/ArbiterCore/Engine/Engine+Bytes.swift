@@ -11,9 +11,13 @@ extension Engine {
                 selectionError: RequestError? = nil) throws(DecideError) -> Decision {
         // The decoded request goes straight into the evaluation state: bound to a local first,
         // it was copied into the state (a dozen strings and arrays retained and released).
+        // The last request's arrays are filled again rather than freed and allocated anew.
+        scratch.reclaimRequestArrays()
         let state: EvaluationState
         do {
-            state = scratch.evaluationState(starting: try decoder.decode(document, selectionError: selectionError), defineCount: policy.defineCount)
+            state = scratch.evaluationState(
+                starting: try decoder.decode(document, selectionError: selectionError, buffers: &scratch.requestBuffers),
+                defineCount: policy.defineCount)
         } catch {
             throw .invalidRequest(error)
         }

@@ -144,7 +144,9 @@ public final class Engine: Sendable {
     /// Decides the request `state` was just started with (`EvaluationState.start`).
     func decide(_ state: EvaluationState, inputDigest: String, audit: AuditLevel) throws(EvaluationFailure) -> Decision {
         let rules = ruleSets[Self.ruleSetIndex(state.request.kind, state.request.reason)]
-        var run = RuleRun(tracing: audit == .full, listsFiredRules: audit != .none, closures: expressionClosures)
+        var runBuffers = RuleRun.Buffers()
+        swap(&runBuffers, &state.runBuffers)
+        var run = RuleRun(tracing: audit == .full, listsFiredRules: audit != .none, closures: expressionClosures, buffers: runBuffers)
         if audit == .full { state.computations = Self.prorationComputations(state) }
 
         // 1. Line rules, once per requested line, in policy order.
@@ -302,8 +304,9 @@ public final class Engine: Sendable {
         // 5. The decision.
         var lines: [LineDecision] = []
         lines.reserveCapacity(state.lines.count)
-        var given: [Int32] = []  // the decision's reasons, each once, in order
-        given.reserveCapacity(8)
+        var given: [Int32] = []  // the decision's reasons, each once, in order (the state's buffer)
+        swap(&given, &state.givenReasons)
+        given.removeAllKeepingMemory()
         for line in state.lines {
             var codes: [String] = []
             codes.reserveCapacity(line.codes.count)
@@ -328,7 +331,7 @@ public final class Engine: Sendable {
                 trace: run.finishTrace(), computations: state.computations ?? [])
         }
         let locale = state.request.locale
-        return Decision(
+        let decision = Decision(
             id: state.request.id, outcome: outcome, currency: state.request.order.currency, lines: lines,
             refund: RefundSummary(
                 items: settled.items, shipping: settled.shipping, adjustments: settled.adjustments, total: settled.total,
@@ -339,6 +342,10 @@ public final class Engine: Sendable {
                 return DecisionReason(code: entry.code, rule: entry.rule, message: entry.message(in: locale))
             },
             deadlines: effects.deadlines, audit: auditRecord)
+        // The buffers go back to the state for the next decision.
+        swap(&given, &state.givenReasons)
+        run.finish(into: &state.runBuffers)
+        return decision
     }
 
     /// SPEC section 6, "Outcome".

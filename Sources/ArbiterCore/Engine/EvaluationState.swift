@@ -46,6 +46,12 @@ final class EvaluationState: EvaluationContext {
     @exclusivity(unchecked) private(set) var giftItems: [Int] = []
     /// Per payment: the largest-remainder split of `refund.total` over what each can take back.
     @exclusivity(unchecked) var paymentShares: [Int64] = []
+    /// Emptied code arrays of earlier decisions' lines, for the next lines (`start`).
+    @exclusivity(unchecked) private var spareCodes: [[VerdictCode]] = []
+    /// Buffers kept from one decision to the next for the engine's own use: the reasons a
+    /// decision gives, and the arrays of its `RuleRun` (`RuleRun.Buffers`).
+    @exclusivity(unchecked) var givenReasons: [Int32] = []
+    @exclusivity(unchecked) var runBuffers = RuleRun.Buffers()
 
     // The element of the current rule's `for_each` (an index into discounts, `giftItems` or payments).
     @exclusivity(unchecked) var currentElement = 0
@@ -81,6 +87,16 @@ final class EvaluationState: EvaluationContext {
         start(defineCount: defineCount)
     }
 
+    /// Hands the arrays of the request decided last to `buffers` for the next request to be
+    /// decoded into (`RequestBuffers`); the state is not read again before `start`. Its own
+    /// references to the proration's arrays go first, so that those arrays are unshared.
+    func reclaimRequestArrays(into buffers: inout RequestBuffers) {
+        itemGross = []
+        allocations = []
+        itemPaid = []
+        buffers.reclaim(from: &request)
+    }
+
     /// Sets every property from `request` as a new state's would be.
     private func start(defineCount: Int) {
         defineValues.reset(repeating: .null, count: defineCount)
@@ -92,7 +108,13 @@ final class EvaluationState: EvaluationContext {
         orderPaidTotal = proration.orderPaidTotal
         let items = request.order.items
         auditRowsLeft = Self.auditRowsPerEntry * (items.count + request.lines.count + request.order.discounts.count) + 64
-        lines.removeAllKeepingMemory()
+        // The last decision's lines give their (emptied) code arrays to this one's.
+        while !lines.isEmpty {
+            var codes = lines[lines.count - 1].takeCodes()
+            lines.removeLast()
+            codes.removeAllKeepingMemory()
+            spareCodes.append(codes)
+        }
         for requested in request.lines {
             // The item's numbers read in place (a copy of the item would retain and release its
             // strings and attributes).
@@ -108,7 +130,7 @@ final class EvaluationState: EvaluationContext {
             let lineGross = items[requested.itemIndex].unitPrice * Int64(units)
             lines.append(LineState(
                 itemIndex: requested.itemIndex, requestedUnits: requested.quantity, units: units,
-                gross: lineGross, paid: linePaid))
+                gross: lineGross, paid: linePaid, codes: spareCodes.popLast() ?? []))
         }
         currentLine = 0
         approvedCount = 0
@@ -367,12 +389,21 @@ struct LineState {
     /// for the three verdicts: most lines get one or two codes).
     private(set) var codes: [VerdictCode] = []
 
-    init(itemIndex: Int, requestedUnits: Int, units: Int, gross: Int64, paid: Int64) {
+    /// `codes`: an empty array, whose memory the line's codes use.
+    init(itemIndex: Int, requestedUnits: Int, units: Int, gross: Int64, paid: Int64, codes: [VerdictCode] = []) {
         self.itemIndex = itemIndex
         self.requestedUnits = requestedUnits
         self.units = units
         self.gross = gross
         self.paid = paid
+        self.codes = codes
+    }
+
+    /// The line's codes, moved out (the line keeps an empty array).
+    mutating func takeCodes() -> [VerdictCode] {
+        var taken: [VerdictCode] = []
+        swap(&taken, &codes)
+        return taken
     }
 
     /// Approved or in review: the line's paid amount is (proposed to be) refunded.

@@ -24,10 +24,20 @@ struct RuleRun: ~Copyable {
     /// than walking their trees).
     private let closures: ExpressionClosures
 
-    init(tracing: Bool, listsFiredRules: Bool, closures: ExpressionClosures) {
+    /// Arrays a run gives back when the decision is made, for the next run to fill (an
+    /// `EvaluationState` keeps them): a run allocates nothing for them once they have grown.
+    struct Buffers {
+        var firedRules: [Rule] = []
+        var sharedDefines: [(line: Int, value: Value)] = []
+    }
+
+    /// `buffers`: empty arrays whose memory the run uses (`finish(into:)` returns them).
+    init(tracing: Bool, listsFiredRules: Bool, closures: ExpressionClosures, buffers: consuming Buffers = Buffers()) {
         self.closures = closures
         self.tracing = tracing
         self.listsFiredRules = listsFiredRules || tracing
+        swap(&firedRules, &buffers.firedRules)
+        swap(&sharedDefines, &buffers.sharedDefines)
         // One allocation for the usual number of fired rules, not five as the array doubles.
         if self.listsFiredRules { firedRules.reserveCapacity(16) }
         if tracing {
@@ -91,6 +101,14 @@ struct RuleRun: ~Copyable {
         entryOpen = false
         for index in trace.indices { trace[index].setRecordedSteps(steps[stepRanges[index]]) }
         return trace
+    }
+
+    /// Gives the run's reusable arrays, emptied, to `buffers`.
+    mutating func finish(into buffers: inout Buffers) {
+        firedRules.removeAllKeepingMemory()
+        sharedDefines.removeAllKeepingMemory()
+        swap(&firedRules, &buffers.firedRules)
+        swap(&sharedDefines, &buffers.sharedDefines)
     }
 
     /// Computes a rule's `define:` values, in order, into their slots.

@@ -16,33 +16,42 @@ public struct OrderProration: Sendable {
     /// - Returns: the proration, or the index of the first discount whose allocation leaves some
     ///   line with a negative paid amount (discounts that together exceed a line's gross).
     static func of(_ order: Order) -> Result<OrderProration, NegativePaid> {
+        var buffers = RequestBuffers()
+        return of(order, buffers: &buffers)
+    }
+
+    /// The same, in the arrays of `buffers` (`RequestBuffers`).
+    static func of(_ order: Order, buffers: inout RequestBuffers) -> Result<OrderProration, NegativePaid> {
         let items = order.items
-        var gross: [Int64] = []
+        var gross = RequestBuffers.take(&buffers.itemGross)
+        var paid = RequestBuffers.take(&buffers.itemPaid)
         gross.reserveCapacity(items.count)
+        paid.reserveCapacity(items.count)
         var orderGross: Int64 = 0
         for index in items.indices {
             // Read in place: `for item in items` would copy each item (its strings and arrays
             // retained and released) to read two integers.
             let itemGross = items[index].gross
             gross.append(itemGross)
+            paid.append(itemGross)
             orderGross += itemGross
         }
-        var allocations: [[Int64]] = []
+        var allocations = RequestBuffers.take(&buffers.allocations)
         allocations.reserveCapacity(order.discounts.count)
-        var paid = gross
         var discountTotal: Int64 = 0
         for (discountIndex, discount) in order.discounts.enumerated() {
             // The decoder guarantees amount ≤ scope gross, so a positive amount has positive weights.
-            var row: [Int64]
+            var row = buffers.allocationRow()
             if let scope = discount.appliesTo {
-                row = Proration.zeros(items.count)
+                for _ in items.indices { row.append(0) }
                 let shares = Proration.allocate(discount.amount, proportionalTo: scope.map { gross[$0] }) ?? []
                 for (position, itemIndex) in scope.enumerated() where position < shares.count {
                     row[itemIndex] = shares[position]
                 }
-            } else {
-                // The whole order: the shares are the row (no row of zeros made to be replaced).
-                row = Proration.allocate(discount.amount, proportionalTo: gross) ?? Proration.zeros(items.count)
+            } else if !Proration.allocate(discount.amount, proportionalTo: gross, into: &row) {
+                // The whole order: the shares are the row.
+                row.removeAllKeepingMemory()
+                for _ in items.indices { row.append(0) }
             }
             for itemIndex in items.indices where row[itemIndex] != 0 {
                 paid[itemIndex] -= row[itemIndex]

@@ -11,12 +11,22 @@ public enum Proration {
     /// Returns nil when the split is undefined: a negative total or weight, or a positive total
     /// over weights that sum to zero.
     public static func allocate(_ total: Int64, proportionalTo weights: [Int64]) -> [Int64]? {
-        guard total >= 0, weights.allSatisfy({ $0 >= 0 }) else { return nil }
-        let weightSum = weights.reduce(Int128(0)) { $0 + Int128($1) }
-        if total == 0 { return zeros(weights.count) }
-        guard weightSum > 0 else { return nil }
         var shares: [Int64] = []
+        return allocate(total, proportionalTo: weights, into: &shares) ? shares : nil
+    }
+
+    /// The same split written into `shares` (emptied first, its memory kept): false, with
+    /// `shares` unspecified, when the split is undefined.
+    static func allocate(_ total: Int64, proportionalTo weights: [Int64], into shares: inout [Int64]) -> Bool {
+        guard total >= 0, weights.allSatisfy({ $0 >= 0 }) else { return false }
+        let weightSum = weights.reduce(Int128(0)) { $0 + Int128($1) }
+        shares.removeAllKeepingMemory()
         shares.reserveCapacity(weights.count)
+        if total == 0 {
+            for _ in weights.indices { shares.append(0) }
+            return true
+        }
+        guard weightSum > 0 else { return false }
         var allocated: Int128 = 0
         for weight in weights {
             let share = Int128(total) * Int128(weight) / weightSum
@@ -24,7 +34,23 @@ public enum Proration {
             allocated += share
         }
         var leftover = Int(Int128(total) - allocated)  // < weights.count by construction
-        if leftover > 0 {
+        if leftover > 0, weights.count <= 64 {
+            // The same choice for the few lines of a usual order, without allocating: the
+            // remainders on the stack, and `leftover` passes that each take the largest
+            // remainder not yet taken (the earliest position among equal ones).
+            withUnsafeTemporaryAllocation(of: Int128.self, capacity: weights.count) { remainders in
+                for index in weights.indices { remainders[index] = Int128(total) * Int128(weights[index]) % weightSum }
+                var taken: UInt64 = 0
+                for _ in 0..<leftover {
+                    var best = -1
+                    for index in weights.indices where taken & (1 << UInt64(index)) == 0 {
+                        if best < 0 || remainders[index] > remainders[best] { best = index }
+                    }
+                    taken |= 1 << UInt64(best)
+                    shares[best] += 1
+                }
+            }
+        } else if leftover > 0 {
             // Only now are the remainders needed (a split with none left over is exact).
             let remainders = weights.map { Int128(total) * Int128($0) % weightSum }
             // Stable order: larger remainder first, then the earlier position.
@@ -36,7 +62,7 @@ public enum Proration {
                 leftover -= 1
             }
         }
-        return shares
+        return true
     }
 
     /// `count` zeros, built by appending: `Array(repeating:count:)` asks the runtime for the

@@ -6,6 +6,13 @@ extension RequestDecoder {
     /// `selectionError`: why a policy set found no version for the request (an unknown
     /// `policy`, no version in force), reported in the place of the pack checks.
     func resolve(_ draft: consuming RequestDraft, selectionError: RequestError? = nil) throws(RequestError) -> AfterSaleRequest {
+        var buffers = RequestBuffers()
+        return try resolve(draft, selectionError: selectionError, buffers: &buffers)
+    }
+
+    /// The same, with the arrays of `buffers` (`RequestBuffers`); the draft's own arrays go
+    /// back to it once read.
+    func resolve(_ draft: consuming RequestDraft, selectionError: RequestError? = nil, buffers: inout RequestBuffers) throws(RequestError) -> AfterSaleRequest {
         // The draft's items become the request's: moved out, checked and linked in place.
         var items: [OrderItem] = []
         swap(&items, &draft.order.items)
@@ -66,7 +73,7 @@ extension RequestDecoder {
 
         // Discounts: known, unique lines in scope; an amount the scope can carry; no more taken
         // back by earlier refunds than the discount was.
-        var discounts: [Discount] = []
+        var discounts = RequestBuffers.take(&buffers.discounts)
         discounts.reserveCapacity(draft.order.discounts.count)
         let discountIDs = LineIndex(count: draft.order.discounts.count) { draft.order.discounts[$0].id }
         for (index, discount) in draft.order.discounts.enumerated() {
@@ -130,14 +137,14 @@ extension RequestDecoder {
 
         // Allocation (rule 5): no line may end up paying less than nothing.
         let proration: OrderProration
-        switch OrderProration.of(resolved) {
+        switch OrderProration.of(resolved, buffers: &buffers) {
         case .success(let result): proration = result
         case .failure(let negative):
             throw RequestError(path: "$.order.discounts[\(negative.discountIndex)]", "discount '\(discounts[negative.discountIndex].id)' takes line '\(items[negative.itemIndex].line)' below zero: the discounts allocated to a line exceed its gross")
         }
 
         // Requested lines: known, each once; at least one unless the claim is about the order.
-        var lines: [RequestedLine] = []
+        var lines = RequestBuffers.take(&buffers.lines)
         if let drafts = draft.lines {
             lines.reserveCapacity(drafts.count)
             var requested = SeenIndices(count: items.count)
@@ -155,7 +162,7 @@ extension RequestDecoder {
             throw RequestError(path: "$.lines", "must name at least one line of the order")
         }
         // A compensation claim is about the order, not lines: its (valid) lines are ignored (SPEC rule 13).
-        if draft.kind == .compensation { lines = [] }
+        if draft.kind == .compensation { lines.removeAllKeepingMemory() }
 
         // The pack, the selecting timestamp, the currency.
         if let selectionError { throw selectionError }
@@ -178,6 +185,14 @@ extension RequestDecoder {
             guard sum == paid else {
                 throw RequestError(path: "$.order.payments", "payments sum to \(format(sum)) but the buyer paid \(format(paid)) (items' paid amounts plus shipping_fee)")
             }
+        }
+
+        // The draft's arrays are read: kept for the next request.
+        draft.order.discounts.removeAllKeepingMemory()
+        swap(&draft.order.discounts, &buffers.discountDrafts)
+        if draft.lines != nil {
+            draft.lines!.removeAllKeepingMemory()
+            swap(&draft.lines!, &buffers.lineDrafts)
         }
 
         // The locals are moved in, not copied (each copy retains its arrays and strings, and

@@ -6,8 +6,14 @@ extension RequestDecoder {
     /// `selectionError` is thrown where SPEC section 8 puts the request's pack and selecting
     /// timestamp, after the format and consistency checks (a policy set found no version).
     func decode(_ document: JSONTape.View, selectionError: RequestError? = nil) throws(RequestError) -> AfterSaleRequest {
+        var buffers = RequestBuffers()
+        return try decode(document, selectionError: selectionError, buffers: &buffers)
+    }
+
+    /// The same, filling the arrays of `buffers` (the last request's, `RequestBuffers`).
+    func decode(_ document: JSONTape.View, selectionError: RequestError? = nil, buffers: inout RequestBuffers) throws(RequestError) -> AfterSaleRequest {
         var tapeDecoder = TapeRequestDecoder(decoder: self, tape: document)
-        return try tapeDecoder.decode(document.root, selectionError: selectionError)
+        return try tapeDecoder.decode(document.root, selectionError: selectionError, buffers: &buffers)
     }
 
     /// The request id for error answers, as `requestID(in: JSONValue)` reads it: the last

@@ -27,6 +27,14 @@ final class RequestScratch {
         return canonical.write(last.document)
     }
 
+    /// The arrays of the last request decided here, for the next one (`RequestBuffers`).
+    var requestBuffers = RequestBuffers()
+
+    /// Takes the arrays of the request the evaluation state holds into `requestBuffers`.
+    func reclaimRequestArrays() {
+        evaluation?.reclaimRequestArrays(into: &requestBuffers)
+    }
+
     /// The state decisions on this thread are evaluated in, reused from one to the next so
     /// that its arrays keep their memory (any engine: `start` sizes it for the policy).
     private var evaluation: EvaluationState?

@@ -24,10 +24,11 @@ struct TapeRequestDecoder {
 
     var schema: RequestSchema { decoder.schema }
 
-    mutating func decode(_ root: Int, selectionError: RequestError? = nil) throws(RequestError) -> AfterSaleRequest {
+    /// `buffers`: the arrays of the last request, filled instead of new ones (`RequestBuffers`).
+    mutating func decode(_ root: Int, selectionError: RequestError? = nil, buffers: inout RequestBuffers) throws(RequestError) -> AfterSaleRequest {
         guard tape.kind(root) == .object else { throw RequestError(path: "$", "a request must be a JSON object") }
         try checkLimits(root)
-        return try decoder.resolve(try decodeDraft(root), selectionError: selectionError)
+        return try decoder.resolve(try decodeDraft(root, buffers: &buffers), selectionError: selectionError, buffers: &buffers)
     }
 
     /// SPEC section 8, "Limits": checked before anything else, so that no work is done on a
@@ -125,7 +126,7 @@ struct TapeRequestDecoder {
 
     // MARK: - Format, in document order
 
-    private mutating func decodeDraft(_ root: Int) throws(RequestError) -> RequestDraft {
+    private mutating func decodeDraft(_ root: Int, buffers: inout RequestBuffers) throws(RequestError) -> RequestDraft {
         var id: String?
         var kind: RequestKind?
         var reason: Reason?
@@ -146,8 +147,8 @@ struct TapeRequestDecoder {
             case .policy: policy = try optionalString(value, "$.policy")
             case .order:
                 order = OrderDraft(id: "", currency: schema.currency, items: [], discounts: [])
-                try decodeOrder(value, into: &order!)
-            case .lines: lines = try decodeLines(value)
+                try decodeOrder(value, into: &order!, buffers: &buffers)
+            case .lines: lines = try decodeLines(value, buffers: &buffers)
             case .customer: customer = try decodeCustomer(value)
             case .evidence: evidence = try decodeEvidence(value)
             case .facts: try decodeDeclared(value, "$.facts", schema.facts, decoder.factKeys, into: &facts)
@@ -169,7 +170,7 @@ struct TapeRequestDecoder {
 
     /// Decodes the order into `draft` (made empty by the caller), in place: a draft returned
     /// from here was copied once more (its arrays and strings retained and released).
-    private func decodeOrder(_ json: Int, into draft: inout OrderDraft) throws(RequestError) {
+    private func decodeOrder(_ json: Int, into draft: inout OrderDraft, buffers: inout RequestBuffers) throws(RequestError) {
         guard tape.kind(json) == .object else { throw RequestError(path: "$.order", "must be an object") }
         var id: String?
         var currency: Currency?
@@ -209,8 +210,8 @@ struct TapeRequestDecoder {
             case .shippingInsurance:
                 if tape.kind(value) == .null { break }
                 draft.shippingInsurance = try bool(value, "$.order.shipping_insurance")
-            case .items: items = try decodeItems(value)
-            case .discounts: draft.discounts = try decodeDiscounts(value)
+            case .items: items = try decodeItems(value, buffers: &buffers)
+            case .discounts: draft.discounts = try decodeDiscounts(value, buffers: &buffers)
             case .payments: draft.payments = try decodePayments(value)
             }
         }
@@ -224,16 +225,16 @@ struct TapeRequestDecoder {
     }
 
     /// The order's items, and the line each gift's `gift_for` names (`OrderDraft.giftLines`).
-    private func decodeItems(_ json: Int) throws(RequestError) -> (items: [OrderItem], giftLines: [(item: Int, line: String)]) {
+    private func decodeItems(_ json: Int, buffers: inout RequestBuffers) throws(RequestError) -> (items: [OrderItem], giftLines: [(item: Int, line: String)]) {
         guard tape.kind(json) == .array else { throw RequestError(path: "$.order.items", "must be an array") }
         guard tape.elementCount(json) > 0 else { throw RequestError(path: "$.order.items", "an order has at least one item") }
-        var items: [OrderItem] = []
+        var items = RequestBuffers.take(&buffers.items)
         var giftLines: [(item: Int, line: String)] = []
         items.reserveCapacity(tape.elementCount(json))
         for (index, itemJSON) in tape.elements(of: json).enumerated() {
             // Decoded in place in the array: an item returned and appended was copied once more
             // (its strings and attributes retained and released).
-            items.append(OrderItem(unlinked: decoder.attributeDefaults))
+            items.append(OrderItem(unlinked: buffers.attributeValues(decoder.attributeDefaults)))
             if let giftFor = try decodeItem(itemJSON, path: "$.order.items[\(index)]", into: &items[index]) {
                 giftLines.append((index, giftFor))
             }
@@ -274,10 +275,10 @@ struct TapeRequestDecoder {
         return giftFor
     }
 
-    private func decodeDiscounts(_ json: Int) throws(RequestError) -> [DiscountDraft] {
+    private func decodeDiscounts(_ json: Int, buffers: inout RequestBuffers) throws(RequestError) -> [DiscountDraft] {
         if tape.kind(json) == .null { return [] }
         guard tape.kind(json) == .array else { throw RequestError(path: "$.order.discounts", "must be an array") }
-        var discounts: [DiscountDraft] = []
+        var discounts = RequestBuffers.take(&buffers.discountDrafts)
         discounts.reserveCapacity(tape.elementCount(json))
         for (index, value) in tape.elements(of: json).enumerated() {
             // A local function, not a closure value: nothing is allocated for it per element.
@@ -351,10 +352,10 @@ struct TapeRequestDecoder {
         return payments
     }
 
-    private func decodeLines(_ json: Int) throws(RequestError) -> [LineDraft]? {
+    private func decodeLines(_ json: Int, buffers: inout RequestBuffers) throws(RequestError) -> [LineDraft]? {
         if tape.kind(json) == .null { return nil }
         guard tape.kind(json) == .array else { throw RequestError(path: "$.lines", "must be an array") }
-        var lines: [LineDraft] = []
+        var lines = RequestBuffers.take(&buffers.lineDrafts)
         lines.reserveCapacity(tape.elementCount(json))
         for (index, value) in tape.elements(of: json).enumerated() {
             func path() -> String { "$.lines[\(index)]" }
