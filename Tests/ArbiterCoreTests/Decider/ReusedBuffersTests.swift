@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+@testable import ArbiterCore
+
+/// A decider keeps the arrays of the request it decided last and fills them for the next one
+/// (`RequestBuffers`, the lines' code arrays, the run's buffers): nothing of one request may
+/// show in the answer to another. One decider answering a mixed stream — both packs, orders
+/// with payments, gifts and scoped discounts, malformed and refused lines in between, orders
+/// of 1 to 5 items one after the other — must give, line for line, the bytes the same engines
+/// give with buffers that never held a request (a new `RequestScratch` per line).
+@Suite struct ReusedBuffersTests {
+    static func mixedStream() throws -> [String] {
+        let cn = try ServeEndToEndTests.workload(count: 300, bad: 0.2, seed: 5)
+        let eu = try workload(["--pack", "eu", "-n", "150", "--seed", "6", "--bad", "0.1"])
+        let payments = try workload(["--payments", "1", "-n", "150", "--seed", "8"])
+        // Interleaved, so that each kind of request follows each other kind.
+        var stream: [String] = []
+        for index in 0..<cn.count {
+            stream.append(cn[index])
+            if index < eu.count { stream.append(eu[index]) }
+            if index < payments.count { stream.append(payments[index]) }
+        }
+        return stream
+    }
+
+    static func workload(_ arguments: [String]) throws -> [String] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Repository.path("bench/gen_requests.py")] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    static func answer(_ line: String, lineNumber: Int, with decider: Decider, scratch: RequestScratch) -> String {
+        var writer = JSONWriter(pretty: false)
+        let answer = Array(line.utf8).withUnsafeBytes { decider.handler.answer(to: $0, lineNumber: lineNumber, scratch: scratch) }
+        decider.handler.write(answer, into: &writer)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    @Test(arguments: AuditLevel.allCases)
+    func reusedDeciderAnswersAsAFreshOne(audit: AuditLevel) throws {
+        let stream = try Self.mixedStream()
+        let decider = Decider(policy: Repository.rulesSet, audit: audit)
+        var differences: [Int] = []
+        var decisions = 0
+        for (index, line) in stream.enumerated() {
+            let expected = Self.answer(line, lineNumber: index + 1, with: decider, scratch: RequestScratch())
+            let actual = Self.answer(line, lineNumber: index + 1, with: decider, scratch: decider.scratch)
+            if actual != expected { differences.append(index + 1) }
+            if expected.contains("\"outcome\"") { decisions += 1 }
+        }
+        #expect(differences.isEmpty, "lines answered differently by a decider reusing its buffers: \(differences.prefix(10))")
+        #expect(decisions > stream.count / 2, "the stream is mostly decisions (\(decisions) of \(stream.count))")
+    }
+}
