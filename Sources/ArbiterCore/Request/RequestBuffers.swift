@@ -21,30 +21,24 @@ struct RequestBuffers {
 
     /// Takes the arrays of `request`, which is left with empty ones.
     mutating func reclaim(from request: inout AfterSaleRequest) {
-        var oldItems: [OrderItem] = []
-        swap(&oldItems, &request.order.items)
+        // Items and allocation rows hand on the arrays they hold before their own are kept.
+        var oldItems = Self.take(&request.order.items)
         while let item = oldItems.popLast() { attributes.append(item.attributes) }
         Self.keep(&oldItems, in: &items)
-        var oldDiscounts: [Discount] = []
-        swap(&oldDiscounts, &request.order.discounts)
-        oldDiscounts.removeAllKeepingMemory()
-        Self.keep(&oldDiscounts, in: &discounts)
-        var oldLines: [RequestedLine] = []
-        swap(&oldLines, &request.lines)
-        oldLines.removeAllKeepingMemory()
-        Self.keep(&oldLines, in: &lines)
-        var oldGross: [Int64] = []
-        swap(&oldGross, &request.proration.itemGross)
-        oldGross.removeAllKeepingMemory()
-        Self.keep(&oldGross, in: &itemGross)
-        var oldPaid: [Int64] = []
-        swap(&oldPaid, &request.proration.itemPaid)
-        oldPaid.removeAllKeepingMemory()
-        Self.keep(&oldPaid, in: &itemPaid)
-        var oldAllocations: [[Int64]] = []
-        swap(&oldAllocations, &request.proration.allocations)
+        var oldAllocations = Self.take(&request.proration.allocations)
         while let row = oldAllocations.popLast() { allocationRows.append(row) }
         Self.keep(&oldAllocations, in: &allocations)
+        Self.reclaim(&request.order.discounts, into: &discounts)
+        Self.reclaim(&request.lines, into: &lines)
+        Self.reclaim(&request.proration.itemGross, into: &itemGross)
+        Self.reclaim(&request.proration.itemPaid, into: &itemPaid)
+    }
+
+    /// Takes `array` (left empty), empties it and keeps it as `buffer`'s memory.
+    private static func reclaim<Element>(_ array: inout [Element], into buffer: inout [Element]) {
+        var old = take(&array)
+        old.removeAllKeepingMemory()
+        keep(&old, in: &buffer)
     }
 
     /// Keeps the emptied `array` as the buffer unless the buffer already has more room.

@@ -1,4 +1,3 @@
-import Foundation
 import Testing
 @testable import ArbiterCore
 
@@ -11,8 +10,8 @@ import Testing
 @Suite struct ReusedBuffersTests {
     static func mixedStream() throws -> [String] {
         let cn = try ServeEndToEndTests.workload(count: 300, bad: 0.2, seed: 5)
-        let eu = try workload(["--pack", "eu", "-n", "150", "--seed", "6", "--bad", "0.1"])
-        let payments = try workload(["--payments", "1", "-n", "150", "--seed", "8"])
+        let eu = try ServeEndToEndTests.workload(count: 150, bad: 0.1, seed: 6, options: ["--pack", "eu"])
+        let payments = try ServeEndToEndTests.workload(count: 150, bad: 0, seed: 8, options: ["--payments", "1"])
         // Interleaved, so that each kind of request follows each other kind.
         var stream: [String] = []
         for index in 0..<cn.count {
@@ -21,19 +20,6 @@ import Testing
             if index < payments.count { stream.append(payments[index]) }
         }
         return stream
-    }
-
-    static func workload(_ arguments: [String]) throws -> [String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Repository.path("bench/gen_requests.py")] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 
     static func answer(_ line: String, lineNumber: Int, with decider: Decider, scratch: RequestScratch) -> String {

@@ -6,10 +6,11 @@ import Testing
 /// malformed lines mixed in.
 @Suite(.serialized) struct ServeEndToEndTests {
     /// `bench/gen_requests.py -n N --bad RATE` (a copy of the team's shared workload generator).
-    static func workload(count: Int, bad: Double, seed: Int = 7) throws -> [String] {
+    /// `options`: more of the generator's options (`--pack eu`, `--payments 1`).
+    static func workload(count: Int, bad: Double, seed: Int = 7, options: [String] = []) throws -> [String] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Repository.path("bench/gen_requests.py"), "-n", "\(count)", "--seed", "\(seed)", "--bad", "\(bad)"]
+        process.arguments = ["python3", Repository.path("bench/gen_requests.py"), "-n", "\(count)", "--seed", "\(seed)", "--bad", "\(bad)"] + options
         let output = Pipe()
         process.standardOutput = output
         try process.run()
