@@ -34,6 +34,8 @@ public final class Engine: Sendable {
         private let conditions: [ClosureBox]
         /// Owns the reason numbers the steps point to.
         let reasons: ReasonTable
+        /// Every step's effect plans, one after the other (`RuleStep.plans` points into it).
+        private let plans: UnsafeMutableBufferPointer<EffectPlan>
 
         init(line: [Rule], settlement: [Rule], request: [Rule], known: [Int: Value], reasons: ReasonTable) {
             self.reasons = reasons
@@ -41,18 +43,28 @@ public final class Engine: Sendable {
             self.settlement = settlement
             self.request = request
             var conditions: [ClosureBox] = []
+            let plans = UnsafeMutableBufferPointer<EffectPlan>.allocate(capacity: (line + settlement + request).reduce(0) { $0 + $1.effects.count })
+            var planCount = 0
             func steps(_ rules: [Rule]) -> UnsafeMutableBufferPointer<RuleStep> {
                 let steps = UnsafeMutableBufferPointer<RuleStep>.allocate(capacity: rules.count)
                 _ = steps.initialize(from: rules.map { rule in
                     let condition = rule.condition.map { ClosureBox(ClosureExpression($0.specialized(knowing: known))) }
                     if let condition { conditions.append(condition) }
-                    return RuleStep(rule: rule, untraced: condition.map { Unmanaged.passUnretained($0) }, reasons: reasons.reasons(of: rule))
+                    let first = planCount
+                    for effect in rule.effects {
+                        (plans.baseAddress! + planCount).initialize(to: EffectPlan(effect))
+                        planCount += 1
+                    }
+                    return RuleStep(
+                        rule: rule, untraced: condition.map { Unmanaged.passUnretained($0) }, reasons: reasons.reasons(of: rule),
+                        plans: UnsafeBufferPointer(rebasing: plans[first..<planCount]))
                 })
                 return steps
             }
             lineSteps = steps(line)
             settlementSteps = steps(settlement)
             requestSteps = steps(request)
+            self.plans = plans
             self.conditions = conditions
         }
 
@@ -61,6 +73,7 @@ public final class Engine: Sendable {
                 steps.deinitialize()
                 steps.deallocate()
             }
+            plans.deallocate()
         }
     }
 
@@ -71,6 +84,27 @@ public final class Engine: Sendable {
         let untraced: Unmanaged<ClosureBox>?
         /// The numbers of the rule's reasons (`ReasonTable`), in the order its effects give them.
         let reasons: UnsafePointer<Int32>
+        /// One per effect of the rule, in order.
+        let plans: UnsafeBufferPointer<EffectPlan>
+    }
+
+    /// What the decision loops need of an effect without reading the `Effect` itself: a
+    /// verdict and how many codes it gives, or nil for any other effect, which is read from the
+    /// rule (reading an `Effect` out of the rule's array copies its payload, retaining its
+    /// codes, strings and expressions, for each effect of each rule that fires).
+    struct EffectPlan {
+        let verdict: Verdict?
+        let codeCount: Int
+
+        init(_ effect: Effect) {
+            if case .verdict(let verdict, let codes) = effect {
+                self.verdict = verdict
+                codeCount = codes.count
+            } else {
+                verdict = nil
+                codeCount = 0
+            }
+        }
     }
 
     public init(policy: Policy) {
@@ -161,13 +195,17 @@ public final class Engine: Sendable {
                 guard fired else { continue }
                 var applied: [String] = []
                 let ruleReasons = rules.lineSteps[position].reasons
+                let plans = rules.lineSteps[position].plans
                 var reason = 0  // the next of the rule's reasons, in effect order
-                for effectIndex in rule.effects.indices {
-                    switch rule.effects[effectIndex] {
-                    case .verdict(let verdict, let codes):
-                        state.lines[lineIndex].record(verdict, reasons: ruleReasons + reason, count: codes.count, from: reasons)
-                        reason += codes.count
+                for effectIndex in plans.indices {
+                    if let verdict = plans[effectIndex].verdict {
+                        let count = plans[effectIndex].codeCount
+                        state.lines[lineIndex].record(verdict, reasons: ruleReasons + reason, count: count, from: reasons)
+                        reason += count
                         if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
+                        continue
+                    }
+                    switch rule.effects[effectIndex] {
                     case .offer(let kind, let amountExpression, let code):
                         let amount = try run.money(amountExpression, state, rule: rule, what: "offer \(code)", line: lineID)
                         run.offers.append(Grant(kind: kind, amount: amount, code: code, rule: rule.id, line: lineID))
@@ -236,13 +274,17 @@ public final class Engine: Sendable {
             guard try run.evaluate(rule, state, line: nil, untraced: rules.requestSteps[position].untraced) else { continue }
             var applied: [String] = []
             let ruleReasons = rules.requestSteps[position].reasons
+            let plans = rules.requestSteps[position].plans
             var reason = 0  // the next of the rule's reasons, in effect order
-            for effectIndex in rule.effects.indices {
-                switch rule.effects[effectIndex] {
-                case .verdict(let verdict, let codes):
-                    effects.combineVerdict(verdict, reasons: UnsafeBufferPointer(start: ruleReasons + reason, count: codes.count))
-                    reason += codes.count
+            for effectIndex in plans.indices {
+                if let verdict = plans[effectIndex].verdict {
+                    let count = plans[effectIndex].codeCount
+                    effects.combineVerdict(verdict, reasons: UnsafeBufferPointer(start: ruleReasons + reason, count: count))
+                    reason += count
                     if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
+                    continue
+                }
+                switch rule.effects[effectIndex] {
                 case .compensation(let kind, let amountExpression, let code):
                     let amount = try run.money(amountExpression, state, rule: rule, what: "compensation \(code)", line: nil)
                     effects.addCompensation(Grant(kind: kind.rawValue, amount: amount, code: code, rule: rule.id, line: nil), reason: ruleReasons[reason])
@@ -285,6 +327,8 @@ public final class Engine: Sendable {
                     if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
                 case .refundTo, .adjust, .refundShipping:
                     break  // per payment below; settlement effects are not request effects
+                case .verdict:
+                    break  // read from its plan above
                 }
             }
             if rule.forEach == .payment {
