@@ -86,6 +86,17 @@ public final class Engine: Sendable {
         let reasons: UnsafePointer<Int32>
         /// One per effect of the rule, in order.
         let plans: UnsafeBufferPointer<EffectPlan>
+
+        /// Effect `index` when it is a verdict, with the numbers of the reasons it gives;
+        /// `reason` (the rule's next reason, in effect order) moves past them. Nil for any
+        /// other effect, which the loops read from the rule.
+        @inline(__always)
+        func verdict(at index: Int, reason: inout Int) -> (verdict: Verdict, reasons: UnsafeBufferPointer<Int32>)? {
+            guard let verdict = plans[index].verdict else { return nil }
+            let given = UnsafeBufferPointer(start: reasons + reason, count: plans[index].codeCount)
+            reason += given.count
+            return (verdict, given)
+        }
     }
 
     /// What the decision loops need of an effect without reading the `Effect` itself: a
@@ -178,9 +189,7 @@ public final class Engine: Sendable {
     /// Decides the request `state` was just started with (`EvaluationState.start`).
     func decide(_ state: EvaluationState, inputDigest: String, audit: AuditLevel) throws(EvaluationFailure) -> Decision {
         let rules = ruleSets[Self.ruleSetIndex(state.request.kind, state.request.reason)]
-        var runBuffers = RuleRun.Buffers()
-        swap(&runBuffers, &state.runBuffers)
-        var run = RuleRun(tracing: audit == .full, listsFiredRules: audit != .none, closures: expressionClosures, buffers: runBuffers)
+        var run = RuleRun(tracing: audit == .full, listsFiredRules: audit != .none, closures: expressionClosures, reusing: &state.runBuffers)
         if audit == .full { state.computations = Self.prorationComputations(state) }
 
         // 1. Line rules, once per requested line, in policy order.
@@ -194,14 +203,11 @@ public final class Engine: Sendable {
                 let fired = try run.evaluate(rule, state, line: run.tracing ? lineID : nil, untraced: rules.lineSteps[position].untraced)
                 guard fired else { continue }
                 var applied: [String] = []
-                let ruleReasons = rules.lineSteps[position].reasons
-                let plans = rules.lineSteps[position].plans
+                let step = rules.lineSteps[position]
                 var reason = 0  // the next of the rule's reasons, in effect order
-                for effectIndex in plans.indices {
-                    if let verdict = plans[effectIndex].verdict {
-                        let count = plans[effectIndex].codeCount
-                        state.lines[lineIndex].record(verdict, reasons: ruleReasons + reason, count: count, from: reasons)
-                        reason += count
+                for effectIndex in step.plans.indices {
+                    if let (verdict, given) = step.verdict(at: effectIndex, reason: &reason) {
+                        state.lines[lineIndex].record(verdict, reasons: given, from: reasons)
                         if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
                         continue
                     }
@@ -273,14 +279,12 @@ public final class Engine: Sendable {
             let rule = rules.requestSteps[position].rule
             guard try run.evaluate(rule, state, line: nil, untraced: rules.requestSteps[position].untraced) else { continue }
             var applied: [String] = []
-            let ruleReasons = rules.requestSteps[position].reasons
-            let plans = rules.requestSteps[position].plans
+            let step = rules.requestSteps[position]
+            let ruleReasons = step.reasons
             var reason = 0  // the next of the rule's reasons, in effect order
-            for effectIndex in plans.indices {
-                if let verdict = plans[effectIndex].verdict {
-                    let count = plans[effectIndex].codeCount
-                    effects.combineVerdict(verdict, reasons: UnsafeBufferPointer(start: ruleReasons + reason, count: count))
-                    reason += count
+            for effectIndex in step.plans.indices {
+                if let (verdict, given) = step.verdict(at: effectIndex, reason: &reason) {
+                    effects.combineVerdict(verdict, reasons: given)
                     if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
                     continue
                 }
@@ -465,8 +469,8 @@ public struct EvaluationFailure: Error, Sendable {
 
 extension LineState {
     /// A verdict with the `count` reasons at `reasons` (numbers of `table`).
-    mutating func record(_ newVerdict: Verdict, reasons: UnsafePointer<Int32>, count: Int, from table: ReasonTable) {
-        for index in 0..<count { addReason(reasons[index], code: table[reasons[index]].codeNumber, with: newVerdict) }
+    mutating func record(_ newVerdict: Verdict, reasons: UnsafeBufferPointer<Int32>, from table: ReasonTable) {
+        for reason in reasons { addReason(reason, code: table[reason].codeNumber, with: newVerdict) }
         if verdict.map({ newVerdict > $0 }) ?? true { verdict = newVerdict }
     }
 }

@@ -390,7 +390,7 @@ struct LineState {
     private(set) var codes: [VerdictCode] = []
 
     /// `codes`: an empty array, whose memory the line's codes use.
-    init(itemIndex: Int, requestedUnits: Int, units: Int, gross: Int64, paid: Int64, codes: [VerdictCode] = []) {
+    init(itemIndex: Int, requestedUnits: Int, units: Int, gross: Int64, paid: Int64, codes: [VerdictCode]) {
         self.itemIndex = itemIndex
         self.requestedUnits = requestedUnits
         self.units = units

@@ -31,8 +31,8 @@ struct RuleRun: ~Copyable {
         var sharedDefines: [(line: Int, value: Value)] = []
     }
 
-    /// `buffers`: empty arrays whose memory the run uses (`finish(into:)` returns them).
-    init(tracing: Bool, listsFiredRules: Bool, closures: ExpressionClosures, buffers: consuming Buffers = Buffers()) {
+    /// `buffers`: empty arrays whose memory the run takes (`finish(into:)` gives them back).
+    init(tracing: Bool, listsFiredRules: Bool, closures: ExpressionClosures, reusing buffers: inout Buffers) {
         self.closures = closures
         self.tracing = tracing
         self.listsFiredRules = listsFiredRules || tracing

@@ -15,12 +15,7 @@ public struct OrderProration: Sendable {
     ///
     /// - Returns: the proration, or the index of the first discount whose allocation leaves some
     ///   line with a negative paid amount (discounts that together exceed a line's gross).
-    static func of(_ order: Order) -> Result<OrderProration, NegativePaid> {
-        var buffers = RequestBuffers()
-        return of(order, buffers: &buffers)
-    }
-
-    /// The same, in the arrays of `buffers` (`RequestBuffers`).
+    /// `buffers`: the arrays to fill (`RequestBuffers`).
     static func of(_ order: Order, buffers: inout RequestBuffers) -> Result<OrderProration, NegativePaid> {
         let items = order.items
         var gross = RequestBuffers.take(&buffers.itemGross)

@@ -33,46 +33,25 @@ public enum Proration {
             shares.append(Int64(share))
             allocated += share
         }
-        var leftover = Int(Int128(total) - allocated)  // < weights.count by construction
-        if leftover > 0, weights.count <= 64 {
-            // The same choice for the few lines of a usual order, without allocating: the
-            // remainders on the stack, and `leftover` passes that each take the largest
-            // remainder not yet taken (the earliest position among equal ones).
+        let leftover = Int(Int128(total) - allocated)  // < weights.count by construction
+        if leftover > 0 {
+            // Only now are the remainders needed (a split with none left over is exact). On the
+            // stack for the few lines of a usual order: the split allocates only its shares.
             withUnsafeTemporaryAllocation(of: Int128.self, capacity: weights.count) { remainders in
                 for index in weights.indices { remainders[index] = Int128(total) * Int128(weights[index]) % weightSum }
-                var taken: UInt64 = 0
-                for _ in 0..<leftover {
-                    var best = -1
-                    for index in weights.indices where taken & (1 << UInt64(index)) == 0 {
-                        if best < 0 || remainders[index] > remainders[best] { best = index }
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: weights.count) { buffer in
+                    var order = buffer
+                    for index in weights.indices { order[index] = index }
+                    // Larger remainder first, then the earlier position: a total order.
+                    order.sort { (lhs: Int, rhs: Int) -> Bool in
+                        let left: Int128 = remainders[lhs], right: Int128 = remainders[rhs]
+                        return left != right ? left > right : lhs < rhs
                     }
-                    taken |= 1 << UInt64(best)
-                    shares[best] += 1
+                    for position in 0..<leftover { shares[order[position]] += 1 }
                 }
-            }
-        } else if leftover > 0 {
-            // Only now are the remainders needed (a split with none left over is exact).
-            let remainders = weights.map { Int128(total) * Int128($0) % weightSum }
-            // Stable order: larger remainder first, then the earlier position.
-            let order = weights.indices.sorted { lhs, rhs in
-                remainders[lhs] != remainders[rhs] ? remainders[lhs] > remainders[rhs] : lhs < rhs
-            }
-            for index in order where leftover > 0 {
-                shares[index] += 1
-                leftover -= 1
             }
         }
         return true
-    }
-
-    /// `count` zeros, built by appending: `Array(repeating:count:)` asks the runtime for the
-    /// array's storage type on every call (a hash-table lookup, ~300 instructions under
-    /// callgrind), where a reserved array's specialised code does not.
-    static func zeros(_ count: Int) -> [Int64] {
-        var zeros: [Int64] = []
-        zeros.reserveCapacity(count)
-        for _ in 0..<count { zeros.append(0) }
-        return zeros
     }
 
     /// The amount `share(n)` of a line's paid amount that belongs to its first `n` units:
