@@ -55,21 +55,22 @@ public final class EngineSet: Sendable {
     ///
     /// - Parameter forcedPack: the pack to use when the request names none (a fixture's
     ///   `policy:`), instead of the default.
-    func decide(_ document: JSONTape.View, scratch: RequestScratch, audit: AuditLevel, forcedPack: Int? = nil) throws(DecideError) -> Decision {
-        switch select(document, forcedPack: forcedPack) {
+    ///   - outline: the request's outline when the caller has made it (`RequestOutline`).
+    func decide(_ document: JSONTape.View, outline: RequestOutline? = nil, scratch: RequestScratch, audit: AuditLevel, forcedPack: Int? = nil) throws(DecideError) -> Decision {
+        let outline = outline ?? RequestOutline(document)
+        switch select(document, outline: outline, forcedPack: forcedPack) {
         case .engine(let engine):
-            return try engine.decide(document, scratch: scratch, audit: audit)
+            return try engine.decide(document, outline: outline, scratch: scratch, audit: audit)
         case .failed(let candidate, let error):
-            return try candidate.decide(document, scratch: scratch, audit: audit, selectionError: error)
+            return try candidate.decide(document, outline: outline, scratch: scratch, audit: audit, selectionError: error)
         }
     }
 
-    func select(_ document: JSONTape.View, forcedPack: Int? = nil) -> Selection {
+    func select(_ document: JSONTape.View, outline: RequestOutline, forcedPack: Int? = nil) -> Selection {
         // A lone pack decides everything; its decoder checks a named `policy` against its name.
         if policySet.isLone { return .engine(packs[0].engines[0]) }
-        let root = document.root
         var packIndex = forcedPack ?? policySet.defaultPack
-        if let named = document.lastMember(of: root, named: "policy"), document.kind(named) != .null {
+        if let named = outline.policy, document.kind(named) != .null {
             let fallback = packs[packIndex].engines[packs[packIndex].engines.count - 1]
             // Not a string: a format error its decoder reports.
             guard document.kind(named) == .string else { return .engine(fallback) }
@@ -86,11 +87,9 @@ public final class EngineSet: Sendable {
         var value: Int?
         switch pack.selectedBy {
         case .placedAt:
-            if let order = document.lastMember(of: root, named: "order"), document.kind(order) == .object {
-                value = document.lastMember(of: order, named: "placed_at")
-            }
+            value = outline.placedAt
         case .requestedAt:
-            value = document.lastMember(of: root, named: "requested_at")
+            value = outline.requestedAt
         }
         guard let value, document.kind(value) == .string else { return .engine(current) }
         guard let instant = ByteScalars.timestamp(document.bytes(value)) ?? (try? Timestamp.parse(document.string(value))) else {

@@ -98,7 +98,8 @@ public final class ProtocolHandler: Sendable {
         // Read only for an error answer: a decision takes its id from the decoded request.
         var id: String? { RequestDecoder.requestID(in: document) }
         // `"op": null` is no op, as any optional field may be null (SPEC section 4).
-        if let op = document.lastMember(of: document.root, named: "op"), document.kind(op) != .null {
+        let outline = RequestOutline(document)
+        if let op = outline.op, document.kind(op) != .null {
             guard document.kind(op) == .string, document.string(op, equals: "ping") else {
                 let shown = document.kind(op) == .string ? "unsupported op '\(document.string(op))'" : "'op' must be a string"
                 return .error(AnswerError(.unsupportedOp, "\(shown); supported: ping (or no op for a request)", path: "$.op", id: id, line: lineNumber))
@@ -111,7 +112,7 @@ public final class ProtocolHandler: Sendable {
             if scratch.canonical.writes == writesBefore &+ 1 { scratch.lastLine?.canonicalWrite = scratch.canonical.writes }
         }
         do {
-            return .decision(try engines.decide(document, scratch: scratch, audit: audit, forcedPack: forcedPack))
+            return .decision(try engines.decide(document, outline: outline, scratch: scratch, audit: audit, forcedPack: forcedPack))
         } catch {
             return .error(AnswerError(error, id: id, line: lineNumber))
         }

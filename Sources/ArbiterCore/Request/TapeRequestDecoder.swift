@@ -25,51 +25,25 @@ struct TapeRequestDecoder {
     var schema: RequestSchema { decoder.schema }
 
     /// `buffers`: the arrays of the last request, filled instead of new ones (`RequestBuffers`).
-    mutating func decode(_ root: Int, selectionError: RequestError? = nil, buffers: inout RequestBuffers) throws(RequestError) -> AfterSaleRequest {
+    /// `outline`: the request's outline when the caller has made it (`RequestOutline`).
+    mutating func decode(_ root: Int, outline: RequestOutline? = nil, selectionError: RequestError? = nil, buffers: inout RequestBuffers) throws(RequestError) -> AfterSaleRequest {
         guard tape.kind(root) == .object else { throw RequestError(path: "$", "a request must be a JSON object") }
-        try checkLimits(root)
+        try checkLimits(outline ?? RequestOutline(tape))
         return try decoder.resolve(try decodeDraft(root, buffers: &buffers), selectionError: selectionError, buffers: &buffers)
     }
 
     /// SPEC section 8, "Limits": checked before anything else, so that no work is done on a
-    /// request too large to accept. The same look-ups (of the request's and the order's
-    /// members) find the order's currency, whose fraction digits money amounts are read with.
-    private mutating func checkLimits(_ root: Int) throws(RequestError) {
+    /// request too large to accept. The outline also finds the order's currency, whose
+    /// fraction digits money amounts are read with.
+    private mutating func checkLimits(_ outline: RequestOutline) throws(RequestError) {
         func count(_ array: Int?) -> Int {
             guard let array, tape.kind(array) == .array else { return 0 }
             return tape.elementCount(array)
         }
-        // One pass over each object; `string(_:equals:)` passes over other keys on their length:
-        // cheaper here than matching every key against the request's key tables, which
-        // `decodeDraft` does next. The last occurrence of a key counts.
-        var order: Int?
-        var lines: Int?
-        for (name, value) in tape.members(of: root) {
-            if tape.string(name, equals: "order") {
-                order = value
-            } else if tape.string(name, equals: "lines") {
-                lines = value
-            }
-        }
-        var items: Int?
-        var discounts: Int?
-        var payments: Int?
-        var currency: Int?
-        if let order, tape.kind(order) == .object {
-            for (name, value) in tape.members(of: order) {
-                if tape.string(name, equals: "items") {
-                    items = value
-                } else if tape.string(name, equals: "discounts") {
-                    discounts = value
-                } else if tape.string(name, equals: "payments") {
-                    payments = value
-                } else if tape.string(name, equals: "currency") {
-                    currency = value
-                }
-            }
-        }
-        try RequestLimits.check(items: count(items), lines: count(lines), discounts: count(discounts), payments: count(payments))
-        if let currency, tape.kind(currency) == .string, let known = RequestKeys.currencies.match(tape, currency) {
+        try RequestLimits.check(
+            items: count(outline.items), lines: count(outline.lines), discounts: count(outline.discounts),
+            payments: count(outline.payments))
+        if let currency = outline.currency, tape.kind(currency) == .string, let known = RequestKeys.currencies.match(tape, currency) {
             fractionDigits = known.fractionDigits
         }
     }

@@ -1,0 +1,59 @@
+/// The members of a request that are read before it is decoded, found in one pass over the
+/// request's members and one over its order's: `op` (a ping or a request), which pack and
+/// version decide it (`policy`, and `order.placed_at` or `requested_at`, SPEC section 9) and
+/// whether it is within the limits (the sizes of `order.items`, `lines`, `order.discounts` and
+/// `order.payments`, and `order.currency`, whose fraction digits amounts are read with; SPEC
+/// section 8). The last occurrence of a key counts, as everywhere.
+///
+/// Each was a look-up of its own over the same members (five passes over the request's, three
+/// over its order's); the decoder then reads every member once more, by its key table.
+struct RequestOutline {
+    var op: Int?
+    var policy: Int?
+    var requestedAt: Int?
+    var lines: Int?
+    /// The order, when it is an object (else its members are not looked at here).
+    var order: Int?
+    var placedAt: Int?
+    var currency: Int?
+    var items: Int?
+    var discounts: Int?
+    var payments: Int?
+
+    /// The outline of the object at the root of `document` (nothing is found for any other
+    /// root).
+    init(_ document: JSONTape.View) {
+        let root = document.root
+        guard document.count > 0, document.kind(root) == .object else { return }
+        var order: Int?
+        // A key of another length is passed over on its length alone (`string(_:equals:)`).
+        for (name, value) in document.members(of: root) {
+            if document.string(name, equals: "order") {
+                order = value
+            } else if document.string(name, equals: "lines") {
+                lines = value
+            } else if document.string(name, equals: "requested_at") {
+                requestedAt = value
+            } else if document.string(name, equals: "policy") {
+                policy = value
+            } else if document.string(name, equals: "op") {
+                op = value
+            }
+        }
+        guard let order, document.kind(order) == .object else { return }
+        self.order = order
+        for (name, value) in document.members(of: order) {
+            if document.string(name, equals: "items") {
+                items = value
+            } else if document.string(name, equals: "placed_at") {
+                placedAt = value
+            } else if document.string(name, equals: "currency") {
+                currency = value
+            } else if document.string(name, equals: "discounts") {
+                discounts = value
+            } else if document.string(name, equals: "payments") {
+                payments = value
+            }
+        }
+    }
+}
