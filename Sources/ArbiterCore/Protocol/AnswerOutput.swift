@@ -93,10 +93,8 @@ final class AnswerOutput: Sendable {
         // The unit's records go to the log (and to disk) before any of its answers is
         // written: a caller never holds an answer the log does not have.
         if ok, let log { ok = log.append(unit.compactMap(\.records)) }
-        for batch in unit {
-            if ok { ok = Self.writeAll(batch.bytes, to: descriptor) }
-            recycle(batch, failed: !ok)
-        }
+        if ok { ok = Self.writeAll(unit[...], to: descriptor) }
+        for batch in unit { recycle(batch, failed: !ok) }
         return ok
     }
 
@@ -114,7 +112,7 @@ final class AnswerOutput: Sendable {
     /// batch of `--audit full` answers (a 256 KiB read is about 3.5 MB of answers, and as much
     /// again of log records) finds its buffers grown already: letting them go and growing them
     /// again page-faults on every batch, which cost about a tenth of serve's time with `--log`.
-    private static let maximumSpare = 32
+    private static let maximumSpare = 96
     private static let spareCapacityBudget = 32 << 20
 
     private func recycle(_ batch: Batch, failed: Bool) {
@@ -134,7 +132,23 @@ final class AnswerOutput: Sendable {
         }
     }
 
-    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
-        bytes.withUnsafeBytes { DescriptorWriter.writeAll($0, to: descriptor) } == nil
+    /// Writes the answers of `batches` in order, with as few system calls as the buffers allow.
+    private static func writeAll(_ batches: ArraySlice<Batch>, to descriptor: Int32) -> Bool {
+        var buffers: [UnsafeRawBufferPointer] = []
+        buffers.reserveCapacity(batches.count)
+        return withBytes(of: batches, collecting: &buffers) { DescriptorWriter.writeAll($0, to: descriptor) } == nil
+    }
+
+    /// Calls `body` with the bytes of every batch, each valid for the call (one
+    /// `withUnsafeBytes` inside the next; a unit has a few dozen batches).
+    private static func withBytes(
+        of batches: ArraySlice<Batch>, collecting buffers: inout [UnsafeRawBufferPointer],
+        _ body: ([UnsafeRawBufferPointer]) -> Int32?
+    ) -> Int32? {
+        guard let batch = batches.first else { return body(buffers) }
+        return batch.bytes.withUnsafeBytes { bytes in
+            buffers.append(bytes)
+            return withBytes(of: batches.dropFirst(), collecting: &buffers, body)
+        }
     }
 }

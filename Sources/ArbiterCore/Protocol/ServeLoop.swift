@@ -98,6 +98,9 @@ public struct ServeLoop: Sendable {
         // One batch being written while the next is decided (and one more read ahead).
         let answers = AnswerOutput(descriptor: output, depth: 2, log: log)
         let logging = log.map { ServeLogging(log: $0, threads: workers, maxLineBytes: maxLineBytes) }
+        // The other deciding threads, ready between batches; ended whichever way the loop ends.
+        let crew = DecidingCrew(helpers: workers - 1)
+        defer { crew.stop() }
 
         while true {
             // Make room: move the incomplete line to the front, grow if one line needs it.
@@ -171,7 +174,7 @@ public struct ServeLoop: Sendable {
             // caller that writes one line and waits gets its answer.
             // A failed write (the caller went away) ends the loop once pending writes are done:
             // nothing may still write to `output` after `run` returns.
-            guard answer(work, in: buffer, writer: &writer, output: answers, logging: logging) else {
+            guard answer(work, in: buffer, writer: &writer, output: answers, logging: logging, crew: crew) else {
                 _ = answers.finish()
                 return .outputFailed
             }
@@ -206,18 +209,21 @@ public struct ServeLoop: Sendable {
             lineNumber += 1
             work.append(.line(start: lineStart, end: filled, number: lineNumber))
         }
-        let submitted = answer(work, in: buffer, writer: &writer, output: answers, logging: logging)
+        let submitted = answer(work, in: buffer, writer: &writer, output: answers, logging: logging, crew: crew)
         return answers.finish() && submitted ? .endOfInput : .outputFailed
     }
 
     /// Answers `work` and submits the answers to `output`, in order, deciding a large batch on
     /// several threads. False once the output cannot be written.
     ///
-    /// A large batch is cut into small chunks that the threads take in turn from a shared
-    /// counter, each thread with its own handler: requests differ in cost (one line or ten,
-    /// a short or a long audit trail), and fixed halves would leave one thread waiting for the
-    /// other. Each chunk is answered into its own buffer; the buffers go out in chunk order.
-    private func answer(_ work: [Work], in buffer: [UInt8], writer: inout JSONWriter, output: AnswerOutput, logging: ServeLogging?) -> Bool {
+    /// A large batch is cut into chunks that the threads take in turn from a shared counter,
+    /// each thread with its own handler: requests differ in cost (one line or ten, a short or a
+    /// long audit trail), and fixed halves would leave one thread waiting for the other. Each
+    /// chunk is a share of the lines still left (`chunkBounds`), so the first are long and the
+    /// last a line or two: a thread that takes the last chunk keeps the others waiting for at
+    /// most that long. Each chunk is answered into its own buffer; the buffers go out in chunk
+    /// order, in one `writev`.
+    private func answer(_ work: [Work], in buffer: [UInt8], writer: inout JSONWriter, output: AnswerOutput, logging: ServeLogging?, crew: DecidingCrew) -> Bool {
         if let logging { logging.number(work, in: buffer) }
         defer { logging?.batchAnswered() }
         // Below this many lines per thread, handing work to another thread costs more than it saves.
@@ -233,17 +239,19 @@ public struct ServeLoop: Sendable {
             }
             return output.submit([batch])
         }
-        let chunkSize = max(4, work.count / (threads * 8))
-        let chunkCount = (work.count + chunkSize - 1) / chunkSize
+        let bounds = Self.chunkBounds(lines: work.count, threads: threads)
+        let chunkCount = bounds.count - 1
         let chunks = (0..<chunkCount).map { _ in output.nextBatch() }
         let nextChunk = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+        // Every thread of the crew takes chunks (a batch too small for all of them leaves some
+        // with none).
+        crew.perform { thread in
             var writer = JSONWriter(pretty: false, reservingCapacity: 1 << 16)
             while true {
                 let chunk = nextChunk.add(1, ordering: .relaxed).oldValue
                 guard chunk < chunkCount else { break }
                 let batch = chunks[chunk]
-                for index in (chunk * chunkSize)..<min(work.count, (chunk + 1) * chunkSize) {
+                for index in bounds[chunk]..<bounds[chunk + 1] {
                     let answered = answer(work[index], in: buffer, decider: deciders[thread], writer: &writer, into: &batch.bytes)
                     if let logging, answered.isAnswer {  // logging first: without it the answer is not looked at (nor copied)
                         writer.withBytes { logging.record(work[index], index: index, answer: $0, typed: answered.typed, in: buffer, thread: thread, scratch: deciders[thread].scratch, into: batch) }
@@ -252,6 +260,20 @@ public struct ServeLoop: Sendable {
             }
         }
         return output.submit(chunks)
+    }
+
+    /// Where the chunks of a batch of `lines` lines begin (and, last, where the batch ends): each
+    /// chunk an eighth of what is left for two threads (a sixteenth for four), at least two
+    /// lines. For 215 lines (a 256 KiB read of the shared workload) and two threads: 29 chunks,
+    /// from 26 lines down to 2.
+    static func chunkBounds(lines: Int, threads: Int) -> [Int] {
+        var bounds = [0]
+        var start = 0
+        while start < lines {
+            start = min(lines, start + max(2, (lines - start) / (threads * 4)))
+            bounds.append(start)
+        }
+        return bounds
     }
 
     /// The answer to a line over the limit: the same words whether the line was kept or discarded.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import ArbiterCore
 
@@ -50,4 +51,125 @@ import Testing
         #expect(output.finish())
         #expect(file.contents() == expected)
     }
+
+    /// A unit of many batches goes out in one `writev` per 512 batches; a pipe takes 64 KiB at
+    /// a time, so the writes are partial, some ending inside a batch: what the reader gets is
+    /// still every batch, whole and in order (empty batches included, which add nothing).
+    @Test func aUnitOfManyBatchesArrivesWholeThroughAPipe() throws {
+        var ends: [Int32] = [0, 0]
+        try #require(pipe(&ends) == 0)
+        let output = AnswerOutput(descriptor: ends[1])
+        var expected: [UInt8] = []
+        var unit: [AnswerOutput.Batch] = []
+        for index in 0..<700 {  // more than one writev's worth of buffers
+            let batch = output.nextBatch()
+            let size = index % 50 == 0 ? 0 : (index * 7_919) % 3_000 + 1
+            batch.bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index) }
+            expected += batch.bytes
+            unit.append(batch)
+        }
+        // Read on another thread while the unit is written: a pipe holds 64 KiB.
+        let received = Mutex<[UInt8]>([])
+        let done = DispatchSemaphore(value: 0)
+        let readEnd = ends[0]
+        DispatchQueue.global().async {
+            var bytes: [UInt8] = []
+            var piece = [UInt8](repeating: 0, count: 4_093)  // small reads: the writer blocks often
+            while true {
+                let count = piece.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
+                if count <= 0 { break }
+                bytes += piece[..<count]
+            }
+            received.withLock { $0 = bytes }
+            done.signal()
+        }
+        #expect(output.submit(unit))
+        #expect(output.finish())
+        close(ends[1])
+        done.wait()
+        close(ends[0])
+        let bytes = received.withLock { $0 }
+        #expect(bytes.count == expected.count)
+        #expect(bytes == expected)
+    }
 }
+
+/// Writing many buffers with as few system calls as possible, when a call may take only part.
+@Suite struct DescriptorWriterTests {
+    /// Each call takes at most 1,000 bytes (often ending inside a buffer), and sometimes fails
+    /// with EINTR: the bytes that arrive are every buffer's, whole and in order.
+    @Test func partialAndInterruptedWritesLoseNothing() {
+        let sources: [[UInt8]] = (0..<700).map { index in
+            (0..<(index % 50 == 0 ? 0 : (index * 7_919) % 3_000 + 1)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index) }
+        }
+        var received: [UInt8] = []
+        var calls = 0
+        var most = 0
+        let failure = withBuffers(sources) { buffers in
+            DescriptorWriter.writeAll(buffers) { vectors, count in
+                calls += 1
+                most = max(most, Int(count))
+                if calls % 7 == 0 {
+                    errno = EINTR
+                    return -1
+                }
+                var taken = 0
+                for vector in UnsafeBufferPointer(start: vectors, count: Int(count)) where taken < 1_000 {
+                    let part = min(vector.iov_len, 1_000 - taken)
+                    received += UnsafeRawBufferPointer(start: vector.iov_base, count: part)
+                    taken += part
+                }
+                return taken
+            }
+        }
+        #expect(failure == nil)
+        #expect(received == sources.flatMap { $0 })
+        #expect(most <= 512)
+    }
+
+    /// A failed write is reported with its errno.
+    @Test func aFailedWriteIsReported() {
+        let failure = withBuffers([[1, 2, 3]]) { buffers in
+            DescriptorWriter.writeAll(buffers) { _, _ in
+                errno = EPIPE
+                return -1
+            }
+        }
+        #expect(failure == EPIPE)
+    }
+
+    private func withBuffers<Result>(_ arrays: [[UInt8]], _ body: ([UnsafeRawBufferPointer]) -> Result) -> Result {
+        var collected: [UnsafeRawBufferPointer] = []
+        func next(_ index: Int) -> Result {
+            guard index < arrays.count else { return body(collected) }
+            return arrays[index].withUnsafeBytes { bytes in
+                collected.append(bytes)
+                return next(index + 1)
+            }
+        }
+        return next(0)
+    }
+}
+
+/// The chunks a batch of lines is cut into for the deciding threads.
+@Suite struct ChunkBoundsTests {
+    /// Every line in exactly one chunk, in order; chunks shrink towards the end of the batch
+    /// (so no thread is left with a long last chunk while the others wait) and none is a
+    /// single line but possibly the last.
+    @Test func chunksCoverEveryLineOnceAndShrinkTowardsTheEnd() {
+        for threads in [2, 3, 4, 8] {
+            for lines in [16, 17, 100, 215, 1_000, 4_321] {
+                let bounds = ServeLoop.chunkBounds(lines: lines, threads: threads)
+                #expect(bounds.first == 0)
+                #expect(bounds.last == lines)
+                let sizes = zip(bounds.dropFirst(), bounds).map { $0 - $1 }
+                #expect(sizes.allSatisfy { $0 > 0 }, "lines \(lines), threads \(threads)")
+                #expect(sizes.dropLast().allSatisfy { $0 >= 2 })
+                #expect(zip(sizes, sizes.dropFirst()).allSatisfy { $0 >= $1 }, "sizes \(sizes)")
+                #expect(sizes.last! <= 2)
+                #expect(sizes.first! <= max(2, lines / (threads * 4)))
+            }
+        }
+    }
+}
+
