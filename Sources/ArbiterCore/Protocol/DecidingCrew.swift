@@ -20,8 +20,10 @@ import Synchronization
 /// One caller at a time: `perform` is not reentrant and is called by one thread (the serve
 /// loop's). `stop` ends the threads; the crew cannot be used after it.
 final class DecidingCrew: @unchecked Sendable {
-    /// Threads besides the caller's (at most 63: sleepers are bits of one word).
+    /// Threads besides the caller's (at most `maximumHelpers`).
     let helpers: Int
+    /// Sleeping helpers are bits of one word.
+    static let maximumHelpers = 63
     /// Bumped by each `perform` (and by `stop`) after `job` is set.
     private let generation = Atomic<Int>(0)
     /// Helpers that have not finished the current job.
@@ -43,7 +45,7 @@ final class DecidingCrew: @unchecked Sendable {
     static let readyWindow = 0.000_5
 
     init(helpers: Int) {
-        precondition((0...63).contains(helpers), "a crew has at most 63 helper threads")
+        precondition((0...Self.maximumHelpers).contains(helpers), "a crew has at most \(Self.maximumHelpers) helper threads")
         self.helpers = helpers
         wakeups = (0..<helpers).map { _ in DispatchSemaphore(value: 0) }
         for index in 0..<helpers {

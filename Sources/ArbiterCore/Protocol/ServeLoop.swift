@@ -99,7 +99,8 @@ public struct ServeLoop: Sendable {
         let answers = AnswerOutput(descriptor: output, depth: 2, log: log)
         let logging = log.map { ServeLogging(log: $0, threads: workers, maxLineBytes: maxLineBytes) }
         // The other deciding threads, ready between batches; ended whichever way the loop ends.
-        let crew = DecidingCrew(helpers: workers - 1)
+        // (An embedder's 65th decider and beyond would sit idle: `serve --threads` stops at 64.)
+        let crew = DecidingCrew(helpers: min(workers - 1, DecidingCrew.maximumHelpers))
         defer { crew.stop() }
 
         while true {
@@ -228,7 +229,7 @@ public struct ServeLoop: Sendable {
         defer { logging?.batchAnswered() }
         // Below this many lines per thread, handing work to another thread costs more than it saves.
         let minimumPerWorker = 8
-        let threads = min(workers, work.count / minimumPerWorker)
+        let threads = min(crew.helpers + 1, work.count / minimumPerWorker)
         guard threads > 1 else {
             let batch = output.nextBatch()
             for (index, item) in work.enumerated() {

@@ -52,6 +52,19 @@ import Testing
         #expect(decisions > 800)
     }
 
+    /// An embedder may hand the loop more deciders than `serve --threads` allows (64): the
+    /// loop decides with the first 64 and gives the one-thread answers, byte for byte.
+    @Test func moreDecidersThanThreadsGiveTheSameAnswers() throws {
+        let lines = try ServeEndToEndTests.workload(count: 1500, bad: 0.1, seed: 3)
+        let input = Array((lines.joined(separator: "\n") + "\n").utf8)
+        let policy = Repository.cnPolicy
+        let many = (0..<70).map { _ in Decider(engines: EngineSet(lone: Engine(policy: policy)), audit: .summary) }
+        let single = try Self.serve(ServeLoop(deciders: Self.deciders(1, audit: .summary)), input: input)
+        let threaded = try Self.serve(ServeLoop(deciders: many), input: input)
+        #expect(single.ok && threaded.ok)
+        #expect(threaded.output == single.output)
+    }
+
     /// A line limit smaller than the loop's read size: a too-long line is answered where it
     /// stood, and the lines around it are decided normally.
     @Test func tooLargeLineKeepsItsPlace() throws {
