@@ -350,13 +350,13 @@ public final class Engine: Sendable {
         let refundByMethod = try Self.refundByMethod(effects.byMethod, state)
 
         // 5. The decision.
-        var lines: [LineDecision] = []
+        var lines = state.decisionBuffers.takeLines()
         lines.reserveCapacity(state.lines.count)
         var given: [Int32] = []  // the decision's reasons, each once, in order (the state's buffer)
         swap(&given, &state.givenReasons)
         given.removeAllKeepingMemory()
         for line in state.lines {
-            var codes: [String] = []
+            var codes = state.decisionBuffers.takeLineReasons()
             codes.reserveCapacity(line.codes.count)
             line.forEachReason { reason in
                 if !given.contains(reason) { given.append(reason) }
@@ -379,16 +379,19 @@ public final class Engine: Sendable {
                 trace: run.finishTrace(), computations: state.computations ?? [])
         }
         let locale = state.request.locale
+        var decisionReasons = state.decisionBuffers.takeReasons()
+        decisionReasons.reserveCapacity(given.count)
+        for number in given {
+            let entry = reasons[number]
+            decisionReasons.append(DecisionReason(code: entry.code, rule: entry.rule, message: entry.message(in: locale)))
+        }
         let decision = Decision(
             id: state.request.id, outcome: outcome, currency: state.request.order.currency, lines: lines,
             refund: RefundSummary(
                 items: settled.items, shipping: settled.shipping, adjustments: settled.adjustments, total: settled.total,
                 byMethod: refundByMethod),
             returnShippingPayer: effects.payer ?? .none, compensation: effects.compensation, offers: run.offers,
-            reasons: given.map { number in
-                let entry = reasons[number]
-                return DecisionReason(code: entry.code, rule: entry.rule, message: entry.message(in: locale))
-            },
+            reasons: decisionReasons,
             deadlines: effects.deadlines, audit: auditRecord)
         // The buffers go back to the state for the next decision.
         swap(&given, &state.givenReasons)

@@ -52,6 +52,8 @@ final class EvaluationState: EvaluationContext {
     /// decision gives, and the arrays of its `RuleRun` (`RuleRun.Buffers`).
     @exclusivity(unchecked) var givenReasons: [Int32] = []
     @exclusivity(unchecked) var runBuffers = RuleRun.Buffers()
+    /// The arrays of the last decision `serve` gave back, for the next (`DecisionBuffers`).
+    @exclusivity(unchecked) var decisionBuffers = DecisionBuffers()
 
     // The element of the current rule's `for_each` (an index into discounts, `giftItems` or payments).
     @exclusivity(unchecked) var currentElement = 0

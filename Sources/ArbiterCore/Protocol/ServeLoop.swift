@@ -237,6 +237,7 @@ public struct ServeLoop: Sendable {
                 if let logging, answered.isAnswer {  // logging first: without it the answer is not looked at (nor copied)
                     writer.withBytes { logging.record(item, index: index, answer: $0, typed: answered.typed, in: buffer, thread: 0, scratch: deciders[0].scratch, into: batch) }
                 }
+                Self.recycle(answered, by: deciders[0])
             }
             return output.submit([batch])
         }
@@ -257,6 +258,7 @@ public struct ServeLoop: Sendable {
                     if let logging, answered.isAnswer {  // logging first: without it the answer is not looked at (nor copied)
                         writer.withBytes { logging.record(work[index], index: index, answer: $0, typed: answered.typed, in: buffer, thread: thread, scratch: deciders[thread].scratch, into: batch) }
                     }
+                    Self.recycle(answered, by: deciders[thread])
                 }
             }
         }
@@ -280,6 +282,13 @@ public struct ServeLoop: Sendable {
     /// The answer to a line over the limit: the same words whether the line was kept or discarded.
     private func writeTooLarge(_ size: Int, lineNumber: Int, decider: Decider, into writer: inout JSONWriter) {
         decider.handler.writeError(.tooLarge, "line is \(size) bytes; the limit is \(maxLineBytes)", path: nil, id: nil, lineNumber: lineNumber, into: &writer)
+    }
+
+    /// Gives a written (and recorded) decision's arrays back to the decider that made it, for
+    /// its next decision (`DecisionBuffers`).
+    private static func recycle(_ answered: consuming Answered, by decider: Decider) {
+        guard case .typed(.decision(var decision)) = consume answered else { return }
+        decider.scratch.reclaim(&decision)
     }
 
     /// What `answer(_:in:decider:writer:into:)` did with a line.

@@ -35,6 +35,12 @@ final class RequestScratch {
         evaluation?.reclaimRequestArrays(into: &requestBuffers)
     }
 
+    /// Takes the arrays of a decision made here, once written, for the next decision
+    /// (`DecisionBuffers`).
+    func reclaim(_ decision: inout Decision) {
+        evaluation?.decisionBuffers.reclaim(from: &decision)
+    }
+
     /// The state decisions on this thread are evaluated in, reused from one to the next so
     /// that its arrays keep their memory (any engine: `start` sizes it for the policy).
     private var evaluation: EvaluationState?

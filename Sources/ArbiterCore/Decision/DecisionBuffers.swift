@@ -1,0 +1,41 @@
+/// The arrays of the last decision `serve` wrote and let go of, emptied and kept for the next
+/// decision of the same thread: its lines, each line's reason codes and its reasons are then
+/// filled into arrays that already have the memory, instead of three or four new ones being
+/// allocated per decision and the last one's freed (`RequestBuffers` does this for requests).
+///
+/// Only `serve` gives its decisions back (`RequestScratch.reclaim(_:)`): a decision returned to
+/// an embedder stays the embedder's. Nothing here is read as data; a decision built with these
+/// arrays is the decision built without them.
+struct DecisionBuffers {
+    private var lines: [LineDecision] = []
+    private var lineReasons: [[String]] = []
+    private var reasons: [DecisionReason] = []
+
+    /// Arrays kept for more lines than this are let go (an unusually large request's memory is
+    /// not held for good; a request has at most 1,000 lines).
+    private static let keptLines = 64
+
+    /// Takes the arrays of `decision`, which is left with empty ones.
+    mutating func reclaim(from decision: inout Decision) {
+        var old = RequestBuffers.take(&decision.lines)
+        guard old.capacity <= Self.keptLines else { return }
+        while var line = old.popLast() {
+            var codes = RequestBuffers.take(&line.reasons)
+            codes.removeAllKeepingMemory()
+            lineReasons.append(codes)
+        }
+        if old.capacity > lines.capacity { swap(&old, &lines) }
+        var oldReasons = RequestBuffers.take(&decision.reasons)
+        oldReasons.removeAllKeepingMemory()
+        if oldReasons.capacity > reasons.capacity { swap(&oldReasons, &reasons) }
+    }
+
+    /// An empty array for a decision's lines (a kept one when there is one).
+    mutating func takeLines() -> [LineDecision] { RequestBuffers.take(&lines) }
+
+    /// An empty array for a line's reason codes.
+    mutating func takeLineReasons() -> [String] { lineReasons.popLast() ?? [] }
+
+    /// An empty array for a decision's reasons.
+    mutating func takeReasons() -> [DecisionReason] { RequestBuffers.take(&reasons) }
+}
