@@ -44,4 +44,26 @@ import Testing
         #expect(differences.isEmpty, "lines answered differently by a decider reusing its buffers: \(differences.prefix(10))")
         #expect(decisions > stream.count / 2, "the stream is mostly decisions (\(decisions) of \(stream.count))")
     }
+
+    /// `serve` also gives each written decision's arrays back to its decider, which fills them
+    /// with the next decision (`DecisionBuffers`): the loop's answers to the mixed stream, with
+    /// one thread and with two, are the answers of buffers that never held a decision.
+    @Test(arguments: [AuditLevel.none, .full])
+    func recycledDecisionsAnswerAsFreshOnes(audit: AuditLevel) throws {
+        let stream = try Self.mixedStream()
+        let fresh = Decider(policy: Repository.rulesSet, audit: audit)
+        let expected = stream.enumerated().map { index, line in
+            Self.answer(line, lineNumber: index + 1, with: fresh, scratch: RequestScratch())
+        }
+        let input = Array((stream.joined(separator: "\n") + "\n").utf8)
+        for threads in [1, 2] {
+            let loop = ServeLoop(deciders: (0..<threads).map { _ in Decider(policy: Repository.rulesSet, audit: audit) })
+            let run = try ServeLoopTests.serve(loop, input: input)
+            #expect(run.ok)
+            let answers = String(decoding: run.output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+            #expect(answers.count == expected.count)
+            let differing = zip(answers, expected).enumerated().filter { $0.element.0 != $0.element.1 }.map { $0.offset + 1 }
+            #expect(differing.isEmpty, "\(threads) thread(s): lines answered differently after a recycled decision: \(differing.prefix(10))")
+        }
+    }
 }
