@@ -42,11 +42,17 @@ final class DecidingCrew: @unchecked Sendable {
     /// How long a thread with nothing to do stays awake, yielding its core, before it sleeps:
     /// longer than the loop's read and line split between two batches (~50 µs), short enough
     /// that an idle `serve` sleeps at once for practical purposes.
-    static let readyWindow = 0.000_5
+    static let defaultReadyWindow = 0.000_5
+    /// This crew's (tests use 0: every wait goes to sleep, the path where the handshakes matter).
+    let readyWindow: Double
+    /// Tests only: called by a helper between finishing its part and looking at the caller's
+    /// sleeping flag, to hold it up there (set before the first `perform`).
+    nonisolated(unsafe) var heldUpAfterPart: ((Int) -> Void)?
 
-    init(helpers: Int) {
+    init(helpers: Int, readyWindow: Double = DecidingCrew.defaultReadyWindow) {
         precondition((0...Self.maximumHelpers).contains(helpers), "a crew has at most \(Self.maximumHelpers) helper threads")
         self.helpers = helpers
+        self.readyWindow = readyWindow
         wakeups = (0..<helpers).map { _ in DispatchSemaphore(value: 0) }
         for index in 0..<helpers {
             let thread = Thread { [self] in work(as: index) }
@@ -83,8 +89,13 @@ final class DecidingCrew: @unchecked Sendable {
     }
 
     /// The caller's wait for the last helper to finish: awake for `readyWindow`, then asleep.
+    ///
+    /// A wake-up only says "look again": the helper that takes the sleeping flag may be a late
+    /// one from an earlier job (it brought that job's count to 0, was held up before it looked
+    /// at the flag, and finds the flag of this job), so the count is read again after every
+    /// wake-up, and a signal nobody waited for only costs one more look later.
     private func waitForHelpers() {
-        let deadline = Self.now() + Self.readyWindow
+        let deadline = Self.now() + readyWindow
         while remaining.load(ordering: .acquiring) != 0 {
             if Self.now() < deadline {
                 sched_yield()
@@ -92,12 +103,10 @@ final class DecidingCrew: @unchecked Sendable {
             }
             callerSleeping.store(true, ordering: .sequentiallyConsistent)
             if remaining.load(ordering: .sequentiallyConsistent) == 0 {
-                // Done meanwhile: if the last helper already took the flag, it signals; take that.
-                if !callerSleeping.exchange(false, ordering: .sequentiallyConsistent) { finished.wait() }
+                callerSleeping.store(false, ordering: .sequentiallyConsistent)
                 return
             }
             finished.wait()  // the helper that brings `remaining` to 0 sees the flag and signals
-            return
         }
     }
 
@@ -107,7 +116,7 @@ final class DecidingCrew: @unchecked Sendable {
         let bit: UInt64 = 1 << UInt64(index)
         var seen = 0
         while true {
-            let deadline = Self.now() + Self.readyWindow
+            let deadline = Self.now() + readyWindow
             while generation.load(ordering: .acquiring) == seen {
                 if Self.now() < deadline {
                     sched_yield()
@@ -119,13 +128,14 @@ final class DecidingCrew: @unchecked Sendable {
                     if sleepers.bitwiseAnd(~bit, ordering: .sequentiallyConsistent).oldValue & bit == 0 { wakeups[index].wait() }
                     break
                 }
-                wakeups[index].wait()  // `perform` or `stop` took the bit and signals
+                wakeups[index].wait()  // `perform` or `stop` took the bit and signals; then look again
             }
             seen = generation.load(ordering: .acquiring)
             if stopping.load(ordering: .acquiring) { return }
             job?(index + 1)
-            if remaining.subtract(1, ordering: .sequentiallyConsistent).newValue == 0,
-               callerSleeping.exchange(false, ordering: .sequentiallyConsistent) {
+            let last = remaining.subtract(1, ordering: .sequentiallyConsistent).newValue == 0
+            heldUpAfterPart?(index + 1)
+            if last, callerSleeping.exchange(false, ordering: .sequentiallyConsistent) {
                 finished.signal()
             }
         }
