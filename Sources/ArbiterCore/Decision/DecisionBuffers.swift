@@ -18,13 +18,14 @@ struct DecisionBuffers {
     /// Takes the arrays of `decision`, which is left with empty ones.
     mutating func reclaim(from decision: inout Decision) {
         var old = RequestBuffers.take(&decision.lines)
-        guard old.capacity <= Self.keptLines else { return }
-        while var line = old.popLast() {
-            var codes = RequestBuffers.take(&line.reasons)
-            codes.removeAllKeepingMemory()
-            lineReasons.append(codes)
+        if old.capacity <= Self.keptLines {
+            while var line = old.popLast() {
+                var codes = RequestBuffers.take(&line.reasons)
+                codes.removeAllKeepingMemory()
+                lineReasons.append(codes)
+            }
+            if old.capacity > lines.capacity { swap(&old, &lines) }
         }
-        if old.capacity > lines.capacity { swap(&old, &lines) }
         var oldReasons = RequestBuffers.take(&decision.reasons)
         oldReasons.removeAllKeepingMemory()
         if oldReasons.capacity > reasons.capacity { swap(&oldReasons, &reasons) }

@@ -7,7 +7,7 @@ extension Engine {
     /// the input digest is written in and the evaluation state, both reused between calls.
     /// `selectionError` (a policy set found no version for the request) is thrown after the
     /// format and consistency checks.
-    func decide(_ document: JSONTape.View, outline: RequestOutline? = nil, scratch: RequestScratch, audit: AuditLevel,
+    func decide(_ document: JSONTape.View, outline: RequestOutline, scratch: RequestScratch, audit: AuditLevel,
                 selectionError: RequestError? = nil) throws(DecideError) -> Decision {
         // The decoded request goes straight into the evaluation state: bound to a local first,
         // it was copied into the state (a dozen strings and arrays retained and released).

@@ -158,7 +158,7 @@ public final class Engine: Sendable {
     public func decide(_ json: JSONValue, audit: AuditLevel) throws(DecideError) -> Decision {
         let scratch = RequestScratch()
         if let document = scratch.tape.load(json) {
-            return try decide(document, scratch: scratch, audit: audit)
+            return try decide(document, outline: RequestOutline(document), scratch: scratch, audit: audit)
         }
         let line = Array(json.serialized(pretty: false).utf8)
         let result = line.withUnsafeBytes { raw -> Result<Decision, DecideError> in
@@ -170,7 +170,7 @@ public final class Engine: Sendable {
                 return .failure(.invalidRequest(RequestError(path: "$", error.message)))
             }
             do throws(DecideError) {
-                return .success(try decide(document, scratch: scratch, audit: audit))
+                return .success(try decide(document, outline: RequestOutline(document), scratch: scratch, audit: audit))
             } catch {
                 return .failure(error)
             }

@@ -55,9 +55,8 @@ public final class EngineSet: Sendable {
     ///
     /// - Parameter forcedPack: the pack to use when the request names none (a fixture's
     ///   `policy:`), instead of the default.
-    ///   - outline: the request's outline when the caller has made it (`RequestOutline`).
-    func decide(_ document: JSONTape.View, outline: RequestOutline? = nil, scratch: RequestScratch, audit: AuditLevel, forcedPack: Int? = nil) throws(DecideError) -> Decision {
-        let outline = outline ?? RequestOutline(document)
+    ///   - outline: the request's outline (`RequestOutline`), which the caller has made.
+    func decide(_ document: JSONTape.View, outline: RequestOutline, scratch: RequestScratch, audit: AuditLevel, forcedPack: Int? = nil) throws(DecideError) -> Decision {
         switch select(document, outline: outline, forcedPack: forcedPack) {
         case .engine(let engine):
             return try engine.decide(document, outline: outline, scratch: scratch, audit: audit)

@@ -10,17 +10,7 @@ enum DescriptorWriter {
     /// Writes all of `bytes` to `descriptor`, retrying short and interrupted writes. Returns nil
     /// when everything was written, else the `errno` of the write that failed.
     static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> Int32? {
-        guard let base = bytes.baseAddress else { return nil }
-        var offset = 0
-        while offset < bytes.count {
-            let written = write(descriptor, base + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                return errno
-            }
-            offset += written
-        }
-        return nil
+        writeAll([bytes], to: descriptor)
     }
 
     /// Writes all of `buffers`, in order, as `writeAll` does one buffer, but with one

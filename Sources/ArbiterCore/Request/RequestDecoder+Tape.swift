@@ -13,7 +13,7 @@ extension RequestDecoder {
     /// The same, filling the arrays of `buffers` (the last request's, `RequestBuffers`).
     func decode(_ document: JSONTape.View, outline: RequestOutline? = nil, selectionError: RequestError? = nil, buffers: inout RequestBuffers) throws(RequestError) -> AfterSaleRequest {
         var tapeDecoder = TapeRequestDecoder(decoder: self, tape: document)
-        return try tapeDecoder.decode(document.root, outline: outline, selectionError: selectionError, buffers: &buffers)
+        return try tapeDecoder.decode(document.root, outline: outline ?? RequestOutline(document), selectionError: selectionError, buffers: &buffers)
     }
 
     /// The request id for error answers, as `requestID(in: JSONValue)` reads it: the last

@@ -12,8 +12,7 @@ struct RequestOutline {
     var policy: Int?
     var requestedAt: Int?
     var lines: Int?
-    /// The order, when it is an object (else its members are not looked at here).
-    var order: Int?
+    /// Members of the order, when it is an object (else they are not looked at here).
     var placedAt: Int?
     var currency: Int?
     var items: Int?
@@ -41,7 +40,6 @@ struct RequestOutline {
             }
         }
         guard let order, document.kind(order) == .object else { return }
-        self.order = order
         for (name, value) in document.members(of: order) {
             if document.string(name, equals: "items") {
                 items = value

@@ -25,10 +25,10 @@ struct TapeRequestDecoder {
     var schema: RequestSchema { decoder.schema }
 
     /// `buffers`: the arrays of the last request, filled instead of new ones (`RequestBuffers`).
-    /// `outline`: the request's outline when the caller has made it (`RequestOutline`).
-    mutating func decode(_ root: Int, outline: RequestOutline? = nil, selectionError: RequestError? = nil, buffers: inout RequestBuffers) throws(RequestError) -> AfterSaleRequest {
+    /// `outline`: the request's outline (`RequestOutline`).
+    mutating func decode(_ root: Int, outline: RequestOutline, selectionError: RequestError? = nil, buffers: inout RequestBuffers) throws(RequestError) -> AfterSaleRequest {
         guard tape.kind(root) == .object else { throw RequestError(path: "$", "a request must be a JSON object") }
-        try checkLimits(outline ?? RequestOutline(tape))
+        try checkLimits(outline)
         return try decoder.resolve(try decodeDraft(root, buffers: &buffers), selectionError: selectionError, buffers: &buffers)
     }
 
