@@ -140,9 +140,12 @@ enum CanonicalDecisionWriter {
             writer.field("computations")
             let computationsStart = writer.count
             writer.beginArray()
-            for computation in audit.computations {
-                guard write(computation, digits: digits, into: &writer) else { return false }
+            // Read in place through buffer pointers, as `DecisionWriter` reads them: an element
+            // read from an array is a copy (its strings, arrays and rule retained and released).
+            let written = audit.computations.withUnsafeBufferPointer { computations in
+                computations.indices.allSatisfy { write(computations[$0], digits: digits, into: &writer) }
             }
+            guard written else { return false }
             writer.endArray()
             trailBytes += writer.count - computationsStart
         }
@@ -151,9 +154,10 @@ enum CanonicalDecisionWriter {
             writer.field("trace")
             let traceStart = writer.count
             writer.beginArray()
-            for entry in trace {
-                guard write(entry, digits: digits, into: &writer) else { return false }
+            let written = trace.withUnsafeBufferPointer { entries in
+                entries.indices.allSatisfy { write(entries[$0], digits: digits, into: &writer) }
             }
+            guard written else { return false }
             writer.endArray()
             trailBytes += writer.count - traceStart
             if trailBytes > AuditRecord.maximumTrailBytes {
@@ -201,19 +205,23 @@ enum CanonicalDecisionWriter {
                 writer.field("value"); writer.bool(entry.fired)
                 writer.endObject()
             }
-            for index in steps.indices {
-                let textIndex = steps[index].textIndex
-                writer.beginObject()
-                writer.members(json: rule.conditionTextMembers[textIndex])
-                // `left`?, `right`?, `value`: sorted after `expr`.
-                if let left = steps[index].left { writer.field("left"); DecisionWriter.write(left, digits: digits, into: &writer) }
-                if let encoded = rule.encodedRight(textIndex: textIndex, right: steps[index].right) {
-                    writer.members(json: encoded)
-                } else if let right = steps[index].right {
-                    writer.field("right"); DecisionWriter.write(right, digits: digits, into: &writer)
+            steps.withUnsafeBufferPointer { steps in
+                rule.conditionTextMembers.withUnsafeBufferPointer { texts in
+                    for index in steps.indices {
+                        let textIndex = steps[index].textIndex
+                        writer.beginObject()
+                        writer.members(json: texts[textIndex])
+                        // `left`?, `right`?, `value`: sorted after `expr`.
+                        if let left = steps[index].left { writer.field("left"); DecisionWriter.write(left, digits: digits, into: &writer) }
+                        if let encoded = rule.encodedRight(textIndex: textIndex, right: steps[index].right) {
+                            writer.members(json: encoded)
+                        } else if let right = steps[index].right {
+                            writer.field("right"); DecisionWriter.write(right, digits: digits, into: &writer)
+                        }
+                        writer.field("value"); DecisionWriter.write(steps[index].value, digits: digits, into: &writer)
+                        writer.endObject()
+                    }
                 }
-                writer.field("value"); DecisionWriter.write(steps[index].value, digits: digits, into: &writer)
-                writer.endObject()
             }
             writer.endArray()
             writeEffectsFiredLine(entry, into: &writer)
@@ -240,7 +248,9 @@ enum CanonicalDecisionWriter {
     private static func writeEffectsFiredLine(_ entry: TraceEntry, into writer: inout JSONWriter) {
         if !entry.effects.isEmpty {
             writer.field("effects"); writer.beginArray()
-            for effect in entry.effects { writer.string(effect) }
+            entry.effects.withUnsafeBufferPointer { effects in
+                for index in effects.indices { writer.string(effects[index]) }
+            }
             writer.endArray()
         }
         writer.field("fired"); writer.bool(entry.fired)
@@ -283,16 +293,23 @@ enum CanonicalDecisionWriter {
         let layout = computation.layout
         guard let order = layout.canonicalOrder else { return false }
         writer.beginObject()
-        for position in order {
-            if position < 0 {
-                writer.field("step"); writer.string(layout.step)
-            } else {
-                writer.key(layout.names[position], encoded: layout.encodedKeys[position])
-                guard write(computation.values[position], digits: digits, into: &writer) else { return false }
+        let written = layout.names.withUnsafeBufferPointer { names in
+            layout.encodedKeys.withUnsafeBufferPointer { keys in
+                computation.values.withUnsafeBufferPointer { values in
+                    for position in order {
+                        if position < 0 {
+                            writer.field("step"); writer.string(layout.step)
+                        } else {
+                            writer.key(names[position], encoded: keys[position])
+                            guard write(values[position], digits: digits, into: &writer) else { return false }
+                        }
+                    }
+                    return true
+                }
             }
         }
         writer.endObject()
-        return true
+        return written
     }
 
     /// A row of a table value, members sorted by the names' UTF-8 bytes. False when a name repeats.

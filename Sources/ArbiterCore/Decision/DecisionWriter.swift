@@ -105,19 +105,16 @@ public enum DecisionWriter {
         writer.endArray()
         if let trace = audit.trace {
             let omitted = writer.members(atMost: AuditRecord.maximumTrailBytes) { writer in
+                // Read in place through buffer pointers: an element read from an array is a copy
+                // (its strings, arrays and rule retained and released), some 600 times per answer.
                 writer.field("trace"); writer.beginArray()
-                for index in trace.indices { write(trace[index], digits: digits, into: &writer) }
+                trace.withUnsafeBufferPointer { entries in
+                    for index in entries.indices { write(entries[index], digits: digits, into: &writer) }
+                }
                 writer.endArray()
                 writer.field("computations"); writer.beginArray()
-                for computation in audit.computations {
-                    let layout = computation.layout
-                    writer.beginObject()
-                    writer.field("step"); writer.string(layout.step)
-                    for (position, value) in computation.values.enumerated() {
-                        writer.key(layout.names[position], encoded: layout.encodedKeys[position])
-                        write(value, digits: digits, into: &writer)
-                    }
-                    writer.endObject()
+                audit.computations.withUnsafeBufferPointer { computations in
+                    for index in computations.indices { write(computations[index], digits: digits, into: &writer) }
                 }
                 writer.endArray()
             }
@@ -129,6 +126,24 @@ public enum DecisionWriter {
                 writer.field("limit"); writer.int(AuditRecord.maximumTrailBytes)
                 writer.field("why"); writer.string("the trace and computations of this request are longer than an answer may carry; decide it with fewer lines per request to audit it in full")
                 writer.endObject()
+            }
+        }
+        writer.endObject()
+    }
+
+    /// `{"step",…}`: the computation's fields in its layout's order.
+    static func write<Output: JSONOutput & ~Copyable>(_ computation: Computation, digits: Int, into writer: inout Output) {
+        let layout = computation.layout
+        writer.beginObject()
+        writer.field("step"); writer.string(layout.step)
+        layout.names.withUnsafeBufferPointer { names in
+            layout.encodedKeys.withUnsafeBufferPointer { keys in
+                computation.values.withUnsafeBufferPointer { values in
+                    for position in values.indices {
+                        writer.key(names[position], encoded: keys[position])
+                        write(values[position], digits: digits, into: &writer)
+                    }
+                }
             }
         }
         writer.endObject()
@@ -150,19 +165,24 @@ public enum DecisionWriter {
                 writer.field("value"); writer.bool(entry.fired)
                 writer.endObject()
             }
-            // By index: a step read whole would be copied (its text and values retained).
-            for index in steps.indices {
-                let textIndex = steps[index].textIndex
-                writer.beginObject()
-                writer.members(json: rule.conditionTextMembers[textIndex])
-                writer.field("value"); write(steps[index].value, digits: digits, into: &writer)
-                if let left = steps[index].left { writer.field("left"); write(left, digits: digits, into: &writer) }
-                if let encoded = rule.encodedRight(textIndex: textIndex, right: steps[index].right) {
-                    writer.members(json: encoded)
-                } else if let right = steps[index].right {
-                    writer.field("right"); write(right, digits: digits, into: &writer)
+            // Through a buffer pointer: a step read from the slice would be copied (its text and
+            // values retained).
+            steps.withUnsafeBufferPointer { steps in
+                rule.conditionTextMembers.withUnsafeBufferPointer { texts in
+                for index in steps.indices {
+                    let textIndex = steps[index].textIndex
+                    writer.beginObject()
+                    writer.members(json: texts[textIndex])
+                    writer.field("value"); write(steps[index].value, digits: digits, into: &writer)
+                    if let left = steps[index].left { writer.field("left"); write(left, digits: digits, into: &writer) }
+                    if let encoded = rule.encodedRight(textIndex: textIndex, right: steps[index].right) {
+                        writer.members(json: encoded)
+                    } else if let right = steps[index].right {
+                        writer.field("right"); write(right, digits: digits, into: &writer)
+                    }
+                    writer.endObject()
                 }
-                writer.endObject()
+                }
             }
             writer.endArray()
         case .values(let rule, let at, let basis, let conditions):
@@ -184,7 +204,9 @@ public enum DecisionWriter {
         }
         if !entry.effects.isEmpty {
             writer.field("effects"); writer.beginArray()
-            for effect in entry.effects { writer.string(effect) }
+            entry.effects.withUnsafeBufferPointer { effects in
+                for index in effects.indices { writer.string(effects[index]) }
+            }
             writer.endArray()
         }
         writer.endObject()
@@ -212,12 +234,16 @@ public enum DecisionWriter {
         case .null: writer.null()
         case .rows(let rows):
             writer.beginArray()
-            for row in rows {
-                writer.beginObject()
-                for field in row {
-                    writer.key(field.name); write(field.value, digits: digits, into: &writer)
+            rows.withUnsafeBufferPointer { rows in
+                for row in rows.indices {
+                    writer.beginObject()
+                    rows[row].withUnsafeBufferPointer { fields in
+                        for index in fields.indices {
+                            writer.key(fields[index].name); write(fields[index].value, digits: digits, into: &writer)
+                        }
+                    }
+                    writer.endObject()
                 }
-                writer.endObject()
             }
             writer.endArray()
         }

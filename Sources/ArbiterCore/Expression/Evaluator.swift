@@ -2,17 +2,17 @@
 /// calls compile to nothing on the hot path.
 protocol TraceSink {
     /// Records the value of the sub-expression whose text is `texts[text]`.
-    mutating func record(_ text: Int, _ value: Value)
+    mutating func record(_ text: Int, _ value: consuming Value)
     /// Records a comparison's result with the operands that decided it (`right` nil for `==`/`in`).
-    mutating func record(_ text: Int, _ value: Value, left: Value, right: Value?)
+    mutating func record(_ text: Int, _ value: consuming Value, left: consuming Value, right: consuming Value?)
 }
 
 /// Records nothing: the evaluation path for requests without `--audit full`.
 struct NoTrace: TraceSink {
     @inline(__always)
-    mutating func record(_ text: Int, _ value: Value) {}
+    mutating func record(_ text: Int, _ value: consuming Value) {}
     @inline(__always)
-    mutating func record(_ text: Int, _ value: Value, left: Value, right: Value?) {}
+    mutating func record(_ text: Int, _ value: consuming Value, left: consuming Value, right: consuming Value?) {}
 }
 
 /// Collects `ConditionStep`s for the audit trail.
@@ -23,11 +23,13 @@ struct StepTrace: TraceSink {
     let includeTexts: Bool
     var steps: [ConditionStep]
 
-    mutating func record(_ text: Int, _ value: Value) {
+    // The values are consumed (the evaluator's own temporaries, moved into the step): a
+    // borrowed value would be copied into the step, and the step once more into the array.
+    mutating func record(_ text: Int, _ value: consuming Value) {
         steps.append(ConditionStep(text: includeTexts ? texts[text] : "", value: value, textIndex: text))
     }
 
-    mutating func record(_ text: Int, _ value: Value, left: Value, right: Value?) {
+    mutating func record(_ text: Int, _ value: consuming Value, left: consuming Value, right: consuming Value?) {
         steps.append(ConditionStep(text: includeTexts ? texts[text] : "", value: value, left: left, right: right, textIndex: text))
     }
 }

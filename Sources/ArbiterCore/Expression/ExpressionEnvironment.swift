@@ -113,7 +113,7 @@ public struct ConditionStep: Hashable, Sendable {
     /// texts), so a host can keep per-text data such as pre-encoded output; -1 when unknown.
     public var textIndex: Int
 
-    public init(text: String, value: Value, left: Value? = nil, right: Value? = nil, textIndex: Int = -1) {
+    public init(text: consuming String, value: consuming Value, left: consuming Value? = nil, right: consuming Value? = nil, textIndex: Int = -1) {
         self.text = text
         self.value = value
         self.left = left

@@ -26,6 +26,9 @@ struct KeyTable<Value: Sendable>: Sendable {
     /// What each name hashes from, to rule out a slot's name with two integer comparisons.
     private let signatures: [Signature]
     private let allASCII: Bool
+    /// `signatures`, with the entries no lookup returns (a name repeated later in the table)
+    /// given an impossible length: what a hint (`KeyHints`) is checked against.
+    private let hintSignatures: [Signature]
 
     /// A name's length and its first and last (up to) eight bytes, little-endian.
     private struct Signature: Equatable {
@@ -44,14 +47,19 @@ struct KeyTable<Value: Sendable>: Sendable {
         var size = 8
         while size < 2 * max(1, names.count) { size *= 2 }
         var slots = [Int](repeating: 0, count: size)
+        var hintSignatures = signatures
         for index in names.indices {
             // A repeated name is never reached by lookups (the first one wins): leave it out.
-            if utf8[..<index].contains(utf8[index]) { continue }
+            if utf8[..<index].contains(utf8[index]) {
+                hintSignatures[index].length = -1
+                continue
+            }
             var slot = Self.hash(signatures[index], size: size)
             while slots[slot] != 0 { slot = (slot + 1) & (size - 1) }
             slots[slot] = index + 1
         }
         self.slots = slots
+        self.hintSignatures = hintSignatures
     }
 
     /// The value of the first name equal to the string at `index` of `tape`, or nil.
@@ -65,6 +73,30 @@ struct KeyTable<Value: Sendable>: Sendable {
             let entry = slots[slot] - 1
             if entry < 0 { return nil }
             if signatures[entry] == signature, key.count <= 16 || equalBytes(utf8[entry], key) { return values[entry] }
+            slot = (slot + 1) & (slots.count - 1)
+        }
+    }
+
+    /// `match(tape, index)`, trying first the entry `hint` names and updating it to the entry
+    /// found (`KeyHints`): the same value for any hint, nil or stale.
+    @inline(__always)
+    func match(_ tape: JSONTape.View, _ index: Int, hint: UnsafeMutablePointer<Int16>?) -> Value? {
+        guard let hint, allASCII, tape.isPlainASCII(index) else { return match(tape, index) }
+        let key = tape.bytes(index)
+        let signature = Self.signature(key, leadingWord: key.count < 8 ? tape.leadingWord(index) : nil)
+        let guess = Int(hint.pointee)
+        if guess >= 0, guess < hintSignatures.count, hintSignatures[guess] == signature,
+           key.count <= 16 || equalBytes(utf8[guess], key) {
+            return values[guess]
+        }
+        var slot = Self.hash(signature, size: slots.count)
+        while true {
+            let entry = slots[slot] - 1
+            if entry < 0 { return nil }
+            if signatures[entry] == signature, key.count <= 16 || equalBytes(utf8[entry], key) {
+                hint.pointee = Int16(truncatingIfNeeded: entry)
+                return values[entry]
+            }
             slot = (slot + 1) & (slots.count - 1)
         }
     }

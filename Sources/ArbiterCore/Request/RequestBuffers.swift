@@ -18,6 +18,9 @@ struct RequestBuffers {
     var allocations: [[Int64]] = []
     /// Rows of `allocations` (one per discount).
     var allocationRows: [[Int64]] = []
+    /// Where the decoder found each key last time (`KeyHints`); nil when there are none to keep
+    /// (a one-off decode).
+    var keyHints: KeyHints?
 
     /// Takes the arrays of `request`, which is left with empty ones.
     mutating func reclaim(from request: inout AfterSaleRequest) {

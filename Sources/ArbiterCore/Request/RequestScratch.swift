@@ -28,7 +28,7 @@ final class RequestScratch {
     }
 
     /// The arrays of the last request decided here, for the next one (`RequestBuffers`).
-    var requestBuffers = RequestBuffers()
+    var requestBuffers = RequestBuffers(keyHints: KeyHints())
 
     /// Takes the arrays of the request the evaluation state holds into `requestBuffers`.
     func reclaimRequestArrays() {

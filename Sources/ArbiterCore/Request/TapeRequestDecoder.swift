@@ -15,6 +15,9 @@ struct TapeRequestDecoder {
     /// Fraction digits of money amounts: the order's currency's when it names a known one (the
     /// currency mismatch is reported later, SPEC section 8), else the policy's.
     var fractionDigits: Int
+    /// Where this thread found each member's key last time (`KeyHints.slots`), when the caller
+    /// keeps them (its buffers hold them while the request is decoded).
+    private var hints: UnsafeMutablePointer<Int16>?
 
     init(decoder: RequestDecoder, tape: JSONTape.View) {
         self.decoder = decoder
@@ -29,6 +32,7 @@ struct TapeRequestDecoder {
     mutating func decode(_ root: Int, outline: RequestOutline, selectionError: RequestError? = nil, buffers: inout RequestBuffers) throws(RequestError) -> AfterSaleRequest {
         guard tape.kind(root) == .object else { throw RequestError(path: "$", "a request must be a JSON object") }
         try checkLimits(outline)
+        hints = buffers.keyHints?.slots
         return try decoder.resolve(try decodeDraft(root, buffers: &buffers), selectionError: selectionError, buffers: &buffers)
     }
 
@@ -57,10 +61,11 @@ struct TapeRequestDecoder {
     ///
     /// - Parameters:
     ///   - keyCount: how many keys `match` can return (ordinals `0..<keyCount`).
-    ///   - match: the ordinal of a key token, or nil for a key that is ignored.
+    ///   - match: the ordinal of a key token (given with its member position), or nil for a key
+    ///     that is ignored.
     @inline(__always)
     private func forEachLastMember(
-        of object: Int, keyCount: Int, match: (Int) -> Int?, _ body: (_ ordinal: Int, _ value: Int) throws(RequestError) -> Void
+        of object: Int, keyCount: Int, match: (_ key: Int, _ position: Int) -> Int?, _ body: (_ ordinal: Int, _ value: Int) throws(RequestError) -> Void
     ) throws(RequestError) {
         let memberCount = tape.elementCount(object)
         try withUnsafeTemporaryAllocation(of: Int.self, capacity: keyCount + 2 * memberCount) { (buffer) throws(RequestError) in
@@ -73,7 +78,7 @@ struct TapeRequestDecoder {
             let values = ordinals + memberCount
             var members = 0
             for (key, value) in tape.members(of: object) {
-                let ordinal = match(key) ?? -1
+                let ordinal = match(key, members) ?? -1
                 ordinals[members] = ordinal
                 values[members] = value
                 if ordinal >= 0 { last[ordinal] = value }
@@ -90,9 +95,12 @@ struct TapeRequestDecoder {
     /// `0..<count`, one name each in `table`), without building anything per object.
     @inline(__always)
     private func forEachLastMember<Key: RawRepresentable>(
-        of object: Int, _ table: KeyTable<Key>, _ body: (Key, Int) throws(RequestError) -> Void
+        of object: Int, _ table: KeyTable<Key>, hints site: KeyHints.Site, _ body: (Key, Int) throws(RequestError) -> Void
     ) throws(RequestError) where Key.RawValue == Int {
-        try forEachLastMember(of: object, keyCount: table.count, match: { table.match(tape, $0)?.rawValue }) { (ordinal, value) throws(RequestError) in
+        // The closures written at the call, not held in a `let`: a closure value is allocated.
+        try forEachLastMember(of: object, keyCount: table.count, match: { (key, position) in
+            table.match(tape, key, hint: KeyHints.hint(in: hints, site, position: position))?.rawValue
+        }) { (ordinal, value) throws(RequestError) in
             guard let key = Key(rawValue: ordinal) else { return }
             try body(key, value)
         }
@@ -112,7 +120,7 @@ struct TapeRequestDecoder {
         var evidence = Evidence(photos: 0, videos: 0)
         var facts = decoder.factDefaults
         var locale = MessageLocale.zhCN
-        try forEachLastMember(of: root, RequestKeys.top) { (key, value) throws(RequestError) in
+        try forEachLastMember(of: root, RequestKeys.top, hints: .top) { (key, value) throws(RequestError) in
             switch key {
             case .id: id = try string(value, "$.id")
             case .kind: kind = try enumeration(value, "$.kind", RequestKeys.kinds)
@@ -125,7 +133,7 @@ struct TapeRequestDecoder {
             case .lines: lines = try decodeLines(value, buffers: &buffers)
             case .customer: customer = try decodeCustomer(value)
             case .evidence: evidence = try decodeEvidence(value)
-            case .facts: try decodeDeclared(value, "$.facts", schema.facts, decoder.factKeys, into: &facts)
+            case .facts: try decodeDeclared(value, "$.facts", schema.facts, decoder.factKeys, hints: .facts, into: &facts)
             case .locale:
                 if tape.kind(value) == .null { break }
                 locale = try enumeration(value, "$.locale", RequestKeys.locales)
@@ -149,7 +157,7 @@ struct TapeRequestDecoder {
         var id: String?
         var currency: Currency?
         var items: (items: [OrderItem], giftLines: [(item: Int, line: String)])?
-        try forEachLastMember(of: json, RequestKeys.order) { (key, value) throws(RequestError) in
+        try forEachLastMember(of: json, RequestKeys.order, hints: .order) { (key, value) throws(RequestError) in
             switch key {
             case .id: id = try string(value, "$.order.id")
             case .currency:
@@ -224,7 +232,7 @@ struct TapeRequestDecoder {
         var unitPrice: Int64?
         var quantity: Int?
         var giftFor: String?
-        try forEachLastMember(of: json, RequestKeys.item) { (key, value) throws(RequestError) in
+        try forEachLastMember(of: json, RequestKeys.item, hints: .item) { (key, value) throws(RequestError) in
             switch key {
             case .line: line = try string(value, path() + ".line")
             case .sku: item.sku = try optionalString(value, path() + ".sku")
@@ -234,7 +242,7 @@ struct TapeRequestDecoder {
             case .quantity: quantity = try integer(value, path() + ".quantity", in: 1...1_000_000)
             case .refundedQuantity:
                 item.refundedQuantity = tape.kind(value) == .null ? 0 : try integer(value, path() + ".refunded_quantity", in: 0...1_000_000)
-            case .attributes: try decodeDeclared(value, path() + ".attributes", schema.attributes, decoder.attributeKeys, into: &item.attributes)
+            case .attributes: try decodeDeclared(value, path() + ".attributes", schema.attributes, decoder.attributeKeys, hints: .attributes, into: &item.attributes)
             case .giftFor: giftFor = try optionalString(value, path() + ".gift_for")
             case .giftValue: item.giftValue = try optionalMoney(value, path() + ".gift_value")
             case .deliveredAt: item.deliveredAt = try optionalTimestamp(value, path() + ".delivered_at")
@@ -264,7 +272,7 @@ struct TapeRequestDecoder {
             var appliesTo: [String]?
             var threshold: Int64?
             var clawedBack: Int64 = 0
-            try forEachLastMember(of: value, RequestKeys.discount) { (key, field) throws(RequestError) in
+            try forEachLastMember(of: value, RequestKeys.discount, hints: .discount) { (key, field) throws(RequestError) in
                 switch key {
                 case .id: id = try string(field, path() + ".id")
                 case .kind: kind = try enumeration(field, path() + ".kind", RequestKeys.discountKinds)
@@ -309,7 +317,7 @@ struct TapeRequestDecoder {
             var method: String?
             var amount: Int64?
             var refunded: Int64 = 0
-            try forEachLastMember(of: value, RequestKeys.payment) { (key, field) throws(RequestError) in
+            try forEachLastMember(of: value, RequestKeys.payment, hints: .payment) { (key, field) throws(RequestError) in
                 switch key {
                 case .method:
                     let text = try string(field, path() + ".method")
@@ -337,7 +345,7 @@ struct TapeRequestDecoder {
             var lineID: String?
             var quantity: Int?
             var condition = ItemCondition.new
-            try forEachLastMember(of: value, RequestKeys.line) { (key, field) throws(RequestError) in
+            try forEachLastMember(of: value, RequestKeys.line, hints: .line) { (key, field) throws(RequestError) in
                 switch key {
                 case .line: lineID = try string(field, path() + ".line")
                 case .quantity: quantity = try integer(field, path() + ".quantity", in: 1...1_000_000)
@@ -358,7 +366,7 @@ struct TapeRequestDecoder {
         var customer = Customer(id: nil, tier: "regular", refunds90d: 0, orders90d: 0)
         if tape.kind(json) == .null { return customer }
         guard tape.kind(json) == .object else { throw RequestError(path: "$.customer", "must be an object") }
-        try forEachLastMember(of: json, RequestKeys.customer) { (key, value) throws(RequestError) in
+        try forEachLastMember(of: json, RequestKeys.customer, hints: .customer) { (key, value) throws(RequestError) in
             switch key {
             case .id: customer.id = try optionalString(value, "$.customer.id")
             case .tier: customer.tier = try optionalString(value, "$.customer.tier") ?? "regular"
@@ -373,7 +381,7 @@ struct TapeRequestDecoder {
         var evidence = Evidence(photos: 0, videos: 0)
         if tape.kind(json) == .null { return evidence }
         guard tape.kind(json) == .object else { throw RequestError(path: "$.evidence", "must be an object") }
-        try forEachLastMember(of: json, RequestKeys.evidence) { (key, value) throws(RequestError) in
+        try forEachLastMember(of: json, RequestKeys.evidence, hints: .evidence) { (key, value) throws(RequestError) in
             switch key {
             case .photos: evidence.photos = try integer(value, "$.evidence.photos", in: 0...1_000_000)
             case .videos: evidence.videos = try integer(value, "$.evidence.videos", in: 0...1_000_000)
@@ -383,11 +391,13 @@ struct TapeRequestDecoder {
     }
 
     /// Reads the declared keys of an open map (`attributes`, `facts`); undeclared keys are ignored.
-    private func decodeDeclared(_ json: Int, _ path: @autoclosure () -> String, _ declared: [DeclaredField], _ keys: KeyTable<Int>, into values: inout [Value]) throws(RequestError) {
+    private func decodeDeclared(_ json: Int, _ path: @autoclosure () -> String, _ declared: [DeclaredField], _ keys: KeyTable<Int>, hints site: KeyHints.Site, into values: inout [Value]) throws(RequestError) {
         if tape.kind(json) == .null { return }
         guard tape.kind(json) == .object else { throw RequestError(path: path(), "must be an object") }
         guard !declared.isEmpty else { return }
-        try forEachLastMember(of: json, keyCount: declared.count, match: { keys.match(tape, $0) }) { (index, value) throws(RequestError) in
+        try forEachLastMember(of: json, keyCount: declared.count, match: { (key, position) in
+            keys.match(tape, key, hint: KeyHints.hint(in: hints, site, position: position))
+        }) { (index, value) throws(RequestError) in
             if tape.kind(value) == .null {
                 values[index] = declared[index].defaultValue
                 return
