@@ -1,7 +1,8 @@
 /// The arrays of the last decision `serve` wrote and let go of, emptied and kept for the next
-/// decision of the same thread: its lines, each line's reason codes and its reasons are then
-/// filled into arrays that already have the memory, instead of three or four new ones being
-/// allocated per decision and the last one's freed (`RequestBuffers` does this for requests).
+/// decision of the same thread: its lines, each line's reason codes, its reasons, offers,
+/// compensation and adjustments are then filled into arrays that already have the memory,
+/// instead of new ones being allocated per decision and the last one's freed (`RequestBuffers`
+/// does this for requests).
 ///
 /// Only `serve` gives its decisions back (`RequestScratch.reclaim(_:)`): a decision returned to
 /// an embedder stays the embedder's. Nothing here is read as data; a decision built with these
@@ -10,6 +11,9 @@ struct DecisionBuffers {
     private var lines: [LineDecision] = []
     private var lineReasons: [[String]] = []
     private var reasons: [DecisionReason] = []
+    private var offers: [Grant] = []
+    private var compensation: [Grant] = []
+    private var adjustments: [Adjustment] = []
 
     /// Arrays kept for more lines than this are let go (an unusually large request's memory is
     /// not held for good; a request has at most 1,000 lines).
@@ -26,9 +30,17 @@ struct DecisionBuffers {
             }
             if old.capacity > lines.capacity { swap(&old, &lines) }
         }
-        var oldReasons = RequestBuffers.take(&decision.reasons)
-        oldReasons.removeAllKeepingMemory()
-        if oldReasons.capacity > reasons.capacity { swap(&oldReasons, &reasons) }
+        Self.keep(&decision.reasons, in: &reasons)
+        Self.keep(&decision.offers, in: &offers)
+        Self.keep(&decision.compensation, in: &compensation)
+        Self.keep(&decision.refund.adjustments, in: &adjustments)
+    }
+
+    /// Takes `array` (left empty), empties it and keeps it in `buffer` unless that has more room.
+    private static func keep<Element>(_ array: inout [Element], in buffer: inout [Element]) {
+        var old = RequestBuffers.take(&array)
+        old.removeAllKeepingMemory()
+        if old.capacity > buffer.capacity { swap(&old, &buffer) }
     }
 
     /// An empty array for a decision's lines (a kept one when there is one).
@@ -39,4 +51,9 @@ struct DecisionBuffers {
 
     /// An empty array for a decision's reasons.
     mutating func takeReasons() -> [DecisionReason] { RequestBuffers.take(&reasons) }
+
+    /// Empty arrays for a decision's offers, compensation and adjustments.
+    mutating func takeOffers() -> [Grant] { RequestBuffers.take(&offers) }
+    mutating func takeCompensation() -> [Grant] { RequestBuffers.take(&compensation) }
+    mutating func takeAdjustments() -> [Adjustment] { RequestBuffers.take(&adjustments) }
 }

@@ -20,8 +20,28 @@ struct EffectCombination {
     /// Per payment: what the first `refund_to` that fired gives back to it.
     private(set) var byMethod: [Int64?]
 
-    init(payments: Int) {
+    /// The working arrays kept from one decision to the next (`finish(into:)`), so that
+    /// combining effects allocates nothing once they have grown.
+    struct Buffers {
+        var requestReasons: [Int32] = []
+        var proposals: [Settlement.Proposal] = []
+    }
+
+    /// `compensation`: an empty array to fill (a recycled one, `DecisionBuffers`); `buffers`:
+    /// the working arrays of the last decision, taken (and given back by `finish(into:)`).
+    init(payments: Int, compensation: [Grant] = [], reusing buffers: inout Buffers) {
         byMethod = [Int64?](repeating: nil, count: payments)
+        self.compensation = compensation
+        swap(&requestReasons, &buffers.requestReasons)
+        swap(&proposals, &buffers.proposals)
+    }
+
+    /// Gives the working arrays, emptied, back to `buffers` (the compensation is the decision's).
+    mutating func finish(into buffers: inout Buffers) {
+        requestReasons.removeAllKeepingMemory()
+        proposals.removeAllKeepingMemory()
+        swap(&requestReasons, &buffers.requestReasons)
+        swap(&proposals, &buffers.proposals)
     }
 
     /// A request-scope verdict (a request without lines): the strongest wins; codes accumulate.

@@ -190,6 +190,7 @@ public final class Engine: Sendable {
     func decide(_ state: EvaluationState, inputDigest: String, audit: AuditLevel) throws(EvaluationFailure) -> Decision {
         let rules = ruleSets[Self.ruleSetIndex(state.request.kind, state.request.reason)]
         var run = RuleRun(tracing: audit == .full, listsFiredRules: audit != .none, closures: expressionClosures, reusing: &state.runBuffers)
+        run.offers = state.decisionBuffers.takeOffers()
         if audit == .full { state.computations = Self.prorationComputations(state) }
 
         // 1. Line rules, once per requested line, in policy order.
@@ -240,7 +241,9 @@ public final class Engine: Sendable {
         //    the engine applies the adjustments in their order, capped so the total stays ≥ 0.
         state.prepareSettlement()
         Settlement.recordKeptUnits(state)
-        var effects = EffectCombination(payments: state.request.order.payments?.count ?? 0)
+        var effects = EffectCombination(
+            payments: state.request.order.payments?.count ?? 0, compensation: state.decisionBuffers.takeCompensation(),
+            reusing: &state.effectBuffers)
         for position in rules.settlementSteps.indices {
             let rule = rules.settlementSteps[position].rule
             guard try run.evaluate(rule, state, line: nil, untraced: rules.settlementSteps[position].untraced) else { continue }
@@ -267,7 +270,8 @@ public final class Engine: Sendable {
             }
             run.recordEffects(applied)
         }
-        let settled = Settlement.settle(state, shipping: effects.shipping, proposals: effects.proposals)
+        let settled = Settlement.settle(
+            state, shipping: effects.shipping, proposals: effects.proposals, adjustments: state.decisionBuffers.takeAdjustments())
         state.refundItems = settled.items
         state.refundShipping = settled.shipping
         state.refundTotal = settled.total
@@ -396,6 +400,7 @@ public final class Engine: Sendable {
         // The buffers go back to the state for the next decision.
         swap(&given, &state.givenReasons)
         run.finish(into: &state.runBuffers)
+        effects.finish(into: &state.effectBuffers)
         return decision
     }
 

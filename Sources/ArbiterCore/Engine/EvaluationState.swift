@@ -52,6 +52,7 @@ final class EvaluationState: EvaluationContext {
     /// decision gives, and the arrays of its `RuleRun` (`RuleRun.Buffers`).
     @exclusivity(unchecked) var givenReasons: [Int32] = []
     @exclusivity(unchecked) var runBuffers = RuleRun.Buffers()
+    @exclusivity(unchecked) var effectBuffers = EffectCombination.Buffers()
     /// The arrays of the last decision `serve` gave back, for the next (`DecisionBuffers`).
     @exclusivity(unchecked) var decisionBuffers = DecisionBuffers()
 
