@@ -66,14 +66,43 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         try body(UnsafeBufferPointer(start: base, count: count))
     }
 
+    /// Calls `body` with the bytes written from offset `start` to `end` (each at most `count`).
+    func withBytes<Result>(from start: Int, to end: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        precondition(0 <= start && start <= end && end <= count, "bytes \(start)..<\(end) of \(count) written")
+        return try body(UnsafeBufferPointer(start: base + start, count: end - start))
+    }
+
     /// Clears the output (keeping its capacity) to write the next document.
     public mutating func reset() {
         count = 0
+        startDocument()
+    }
+
+    /// Starts another document after what is written, which stays: for a buffer of several
+    /// documents, one per line (`serve`'s answers, written where they are sent from).
+    mutating func startDocument() {
         depth = 0
         shallow = 0
         deep.removeAll(keepingCapacity: true)
         hasElements = false
         afterKey = false
+    }
+
+    /// Appends bytes as they are (a line break between documents, bytes already encoded).
+    mutating func appendRaw(_ bytes: UnsafeRawBufferPointer) {
+        put(UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count))
+    }
+
+    mutating func appendRaw(_ byte: UInt8) {
+        put(byte)
+    }
+
+    /// Clears the output and lets go of its memory (it allocates again on the next write).
+    mutating func releaseStorage() {
+        if capacity > 0 { base.deallocate() }
+        base = Self.noStorage
+        capacity = 0
+        reset()
     }
 
     // MARK: - Buffer

@@ -94,7 +94,6 @@ public struct ServeLoop: Sendable {
         var work: [Work] = []
         var readFailure: String?
         var bytesRead = 0
-        var writer = JSONWriter(pretty: false, reservingCapacity: 1 << 16)
         // One batch being written while the next is decided (and one more read ahead).
         let answers = AnswerOutput(descriptor: output, depth: 2, log: log)
         let logging = log.map { ServeLogging(log: $0, threads: workers, maxLineBytes: maxLineBytes) }
@@ -175,7 +174,7 @@ public struct ServeLoop: Sendable {
             // caller that writes one line and waits gets its answer.
             // A failed write (the caller went away) ends the loop once pending writes are done:
             // nothing may still write to `output` after `run` returns.
-            guard answer(work, in: buffer, writer: &writer, output: answers, logging: logging, crew: crew) else {
+            guard answer(work, in: buffer, output: answers, logging: logging, crew: crew) else {
                 _ = answers.finish()
                 return .outputFailed
             }
@@ -210,7 +209,7 @@ public struct ServeLoop: Sendable {
             lineNumber += 1
             work.append(.line(start: lineStart, end: filled, number: lineNumber))
         }
-        let submitted = answer(work, in: buffer, writer: &writer, output: answers, logging: logging, crew: crew)
+        let submitted = answer(work, in: buffer, output: answers, logging: logging, crew: crew)
         return answers.finish() && submitted ? .endOfInput : .outputFailed
     }
 
@@ -224,7 +223,7 @@ public struct ServeLoop: Sendable {
     /// last a line or two: a thread that takes the last chunk keeps the others waiting for at
     /// most that long. Each chunk is answered into its own buffer; the buffers go out in chunk
     /// order, in one `writev`.
-    private func answer(_ work: [Work], in buffer: [UInt8], writer: inout JSONWriter, output: AnswerOutput, logging: ServeLogging?, crew: DecidingCrew) -> Bool {
+    private func answer(_ work: [Work], in buffer: [UInt8], output: AnswerOutput, logging: ServeLogging?, crew: DecidingCrew) -> Bool {
         if let logging { logging.number(work, in: buffer) }
         defer { logging?.batchAnswered() }
         // Below this many lines per thread, handing work to another thread costs more than it saves.
@@ -233,9 +232,12 @@ public struct ServeLoop: Sendable {
         guard threads > 1 else {
             let batch = output.nextBatch()
             for (index, item) in work.enumerated() {
-                let answered = answer(item, in: buffer, decider: deciders[0], writer: &writer, into: &batch.bytes)
+                let start = batch.answers.count
+                let answered = answer(item, in: buffer, decider: deciders[0], into: batch)
                 if let logging, answered.isAnswer {  // logging first: without it the answer is not looked at (nor copied)
-                    writer.withBytes { logging.record(item, index: index, answer: $0, typed: answered.typed, in: buffer, thread: 0, scratch: deciders[0].scratch, into: batch) }
+                    batch.answers.withBytes(from: start, to: batch.answers.count - 1) {
+                        logging.record(item, index: index, answer: $0, typed: answered.typed, in: buffer, thread: 0, scratch: deciders[0].scratch, into: batch)
+                    }
                 }
                 Self.recycle(answered, by: deciders[0])
             }
@@ -248,15 +250,17 @@ public struct ServeLoop: Sendable {
         // Every thread of the crew takes chunks (a batch too small for all of them leaves some
         // with none).
         crew.perform { thread in
-            var writer = JSONWriter(pretty: false, reservingCapacity: 1 << 16)
             while true {
                 let chunk = nextChunk.add(1, ordering: .relaxed).oldValue
                 guard chunk < chunkCount else { break }
                 let batch = chunks[chunk]
                 for index in bounds[chunk]..<bounds[chunk + 1] {
-                    let answered = answer(work[index], in: buffer, decider: deciders[thread], writer: &writer, into: &batch.bytes)
+                    let start = batch.answers.count
+                    let answered = answer(work[index], in: buffer, decider: deciders[thread], into: batch)
                     if let logging, answered.isAnswer {  // logging first: without it the answer is not looked at (nor copied)
-                        writer.withBytes { logging.record(work[index], index: index, answer: $0, typed: answered.typed, in: buffer, thread: thread, scratch: deciders[thread].scratch, into: batch) }
+                        batch.answers.withBytes(from: start, to: batch.answers.count - 1) {
+                            logging.record(work[index], index: index, answer: $0, typed: answered.typed, in: buffer, thread: thread, scratch: deciders[thread].scratch, into: batch)
+                        }
                     }
                     Self.recycle(answered, by: deciders[thread])
                 }
@@ -291,7 +295,7 @@ public struct ServeLoop: Sendable {
         decider.scratch.reclaim(&decision)
     }
 
-    /// What `answer(_:in:decider:writer:into:)` did with a line.
+    /// What `answer(_:in:decider:into:)` did with a line.
     private enum Answered {
         /// No answer (an empty line).
         case none
@@ -311,32 +315,31 @@ public struct ServeLoop: Sendable {
         }
     }
 
-    /// Appends the answer to one line (and its line break) to `out`; empty lines get none.
-    /// Says whether the line got an answer (which `writer` still holds) and which.
+    /// Appends the answer to one line and its line break to `batch`, written there in place;
+    /// empty lines get none. Says whether the line got an answer (the batch's last line) and which.
     @discardableResult
-    private func answer(_ item: Work, in buffer: [UInt8], decider: Decider, writer: inout JSONWriter, into out: inout [UInt8]) -> Answered {
-        writer.reset()
+    private func answer(_ item: Work, in buffer: [UInt8], decider: Decider, into batch: AnswerOutput.Batch) -> Answered {
+        batch.answers.startDocument()
         var answered = Answered.written
         switch item {
         case .tooLarge(let size, let number):
-            writeTooLarge(size, lineNumber: number, decider: decider, into: &writer)
+            writeTooLarge(size, lineNumber: number, decider: decider, into: &batch.answers)
         case .line(let start, var end, let number):
             if end > start, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
             // Over the limit first, as for a line too long to keep: the answer must not depend on
             // how the input was cut into reads (a long line of blanks is too large, not empty).
             if end - start > maxLineBytes {
-                writeTooLarge(end - start, lineNumber: number, decider: decider, into: &writer)
+                writeTooLarge(end - start, lineNumber: number, decider: decider, into: &batch.answers)
             } else if buffer[start..<end].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
                 return .none  // empty lines get no answer
             } else {
                 // The typed answer is kept for the log.
                 answered = .typed(buffer.withUnsafeBytes { raw in
-                    decider.writeAnswer(line: UnsafeRawBufferPointer(rebasing: raw[start..<end]), lineNumber: number, into: &writer)
+                    decider.writeAnswer(line: UnsafeRawBufferPointer(rebasing: raw[start..<end]), lineNumber: number, into: &batch.answers)
                 })
             }
         }
-        writer.withBytes { out.append(contentsOf: $0) }
-        out.append(UInt8(ascii: "\n"))
+        batch.answers.appendRaw(UInt8(ascii: "\n"))
         return answered
     }
 }

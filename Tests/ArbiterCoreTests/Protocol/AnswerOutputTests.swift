@@ -21,7 +21,7 @@ import Testing
 
     static func unit(_ output: AnswerOutput, _ text: String) -> [AnswerOutput.Batch] {
         let batch = output.nextBatch()
-        batch.bytes = Array(text.utf8)
+        Array(text.utf8).withUnsafeBytes { batch.answers.appendRaw($0) }
         return [batch]
     }
 
@@ -64,8 +64,9 @@ import Testing
         for index in 0..<700 {  // more than one writev's worth of buffers
             let batch = output.nextBatch()
             let size = index % 50 == 0 ? 0 : (index * 7_919) % 3_000 + 1
-            batch.bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index) }
-            expected += batch.bytes
+            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index) }
+            bytes.withUnsafeBytes { batch.answers.appendRaw($0) }
+            expected += batch.answers.bytes
             unit.append(batch)
         }
         // Read on another thread while the unit is written: a pipe holds 64 KiB.
