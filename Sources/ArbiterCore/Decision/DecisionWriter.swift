@@ -169,19 +169,19 @@ public enum DecisionWriter {
             // values retained).
             steps.withUnsafeBufferPointer { steps in
                 rule.conditionTextMembers.withUnsafeBufferPointer { texts in
-                for index in steps.indices {
-                    let textIndex = steps[index].textIndex
-                    writer.beginObject()
-                    writer.members(json: texts[textIndex])
-                    writer.field("value"); write(steps[index].value, digits: digits, into: &writer)
-                    if let left = steps[index].left { writer.field("left"); write(left, digits: digits, into: &writer) }
-                    if let encoded = rule.encodedRight(textIndex: textIndex, right: steps[index].right) {
-                        writer.members(json: encoded)
-                    } else if let right = steps[index].right {
-                        writer.field("right"); write(right, digits: digits, into: &writer)
+                    for index in steps.indices {
+                        let textIndex = steps[index].textIndex
+                        writer.beginObject()
+                        writer.members(json: texts[textIndex])
+                        writer.field("value"); write(steps[index].value, digits: digits, into: &writer)
+                        if let left = steps[index].left { writer.field("left"); write(left, digits: digits, into: &writer) }
+                        if let encoded = rule.encodedRight(textIndex: textIndex, right: steps[index].right) {
+                            writer.members(json: encoded)
+                        } else if let right = steps[index].right {
+                            writer.field("right"); write(right, digits: digits, into: &writer)
+                        }
+                        writer.endObject()
                     }
-                    writer.endObject()
-                }
                 }
             }
             writer.endArray()

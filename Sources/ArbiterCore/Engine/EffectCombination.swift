@@ -29,7 +29,7 @@ struct EffectCombination {
 
     /// `compensation`: an empty array to fill (a recycled one, `DecisionBuffers`); `buffers`:
     /// the working arrays of the last decision, taken (and given back by `finish(into:)`).
-    init(payments: Int, compensation: [Grant] = [], reusing buffers: inout Buffers) {
+    init(payments: Int, compensation: [Grant], reusing buffers: inout Buffers) {
         byMethod = [Int64?](repeating: nil, count: payments)
         self.compensation = compensation
         swap(&requestReasons, &buffers.requestReasons)

@@ -38,7 +38,7 @@ enum Settlement {
     /// The refund of the granted lines, the shipping refund and the proposed adjustments applied
     /// in order: a deduction takes at most what the refund holds so far; additions are added.
     /// `adjustments`: an empty array to fill (a recycled one, `DecisionBuffers`).
-    static func settle(_ state: EvaluationState, shipping: (amount: Int64, rule: String)?, proposals: [Proposal], adjustments: [Adjustment] = []) -> Result {
+    static func settle(_ state: EvaluationState, shipping: (amount: Int64, rule: String)?, proposals: [Proposal], adjustments: [Adjustment]) -> Result {
         var refundItems: Int64 = 0
         for line in state.lines where line.isGranted { refundItems += line.paid }
         state.computations?.append(Computation(.refundItems, [.string("sum of paid of approved and review lines"), .money(refundItems)]))

@@ -67,18 +67,11 @@ struct KeyTable<Value: Sendable>: Sendable {
     func match(_ tape: JSONTape.View, _ index: Int) -> Value? {
         guard allASCII, tape.isPlainASCII(index) else { return matchString(tape.string(index)) }
         let key = tape.bytes(index)
-        let signature = Self.signature(key, leadingWord: key.count < 8 ? tape.leadingWord(index) : nil)
-        var slot = Self.hash(signature, size: slots.count)
-        while true {
-            let entry = slots[slot] - 1
-            if entry < 0 { return nil }
-            if signatures[entry] == signature, key.count <= 16 || equalBytes(utf8[entry], key) { return values[entry] }
-            slot = (slot + 1) & (slots.count - 1)
-        }
+        return lookup(key, Self.signature(key, leadingWord: key.count < 8 ? tape.leadingWord(index) : nil)).map { values[$0] }
     }
 
-    /// `match(tape, index)`, trying first the entry `hint` names and updating it to the entry
-    /// found (`KeyHints`): the same value for any hint, nil or stale.
+    /// `match(tape, index)`, trying first the entry `hint` names and setting it to the entry a
+    /// lookup finds (`KeyHints`): the same value for any hint, nil or stale.
     @inline(__always)
     func match(_ tape: JSONTape.View, _ index: Int, hint: UnsafeMutablePointer<Int16>?) -> Value? {
         guard let hint, allASCII, tape.isPlainASCII(index) else { return match(tape, index) }
@@ -89,14 +82,19 @@ struct KeyTable<Value: Sendable>: Sendable {
            key.count <= 16 || equalBytes(utf8[guess], key) {
             return values[guess]
         }
+        guard let entry = lookup(key, signature) else { return nil }
+        hint.pointee = Int16(truncatingIfNeeded: entry)
+        return values[entry]
+    }
+
+    /// The entry of the first name with these bytes, found through the hash slots, or nil.
+    @inline(__always)
+    private func lookup(_ key: UnsafeRawBufferPointer, _ signature: Signature) -> Int? {
         var slot = Self.hash(signature, size: slots.count)
         while true {
             let entry = slots[slot] - 1
             if entry < 0 { return nil }
-            if signatures[entry] == signature, key.count <= 16 || equalBytes(utf8[entry], key) {
-                hint.pointee = Int16(truncatingIfNeeded: entry)
-                return values[entry]
-            }
+            if signatures[entry] == signature, key.count <= 16 || equalBytes(utf8[entry], key) { return entry }
             slot = (slot + 1) & (slots.count - 1)
         }
     }
