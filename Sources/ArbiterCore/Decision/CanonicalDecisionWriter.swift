@@ -155,7 +155,7 @@ enum CanonicalDecisionWriter {
             let traceStart = writer.count
             writer.beginArray()
             let written = trace.withUnsafeBufferPointer { entries in
-                entries.indices.allSatisfy { write(entries[$0], digits: digits, into: &writer) }
+                entries.indices.allSatisfy { write(entries.baseAddress! + $0, digits: digits, into: &writer) }
             }
             guard written else { return false }
             writer.endArray()
@@ -193,16 +193,16 @@ enum CanonicalDecisionWriter {
     /// A trace entry: `at`, `basis`, `conditions`, `effects`?, `fired`, `line`?, `rule`.
     /// For an entry the engine recorded, the rule's members and each condition's `expr` are
     /// copied from the JSON encoded once at load, as the answer's writer copies them.
-    private static func write(_ entry: TraceEntry, digits: Int, into writer: inout JSONWriter) -> Bool {
+    private static func write(_ entry: UnsafePointer<TraceEntry>, digits: Int, into writer: inout JSONWriter) -> Bool {
         writer.beginObject()
-        switch entry.storage {
+        switch entry.pointee.storage {
         case .recorded(let rule, let steps):
             writer.members(json: rule.canonicalAuditHead)
             writer.field("conditions"); writer.beginArray()
             if steps.isEmpty, rule.condition != nil {
                 writer.beginObject()
                 writer.members(json: rule.conditionSourceMember)
-                writer.field("value"); writer.bool(entry.fired)
+                writer.field("value"); writer.bool(entry.pointee.fired)
                 writer.endObject()
             }
             steps.withUnsafeBufferPointer { steps in
@@ -245,16 +245,16 @@ enum CanonicalDecisionWriter {
     }
 
     /// A trace entry's members between `conditions` and `rule`: `effects`?, `fired`, `line`?.
-    private static func writeEffectsFiredLine(_ entry: TraceEntry, into writer: inout JSONWriter) {
-        if !entry.effects.isEmpty {
+    private static func writeEffectsFiredLine(_ entry: UnsafePointer<TraceEntry>, into writer: inout JSONWriter) {
+        if !entry.pointee.effects.isEmpty {
             writer.field("effects"); writer.beginArray()
-            entry.effects.withUnsafeBufferPointer { effects in
+            entry.pointee.effects.withUnsafeBufferPointer { effects in
                 for index in effects.indices { writer.string(effects[index]) }
             }
             writer.endArray()
         }
-        writer.field("fired"); writer.bool(entry.fired)
-        if let line = entry.line { writer.field("line"); writer.string(line) }
+        writer.field("fired"); writer.bool(entry.pointee.fired)
+        if let line = entry.pointee.line { writer.field("line"); writer.string(line) }
     }
 
     /// A condition step's `left`?, `right`? and `value`, in that (sorted) order after its `expr`.

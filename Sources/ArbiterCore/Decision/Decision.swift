@@ -145,18 +145,26 @@ public struct TraceEntry: Sendable, Equatable, Codable {
         self.effects = effects
     }
 
-    init(recorded rule: Rule, steps: ArraySlice<ConditionStep>, line: String?, fired: Bool) {
+    init(recorded rule: Rule, steps: ArraySlice<ConditionStep>, line: String?, fired: Bool, effects: [String]) {
         storage = .recorded(rule, steps: steps)
         self.line = line
         self.fired = fired
-        self.effects = []
+        self.effects = effects
     }
 
-    /// Points an entry the engine recorded at its steps, once the decision's array of steps is
-    /// complete.
-    mutating func setRecordedSteps(_ steps: ArraySlice<ConditionStep>) {
-        guard case .recorded(let rule, _) = storage else { return }
-        storage = .recorded(rule, steps: steps)
+    /// `init(recorded:…)` made in the uninitialized memory at `entry`, field by field: built
+    /// first and then stored, an entry is copied and the original destroyed (its rule, steps,
+    /// line and effects retained and released once more; see `ConditionStep.initialize`).
+    @inline(__always)
+    static func initialize(
+        _ entry: UnsafeMutablePointer<TraceEntry>, recorded rule: Rule, steps: ArraySlice<ConditionStep>, line: String?,
+        fired: Bool, effects: [String]
+    ) {
+        let raw = UnsafeMutableRawPointer(entry)
+        (raw + MemoryLayout<TraceEntry>.offset(of: \TraceEntry.storage)!).initializeMemory(as: Storage.self, to: .recorded(rule, steps: steps))
+        (raw + MemoryLayout<TraceEntry>.offset(of: \TraceEntry.line)!).initializeMemory(as: String?.self, to: line)
+        (raw + MemoryLayout<TraceEntry>.offset(of: \TraceEntry.fired)!).initializeMemory(as: Bool.self, to: fired)
+        (raw + MemoryLayout<TraceEntry>.offset(of: \TraceEntry.effects)!).initializeMemory(as: [String].self, to: effects)
     }
 
     public var rule: String {

@@ -109,7 +109,7 @@ public enum DecisionWriter {
                 // (its strings, arrays and rule retained and released), some 600 times per answer.
                 writer.field("trace"); writer.beginArray()
                 trace.withUnsafeBufferPointer { entries in
-                    for index in entries.indices { write(entries[index], digits: digits, into: &writer) }
+                    for index in entries.indices { write(entries.baseAddress! + index, digits: digits, into: &writer) }
                 }
                 writer.endArray()
                 writer.field("computations"); writer.beginArray()
@@ -150,19 +150,19 @@ public enum DecisionWriter {
     }
 
     /// `{"rule","at","basis","line"?,"fired","conditions":[{"expr","value","left"?,"right"?}],"effects"?}`.
-    static func write<Output: JSONOutput & ~Copyable>(_ entry: TraceEntry, digits: Int, into writer: inout Output) {
+    static func write<Output: JSONOutput & ~Copyable>(_ entry: UnsafePointer<TraceEntry>, digits: Int, into writer: inout Output) {
         writer.beginObject()
-        switch entry.storage {
+        switch entry.pointee.storage {
         case .recorded(let rule, let steps):
             // As evaluated: the rule's texts were escaped once when the policy was loaded.
             writer.members(json: rule.auditHeader)
-            if let line = entry.line { writer.field("line"); writer.string(line) }
-            writer.field("fired"); writer.bool(entry.fired)
+            if let line = entry.pointee.line { writer.field("line"); writer.string(line) }
+            writer.field("fired"); writer.bool(entry.pointee.fired)
             writer.field("conditions"); writer.beginArray()
             if steps.isEmpty, rule.condition != nil {
                 writer.beginObject()
                 writer.members(json: rule.conditionSourceMember)
-                writer.field("value"); writer.bool(entry.fired)
+                writer.field("value"); writer.bool(entry.pointee.fired)
                 writer.endObject()
             }
             // Through a buffer pointer: a step read from the slice would be copied (its text and
@@ -189,8 +189,8 @@ public enum DecisionWriter {
             writer.field("rule"); writer.string(rule)
             writer.field("at"); writer.string(at)
             writer.field("basis"); writer.string(basis)
-            if let line = entry.line { writer.field("line"); writer.string(line) }
-            writer.field("fired"); writer.bool(entry.fired)
+            if let line = entry.pointee.line { writer.field("line"); writer.string(line) }
+            writer.field("fired"); writer.bool(entry.pointee.fired)
             writer.field("conditions"); writer.beginArray()
             for condition in conditions {
                 writer.beginObject()
@@ -202,9 +202,9 @@ public enum DecisionWriter {
             }
             writer.endArray()
         }
-        if !entry.effects.isEmpty {
+        if !entry.pointee.effects.isEmpty {
             writer.field("effects"); writer.beginArray()
-            entry.effects.withUnsafeBufferPointer { effects in
+            entry.pointee.effects.withUnsafeBufferPointer { effects in
                 for index in effects.indices { writer.string(effects[index]) }
             }
             writer.endArray()

@@ -8,14 +8,14 @@ struct RuleRun: ~Copyable {
     /// Rules that fired, in the order they first fired (compared by identity: no string work).
     var firedRules: [Rule] = []
     var offers: [Grant] = []
-    /// The `trace` so far; effects are attached to its last entry once known.
-    private var trace: [TraceEntry] = []
+    /// The trace so far, as pending entries (the `TraceEntry` values are made once the
+    /// steps are complete, in `finishTrace`); effects are attached to the last one once known.
+    private var trace: InPlaceBuffer<PendingEntry>?
     private var entryOpen = false
-    /// The condition steps of every rule traced, one after the other; `stepRanges[i]` is
-    /// `trace[i]`'s stretch. One array for the whole decision: an array per rule allocated
-    /// and freed a buffer for each of the ~40 rules a `full` trail shows.
-    private var steps: [ConditionStep] = []
-    private var stepRanges: [Range<Int>] = []
+    /// The condition steps of every rule traced, one after the other; each pending entry
+    /// holds its stretch. One run for the whole decision: an array per rule allocated and
+    /// freed a buffer for each of the ~40 rules a `full` trail shows.
+    private var steps: InPlaceBuffer<ConditionStep>?
     /// Untraced: the value of each shared group define (`Define.shareKey`) and the line it was
     /// computed for (-1: not yet), so the group's other rules reuse it.
     private var sharedDefines: [(line: Int, value: Value)] = []
@@ -29,6 +29,30 @@ struct RuleRun: ~Copyable {
     struct Buffers {
         var firedRules: [Rule] = []
         var sharedDefines: [(line: Int, value: Value)] = []
+        /// The trace's buffers (`full` only), empty between decisions.
+        var trace: InPlaceBuffer<PendingEntry>?
+        var steps: InPlaceBuffer<ConditionStep>?
+    }
+
+    /// A rule considered, until the decision's steps are complete. The rule is held without
+    /// counting: the engine that runs the decision holds it.
+    struct PendingEntry {
+        let rule: Unmanaged<Rule>
+        let line: String?
+        let fired: Bool
+        let steps: Range<Int>
+        var effects: [String]
+
+        /// Made where it is stored, field by field (see `ConditionStep.initialize`).
+        @inline(__always)
+        static func initialize(_ entry: UnsafeMutablePointer<PendingEntry>, rule: Rule, line: String?, fired: Bool, steps: Range<Int>) {
+            let raw = UnsafeMutableRawPointer(entry)
+            (raw + MemoryLayout<PendingEntry>.offset(of: \PendingEntry.rule)!).initializeMemory(as: Unmanaged<Rule>.self, to: .passUnretained(rule))
+            (raw + MemoryLayout<PendingEntry>.offset(of: \PendingEntry.line)!).initializeMemory(as: String?.self, to: line)
+            (raw + MemoryLayout<PendingEntry>.offset(of: \PendingEntry.fired)!).initializeMemory(as: Bool.self, to: fired)
+            (raw + MemoryLayout<PendingEntry>.offset(of: \PendingEntry.steps)!).initializeMemory(as: Range<Int>.self, to: steps)
+            (raw + MemoryLayout<PendingEntry>.offset(of: \PendingEntry.effects)!).initializeMemory(as: [String].self, to: [])
+        }
     }
 
     /// `buffers`: empty arrays whose memory the run takes (`finish(into:)` gives them back).
@@ -41,11 +65,10 @@ struct RuleRun: ~Copyable {
         // One allocation for the usual number of fired rules, not five as the array doubles.
         if self.listsFiredRules { firedRules.reserveCapacity(16) }
         if tracing {
-            // A `full` trail considers ~40 rules with ~4 steps each: one allocation each, not
-            // seven as the arrays double.
-            trace.reserveCapacity(64)
-            steps.reserveCapacity(256)
-            stepRanges.reserveCapacity(64)
+            // A `full` trail considers ~40 rules with ~4 steps each: room for them at once,
+            // kept from one decision to the next.
+            trace = buffers.trace.take() ?? InPlaceBuffer(capacity: 64)
+            steps = buffers.steps.take() ?? InPlaceBuffer(capacity: 256)
         }
     }
 
@@ -56,11 +79,12 @@ struct RuleRun: ~Copyable {
         var fired = true
         // A rule that iterates computes its defines per element (`forEachElement`).
         if rule.forEach == nil, !rule.defines.isEmpty { try evaluateDefines(rule, state, element: nil) }
-        let firstStep = steps.count
+        let firstStep = steps?.count ?? 0
         let value: Value?
         do {
             if tracing {
-                value = try rule.condition?.evaluate(in: state, indexedTrace: &steps)
+                // Through `!`, not `if let`: a bound reference is retained and released.
+                value = try rule.condition?.evaluate(in: state, steps: steps!)
             } else if let untraced {
                 value = try ClosureBox.evaluate(untraced, state)
             } else {
@@ -76,31 +100,39 @@ struct RuleRun: ~Copyable {
             fired = result
         }
         if fired, listsFiredRules, !firedRules.contains(where: { $0 === rule }) { firedRules.append(rule) }
-        if tracing { appendEntry(rule, steps: firstStep..<steps.count, line: line, fired: fired) }
+        if tracing {
+            // The rule's entry, open for `recordEffects`. Its steps are attached when the trace
+            // is finished: a slice taken now would share the array, and the next rule's steps
+            // would copy it all.
+            PendingEntry.initialize(trace!.nextSlot(), rule: rule, line: line, fired: fired, steps: firstStep..<steps!.count)
+            entryOpen = true
+        }
         return fired
-    }
-
-    /// The rule's trace entry, open for `recordEffects`: the rule and its steps as evaluated.
-    private mutating func appendEntry(_ rule: Rule, steps range: Range<Int>, line: String?, fired: Bool) {
-        // Its steps are attached when the trace is finished: a slice taken now would share the
-        // array, and the next rule's steps would copy it all.
-        trace.append(TraceEntry(recorded: rule, steps: [], line: line, fired: fired))
-        stepRanges.append(range)
-        entryOpen = true
     }
 
     /// Attaches the effects applied to the last trace entry.
     mutating func recordEffects(_ effects: [String]) {
         guard tracing, !effects.isEmpty, entryOpen else { return }
-        trace[trace.count - 1].effects = effects
+        trace!.modify(trace!.count - 1) { $0.effects = effects }
     }
 
-    /// The finished trace; nil unless tracing.
+    /// The finished trace; nil unless tracing. The steps move into one array that the
+    /// entries share, and each entry is made once, in place.
     mutating func finishTrace() -> [TraceEntry]? {
-        guard tracing else { return nil }
+        guard let trace, let steps else { return nil }
         entryOpen = false
-        for index in trace.indices { trace[index].setRecordedSteps(steps[stepRanges[index]]) }
-        return trace
+        let allSteps = steps.moveToArray()
+        let pending = trace.moveToArray()
+        return [TraceEntry](unsafeUninitializedCapacity: pending.count) { entries, initialized in
+            pending.withUnsafeBufferPointer { pending in
+                for index in pending.indices {
+                    TraceEntry.initialize(
+                        entries.baseAddress! + index, recorded: pending[index].rule.takeUnretainedValue(), steps: allSteps[pending[index].steps],
+                        line: pending[index].line, fired: pending[index].fired, effects: pending[index].effects)
+                }
+            }
+            initialized = pending.count
+        }
     }
 
     /// Gives the run's reusable arrays, emptied, to `buffers`.
@@ -109,6 +141,12 @@ struct RuleRun: ~Copyable {
         sharedDefines.removeAllKeepingMemory()
         swap(&firedRules, &buffers.firedRules)
         swap(&sharedDefines, &buffers.sharedDefines)
+        if let trace, let steps {
+            trace.removeAll()
+            steps.removeAll()
+            buffers.trace = trace
+            buffers.steps = steps
+        }
     }
 
     /// Computes a rule's `define:` values, in order, into their slots.

@@ -21,16 +21,21 @@ struct StepTrace: TraceSink {
     /// False when the host looks texts up by `textIndex` itself: steps then carry no string,
     /// which saves a reference count per step on the audit hot path.
     let includeTexts: Bool
-    var steps: [ConditionStep]
+    /// Built in place (`InPlaceBuffer`: an array's append copies each step and destroys the original).
+    let steps: InPlaceBuffer<ConditionStep>
 
     // The values are consumed (the evaluator's own temporaries, moved into the step): a
-    // borrowed value would be copied into the step, and the step once more into the array.
+    // borrowed value would be copied into the step.
+    // The step is made where it is stored (`ConditionStep.initialize`): built first and then
+    // stored, it would be copied and the original destroyed.
     mutating func record(_ text: Int, _ value: consuming Value) {
-        steps.append(ConditionStep(text: includeTexts ? texts[text] : "", value: value, textIndex: text))
+        ConditionStep.initialize(
+            steps.nextSlot(), text: includeTexts ? texts[text] : "", value: value, left: nil, right: nil, textIndex: text)
     }
 
     mutating func record(_ text: Int, _ value: consuming Value, left: consuming Value, right: consuming Value?) {
-        steps.append(ConditionStep(text: includeTexts ? texts[text] : "", value: value, left: left, right: right, textIndex: text))
+        ConditionStep.initialize(
+            steps.nextSlot(), text: includeTexts ? texts[text] : "", value: value, left: left, right: right, textIndex: text)
     }
 }
 

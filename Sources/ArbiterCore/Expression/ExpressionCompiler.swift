@@ -44,10 +44,16 @@ public final class CompiledExpression: Sendable {
     }
 
     private func evaluate<C: EvaluationContext>(in context: C, trace: inout [ConditionStep], includeTexts: Bool) throws(EvaluationError) -> Value {
-        var evaluator = Evaluator(context: context, sink: StepTrace(texts: texts, includeTexts: includeTexts, steps: []))
-        // Move the caller's array in and out rather than copying it.
-        swap(&evaluator.sink.steps, &trace)
-        defer { swap(&evaluator.sink.steps, &trace) }
+        let steps = InPlaceBuffer<ConditionStep>(capacity: 8)
+        // The steps recorded are the caller's even when the evaluation fails part way.
+        defer { trace.append(contentsOf: steps.moveToArray()) }
+        return try evaluate(in: context, steps: steps, includeTexts: includeTexts)
+    }
+
+    /// Like `evaluate(in:indexedTrace:)`, appending the steps to `steps` (the engine's hot path:
+    /// one buffer for a whole decision's steps, each built where it is stored).
+    func evaluate<C: EvaluationContext>(in context: C, steps: InPlaceBuffer<ConditionStep>, includeTexts: Bool = false) throws(EvaluationError) -> Value {
+        var evaluator = Evaluator(context: context, sink: StepTrace(texts: texts, includeTexts: includeTexts, steps: steps))
         return try evaluator.evaluate(root)
     }
 }

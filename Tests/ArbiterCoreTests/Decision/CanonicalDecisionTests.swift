@@ -74,8 +74,7 @@ import Testing
         // As the engine records them: the rule itself, whose members were encoded at load.
         let oddRule = Rule(id: "R\"1", description: odd, basis: odd, scope: .request, condition: nil, effects: [],
                            location: SourceLocation(file: "x.yaml", line: 3, column: 1), order: 0, source: "rules/x.yaml:3")
-        var encoded = TraceEntry(recorded: oddRule, steps: [], line: "L\u{1}", fired: true)
-        encoded.effects = ["approve X", odd]
+        let encoded = TraceEntry(recorded: oddRule, steps: [], line: "L\u{1}", fired: true, effects: ["approve X", odd])
         for currency in [Currency.named("CNY")!, Currency.named("JPY")!] {
             for withOptionals in [false, true] {
                 let decision = Decision(
