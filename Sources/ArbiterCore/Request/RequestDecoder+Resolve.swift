@@ -76,10 +76,12 @@ extension RequestDecoder {
         var discounts = RequestBuffers.take(&buffers.discounts)
         discounts.reserveCapacity(draft.order.discounts.count)
         let discountIDs = LineIndex(count: draft.order.discounts.count) { draft.order.discounts[$0].id }
-        for (index, discount) in draft.order.discounts.enumerated() {
+        for index in draft.order.discounts.indices {
             let path = { "$.order.discounts[\(index)]" }
+            // Fields read in place: a copy of the discount would retain and release its strings.
+            let amount = draft.order.discounts[index].amount, clawedBack = draft.order.discounts[index].clawedBack
             var scope: [Int]?
-            if let lines = discount.appliesTo {
+            if let lines = draft.order.discounts[index].appliesTo {
                 var inScope = SeenIndices(count: items.count)
                 var indices: [Int] = []
                 indices.reserveCapacity(lines.count)
@@ -95,8 +97,8 @@ extension RequestDecoder {
                 // Scope in order.items order: allocation ties go to the earlier line of the order.
                 scope = indices.sorted()
             }
-            if discountIDs.index(of: discount.id, id: { draft.order.discounts[$0].id }) != index {
-                throw RequestError(path: path() + ".id", "duplicate discount id '\(discount.id)'")
+            if discountIDs.index(of: draft.order.discounts[index].id, id: { draft.order.discounts[$0].id }) != index {
+                throw RequestError(path: path() + ".id", "duplicate discount id '\(draft.order.discounts[index].id)'")
             }
             var scopeGross: Int64 = 0
             if let scope {
@@ -104,15 +106,15 @@ extension RequestDecoder {
             } else {
                 for itemIndex in items.indices { scopeGross += items[itemIndex].gross }  // in place: no copy of each item
             }
-            guard discount.amount <= scopeGross else {
-                throw RequestError(path: path() + ".amount", "discount \(format(discount.amount)) is larger than the gross \(format(scopeGross)) it applies to")
+            guard amount <= scopeGross else {
+                throw RequestError(path: path() + ".amount", "discount \(format(amount)) is larger than the gross \(format(scopeGross)) it applies to")
             }
-            guard discount.clawedBack <= discount.amount else {
-                throw RequestError(path: path() + ".clawed_back", "clawed_back \(format(discount.clawedBack)) is more than the discount's amount \(format(discount.amount)); earlier refunds cannot have taken back more than the discount was")
+            guard clawedBack <= amount else {
+                throw RequestError(path: path() + ".clawed_back", "clawed_back \(format(clawedBack)) is more than the discount's amount \(format(amount)); earlier refunds cannot have taken back more than the discount was")
             }
             discounts.append(Discount(
-                id: discount.id, kind: discount.kind, amount: discount.amount, appliesTo: scope,
-                threshold: discount.threshold, clawedBack: discount.clawedBack))
+                id: draft.order.discounts[index].id, kind: draft.order.discounts[index].kind, amount: amount, appliesTo: scope,
+                threshold: draft.order.discounts[index].threshold, clawedBack: clawedBack))
         }
 
         // Free shipping: what earlier refunds deducted is at most the fee that was waived.

@@ -108,7 +108,9 @@ struct TapeRequestDecoder {
 
     // MARK: - Format, in document order
 
-    private mutating func decodeDraft(_ root: Int, buffers: inout RequestBuffers) throws(RequestError) -> RequestDraft {
+    /// Not `mutating`: the member closure below calls the decoder's other methods, and on a
+    /// mutable `self` each call took a copy of the decoder (its references retained and released).
+    private func decodeDraft(_ root: Int, buffers: inout RequestBuffers) throws(RequestError) -> RequestDraft {
         var id: String?
         var kind: RequestKind?
         var reason: Reason?
@@ -133,7 +135,7 @@ struct TapeRequestDecoder {
             case .lines: lines = try decodeLines(value, buffers: &buffers)
             case .customer: customer = try decodeCustomer(value)
             case .evidence: evidence = try decodeEvidence(value)
-            case .facts: try decodeDeclared(value, "$.facts", schema.facts, decoder.factKeys, hints: .facts, into: &facts)
+            case .facts: try decodeDeclared(value, "$.facts", schema.facts, facts: true, hints: .facts, into: &facts)
             case .locale:
                 if tape.kind(value) == .null { break }
                 locale = try enumeration(value, "$.locale", RequestKeys.locales)
@@ -242,7 +244,7 @@ struct TapeRequestDecoder {
             case .quantity: quantity = try integer(value, path() + ".quantity", in: 1...1_000_000)
             case .refundedQuantity:
                 item.refundedQuantity = tape.kind(value) == .null ? 0 : try integer(value, path() + ".refunded_quantity", in: 0...1_000_000)
-            case .attributes: try decodeDeclared(value, path() + ".attributes", schema.attributes, decoder.attributeKeys, hints: .attributes, into: &item.attributes)
+            case .attributes: try decodeDeclared(value, path() + ".attributes", schema.attributes, facts: false, hints: .attributes, into: &item.attributes)
             case .giftFor: giftFor = try optionalString(value, path() + ".gift_for")
             case .giftValue: item.giftValue = try optionalMoney(value, path() + ".gift_value")
             case .deliveredAt: item.deliveredAt = try optionalTimestamp(value, path() + ".delivered_at")
@@ -391,12 +393,15 @@ struct TapeRequestDecoder {
     }
 
     /// Reads the declared keys of an open map (`attributes`, `facts`); undeclared keys are ignored.
-    private func decodeDeclared(_ json: Int, _ path: @autoclosure () -> String, _ declared: [DeclaredField], _ keys: KeyTable<Int>, hints site: KeyHints.Site, into values: inout [Value]) throws(RequestError) {
+    /// `facts`: the request's facts, else an item's attributes. (Their key table is read where
+    /// the decoder keeps it: passed as an argument, the table was copied, its arrays retained.)
+    private func decodeDeclared(_ json: Int, _ path: @autoclosure () -> String, _ declared: [DeclaredField], facts: Bool, hints site: KeyHints.Site, into values: inout [Value]) throws(RequestError) {
         if tape.kind(json) == .null { return }
         guard tape.kind(json) == .object else { throw RequestError(path: path(), "must be an object") }
         guard !declared.isEmpty else { return }
         try forEachLastMember(of: json, keyCount: declared.count, match: { (key, position) in
-            keys.match(tape, key, hint: KeyHints.hint(in: hints, site, position: position))
+            let hint = KeyHints.hint(in: hints, site, position: position)
+            return facts ? decoder.factKeys.match(tape, key, hint: hint) : decoder.attributeKeys.match(tape, key, hint: hint)
         }) { (index, value) throws(RequestError) in
             if tape.kind(value) == .null {
                 values[index] = declared[index].defaultValue
