@@ -29,12 +29,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-2000}
 command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install -y valgrind)" >&2; exit 2; }
-if [ -z "${ARBITER_BINARY:-}" ]; then swift build -c release >/dev/null; fi
-mkdir -p bench/out
+source bench/common.sh
 binary=bench/out/arbiter-stripped
-strip --strip-debug -o "$binary" "${ARBITER_BINARY:-.build/release/arbiter}"
-workload=bench/out/requests-$count-0.jsonl
-[ -f "$workload" ] || python3 bench/gen_requests.py -n "$count" --bad 0 > "$workload"
+strip --strip-debug -o "$binary" "$(bench_binary)"
+workload=$(bench_workload "$count")
 empty=bench/out/empty.jsonl
 : > "$empty"
 

@@ -14,11 +14,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-100000}
 runs=${2:-5}
-mkdir -p bench/out
-if [ -z "${ARBITER_BINARY:-}" ]; then swift build -c release >/dev/null; fi
-binary=${ARBITER_BINARY:-.build/release/arbiter}
-workload=bench/out/requests-$count-0.jsonl
-[ -f "$workload" ] || python3 bench/gen_requests.py -n "$count" --bad 0 > "$workload"
+source bench/common.sh
+binary=$(bench_binary)
+workload=$(bench_workload "$count")
 log=${LOG_DIR:-bench/out}/overhead.log
 results=$(mktemp)
 trap 'rm -f "$results" "$log" "$log.lock"' EXIT

@@ -15,12 +15,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-100000}
 rounds=${2:-5}
-mkdir -p bench/out
-if [ -z "${ARBITER_BINARY:-}" ]; then swift build -c release >/dev/null; fi
-binary=${ARBITER_BINARY:-.build/release/arbiter}
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is needed (apt-get install -y time)" >&2; exit 2; }
-workload=bench/out/requests-$count-0.jsonl
-[ -f "$workload" ] || python3 bench/gen_requests.py -n "$count" --bad 0 > "$workload"
+source bench/common.sh
+binary=$(bench_binary)
+workload=$(bench_workload "$count")
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 

@@ -32,10 +32,8 @@ struct EffectCombination {
     init(payments: Int, compensation: [Grant], reusing buffers: inout Buffers) {
         byMethod = [Int64?](repeating: nil, count: payments)
         self.compensation = compensation
-        // Taken by assignment, not swapped into `self`'s properties: swapping made the new
-        // value in memory and copied it out once more.
-        requestReasons = RequestBuffers.take(&buffers.requestReasons)
-        proposals = RequestBuffers.take(&buffers.proposals)
+        swap(&requestReasons, &buffers.requestReasons)
+        swap(&proposals, &buffers.proposals)
     }
 
     /// Gives the working arrays, emptied, back to `buffers` (the compensation is the decision's).

@@ -83,7 +83,6 @@ struct RuleRun: ~Copyable {
         let value: Value?
         do {
             if tracing {
-                // Through `!`, not `if let`: a bound reference is retained and released.
                 value = try rule.condition?.evaluate(in: state, steps: steps!)
             } else if let untraced {
                 value = try ClosureBox.evaluate(untraced, state)

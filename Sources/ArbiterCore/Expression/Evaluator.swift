@@ -24,10 +24,9 @@ struct StepTrace: TraceSink {
     /// Built in place (`InPlaceBuffer`: an array's append copies each step and destroys the original).
     let steps: InPlaceBuffer<ConditionStep>
 
-    // The values are consumed (the evaluator's own temporaries, moved into the step): a
-    // borrowed value would be copied into the step.
-    // The step is made where it is stored (`ConditionStep.initialize`): built first and then
-    // stored, it would be copied and the original destroyed.
+    // The values are consumed (the evaluator's own temporaries), and the step is made where it
+    // is stored (`ConditionStep.initialize`): a borrowed value would be copied into the step,
+    // and a step built first and then stored would be copied and the original destroyed.
     mutating func record(_ text: Int, _ value: consuming Value) {
         ConditionStep.initialize(
             steps.nextSlot(), text: includeTexts ? texts[text] : "", value: value, left: nil, right: nil, textIndex: text)

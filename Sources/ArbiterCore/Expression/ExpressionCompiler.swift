@@ -34,24 +34,16 @@ public final class CompiledExpression: Sendable {
     /// evaluated operand of an `&&`/`||` chain, each comparison and `in`, and the condition
     /// of each `?:` taken, in evaluation order.
     public func evaluate<C: EvaluationContext>(in context: C, trace: inout [ConditionStep]) throws(EvaluationError) -> Value {
-        try evaluate(in: context, trace: &trace, includeTexts: true)
-    }
-
-    /// Like `evaluate(in:trace:)`, but the steps' `text` is left empty: for a host that finds
-    /// each step's text by its `textIndex` in `texts` (or in its own copy of them).
-    public func evaluate<C: EvaluationContext>(in context: C, indexedTrace trace: inout [ConditionStep]) throws(EvaluationError) -> Value {
-        try evaluate(in: context, trace: &trace, includeTexts: false)
-    }
-
-    private func evaluate<C: EvaluationContext>(in context: C, trace: inout [ConditionStep], includeTexts: Bool) throws(EvaluationError) -> Value {
         let steps = InPlaceBuffer<ConditionStep>(capacity: 8)
         // The steps recorded are the caller's even when the evaluation fails part way.
         defer { trace.append(contentsOf: steps.moveToArray()) }
-        return try evaluate(in: context, steps: steps, includeTexts: includeTexts)
+        return try evaluate(in: context, steps: steps, includeTexts: true)
     }
 
-    /// Like `evaluate(in:indexedTrace:)`, appending the steps to `steps` (the engine's hot path:
-    /// one buffer for a whole decision's steps, each built where it is stored).
+    /// Like `evaluate(in:trace:)`, appending the steps to `steps`: the engine's hot path, one
+    /// buffer for a whole decision's steps, each built where it is stored. Without
+    /// `includeTexts` the steps' `text` is left empty, for a host that finds each step's text
+    /// by its `textIndex` in `texts`.
     func evaluate<C: EvaluationContext>(in context: C, steps: InPlaceBuffer<ConditionStep>, includeTexts: Bool = false) throws(EvaluationError) -> Value {
         var evaluator = Evaluator(context: context, sink: StepTrace(texts: texts, includeTexts: includeTexts, steps: steps))
         return try evaluator.evaluate(root)

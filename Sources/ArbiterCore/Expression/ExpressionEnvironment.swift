@@ -127,7 +127,7 @@ public struct ConditionStep: Hashable, Sendable {
     /// temporary, copies it and destroys the temporary: every string and list in it retained and
     /// released once more, some 12,000 instructions per `full` decision. Written field by field
     /// at their offsets (constants once compiled), the values are moved in with plain stores.
-    /// Every stored property is written here (`ConditionStepTests` compares with `init`).
+    /// Every stored property is written here (`InPlaceBufferTests` compares with `init`).
     @inline(__always)
     static func initialize(
         _ step: UnsafeMutablePointer<ConditionStep>, text: consuming String, value: consuming Value,

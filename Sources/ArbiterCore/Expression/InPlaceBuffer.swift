@@ -5,8 +5,10 @@
 /// `Array.append` of a struct with reference-counted fields (a `ConditionStep`'s values, a
 /// `TraceEntry`'s rule, line and effects) compiles to a copy of the new element into the
 /// array and a destroy of the original — every string and list in it retained and released
-/// once more — some 27,000 instructions per `full` decision (callgrind). Here the element is
-/// initialized in place, and `moveToArray` hands the whole run to one array without copying.
+/// once more — some 27,000 instructions per `full` decision (callgrind). So does
+/// `pointer.initialize(to: Element(…))`: the element's type writes it field by field into
+/// `nextSlot()` (`ConditionStep.initialize`, `TraceEntry.initialize`), and `moveToArray` hands
+/// the whole run to one array without copying.
 ///
 /// One owner on one thread (a decision's `RuleRun`, an expression's `StepTrace`): the
 /// exclusivity checks a class's stored properties would get at run time are off.
@@ -27,15 +29,7 @@ final class InPlaceBuffer<Element> {
 
     var isEmpty: Bool { count == 0 }
 
-    /// Appends `element`, moved in.
-    @inline(__always)
-    func append(_ element: consuming Element) {
-        nextSlot().initialize(to: element)
-    }
-
-    /// The memory of a new last element, which the caller must initialize at once. Building
-    /// the element right there (`nextSlot().initialize(to: Element(…))`) is what keeps the
-    /// compiler from building it elsewhere and copying it.
+    /// The memory of a new last element, which the caller must initialize at once.
     @inline(__always)
     func nextSlot() -> UnsafeMutablePointer<Element> {
         if count == capacity { grow() }

@@ -41,13 +41,13 @@ import Testing
 
     @Test func aBufferKeepsOrderThroughGrowthChangesInPlaceAndEmpties() {
         let buffer = InPlaceBuffer<String>(capacity: 2)
-        for number in 0..<100 { buffer.append("line " + String(number) + String(repeating: "-", count: 20)) }
+        for number in 0..<100 { buffer.nextSlot().initialize(to: "line " + String(number) + String(repeating: "-", count: 20)) }
         buffer.modify(99) { $0 += " (last)" }
         #expect(buffer.count == 100)
         let all = buffer.moveToArray()
         #expect(all.count == 100 && all.first == "line 0" + String(repeating: "-", count: 20) && all.last?.hasSuffix("(last)") == true)
         #expect(buffer.isEmpty && buffer.moveToArray().isEmpty)
-        buffer.append("again")
+        buffer.nextSlot().initialize(to: "again")
         buffer.removeAll()
         #expect(buffer.isEmpty)
     }
