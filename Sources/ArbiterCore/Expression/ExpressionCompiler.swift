@@ -40,6 +40,14 @@ public final class CompiledExpression: Sendable {
         return try evaluate(in: context, steps: steps, includeTexts: true)
     }
 
+    /// Like `evaluate(in:trace:)`, but the steps' `text` is left empty, as the engine records
+    /// them (the fuzzer compares this path with the others).
+    public func evaluate<C: EvaluationContext>(in context: C, indexedTrace trace: inout [ConditionStep]) throws(EvaluationError) -> Value {
+        let steps = InPlaceBuffer<ConditionStep>(capacity: 8)
+        defer { trace.append(contentsOf: steps.moveToArray()) }
+        return try evaluate(in: context, steps: steps)
+    }
+
     /// Like `evaluate(in:trace:)`, appending the steps to `steps`: the engine's hot path, one
     /// buffer for a whole decision's steps, each built where it is stored. Without
     /// `includeTexts` the steps' `text` is left empty, for a host that finds each step's text
