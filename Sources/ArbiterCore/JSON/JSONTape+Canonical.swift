@@ -12,7 +12,8 @@ import Darwin
 ///   is kept.
 /// - Numbers and strings without escapes are copied from the input (a raw string span holds no
 ///   quote, backslash or control character, so it needs no escape); escaped strings are
-///   written from their decoded bytes with the writer's minimal escapes.
+///   written from their decoded bytes with the writer's minimal escapes. A member whose key
+///   and scalar value are written that way with only the colon between them is copied whole.
 /// - Canonical JSON is never longer than the input (whitespace and duplicates go, escapes only
 ///   get shorter), so the output buffer, sized to the input once, is reused without regrowth.
 ///
@@ -137,6 +138,11 @@ private struct Emitter {
             if position < end, Self.compare(entry, buffers.entries[position]) == 0 { continue }
             if !first { append(byte: UInt8(ascii: ",")) }
             first = false
+            // Most members (`"quantity":2`, `"line":"L1"`) are already canonical as written.
+            if let member = view.compactScalarMember(entry.token) {
+                append(member)
+                continue
+            }
             writeString(entry.token)
             append(byte: UInt8(ascii: ":"))
             writeValue(entry.token + 1)

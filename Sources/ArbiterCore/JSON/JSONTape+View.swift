@@ -66,6 +66,35 @@ extension JSONTape {
             return UnsafeRawBufferPointer(start: input.map { $0 + Int(token.start) - 1 }, count: Int(token.length) + 2)
         }
 
+        /// The member whose key is at `key` exactly as the input writes it, `"key":value`, when
+        /// its key and its scalar value (a number, a literal, a string) have no escape and
+        /// nothing stands between them but the colon: those bytes are then the member's
+        /// canonical form, to be copied in one move. Nil for any other member (whitespace, an
+        /// escape, a container value, a tape loaded from a tree, whose strings have no input).
+        @inline(__always)
+        func compactScalarMember(_ key: Int) -> UnsafeRawBufferPointer? {
+            let keyToken = tokens[key]
+            guard !keyToken.flags.contains(.decoded), let input else { return nil }
+            let valueToken = tokens[key + 1]
+            var valueStart = Int(valueToken.start)
+            let valueEnd: Int
+            switch valueToken.kind {
+            case .string:
+                guard !valueToken.flags.contains(.decoded) else { return nil }
+                valueStart -= 1  // its opening quote
+                valueEnd = Int(valueToken.start) + Int(valueToken.length) + 1
+            case .number: valueEnd = valueStart + Int(valueToken.length)
+            case .true, .null: valueEnd = valueStart + 4
+            case .false: valueEnd = valueStart + 5
+            case .array, .object: return nil
+            }
+            // The key's closing quote is at `start + length`; one byte (the colon: the scanner
+            // allows only it and whitespace there) before the value means the member is compact.
+            let keyOpen = Int(keyToken.start) - 1
+            guard valueStart == Int(keyToken.start) + Int(keyToken.length) + 2 else { return nil }
+            return UnsafeRawBufferPointer(start: input + keyOpen, count: valueEnd - keyOpen)
+        }
+
         /// The first `min(8, length)` bytes of the string at `index`, little-endian and
         /// zero-padded, read with one load when eight bytes from its start lie in the input (a
         /// key or value is followed by at least its closing quote and the document's rest);
