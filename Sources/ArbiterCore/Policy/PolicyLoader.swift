@@ -53,7 +53,10 @@ public enum PolicyLoader {
         }
         var builder = PolicyBuilder(reader: reader)
         for file in snapshot.files { builder.relativePaths[file.displayPath] = file.relativePath }
-        let policy = builder.build(documents: documents.map(\.mapping), digest: snapshot.digest)
+        // The digest in storage of this copy's own: every summary answer copies it, and copies
+        // of the policy compiled for other threads from the same snapshot would otherwise share
+        // one string, whose reference count the threads would then contend for on every answer.
+        let policy = builder.build(documents: documents.map(\.mapping), digest: String(decoding: Array(snapshot.digest.utf8), as: UTF8.self))
         let diagnostics = sorted(builder.reader.diagnostics)
         let hasErrors = diagnostics.contains { $0.severity == .error }
         return PolicyLoadResult(policy: hasErrors ? nil : policy, diagnostics: diagnostics)
