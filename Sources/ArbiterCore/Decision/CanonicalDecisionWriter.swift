@@ -300,7 +300,7 @@ enum CanonicalDecisionWriter {
                         if position < 0 {
                             writer.field("step"); writer.string(layout.step)
                         } else {
-                            writer.key(names[position], encoded: keys[position])
+                            writer.key(encoded: keys[position], name: names[position])
                             guard write(values[position], digits: digits, into: &writer) else { return false }
                         }
                     }

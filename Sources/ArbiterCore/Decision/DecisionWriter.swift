@@ -140,7 +140,7 @@ public enum DecisionWriter {
             layout.encodedKeys.withUnsafeBufferPointer { keys in
                 computation.values.withUnsafeBufferPointer { values in
                     for position in values.indices {
-                        writer.key(names[position], encoded: keys[position])
+                        writer.key(encoded: keys[position], name: names[position])
                         write(values[position], digits: digits, into: &writer)
                     }
                 }

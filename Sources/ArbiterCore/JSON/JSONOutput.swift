@@ -14,8 +14,9 @@ public protocol JSONOutput: ~Copyable {
     /// Starts a member of the current object; its value is whatever is written next.
     mutating func key(_ name: String)
     /// `key` with the name's compact JSON (`"name":`) encoded once by the caller, for names an
-    /// answer repeats (those of the engine's computations).
-    mutating func key(_ name: String, encoded: [UInt8])
+    /// answer repeats (those of the engine's computations). `name` is evaluated only by outputs
+    /// that need the text (a tree, pretty-printed bytes): compact bytes copy `encoded`.
+    mutating func key(encoded: UnsafeRawBufferPointer, name: @autoclosure () -> String)
     /// `key` for a name known not to need escaping (the answer's own field names).
     mutating func field(_ name: StaticString)
     /// Appends members already encoded as compact JSON (`"a":1,"b":"x"`, from

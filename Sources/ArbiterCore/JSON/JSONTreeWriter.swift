@@ -35,7 +35,7 @@ public struct JSONTreeWriter: JSONOutput {
         open.append(.object(members, key: name))
     }
 
-    public mutating func key(_ name: String, encoded: [UInt8]) { key(name) }
+    public mutating func key(encoded: UnsafeRawBufferPointer, name: @autoclosure () -> String) { key(name()) }
 
     public mutating func field(_ name: StaticString) { key(name.description) }
 

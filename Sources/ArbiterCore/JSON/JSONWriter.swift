@@ -209,11 +209,11 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         afterKey = true
     }
 
-    /// `key(name)` from the name's compact JSON, `"name":` (see `JSONOutput.key(_:encoded:)`).
-    public mutating func key(_ name: String, encoded: [UInt8]) {
-        guard !pretty else { return key(name) }
+    /// `key(name)` from the name's compact JSON, `"name":` (see `JSONOutput.key(encoded:name:)`).
+    public mutating func key(encoded: UnsafeRawBufferPointer, name: @autoclosure () -> String) {
+        guard !pretty else { return key(name()) }
         startElement()
-        put(encoded)
+        put(encoded.assumingMemoryBound(to: UInt8.self))
         afterKey = true
     }
 
