@@ -21,7 +21,7 @@ public protocol JSONOutput: ~Copyable {
     mutating func field(_ name: StaticString)
     /// Appends members already encoded as compact JSON (`"a":1,"b":"x"`, from
     /// `JSONWriter.encodedMembers`) to the current object.
-    mutating func members(json fragment: [UInt8])
+    mutating func members(json fragment: UnsafeRawBufferPointer)
     /// Writes one complete value already encoded as compact JSON (the pong, made once when the
     /// policies load).
     mutating func value(json: [UInt8])

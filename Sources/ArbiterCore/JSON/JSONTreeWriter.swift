@@ -39,9 +39,9 @@ public struct JSONTreeWriter: JSONOutput {
 
     public mutating func field(_ name: StaticString) { key(name.description) }
 
-    public mutating func members(json fragment: [UInt8]) {
+    public mutating func members(json fragment: UnsafeRawBufferPointer) {
         // A fragment is a policy's own text encoded at load time: valid by construction.
-        guard case .object(let parsed)? = try? JSONReader.parse([UInt8(ascii: "{")] + fragment + [UInt8(ascii: "}")]) else { return }
+        guard case .object(let parsed)? = try? JSONReader.parse([UInt8(ascii: "{")] + Array(fragment) + [UInt8(ascii: "}")]) else { return }
         for member in parsed {
             key(member.key)
             add(member.value)

@@ -247,9 +247,9 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
 
     /// Appends members already encoded as compact JSON (`"a":1,"b":"x"`, see `encodedMembers`)
     /// to the current object: text that is the same in every answer is escaped once, not per answer.
-    public mutating func members(json fragment: [UInt8]) {
+    public mutating func members(json fragment: UnsafeRawBufferPointer) {
         startElement()
-        put(fragment)
+        put(fragment.assumingMemoryBound(to: UInt8.self))
     }
 
     /// `members(json:)` for a part of an encoded fragment (the canonical decision writer

@@ -150,19 +150,23 @@ public final class Rule: Sendable {
     /// (independent of where the policy sits on a machine, so decisions are the same everywhere).
     public let source: String
     /// `"rule":"<id>","at":"<source>","basis":"<legal basis>"`, encoded once for every audit trail that lists the rule.
-    let auditHeader: [UInt8]
+    var auditHeader: UnsafeRawBufferPointer { headerMembers.views[0] }
     /// The same members in canonical (sorted) order, where other members go between them:
     /// `"at":"<source>","basis":"<legal basis>"` first, `"rule":"<id>"` last (the decision log's records).
-    let canonicalAuditHead: [UInt8]
-    let canonicalAuditRule: [UInt8]
-    /// `"expr":"<text>"` for each traced sub-expression of the condition (by `ConditionStep.textIndex`).
-    let conditionTextMembers: [[UInt8]]
+    var canonicalAuditHead: UnsafeRawBufferPointer { headerMembers.views[1] }
+    var canonicalAuditRule: UnsafeRawBufferPointer { headerMembers.views[2] }
     /// `"expr":"<whole condition>"`, for a condition no step explains (a parameter alone: `when: clawback_enabled`).
-    let conditionSourceMember: [UInt8]
+    var conditionSourceMember: UnsafeRawBufferPointer { headerMembers.views[3] }
+    /// `"expr":"<text>"` for each traced sub-expression of the condition (by `ConditionStep.textIndex`).
+    var conditionTextMembers: [UnsafeRawBufferPointer] { conditionTexts.views }
+    /// The members above, encoded when the rule is made (`EncodedFragments`: the writers copy
+    /// them without retaining an array each time).
+    private let headerMembers: EncodedFragments
+    private let conditionTexts: EncodedFragments
     /// `"right":"[\"a\", \"b\"]"` for each `in` step of the condition that tests a constant list,
-    /// by `ConditionStep.textIndex` (nil for other steps): the list a step shows as its `right`
+    /// by `ConditionStep.textIndex` (empty for other steps): the list a step shows as its `right`
     /// is that constant, so its text is encoded once here rather than at every step of every answer.
-    let conditionConstantRightMembers: [[UInt8]?]
+    private let conditionConstantRightMembers: EncodedFragments
     /// How each effect is named in its trace entry's `effects` (`Effect.traceText`), made once:
     /// the trace of every answer lists them.
     let effectTexts: [String]
@@ -184,25 +188,28 @@ public final class Rule: Sendable {
         self.location = location
         self.order = order
         self.source = source
-        self.auditHeader = JSONWriter.encodedMembers([("rule", id), ("at", source), ("basis", basis)])
-        self.canonicalAuditHead = JSONWriter.encodedMembers([("at", source), ("basis", basis)])
-        self.canonicalAuditRule = JSONWriter.encodedMembers([("rule", id)])
-        self.conditionTextMembers = condition?.texts.map { JSONWriter.encodedMembers([("expr", $0)]) } ?? []
-        self.conditionSourceMember = condition.map { JSONWriter.encodedMembers([("expr", $0.source)]) } ?? []
-        var rightMembers = [[UInt8]?](repeating: nil, count: condition?.texts.count ?? 0)
+        self.headerMembers = EncodedFragments([
+            JSONWriter.encodedMembers([("rule", id), ("at", source), ("basis", basis)]),
+            JSONWriter.encodedMembers([("at", source), ("basis", basis)]),
+            JSONWriter.encodedMembers([("rule", id)]),
+            condition.map { JSONWriter.encodedMembers([("expr", $0.source)]) } ?? [],
+        ])
+        self.conditionTexts = EncodedFragments(condition?.texts.map { JSONWriter.encodedMembers([("expr", $0)]) } ?? [])
+        var rightMembers = [[UInt8]](repeating: [], count: condition?.texts.count ?? 0)
         for (text, values) in condition?.constantListsByText ?? [:] where text < rightMembers.count {
             guard case .string(let shown) = AuditValue(Value.list(values)) else { continue }
             rightMembers[text] = JSONWriter.encodedMembers([("right", shown)])
         }
-        self.conditionConstantRightMembers = rightMembers
+        self.conditionConstantRightMembers = EncodedFragments(rightMembers)
         self.effectTexts = effects.map(\.traceText)
     }
 
     /// A step's `right` member as encoded with the policy, when it shows a constant list (from
     /// the step's text index and `right` value).
-    func encodedRight(textIndex: Int, right: Value?) -> [UInt8]? {
+    func encodedRight(textIndex: Int, right: Value?) -> UnsafeRawBufferPointer? {
         guard case .list? = right else { return nil }
-        return conditionConstantRightMembers[textIndex]
+        let member = conditionConstantRightMembers.views[textIndex]
+        return member.isEmpty ? nil : member
     }
 }
 
