@@ -206,21 +206,19 @@ enum CanonicalDecisionWriter {
                 writer.endObject()
             }
             steps.withUnsafeBufferPointer { steps in
-                rule.conditionTextMembers.withUnsafeBufferPointer { texts in
-                    for index in steps.indices {
-                        let textIndex = steps[index].textIndex
-                        writer.beginObject()
-                        writer.members(json: texts[textIndex])
-                        // `left`?, `right`?, `value`: sorted after `expr`.
-                        if let left = steps[index].left { writer.field("left"); DecisionWriter.write(left, digits: digits, into: &writer) }
-                        if let encoded = rule.encodedRight(textIndex: textIndex, right: steps[index].right) {
-                            writer.members(json: encoded)
-                        } else if let right = steps[index].right {
-                            writer.field("right"); DecisionWriter.write(right, digits: digits, into: &writer)
-                        }
-                        writer.field("value"); DecisionWriter.write(steps[index].value, digits: digits, into: &writer)
-                        writer.endObject()
+                for index in steps.indices {
+                    let textIndex = steps[index].textIndex
+                    writer.beginObject()
+                    writer.members(json: rule.conditionTextMember(textIndex))
+                    // `left`?, `right`?, `value`: sorted after `expr`.
+                    if let left = steps[index].left { writer.field("left"); DecisionWriter.write(left, digits: digits, into: &writer) }
+                    if let encoded = rule.encodedRight(textIndex: textIndex, right: steps[index].right) {
+                        writer.members(json: encoded)
+                    } else if let right = steps[index].right {
+                        writer.field("right"); DecisionWriter.write(right, digits: digits, into: &writer)
                     }
+                    writer.field("value"); DecisionWriter.write(steps[index].value, digits: digits, into: &writer)
+                    writer.endObject()
                 }
             }
             writer.endArray()
@@ -294,18 +292,16 @@ enum CanonicalDecisionWriter {
         guard let order = layout.canonicalOrder else { return false }
         writer.beginObject()
         let written = layout.names.withUnsafeBufferPointer { names in
-            layout.encodedKeys.withUnsafeBufferPointer { keys in
-                computation.values.withUnsafeBufferPointer { values in
-                    for position in order {
-                        if position < 0 {
-                            writer.field("step"); writer.string(layout.step)
-                        } else {
-                            writer.key(encoded: keys[position], name: names[position])
-                            guard write(values[position], digits: digits, into: &writer) else { return false }
-                        }
+            computation.values.withUnsafeBufferPointer { values in
+                for position in order {
+                    if position < 0 {
+                        writer.field("step"); writer.string(layout.step)
+                    } else {
+                        writer.key(encoded: EncodedJSON(layout.encodedKeys, position), name: names[position])
+                        guard write(values[position], digits: digits, into: &writer) else { return false }
                     }
-                    return true
                 }
+                return true
             }
         }
         writer.endObject()

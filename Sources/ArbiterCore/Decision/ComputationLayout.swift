@@ -3,9 +3,8 @@
 final class ComputationLayout: Sendable {
     let step: String
     let names: [String]
-    /// `"<name>":` for each name, as compact JSON writes it (views of `encodedKeyStorage`).
-    var encodedKeys: [UnsafeRawBufferPointer] { encodedKeyStorage.views }
-    private let encodedKeyStorage: EncodedFragments
+    /// `"<name>":` for each name, as compact JSON writes it (`EncodedJSON(encodedKeys, position)`).
+    let encodedKeys: EncodedFragments
     /// The members in canonical (UTF-8 byte) order: positions in `names`, -1 for `step`; nil
     /// when a name repeats (or is `step`), which canonical JSON cannot keep.
     let canonicalOrder: [Int]?
@@ -19,7 +18,7 @@ final class ComputationLayout: Sendable {
             writer.key(name)
             return Array(writer.bytes.dropFirst())
         }
-        encodedKeyStorage = EncodedFragments(keys)
+        encodedKeys = EncodedFragments(keys)
         let sorted = ([(name: "step", position: -1)] + names.enumerated().map { (name: $0.element, position: $0.offset) })
             .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         let distinct = zip(sorted, sorted.dropFirst()).allSatisfy { !$0.name.utf8.elementsEqual($1.name.utf8) }

@@ -137,12 +137,10 @@ public enum DecisionWriter {
         writer.beginObject()
         writer.field("step"); writer.string(layout.step)
         layout.names.withUnsafeBufferPointer { names in
-            layout.encodedKeys.withUnsafeBufferPointer { keys in
-                computation.values.withUnsafeBufferPointer { values in
-                    for position in values.indices {
-                        writer.key(encoded: keys[position], name: names[position])
-                        write(values[position], digits: digits, into: &writer)
-                    }
+            computation.values.withUnsafeBufferPointer { values in
+                for position in values.indices {
+                    writer.key(encoded: EncodedJSON(layout.encodedKeys, position), name: names[position])
+                    write(values[position], digits: digits, into: &writer)
                 }
             }
         }
@@ -168,20 +166,18 @@ public enum DecisionWriter {
             // Through a buffer pointer: a step read from the slice would be copied (its text and
             // values retained).
             steps.withUnsafeBufferPointer { steps in
-                rule.conditionTextMembers.withUnsafeBufferPointer { texts in
-                    for index in steps.indices {
-                        let textIndex = steps[index].textIndex
-                        writer.beginObject()
-                        writer.members(json: texts[textIndex])
-                        writer.field("value"); write(steps[index].value, digits: digits, into: &writer)
-                        if let left = steps[index].left { writer.field("left"); write(left, digits: digits, into: &writer) }
-                        if let encoded = rule.encodedRight(textIndex: textIndex, right: steps[index].right) {
-                            writer.members(json: encoded)
-                        } else if let right = steps[index].right {
-                            writer.field("right"); write(right, digits: digits, into: &writer)
-                        }
-                        writer.endObject()
+                for index in steps.indices {
+                    let textIndex = steps[index].textIndex
+                    writer.beginObject()
+                    writer.members(json: rule.conditionTextMember(textIndex))
+                    writer.field("value"); write(steps[index].value, digits: digits, into: &writer)
+                    if let left = steps[index].left { writer.field("left"); write(left, digits: digits, into: &writer) }
+                    if let encoded = rule.encodedRight(textIndex: textIndex, right: steps[index].right) {
+                        writer.members(json: encoded)
+                    } else if let right = steps[index].right {
+                        writer.field("right"); write(right, digits: digits, into: &writer)
                     }
+                    writer.endObject()
                 }
             }
             writer.endArray()

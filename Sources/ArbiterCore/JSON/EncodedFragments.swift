@@ -1,11 +1,12 @@
 /// Pieces of compact JSON encoded once (a rule's texts for the audit trail, a computation's
-/// keys) and kept in one allocation for as long as their owner lives, handed out as views.
+/// keys) and kept in one allocation for as long as their owner lives.
 ///
-/// A writer copies a view without retaining anything, where an array per piece was retained and
-/// released at every use: a `full` answer copies several hundred pieces.
+/// A writer is handed a piece as an `EncodedJSON` made from the owner's `let` of this object
+/// and an index, which Swift passes on without retaining anything, where an array per piece
+/// was retained and released at every use: a `full` answer copies several hundred pieces.
 ///
 /// `@unchecked Sendable`: the bytes are written in `init`, never changed, and freed with the
-/// object; a view is valid while the object is alive (its owner keeps it for good).
+/// object.
 final class EncodedFragments: @unchecked Sendable {
     /// One view per piece given to `init`, in order (an empty piece gives an empty view).
     let views: [UnsafeRawBufferPointer]
@@ -26,4 +27,23 @@ final class EncodedFragments: @unchecked Sendable {
     }
 
     deinit { storage.deallocate() }
+}
+
+/// A piece of compact JSON the engine encoded once — a rule's `"expr":"…"`, a computation's
+/// `"formula":` — as a `JSONOutput` is handed it while an answer is written. It keeps its
+/// storage alive: `bytes` is always safe to read, whenever it is read.
+public struct EncodedJSON {
+    let fragments: EncodedFragments
+    let index: Int
+
+    init(_ fragments: EncodedFragments, _ index: Int) {
+        self.fragments = fragments
+        self.index = index
+    }
+
+    /// The encoded bytes, valid while `fragments` is alive (as long as this value).
+    var view: UnsafeRawBufferPointer { fragments.views[index] }
+
+    /// A copy of the encoded bytes.
+    public var bytes: [UInt8] { Array(view) }
 }

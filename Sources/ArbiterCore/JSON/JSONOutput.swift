@@ -16,12 +16,12 @@ public protocol JSONOutput: ~Copyable {
     /// `key` with the name's compact JSON (`"name":`) encoded once by the caller, for names an
     /// answer repeats (those of the engine's computations). `name` is evaluated only by outputs
     /// that need the text (a tree, pretty-printed bytes): compact bytes copy `encoded`.
-    mutating func key(encoded: UnsafeRawBufferPointer, name: @autoclosure () -> String)
+    mutating func key(encoded: EncodedJSON, name: @autoclosure () -> String)
     /// `key` for a name known not to need escaping (the answer's own field names).
     mutating func field(_ name: StaticString)
     /// Appends members already encoded as compact JSON (`"a":1,"b":"x"`, from
     /// `JSONWriter.encodedMembers`) to the current object.
-    mutating func members(json fragment: UnsafeRawBufferPointer)
+    mutating func members(json fragment: EncodedJSON)
     /// Writes one complete value already encoded as compact JSON (the pong, made once when the
     /// policies load).
     mutating func value(json: [UInt8])

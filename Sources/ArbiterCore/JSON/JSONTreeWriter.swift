@@ -35,13 +35,13 @@ public struct JSONTreeWriter: JSONOutput {
         open.append(.object(members, key: name))
     }
 
-    public mutating func key(encoded: UnsafeRawBufferPointer, name: @autoclosure () -> String) { key(name()) }
+    public mutating func key(encoded: EncodedJSON, name: @autoclosure () -> String) { key(name()) }
 
     public mutating func field(_ name: StaticString) { key(name.description) }
 
-    public mutating func members(json fragment: UnsafeRawBufferPointer) {
+    public mutating func members(json fragment: EncodedJSON) {
         // A fragment is a policy's own text encoded at load time: valid by construction.
-        guard case .object(let parsed)? = try? JSONReader.parse([UInt8(ascii: "{")] + Array(fragment) + [UInt8(ascii: "}")]) else { return }
+        guard case .object(let parsed)? = try? JSONReader.parse([UInt8(ascii: "{")] + fragment.bytes + [UInt8(ascii: "}")]) else { return }
         for member in parsed {
             key(member.key)
             add(member.value)

@@ -210,10 +210,10 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     }
 
     /// `key(name)` from the name's compact JSON, `"name":` (see `JSONOutput.key(encoded:name:)`).
-    public mutating func key(encoded: UnsafeRawBufferPointer, name: @autoclosure () -> String) {
+    public mutating func key(encoded: EncodedJSON, name: @autoclosure () -> String) {
         guard !pretty else { return key(name()) }
         startElement()
-        put(encoded.assumingMemoryBound(to: UInt8.self))
+        put(encoded.view.assumingMemoryBound(to: UInt8.self))
         afterKey = true
     }
 
@@ -247,9 +247,9 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
 
     /// Appends members already encoded as compact JSON (`"a":1,"b":"x"`, see `encodedMembers`)
     /// to the current object: text that is the same in every answer is escaped once, not per answer.
-    public mutating func members(json fragment: UnsafeRawBufferPointer) {
+    public mutating func members(json fragment: EncodedJSON) {
         startElement()
-        put(fragment.assumingMemoryBound(to: UInt8.self))
+        put(fragment.view.assumingMemoryBound(to: UInt8.self))
     }
 
     /// `members(json:)` for a part of an encoded fragment (the canonical decision writer

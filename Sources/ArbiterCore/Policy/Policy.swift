@@ -150,15 +150,15 @@ public final class Rule: Sendable {
     /// (independent of where the policy sits on a machine, so decisions are the same everywhere).
     public let source: String
     /// `"rule":"<id>","at":"<source>","basis":"<legal basis>"`, encoded once for every audit trail that lists the rule.
-    var auditHeader: UnsafeRawBufferPointer { headerMembers.views[0] }
+    var auditHeader: EncodedJSON { EncodedJSON(headerMembers, 0) }
     /// The same members in canonical (sorted) order, where other members go between them:
     /// `"at":"<source>","basis":"<legal basis>"` first, `"rule":"<id>"` last (the decision log's records).
-    var canonicalAuditHead: UnsafeRawBufferPointer { headerMembers.views[1] }
-    var canonicalAuditRule: UnsafeRawBufferPointer { headerMembers.views[2] }
+    var canonicalAuditHead: EncodedJSON { EncodedJSON(headerMembers, 1) }
+    var canonicalAuditRule: EncodedJSON { EncodedJSON(headerMembers, 2) }
     /// `"expr":"<whole condition>"`, for a condition no step explains (a parameter alone: `when: clawback_enabled`).
-    var conditionSourceMember: UnsafeRawBufferPointer { headerMembers.views[3] }
+    var conditionSourceMember: EncodedJSON { EncodedJSON(headerMembers, 3) }
     /// `"expr":"<text>"` for each traced sub-expression of the condition (by `ConditionStep.textIndex`).
-    var conditionTextMembers: [UnsafeRawBufferPointer] { conditionTexts.views }
+    func conditionTextMember(_ textIndex: Int) -> EncodedJSON { EncodedJSON(conditionTexts, textIndex) }
     /// The members above, encoded when the rule is made (`EncodedFragments`: the writers copy
     /// them without retaining an array each time).
     private let headerMembers: EncodedFragments
@@ -206,10 +206,9 @@ public final class Rule: Sendable {
 
     /// A step's `right` member as encoded with the policy, when it shows a constant list (from
     /// the step's text index and `right` value).
-    func encodedRight(textIndex: Int, right: Value?) -> UnsafeRawBufferPointer? {
-        guard case .list? = right else { return nil }
-        let member = conditionConstantRightMembers.views[textIndex]
-        return member.isEmpty ? nil : member
+    func encodedRight(textIndex: Int, right: Value?) -> EncodedJSON? {
+        guard case .list? = right, !conditionConstantRightMembers.views[textIndex].isEmpty else { return nil }
+        return EncodedJSON(conditionConstantRightMembers, textIndex)
     }
 }
 
