@@ -34,18 +34,20 @@ public final class CompiledExpression: Sendable {
     /// evaluated operand of an `&&`/`||` chain, each comparison and `in`, and the condition
     /// of each `?:` taken, in evaluation order.
     public func evaluate<C: EvaluationContext>(in context: C, trace: inout [ConditionStep]) throws(EvaluationError) -> Value {
-        let steps = InPlaceBuffer<ConditionStep>(capacity: 8)
-        // The steps recorded are the caller's even when the evaluation fails part way.
-        defer { trace.append(contentsOf: steps.moveToArray()) }
-        return try evaluate(in: context, steps: steps, includeTexts: true)
+        try evaluate(in: context, appendingTo: &trace, includeTexts: true)
     }
 
     /// Like `evaluate(in:trace:)`, but the steps' `text` is left empty, as the engine records
     /// them (the fuzzer compares this path with the others).
     public func evaluate<C: EvaluationContext>(in context: C, indexedTrace trace: inout [ConditionStep]) throws(EvaluationError) -> Value {
+        try evaluate(in: context, appendingTo: &trace, includeTexts: false)
+    }
+
+    private func evaluate<C: EvaluationContext>(in context: C, appendingTo trace: inout [ConditionStep], includeTexts: Bool) throws(EvaluationError) -> Value {
         let steps = InPlaceBuffer<ConditionStep>(capacity: 8)
+        // The steps recorded are the caller's even when the evaluation fails part way.
         defer { trace.append(contentsOf: steps.moveToArray()) }
-        return try evaluate(in: context, steps: steps)
+        return try evaluate(in: context, steps: steps, includeTexts: includeTexts)
     }
 
     /// Like `evaluate(in:trace:)`, appending the steps to `steps`: the engine's hot path, one

@@ -27,8 +27,6 @@ final class InPlaceBuffer<Element> {
         base.deallocate()
     }
 
-    var isEmpty: Bool { count == 0 }
-
     /// The memory of a new last element, which the caller must initialize at once.
     @inline(__always)
     func nextSlot() -> UnsafeMutablePointer<Element> {

@@ -252,13 +252,6 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         put(fragment.view.assumingMemoryBound(to: UInt8.self))
     }
 
-    /// `members(json:)` for a part of an encoded fragment (the canonical decision writer
-    /// reorders the members of one).
-    mutating func members(json fragment: UnsafeBufferPointer<UInt8>) {
-        startElement()
-        put(fragment)
-    }
-
     /// Writes a complete value already encoded as compact JSON (such as an audit trail written
     /// while a decision was made); `json` must be one well-formed value (it is not checked).
     /// Pretty output re-indents it, which costs a parse.

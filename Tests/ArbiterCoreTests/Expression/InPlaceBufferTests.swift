@@ -20,7 +20,7 @@ import Testing
         }
         let made = buffer.moveToArray()
         #expect(made == cases.map { ConditionStep(text: $0.0, value: $0.1, left: $0.2, right: $0.3, textIndex: $0.4) })
-        #expect(buffer.isEmpty)
+        #expect(buffer.count == 0)
     }
 
     @Test func anEntryMadeInPlaceEqualsTheInitializedEntry() {
@@ -46,9 +46,9 @@ import Testing
         #expect(buffer.count == 100)
         let all = buffer.moveToArray()
         #expect(all.count == 100 && all.first == "line 0" + String(repeating: "-", count: 20) && all.last?.hasSuffix("(last)") == true)
-        #expect(buffer.isEmpty && buffer.moveToArray().isEmpty)
+        #expect(buffer.count == 0 && buffer.moveToArray().isEmpty)
         buffer.nextSlot().initialize(to: "again")
         buffer.removeAll()
-        #expect(buffer.isEmpty)
+        #expect(buffer.count == 0)
     }
 }
