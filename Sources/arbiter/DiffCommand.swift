@@ -70,6 +70,9 @@ struct DiffCommand: ParsableCommand {
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be between 1 and 64") }
         guard !inputs.isEmpty else { throw ValidationError("give at least one INPUT (- for stdin)") }
         guard stdinFirstLine >= 1 else { throw ValidationError("--stdin-first-line must be at least 1") }
+        // Line numbers are counted on from it and written as JSON numbers: kept within 2^53, the
+        // integers every JSON reader holds exactly (a larger value overflowed the count).
+        guard stdinFirstLine <= 1 << 53 else { throw ValidationError("--stdin-first-line must be at most 9007199254740992 (2^53)") }
         if merge {
             guard base == nil, candidate == nil else { throw ValidationError("--merge takes the policies from the partial reports: drop --base and --candidate") }
             guard format != .partial else { throw ValidationError("--merge writes text, json or html") }

@@ -38,6 +38,9 @@ struct ReplayCommand: ParsableCommand {
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("give at least one PATH (- for stdin)") }
         guard stdinFirstLine >= 1 else { throw ValidationError("--stdin-first-line must be at least 1") }
+        // Line numbers are counted on from it and written as JSON numbers: kept within 2^53, the
+        // integers every JSON reader holds exactly (a larger value overflowed the count).
+        guard stdinFirstLine <= 1 << 53 else { throw ValidationError("--stdin-first-line must be at most 9007199254740992 (2^53)") }
         if merge, update { throw ValidationError("--merge and --update do not go together") }
     }
 

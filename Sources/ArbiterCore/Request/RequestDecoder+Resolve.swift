@@ -144,6 +144,8 @@ extension RequestDecoder {
         case .failure(let negative):
             throw RequestError(path: "$.order.discounts[\(negative.discountIndex)]", "discount '\(discounts[negative.discountIndex].id)' takes line '\(items[negative.itemIndex].line)' below zero: the discounts allocated to a line exceed its gross")
         }
+        try checkEarlierDeductions(items: items, discounts: discounts, proration: proration, shippingFee: draft.order.shippingFee,
+                                   shippingClawedBack: draft.order.shippingClawedBack)
 
         // Requested lines: known, each once; at least one unless the claim is about the order.
         var lines = RequestBuffers.take(&buffers.lines)
@@ -203,6 +205,35 @@ extension RequestDecoder {
             id: draft.id, kind: draft.kind, reason: draft.reason, requestedAt: draft.requestedAt, order: consume resolved,
             lines: consume lines, customer: draft.customer, evidence: draft.evidence, facts: draft.facts, locale: draft.locale,
             proration: consume proration)
+    }
+
+    /// What earlier refunds deducted (every discount's `clawed_back` and `shipping_clawed_back`)
+    /// was taken from those refunds, and a refund is capped at zero: so together the deductions
+    /// are at most what the units refunded so far paid (`share(refunded_quantity)` of each line,
+    /// rule 5), plus the shipping fee once every unit is refunded. More cannot have happened,
+    /// and believing it would give it back as a release (SPEC section 8, "must be possible";
+    /// docs/interpretations.md). Blamed on `shipping_clawed_back` when it claims any, else on
+    /// the last discount that does.
+    private func checkEarlierDeductions(items: [OrderItem], discounts: [Discount], proration: OrderProration,
+                                        shippingFee: Int64, shippingClawedBack: Int64) throws(RequestError) {
+        var deducted = shippingClawedBack
+        var blamed: Int?
+        for index in discounts.indices where discounts[index].clawedBack > 0 {
+            deducted += discounts[index].clawedBack
+            blamed = index
+        }
+        guard deducted > 0 else { return }
+        var refundedPaid: Int64 = 0
+        var everyUnitRefunded = true
+        for index in items.indices {
+            refundedPaid += Proration.unitShare(paid: proration.itemPaid[index], quantity: items[index].quantity,
+                                                units: items[index].refundedQuantity)
+            if items[index].refundedQuantity < items[index].quantity { everyUnitRefunded = false }
+        }
+        if everyUnitRefunded { refundedPaid += shippingFee }
+        guard deducted > refundedPaid else { return }
+        let path = shippingClawedBack > 0 || blamed == nil ? "$.order.shipping_clawed_back" : "$.order.discounts[\(blamed!)].clawed_back"
+        throw RequestError(path: path, "earlier refunds deducted \(format(deducted)) (discounts' clawed_back plus shipping_clawed_back) but the units refunded so far paid \(format(refundedPaid)); a deduction is taken from a refund and never exceeds it")
     }
 
     func format(_ minorUnits: Int64) -> String {

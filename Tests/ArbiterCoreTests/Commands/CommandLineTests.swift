@@ -39,6 +39,29 @@ import Testing
         #expect(run.stderr.contains(flag[0]), "names the flag: \(run.stderr)")
     }
 
+    /// Found after issue 9 by a review: `replay`/`diff --stdin-first-line 9223372036854775807 -`
+    /// died of an arithmetic overflow on stdin's second line. Too large is a usage error; the
+    /// largest accepted value numbers the lines on from it.
+    @Test(arguments: ["9223372036854775807", "9007199254740993"])
+    func stdinFirstLineBeyondTwoToTheFiftyThreeIsAUsageError(value: String) throws {
+        let requests = Array("{\"op\":\"ping\"}\n{\"op\":\"ping\"}\n".utf8)
+        let replay = try ArbiterRun.run(["replay", "--rules", Repository.path("Rules/cn"), "--stdin-first-line", value, "-"], stdin: requests)
+        #expect(replay.status == 2, "\(replay.stderr)")
+        #expect(replay.stderr.contains("--stdin-first-line"), "\(replay.stderr)")
+        let diff = try ArbiterRun.run(["diff", "--base", Repository.path("Rules/cn"), "--candidate", Repository.path("Rules/cn"),
+                                       "--stdin-first-line", value, "-"], stdin: requests)
+        #expect(diff.status == 2, "\(diff.stderr)")
+        #expect(diff.stderr.contains("--stdin-first-line"), "\(diff.stderr)")
+    }
+
+    @Test func stdinFirstLineAtTwoToTheFiftyThreeNumbersTheLinesOn() throws {
+        let lines = Array("{\"op\":\"ping\"}\nnot json\n".utf8)
+        let replay = try ArbiterRun.run(["replay", "--rules", Repository.path("Rules/cn"), "--stdin-first-line", "9007199254740992", "-"], stdin: lines)
+        #expect(replay.status == 1, "unreadable lines fail the replay, without a crash: \(replay.status) \(replay.stderr)")
+        #expect(replay.stdoutText.contains("-:9007199254740992: expected an object"), "\(replay.stdoutText)")
+        #expect(replay.stdoutText.contains("-:9007199254740993: invalid JSON"), "\(replay.stdoutText)")
+    }
+
     @Test(arguments: [
         ["--max-line-bytes", "1073741824"],
         ["--max-line-bytes", "1"],

@@ -24,9 +24,10 @@ import Testing
         return message
     }
 
-    /// A return of one 90.00 unit (of two) under a 20.00 coupon with a 150.00 threshold.
+    /// A return of one 90.00 unit (of three, one refunded before) under a 20.00 coupon with a
+    /// 150.00 threshold.
     static func couponReturn(clawedBack: String) -> String {
-        #"{"id":"r1","kind":"return","reason":"no_reason","requested_at":"2026-11-03T10:00:00+08:00","order":{"id":"o1","currency":"CNY","placed_at":"2026-10-30T09:00:00+08:00","shipped_at":"2026-10-31T09:00:00+08:00","delivered_at":"2026-11-01T15:00:00+08:00","items":[{"line":"L1","unit_price":"90.00","quantity":2}],"discounts":[{"id":"C1","kind":"coupon","amount":"20.00","threshold":"150.00","clawed_back":"\#(clawedBack)"}]},"lines":[{"line":"L1","quantity":1}]}"#
+        #"{"id":"r1","kind":"return","reason":"no_reason","requested_at":"2026-11-03T10:00:00+08:00","order":{"id":"o1","currency":"CNY","placed_at":"2026-10-30T09:00:00+08:00","shipped_at":"2026-10-31T09:00:00+08:00","delivered_at":"2026-11-01T15:00:00+08:00","items":[{"line":"L1","unit_price":"90.00","quantity":3,"refunded_quantity":1}],"discounts":[{"id":"C1","kind":"coupon","amount":"20.00","threshold":"150.00","clawed_back":"\#(clawedBack)"}]},"lines":[{"line":"L1","quantity":1}]}"#
     }
 
     @Test func clawedBackAboveTheDiscountIsRefused() throws {
@@ -43,6 +44,29 @@ import Testing
         try Self.expectInvalid(line, at: "$.order.shipping_clawed_back")
         // Nothing was waived, so nothing can have been clawed back.
         try Self.expectInvalid(line.replacingOccurrences(of: #""shipping_waived":"10.00","#, with: ""), at: "$.order.shipping_clawed_back")
+    }
+
+    /// Found after issue 9 by a review: nothing bounded `shipping_waived`, so a caller could
+    /// claim 1000.00 waived and clawed back on a 99.00 threshold and be given it back.
+    @Test func deductionsAboveWhatTheRefundedUnitsPaidAreRefused() throws {
+        // Was: FREE_SHIPPING_RELEASE +1000.00, refund.total 1090.00, approved.
+        let line = #"{"id":"r6","kind":"return","reason":"no_reason","requested_at":"2026-11-03T10:00:00+08:00","order":{"id":"o6","currency":"CNY","placed_at":"2026-10-30T09:00:00+08:00","shipped_at":"2026-10-31T09:00:00+08:00","delivered_at":"2026-11-01T15:00:00+08:00","shipping_fee":"0.00","free_shipping_threshold":"99.00","shipping_waived":"1000.00","shipping_clawed_back":"1000.00","items":[{"line":"L1","unit_price":"90.00","quantity":1},{"line":"L2","unit_price":"100.00","quantity":1,"refunded_quantity":1}]},"lines":[{"line":"L1","quantity":1}]}"#
+        let message = try Self.expectInvalid(line, at: "$.order.shipping_clawed_back")
+        #expect(message.contains("1000.00") && message.contains("100.00"), "\(message)")
+        // What the refunded unit paid could have been deducted from its refund: accepted, and
+        // given back in full now that nothing is kept.
+        let possible = line.replacingOccurrences(of: #""shipping_waived":"1000.00","shipping_clawed_back":"1000.00""#,
+                                                 with: #""shipping_waived":"12.00","shipping_clawed_back":"12.00""#)
+        let answer = try Self.answer(possible)
+        #expect(answer["outcome"] == .string("approve"))
+        #expect(answer["refund"]?["total"] == .string("102.00"), "90.00 and the 12.00 released: \(answer)")
+        // Threshold clawbacks count too. Three 100.00 units less 100.00 of discounts paid 200.00;
+        // the one refunded unit paid 66.66: 30.00 deducted from its refund is possible, 90.00 is not.
+        let coupon = #"{"id":"r7","kind":"return","reason":"no_reason","requested_at":"2026-11-03T10:00:00+08:00","order":{"id":"o7","currency":"CNY","placed_at":"2026-10-30T09:00:00+08:00","shipped_at":"2026-10-31T09:00:00+08:00","delivered_at":"2026-11-01T15:00:00+08:00","items":[{"line":"L1","unit_price":"100.00","quantity":3,"refunded_quantity":1}],"discounts":[{"id":"C1","kind":"coupon","amount":"60.00","threshold":"250.00"},{"id":"C2","kind":"coupon","amount":"10.00","clawed_back":"0.00"},{"id":"C3","kind":"full_reduction","amount":"30.00","threshold":"200.00","clawed_back":"30.00"}]},"lines":[{"line":"L1","quantity":1}]}"#
+        #expect(try Self.answer(coupon)["outcome"] == .string("approve"))
+        let message2 = try Self.expectInvalid(coupon.replacingOccurrences(of: #""threshold":"250.00"}"#, with: #""threshold":"250.00","clawed_back":"60.00"}"#),
+                                              at: "$.order.discounts[2].clawed_back")
+        #expect(message2.contains("90.00") && message2.contains("66.66"), "\(message2)")
     }
 
     @Test(arguments: ["return", "refund_only"])
@@ -122,7 +146,8 @@ import Testing
     }
 
     @Test func refundedQuantityAboveQuantityIsRefused() throws {
-        let line = Self.couponReturn(clawedBack: "0.00").replacingOccurrences(of: #""quantity":2}"#, with: #""quantity":2,"refunded_quantity":3}"#)
+        let line = Self.couponReturn(clawedBack: "0.00").replacingOccurrences(of: #""quantity":3,"refunded_quantity":1}"#, with: #""quantity":3,"refunded_quantity":4}"#)
+        #expect(line != Self.couponReturn(clawedBack: "0.00"))
         try Self.expectInvalid(line, at: "$.order.items[0].refunded_quantity")
     }
 
