@@ -15,6 +15,7 @@ extension ComputationLayout {
     static let refundByMethod = ComputationLayout("refund_by_method", ["refund_total", "refundable", "rows"])
 
     static let allocateDiscount = TableLayouts("allocate_discount", ["discount", "amount", "method", "scope_gross", TableLayouts.table])
+    static let split = TableLayouts("split", ["rule", "total", "weights", "split", "method", TableLayouts.table])
     static let keptUnits = TableLayouts("kept_units", [TableLayouts.table, "kept_units", "kept_gross"])
     static let allocationOnKept = TableLayouts("allocation_on_kept", ["discount", "formula", TableLayouts.table, "amount"])
 }

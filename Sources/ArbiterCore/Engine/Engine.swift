@@ -248,6 +248,7 @@ public final class Engine: Sendable {
             let rule = rules.settlementSteps[position].rule
             guard try run.evaluate(rule, state, line: nil, untraced: rules.settlementSteps[position].untraced) else { continue }
             var applied: [String] = []
+            try run.split(rule, state)
             for index in 0..<run.elementCount(of: rule, state) {
                 let element = try run.enterElement(index, of: rule, state)
                 for effectIndex in rule.effects.indices {
@@ -278,7 +279,6 @@ public final class Engine: Sendable {
 
         // 4. Request rules: compensation, return shipping, deadlines, review routing, request
         //    verdicts, and what goes back to each payment.
-        state.preparePayments()
         for position in rules.requestSteps.indices {
             let rule = rules.requestSteps[position].rule
             guard try run.evaluate(rule, state, line: nil, untraced: rules.requestSteps[position].untraced) else { continue }
@@ -340,6 +340,7 @@ public final class Engine: Sendable {
                 }
             }
             if rule.forEach == .payment {
+                try run.split(rule, state)
                 for index in 0..<run.elementCount(of: rule, state) {
                     let element = try run.enterElement(index, of: rule, state)
                     for effectIndex in rule.effects.indices {

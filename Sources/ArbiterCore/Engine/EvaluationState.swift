@@ -44,8 +44,9 @@ final class EvaluationState: EvaluationContext {
     @exclusivity(unchecked) private var allocationOnKeptCache: [Int64?] = []
     /// The items that are free gifts, in `items` order (the elements of `for_each: gift`).
     @exclusivity(unchecked) private(set) var giftItems: [Int] = []
-    /// Per payment: the largest-remainder split of `refund.total` over what each can take back.
-    @exclusivity(unchecked) var paymentShares: [Int64] = []
+    /// The current rule's `split:` (`RuleRun.split`): each element's share, and what was split.
+    @exclusivity(unchecked) var splitShares: [Int64] = []
+    @exclusivity(unchecked) var splitTotal: Int64 = 0
     /// Emptied code arrays of earlier decisions' lines, for the next lines (`start`).
     @exclusivity(unchecked) private var spareCodes: [[VerdictCode]] = []
     /// Buffers kept from one decision to the next for the engine's own use: the reasons a
@@ -147,7 +148,8 @@ final class EvaluationState: EvaluationContext {
         keptGrossTotal = 0
         allocationOnKeptCache.removeAllKeepingMemory()
         giftItems.removeAllKeepingMemory()
-        paymentShares = []
+        splitShares.removeAllKeepingMemory()
+        splitTotal = 0
         currentElement = 0
         computations = nil
         refundItems = 0
@@ -241,13 +243,6 @@ final class EvaluationState: EvaluationContext {
 
     /// Splits `refund.total` over the payments in proportion to what each can still take back
     /// (largest remainder, ties to the payment listed first); never more than a payment can take.
-    func preparePayments() {
-        guard let payments = request.order.payments else { return }
-        let weights = payments.map { $0.amount - $0.refunded }
-        paymentShares = Proration.allocate(min(refundTotal, weights.reduce(0, +)), proportionalTo: weights)
-            ?? [Int64](repeating: 0, count: payments.count)
-    }
-
     static let auditRowsPerEntry = 8
 
     /// The rows of an audit table, or nil when listing them would exceed the budget (and the
@@ -343,7 +338,12 @@ final class EvaluationState: EvaluationContext {
             var before: Int64 = 0
             for payment in request.order.payments?.prefix(currentElement) ?? [] { before += payment.amount - payment.refunded }
             return .money(before)
-        case .paymentProportionalShare: return .money(paymentShares.indices.contains(currentElement) ? paymentShares[currentElement] : 0)
+        case .splitShare: return .money(splitShares.indices.contains(currentElement) ? splitShares[currentElement] : 0)
+        case .splitTotal: return .money(splitTotal)
+        case .discountScope:
+            let items = request.order.items
+            if let scope = request.order.discounts[currentElement].appliesTo { return .list(scope.map { .string(items[$0].line) }) }
+            return .list(items.map { .string($0.line) })
         case .orderPaymentCount: return .int(Int64(request.order.payments?.count ?? 0))
         case .orderLastDeliveredAt: return Self.optional(lastDeliveredAt())
         case .orderStandardShippingFee: return request.order.standardShippingFee.map(Value.money) ?? .null

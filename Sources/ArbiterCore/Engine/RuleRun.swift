@@ -187,6 +187,47 @@ struct RuleRun: ~Copyable {
         rule.forEach.map { state.elementCount($0) } ?? 1
     }
 
+    /// Computes a rule's `split:` before its elements (nothing for a rule without one): the
+    /// total once, each element's weight, and the shares the elements read as `split.share`.
+    /// The engine fixes only the arithmetic (largest remainder, ties to the first element, never
+    /// more than the weights add up to); what is split and by what weight is the pack's.
+    mutating func split(_ rule: Rule, _ state: EvaluationState) throws(EvaluationFailure) {
+        state.splitShares.removeAll(keepingCapacity: true)
+        state.splitTotal = 0
+        guard let split = rule.split, let iteration = rule.forEach else { return }
+        let total = try money(split.total, state, rule: rule, what: "split total", line: nil)
+        let count = state.elementCount(iteration)
+        var weights: [Int64] = []
+        weights.reserveCapacity(count)
+        var sum: Int64 = 0
+        for index in 0..<count {
+            state.currentElement = index
+            guard case .money(let weight) = try value(split.weight, state, rule: rule, what: "split weight for \(state.elementName(iteration, index))"),
+                  weight >= 0 else {
+                throw EvaluationFailure(rule: rule.id, source: rule.source,
+                                        message: "split weight for \(state.elementName(iteration, index)): must be a non-negative money value")
+            }
+            let (added, overflow) = sum.addingReportingOverflow(weight)
+            guard !overflow else {
+                throw EvaluationFailure(rule: rule.id, source: rule.source, message: "split weight: the weights' sum overflows")
+            }
+            sum = added
+            weights.append(weight)
+        }
+        state.splitTotal = min(total, sum)
+        state.splitShares = Proration.allocate(state.splitTotal, proportionalTo: weights) ?? [Int64](repeating: 0, count: count)
+        guard state.computations != nil else { return }
+        let shares = state.splitShares
+        let table = state.auditRows(count) { (0..<count).map { index in
+            [("element", .string(state.elementName(iteration, index))), ("weight", .money(weights[index])), ("share", .money(shares[index]))]
+        } }
+        state.computations?.append(Computation(ComputationLayout.split[table], [
+            .string(rule.id), .money(total), .money(sum), .money(state.splitTotal),
+            .string("min(total, weights) split in proportion to the weights, largest remainder, ties to the element listed first"),
+            table.value,
+        ]))
+    }
+
     /// Makes element `index` of the rule's `for_each` current and computes its defines; the
     /// element's name for the audit trail (nil for a rule that does not iterate).
     mutating func enterElement(_ index: Int, of rule: Rule, _ state: EvaluationState) throws(EvaluationFailure) -> String? {

@@ -125,6 +125,21 @@ public enum ReturnShippingPayer: String, Sendable, CaseIterable, Codable {
     case buyer, seller, insurance, none
 }
 
+/// A rule's `split:` (SPEC section 8, "Refund by payment method", written as policy): `total`
+/// is computed once, before the elements; `weight` once for each element of the rule's
+/// `for_each`; each element's `split.share` is min(total, Σ weights) split in proportion to the
+/// weights by the largest remainder, ties to the element listed first (`Proration.allocate`),
+/// so no share exceeds its weight and the shares sum to `split.total`.
+public struct RuleSplit: Sendable {
+    public let total: CompiledExpression
+    public let weight: CompiledExpression
+
+    public init(total: CompiledExpression, weight: CompiledExpression) {
+        self.total = total
+        self.weight = weight
+    }
+}
+
 /// One compiled rule. A class so that the engine's per-request walk over the policy's rules
 /// costs one reference-count operation per rule rather than a copy of every field.
 public final class Rule: Sendable {
@@ -139,6 +154,9 @@ public final class Rule: Sendable {
     public let defines: [Define]
     /// The elements the rule's effects apply to one by one; nil for once.
     public let forEach: RuleIteration?
+    /// `split: {total:, weight:}`: an amount split over the elements in proportion to a weight
+    /// each, which the effects read as `split.share`; nil when the rule splits nothing.
+    public let split: RuleSplit?
     /// `otherwise: true`: a line rule considered after every other line rule, only for a line
     /// no other rule gave a verdict.
     public let isOtherwise: Bool
@@ -173,7 +191,7 @@ public final class Rule: Sendable {
 
     public init(
         id: String, description: String, basis: String, scope: RuleScope, condition: CompiledExpression?,
-        defines: [Define] = [], forEach: RuleIteration? = nil, isOtherwise: Bool = false,
+        defines: [Define] = [], forEach: RuleIteration? = nil, split: RuleSplit? = nil, isOtherwise: Bool = false,
         effects: [Effect], location: SourceLocation, order: Int, source: String
     ) {
         self.id = id
@@ -183,6 +201,7 @@ public final class Rule: Sendable {
         self.condition = condition
         self.defines = defines
         self.forEach = forEach
+        self.split = split
         self.isOtherwise = isOtherwise
         self.effects = effects
         self.location = location

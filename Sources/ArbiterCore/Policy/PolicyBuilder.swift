@@ -65,6 +65,7 @@ struct PolicyBuilder {
                 readCodes(entry.value, into: &codes)
             }
         }
+        checkEveryCodeSpeaksThePacksLanguages(codes)
         let schema = RequestSchema(packName: header.name, currency: header.currency, defaultZone: header.zone, attributes: attributes, facts: facts)
         var rules = RuleCompiler(schema: schema, parameters: parameters, codes: codes, relativePaths: relativePaths, reader: reader)
         rules.rootCauses = rootCauses
@@ -174,6 +175,23 @@ struct PolicyBuilder {
                 continue
             }
             fields.append(DeclaredField(name: name, type: type, location: entry.key.location))
+        }
+    }
+
+    /// A language the pack writes messages in is written for every code: otherwise an answer in
+    /// that language would give one reason in it and another in English (the fallback), and a
+    /// reviewer could not tell a forgotten message from a deliberate one. One error per code
+    /// that lacks one, at the code.
+    private mutating func checkEveryCodeSpeaksThePacksLanguages(_ codes: [String: ReasonCode]) {
+        for locale in MessageLocale.allCases where locale != .en {
+            let speaking = codes.values.filter { $0.messages[locale] != nil }
+            guard !speaking.isEmpty, speaking.count < codes.count else { continue }
+            let example = speaking.min { $0.code < $1.code }!.code
+            for code in codes.values.sorted(by: { ($0.location.file, $0.location.line, $0.location.column) < ($1.location.file, $1.location.line, $1.location.column) }) where code.messages[locale] == nil {
+                reader.error(code.location, "missing_message",
+                             "code '\(code.code)' has no \(locale.rawValue) message, while \(speaking.count) other codes of the pack have one (e.g. '\(example)'): add '\(locale.rawValue): …'",
+                             notes: ["a request in \(locale.rawValue) would get this reason in English, the fallback"])
+            }
         }
     }
 

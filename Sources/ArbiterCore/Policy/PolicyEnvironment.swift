@@ -7,8 +7,9 @@ public enum RulePhase: Sendable {
     /// Other `scope: request` rules: everything known, including `refund.*`.
     case request
 
-    func canRead(_ availability: RequestField.Availability, iteration: RuleIteration?) -> Bool {
+    func canRead(_ availability: RequestField.Availability, iteration: RuleIteration?, splitting: Bool = false) -> Bool {
         if case .element(let over) = availability { return over == iteration }
+        if case .split = availability { return splitting }
         switch (availability, self) {
         case (.anywhere, _): return true
         case (.lineScope, .line): return true
@@ -27,6 +28,9 @@ final class PolicyEnvironment: ExpressionEnvironment {
     var phase: RulePhase = .line
     /// The current rule's `for_each`, whose element fields it may read (not in its `when:`).
     var iteration: RuleIteration?
+    /// Whether the current expression belongs to the effects of a rule with `split:`, which may
+    /// read `split.*`.
+    var splitting = false
     /// The current rule's `define:` values so far: name → slot and type.
     var defines: [String: (slot: Int, type: ValueType)] = [:]
     /// Parameters some expression used (for the "never used" warning).
@@ -49,7 +53,7 @@ final class PolicyEnvironment: ExpressionEnvironment {
             return .constant(parameter.value, parameter.type)
         }
         if let field = RequestField.byPath[name] {
-            if phase.canRead(field.availability, iteration: iteration) { return .slot(field.rawValue, field.type) }
+            if phase.canRead(field.availability, iteration: iteration, splitting: splitting) { return .slot(field.rawValue, field.type) }
             misplacedNames[name] = misplacedMessage(name, field.availability)
             return .unknown(suggestion: nil)
         }
@@ -76,7 +80,7 @@ final class PolicyEnvironment: ExpressionEnvironment {
 
     /// Every name readable in the current phase, for "did you mean".
     func knownNames() -> [String] {
-        var names = RequestField.allCases.filter { phase.canRead($0.availability, iteration: iteration) }.map(\.path)
+        var names = RequestField.allCases.filter { phase.canRead($0.availability, iteration: iteration, splitting: splitting) }.map(\.path)
         names += defines.keys.sorted()
         if phase == .line { names += schema.attributes.map { "item.attributes." + $0.name } }
         names += schema.facts.map { "facts." + $0.name }
@@ -91,6 +95,7 @@ final class PolicyEnvironment: ExpressionEnvironment {
         case .afterSettlement: return "'\(name)' is only known after settlement: read it in a scope: request rule"
         case .element(let over):
             return "'\(name)' is an element of 'for_each: \(over.rawValue)': read it in the define:, adjust: or refund_to: of a rule that iterates over \(over.rawValue)s"
+        case .split: return "'\(name)' is a rule's share of its 'split:': read it in the adjust: or refund_to: of a rule with split: {total: …, weight: …}"
         case .anywhere: return "'\(name)' cannot be read here"
         }
     }

@@ -24,7 +24,7 @@ public enum RequestField: Int, CaseIterable, Sendable {
     // for_each: gift (settlement)
     case giftLine, giftValue, giftKeptUnits, giftMainKeptUnits, giftMainGrantedUnits
     // for_each: payment (request)
-    case paymentMethod, paymentAmount, paymentRefunded, paymentRefundable, paymentRefundableBefore, paymentProportionalShare
+    case paymentMethod, paymentAmount, paymentRefunded, paymentRefundable, paymentRefundableBefore
     // Anywhere
     case orderPaymentCount
     // Anywhere: deliveries item by item (SPEC section 8) and the cheapest standard delivery
@@ -33,6 +33,10 @@ public enum RequestField: Int, CaseIterable, Sendable {
     case itemDeliveredAt
     // scope: request: the categories of the requested lines approved or in review
     case requestedGrantedCategories
+    // for_each: discount (settlement): the lines a discount applies to
+    case discountScope
+    // A rule with `split:`: its share of the split for the current element, and what was split
+    case splitShare, splitTotal
 
     public static let attributeSlotBase = 1_000
     public static let factSlotBase = 2_000
@@ -61,7 +65,7 @@ public enum RequestField: Int, CaseIterable, Sendable {
              .keptUnits, .keptGross, .discountID, .discountAmount, .discountThreshold, .discountClawedBack,
              .discountKeptGross, .discountAllocationOnKept, .giftLine, .giftValue, .giftKeptUnits, .giftMainKeptUnits,
              .giftMainGrantedUnits, .paymentMethod, .paymentAmount, .paymentRefunded, .paymentRefundable,
-             .paymentRefundableBefore, .paymentProportionalShare, .requestedGrantedCategories:
+             .paymentRefundableBefore, .requestedGrantedCategories, .discountScope, .splitShare, .splitTotal:
             return false
         }
     }
@@ -75,6 +79,8 @@ public enum RequestField: Int, CaseIterable, Sendable {
         case afterSettlement
         /// The element of a rule's `for_each`.
         case element(RuleIteration)
+        /// The effects of a rule with `split:` (after its weights are known).
+        case split
     }
 
     public static let kindDomain = EnumDomain(name: "kind", cases: RequestKind.allCases.map(\.rawValue))
@@ -159,8 +165,10 @@ public enum RequestField: Int, CaseIterable, Sendable {
         case .paymentRefunded: return "payment.refunded"
         case .paymentRefundable: return "payment.refundable"
         case .paymentRefundableBefore: return "payment.refundable_before"
-        case .paymentProportionalShare: return "payment.proportional_share"
         case .orderPaymentCount: return "order.payments.count"
+        case .discountScope: return "discount.scope"
+        case .splitShare: return "split.share"
+        case .splitTotal: return "split.total"
         case .orderLastDeliveredAt: return "order.last_delivered_at"
         case .orderStandardShippingFee: return "order.standard_shipping_fee"
         case .itemDeliveredAt: return "item.delivered_at"
@@ -195,7 +203,8 @@ public enum RequestField: Int, CaseIterable, Sendable {
         case .discountAmount, .discountClawedBack, .discountKeptGross, .discountAllocationOnKept: return .money
         case .giftValue: return .money
         case .giftKeptUnits, .giftMainKeptUnits, .giftMainGrantedUnits, .orderPaymentCount: return .int
-        case .paymentAmount, .paymentRefunded, .paymentRefundable, .paymentRefundableBefore, .paymentProportionalShare: return .money
+        case .paymentAmount, .paymentRefunded, .paymentRefundable, .paymentRefundableBefore, .splitShare, .splitTotal: return .money
+        case .discountScope: return .list(.string)
         case .orderLastDeliveredAt, .itemDeliveredAt: return .optional(.timestamp)
         case .orderStandardShippingFee: return .optional(.money)
         }
@@ -209,12 +218,15 @@ public enum RequestField: Int, CaseIterable, Sendable {
         case .requestedCount, .requestedApproved, .requestedReview, .requestedRejected, .requestedGross, .requestedPaid,
              .requestedCategories, .requestedGranted, .requestedGrantedCategories, .keptUnits, .keptGross:
             return .requestScope
-        case .discountID, .discountAmount, .discountThreshold, .discountClawedBack, .discountKeptGross, .discountAllocationOnKept:
+        case .discountID, .discountAmount, .discountThreshold, .discountClawedBack, .discountKeptGross, .discountAllocationOnKept,
+             .discountScope:
             return .element(.discount)
         case .giftLine, .giftValue, .giftKeptUnits, .giftMainKeptUnits, .giftMainGrantedUnits:
             return .element(.gift)
-        case .paymentMethod, .paymentAmount, .paymentRefunded, .paymentRefundable, .paymentRefundableBefore, .paymentProportionalShare:
+        case .paymentMethod, .paymentAmount, .paymentRefunded, .paymentRefundable, .paymentRefundableBefore:
             return .element(.payment)
+        case .splitShare, .splitTotal:
+            return .split
         case .refundItems, .refundShipping, .refundTotal:
             return .afterSettlement
         default:

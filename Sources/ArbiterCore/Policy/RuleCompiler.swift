@@ -12,7 +12,7 @@ struct RuleCompiler {
     static let ruleKeys = [
         "id", "description", "basis", "scope", "for_each", "define", "when", "approve", "reject", "review", "offer",
         "compensation", "return_shipping", "route_to_review", "deadlines", "adjust", "refund_shipping", "refund_to", "settle",
-        "otherwise", "note",
+        "otherwise", "note", "split",
     ]
     static let effectKeys: Set<String> = [
         "approve", "reject", "review", "offer", "compensation", "return_shipping", "route_to_review", "deadlines",
@@ -192,7 +192,26 @@ struct RuleCompiler {
             reader.error(mapping["otherwise"]?.key.location ?? mapping.location, "otherwise_misplaced",
                          "'otherwise: true' marks a scope: line rule that decides what no other line rule decided; it has no 'when'")
         }
+        // `split:` — its total is computed once, like the condition, and its weight for each
+        // element before any element's defines (so a weight reads the element, not defines).
+        // The shares are known before the first element: defines and effects read `split.*`.
+        var split: RuleSplit?
+        if let splitEntry = mapping["split"] {
+            guard forEach != nil else {
+                reader.error(splitEntry.key.span, "split_needs_for_each",
+                             "'split' divides an amount over the elements of a rule's for_each: add for_each: \(RuleIteration.allCases.filter { $0.phase == phase }.map(\.rawValue).joined(separator: " or ")) (or drop split)")
+                return nil
+            }
+            guard let body = reader.mapping(splitEntry.value, "split", allowed: ["total", "weight"]),
+                  let totalNode = reader.required(body, "total", "split"), let weightNode = reader.required(body, "weight", "split"),
+                  let total = compile(totalNode, expecting: .money, "split total") else { return nil }
+            environment.iteration = forEach
+            guard let weight = compile(weightNode, expecting: .money, "split weight") else { return nil }
+            split = RuleSplit(total: total, weight: weight)
+        }
         environment.iteration = forEach
+        environment.splitting = split != nil
+        defer { environment.splitting = false }
         if forEach != nil {
             guard let read = readDefines(mapping, scope: scope) else { return nil }
             defines = read
@@ -211,7 +230,7 @@ struct RuleCompiler {
         order += 1
         let relativeFile = relativePaths[idNode.location.file] ?? idNode.location.file
         return Rule(id: id, description: description, basis: basis, scope: scope, condition: condition, defines: defines,
-                    forEach: forEach, isOtherwise: otherwise, effects: effects, location: idNode.location, order: order,
+                    forEach: forEach, split: split, isOtherwise: otherwise, effects: effects, location: idNode.location, order: order,
                     source: "\(relativeFile):\(idNode.location.line)")
     }
 
