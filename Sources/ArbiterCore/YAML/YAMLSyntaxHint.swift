@@ -38,7 +38,7 @@ enum YAMLSyntaxHint {
             if let previous = input.previousLine, let (key, value) = gluedKey(in: previous) {
                 return "'\(key):\(value)' on \(above) has no space after ':', so yaml reads it and this line as one value: write '\(key): \(value)'"
             }
-            if let previous = input.previousLine, indentation(of: input.problemLine) > indentation(of: previous),
+            if let previous = input.previousLine, indentation(of: input.problemLine) > keyColumn(of: previous),
                key(of: previous) != nil, !previous.hasSuffix(":") {
                 return "this line is indented more than \(above), so yaml reads it as the rest of that line's value: check the indentation of both against the keys around them"
             }
@@ -115,6 +115,14 @@ enum YAMLSyntaxHint {
     /// Leading spaces.
     static func indentation(of line: String) -> Int {
         line.prefix { $0 == " " }.count
+    }
+
+    /// The column where a line's key starts: after the indentation, and after `- ` for the first
+    /// key of a list item (`  - id: a` and the `    description:` under it are keys of one mapping).
+    static func keyColumn(of line: String) -> Int {
+        let text = line.drop { $0 == " " }
+        guard text.hasPrefix("- ") else { return indentation(of: line) }
+        return indentation(of: line) + 2 + text.dropFirst(2).prefix { $0 == " " }.count
     }
 
     /// The key of a `key: value` or `key:` line (`- key: value` too), if it has one.

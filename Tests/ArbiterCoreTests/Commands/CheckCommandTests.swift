@@ -79,6 +79,9 @@ import Testing
                 original: "  no_reason_window_days:\n    type: int", replacement: "  no_reason_window_days:\n    type:int"),
         Mistake(name: "colon-in-plain-value", file: "rules/20-no-reason.yaml",
                 original: "basis: 消费者权益保护法 第二十五条", replacement: "basis: 消费者权益保护法: 第二十五条"),
+        // After `- id:` the item's keys start two columns in: not "indented more" (found by a review).
+        Mistake(name: "colon-in-value-after-list-item", file: "rules/40-cancel.yaml",
+                original: "    description: 发货前取消，全额退款", replacement: "    description: 发货前取消: 全额退款"),
         Mistake(name: "tab-indentation", file: "rules/20-no-reason.yaml",
                 original: "        reject: WINDOW_EXPIRED", replacement: "\treject: WINDOW_EXPIRED"),
     ]
