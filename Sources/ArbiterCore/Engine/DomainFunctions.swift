@@ -1,7 +1,11 @@
 /// Functions policy expressions can call that know the domain: calendar windows in the
 /// order's time zone, and list tests. Registered by name in `PolicyEnvironment`.
 enum DomainFunctions {
-    static let all: [FunctionDefinition] = [daysSince, endOfDay, allIn, endOfWorkingDay, addMonths]
+    static let all: [FunctionDefinition] = [daysSince, endOfDay, allIn, endOfWorkingDay, addMonths, keptUnitsOfLine, keptGrossOfLine]
+
+    /// Functions that read what the lines' verdicts decide: not callable in `scope: line` rules,
+    /// which run while verdicts are still being given.
+    static let afterVerdicts: Set<String> = ["kept_units", "kept_gross"]
 
     /// `days_since(t)`: calendar days from the local date of `t` to the local date of
     /// `requested_at`, in the order's time zone (SPEC: days after receipt; the day after receipt is 1).
@@ -97,5 +101,31 @@ extension DomainFunctions {
             throw EvaluationError(code: "internal", message: "add_months called with wrong arguments")
         }
         return .timestamp(state.request.order.zone.addingMonths(months, to: start))
+    }
+}
+
+extension DomainFunctions {
+    /// `kept_units(line)`: the units of the order's line `line` that the buyer keeps after this
+    /// request, neither refunded earlier nor granted now (rules in `scope: settlement` or `request`).
+    static let keptUnitsOfLine = FunctionDefinition(name: "kept_units", parameter: .string, result: .int) { argument, context throws(EvaluationError) in
+        let (state, index) = try item(named: argument, context, "kept_units")
+        return .int(Int64(state.keptUnits[index]))
+    }
+
+    /// `kept_gross(line)`: the gross of those units (unit price × kept units).
+    static let keptGrossOfLine = FunctionDefinition(name: "kept_gross", parameter: .string, result: .money) { argument, context throws(EvaluationError) in
+        let (state, index) = try item(named: argument, context, "kept_gross")
+        return .money(state.request.order.items[index].unitPrice * Int64(state.keptUnits[index]))
+    }
+
+    /// The decision's state and the index of the item whose `line` is `argument`.
+    private static func item(named argument: Value, _ context: any EvaluationContext, _ function: String) throws(EvaluationError) -> (EvaluationState, Int) {
+        guard case .string(let line) = argument, let state = context.host as? EvaluationState else {
+            throw EvaluationError(code: "internal", message: "\(function) called without a line id")
+        }
+        guard let index = state.request.order.items.firstIndex(where: { $0.line == line }), index < state.keptUnits.count else {
+            throw EvaluationError(code: "internal", message: "\(function)('\(line)'): the order has no line '\(line)'")
+        }
+        return (state, index)
     }
 }

@@ -73,19 +73,21 @@ extension Rule {
     /// amounts, values and conditions.
     var computedExpressions: [CompiledExpression] {
         var expressions = defines.map(\.expression)
-        for effect in effects {
-            switch effect {
-            case .offer(_, let amount, _), .compensation(_, let amount, _): expressions.append(amount)
-            case .adjust(let adjustment):
-                expressions.append(adjustment.amount)
-                if let condition = adjustment.condition { expressions.append(condition) }
-            case .refundShipping(let amount), .refundTo(let amount): expressions.append(amount)
-            case .deadlines(let returnBy, let refundBy, let windowDays):
-                expressions += [returnBy, refundBy, windowDays].compactMap { $0 }
-            case .verdict, .returnShipping, .routeToReview, .note: break
-            }
-        }
+        for effect in effects { expressions += effect.expressions }
         return expressions
+    }
+}
+
+extension Effect {
+    /// The expressions an effect computes: amounts, values and conditions.
+    var expressions: [CompiledExpression] {
+        switch self {
+        case .offer(_, let amount, _), .compensation(_, let amount, _): return [amount]
+        case .adjust(let adjustment): return [adjustment.amount] + (adjustment.condition.map { [$0] } ?? [])
+        case .refundShipping(let amount), .refundTo(let amount): return [amount]
+        case .deadlines(let returnBy, let refundBy, let windowDays): return [returnBy, refundBy, windowDays].compactMap { $0 }
+        case .verdict, .returnShipping, .routeToReview, .note: return []
+        }
     }
 }
 

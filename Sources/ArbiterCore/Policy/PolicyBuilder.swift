@@ -69,6 +69,9 @@ struct PolicyBuilder {
         let schema = RequestSchema(packName: header.name, currency: header.currency, defaultZone: header.zone, attributes: attributes, facts: facts)
         var rules = RuleCompiler(schema: schema, parameters: parameters, codes: codes, relativePaths: relativePaths, reader: reader)
         rules.rootCauses = rootCauses
+        // The pack's own `define:` sections (any file, in file order), which every rule may read.
+        rules.packDefines = documents.compactMap { $0["define"]?.value }
+        rules.compilePackDefines()
         var rulesSeen = false
         for document in documents {
             if let entry = document["rules"] {

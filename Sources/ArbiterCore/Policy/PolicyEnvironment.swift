@@ -31,6 +31,9 @@ final class PolicyEnvironment: ExpressionEnvironment {
     /// Whether the current expression belongs to the effects of a rule with `split:`, which may
     /// read `split.*`.
     var splitting = false
+    /// Whether the current expression is one of the pack's top-level defines, which read only
+    /// what every rule can read.
+    var readsWhatEveryRuleReads = false
     /// The current rule's `define:` values so far: name → slot and type.
     var defines: [String: (slot: Int, type: ValueType)] = [:]
     /// Parameters some expression used (for the "never used" warning).
@@ -52,13 +55,23 @@ final class PolicyEnvironment: ExpressionEnvironment {
             usedParameters.insert(name)
             return .constant(parameter.value, parameter.type)
         }
+        let packLevel = "a pack's top-level define reads only what every rule can read (the request's own fields, facts, parameters, earlier pack defines): '\(name)' is not one; define it in the rules that need it"
         if let field = RequestField.byPath[name] {
+            if readsWhatEveryRuleReads {
+                if case .anywhere = field.availability { return .slot(field.rawValue, field.type) }
+                misplacedNames[name] = packLevel
+                return .unknown(suggestion: nil)
+            }
             if phase.canRead(field.availability, iteration: iteration, splitting: splitting) { return .slot(field.rawValue, field.type) }
             misplacedNames[name] = misplacedMessage(name, field.availability)
             return .unknown(suggestion: nil)
         }
         if path.count == 3, path[0] == "item", path[1] == "attributes" {
             if let index = schema.attributes.firstIndex(where: { $0.name == path[2] }) {
+                if readsWhatEveryRuleReads {
+                    misplacedNames[name] = packLevel
+                    return .unknown(suggestion: nil)
+                }
                 if phase == .line { return .slot(RequestField.attributeSlotBase + index, schema.attributes[index].valueType) }
                 misplacedNames[name] = misplacedMessage(name, .lineScope)
                 return .unknown(suggestion: nil)
@@ -71,7 +84,11 @@ final class PolicyEnvironment: ExpressionEnvironment {
     }
 
     func function(named name: String) -> FunctionDefinition? {
-        DomainFunctions.all.first { $0.name == name }
+        if phase == .line || readsWhatEveryRuleReads, DomainFunctions.afterVerdicts.contains(name) {
+            misplacedNames[name] = "'\(name)' reads what the lines' verdicts decide: call it in a rule with scope: settlement or request"
+            return nil
+        }
+        return DomainFunctions.all.first { $0.name == name }
     }
 
     func functionNames() -> [String] {

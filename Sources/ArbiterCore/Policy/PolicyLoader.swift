@@ -8,7 +8,7 @@ import Foundation
 /// engine evaluates without looking names up, or diagnostics pointing into the files.
 public enum PolicyLoader {
     public static let formatVersion = "1"
-    static let sections = ["arbiter", "policy", "attributes", "facts", "parameters", "codes", "rules"]
+    static let sections = ["arbiter", "policy", "attributes", "facts", "parameters", "codes", "define", "rules"]
 
     /// Loads the policy in `directory`: reads its files once (`PolicySnapshot`) and compiles them.
     public static func load(directory: String) throws(PolicyLoadError) -> PolicyLoadResult {

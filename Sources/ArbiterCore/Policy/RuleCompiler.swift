@@ -44,6 +44,16 @@ struct RuleCompiler {
     private var order = 0
     /// The `given:` conditions of the groups around the rule being read, outermost first.
     private var givens: [YAMLNode] = []
+    /// The pack's top-level `define:` mappings (`Rules/cn/policy.yaml`): names every rule may
+    /// read, computed from what every rule can read (the request's own fields, facts,
+    /// parameters). A rule computes only those it reads (`pruned`).
+    var packDefines: [YAMLNode] = []
+    /// The pack defines that compiled (`compilePackDefines`), in order, and their names as every
+    /// rule's expressions see them.
+    private var compiledPackDefines: [Define] = []
+    private var packDefineNames: [String: (slot: Int, type: ValueType)] = [:]
+    /// How many of the defines the last `readDefines` returned are pack defines (they come first).
+    private var packDefineEntries = 0
     /// The `define:` mappings of the groups around the rule being read, outermost first.
     private var groupDefines: [YAMLNode] = []
     /// Defines (by their mapping) that did not compile, reported once.
@@ -169,7 +179,7 @@ struct RuleCompiler {
         // nor (with for_each) the defines computed for them.
         var defines: [Define] = []
         environment.iteration = nil
-        environment.defines = [:]
+        environment.defines = packDefineNames
         if forEach == nil {
             guard let read = readDefines(mapping, scope: scope) else { return nil }
             defines = read
@@ -226,8 +236,10 @@ struct RuleCompiler {
         checkVerdicts(mapping, scope: scope, condition: condition, what: what)
         guardedByCondition = []
         environment.iteration = nil
-        environment.defines = [:]
+        environment.defines = packDefineNames
         order += 1
+        let readers = [condition, split?.total, split?.weight].compactMap { $0 } + effects.flatMap(\.expressions)
+        defines = Self.pruned(defines, packDefineCount: packDefineEntries, readBy: readers)
         let relativeFile = relativePaths[idNode.location.file] ?? idNode.location.file
         return Rule(id: id, description: description, basis: basis, scope: scope, condition: condition, defines: defines,
                     forEach: forEach, split: split, isOtherwise: otherwise, effects: effects, location: idNode.location, order: order,
@@ -240,8 +252,19 @@ struct RuleCompiler {
     private mutating func readDefines(_ mapping: YAMLMapping, scope: RuleScope) -> [Define]? {
         var defines: [Define] = []
         /// Define slots whose values stay fixed while a request is decided.
-        var fixedSlots: Set<Int> = []
-        for (position, node) in (groupDefines + (mapping["define"].map { [$0.value] } ?? [])).enumerated() {
+        var fixedSlots = Set(compiledPackDefines.map(\.slot))
+        let inherited = groupDefines
+        // The pack's defines, compiled once; a rule that reads none of them drops them (`pruned`).
+        // Their values depend on the request alone: computed once per line for each scope.
+        for define in compiledPackDefines {
+            var shared = define
+            let key = "pack \(define.slot) \(scope.rawValue)"
+            if shareKeys[key] == nil { shareKeys[key] = shareKeys.count }
+            shared.shareKey = environment.iteration == nil ? shareKeys[key] : nil
+            defines.append(shared)
+        }
+        packDefineEntries = defines.count
+        for (position, node) in (inherited + (mapping["define"].map { [$0.value] } ?? [])).enumerated() {
             guard !failedDefines.contains(node.location) else { return nil }
             guard case .mapping(let body) = node, var entries = readDefineEntries(body) else {
                 if case .mapping = node {} else {
@@ -251,7 +274,7 @@ struct RuleCompiler {
                 return nil
             }
             // A group's define, outside `for_each` (whose elements change from one to the next).
-            let shared = position < groupDefines.count && environment.iteration == nil
+            let shared = position < inherited.count && environment.iteration == nil
             for (index, entry) in body.entries.enumerated() where index < entries.count {
                 let reads = entries[index].expression.slotsRead
                 guard shared, reads.allSatisfy({ RequestField.isFixedWhileDeciding(slot: $0) || fixedSlots.contains($0) }) else { continue }
@@ -264,6 +287,63 @@ struct RuleCompiler {
             defines += entries
         }
         return defines
+    }
+
+    /// Compiles the pack's top-level defines once, before any rule: each may read what every
+    /// rule can read and the pack defines before it. One that does not compile is reported
+    /// once, and its uses in rules are counted under that error, not reported one by one.
+    mutating func compilePackDefines() {
+        environment.phase = .request
+        environment.iteration = nil
+        environment.defines = [:]
+        environment.readsWhatEveryRuleReads = true
+        defer { environment.readsWhatEveryRuleReads = false }
+        for node in packDefines {
+            guard case .mapping(let body) = node else {
+                reader.error(node.span, "expected_mapping", "'define' must be a mapping of names to expressions")
+                continue
+            }
+            for entry in body.entries {
+                let errorsBefore = reader.diagnostics.count
+                guard let define = readDefineEntries(YAMLMapping(entries: [entry], location: body.location)).flatMap(\.first),
+                      readsWhatEveryRuleReads(define, entry) else {
+                    environment.defines[entry.key.value] = nil
+                    rootCauses.declarationFailed(.parameter, entry.key.value, diagnosticIndex: errorsBefore)
+                    continue
+                }
+                compiledPackDefines.append(define)
+            }
+        }
+        packDefineNames = environment.defines
+        environment.defines = [:]
+    }
+
+    /// Whether a pack define reads only what every rule can read (any scope, any `for_each`):
+    /// request fields available anywhere, facts, parameters and the pack defines before it.
+    /// Reports it at its expression when it does not.
+    private mutating func readsWhatEveryRuleReads(_ define: Define, _ entry: YAMLMappingEntry) -> Bool {
+        for slot in define.expression.slotsRead {
+            if slot >= RequestField.defineSlotBase || (RequestField.factSlotBase..<RequestField.defineSlotBase).contains(slot) { continue }
+            if let field = RequestField(rawValue: slot), case .anywhere = field.availability { continue }
+            let name = RequestField(rawValue: slot)?.path ?? "item.attributes.…"
+            reader.error(entry.value.span, "pack_define_reads_scope",
+                         "the pack's define '\(entry.key.value)' reads '\(name)', which not every rule can read: a pack define reads only the request's own fields, facts, parameters and earlier pack defines; define it in the rules (or the group) that need it")
+            return false
+        }
+        return true
+    }
+
+    /// The rule's defines without the pack defines it does not read (directly or through
+    /// another define): a pack define is computed, and shown in the trail, only where it is used.
+    static func pruned(_ defines: [Define], packDefineCount: Int, readBy expressions: [CompiledExpression]) -> [Define] {
+        guard packDefineCount > 0 else { return defines }
+        var needed = Set(expressions.flatMap(\.slotsRead))
+        var kept = [Bool](repeating: false, count: defines.count)
+        for index in defines.indices.reversed() where index >= packDefineCount || needed.contains(defines[index].slot) {
+            kept[index] = true
+            needed.formUnion(defines[index].expression.slotsRead)
+        }
+        return defines.indices.filter { kept[$0] }.map { defines[$0] }
     }
 
     private mutating func readDefineEntries(_ body: YAMLMapping) -> [Define]? {
@@ -423,7 +503,12 @@ struct RuleCompiler {
                                       end: scalar.location(ofUTF8Offset: error.utf8Offset + error.length))
                 var message = error.message
                 var notes = error.notes
-                if error.code == "unknown_name" {
+                if error.code == "unknown_function" {
+                    let bytes = Array(scalar.value.utf8)
+                    let end = min(bytes.count, error.utf8Offset + error.length)
+                    let name = String(decoding: bytes[min(error.utf8Offset, end)..<end], as: UTF8.self)
+                    if let explanation = environment.misplacedNames[name] { message = explanation }
+                } else if error.code == "unknown_name" {
                     let bytes = Array(scalar.value.utf8)
                     let end = min(bytes.count, error.utf8Offset + error.length)
                     let start = min(error.utf8Offset, end)

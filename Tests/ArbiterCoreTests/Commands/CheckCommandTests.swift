@@ -49,7 +49,8 @@ import Testing
         Mistake(name: "request-verdict-on-lines", file: "rules/95-review.yaml",
                 original: "    route_to_review: HIGH_VALUE_REFUND", replacement: "    reject: HIGH_VALUE_REFUND"),
         Mistake(name: "missing-basis", file: "rules/20-no-reason.yaml",
-                original: "        basis: 消费者权益保护法 第二十五条\n        define:", replacement: "        define:"),
+                original: "        basis: 消费者权益保护法 第二十五条\n        when: order.delivered_at != null && days_since(order.delivered_at) > no_reason_window",
+                replacement: "        when: order.delivered_at != null && days_since(order.delivered_at) > no_reason_window"),
         // Settlement written in YAML (80-settlement.yaml).
         Mistake(name: "settle-replaced", file: "rules/80-settlement.yaml",
                 original: "    refund_shipping: |", replacement: "    settle: refund_shipping\n    refund_shipping: |"),
@@ -64,6 +65,8 @@ import Testing
                 replacement: "    refund_to: refund.total"),
         Mistake(name: "code-without-zh-cn-message", file: "codes.yaml",
                 original: "    zh-CN: 主商品已全部退货而赠品未退回，扣除赠品价值\n", replacement: ""),
+        Mistake(name: "pack-define-reads-a-line-field", file: "policy.yaml",
+                original: "    customer.tier in vip_tiers ? vip_window_days", replacement: "    line.quantity > 1 ? vip_window_days"),
         Mistake(name: "split-without-for-each", file: "rules/80-settlement.yaml",
                 original: "    for_each: payment\n", replacement: ""),
         Mistake(name: "split-share-outside-split", file: "rules/80-settlement.yaml",
