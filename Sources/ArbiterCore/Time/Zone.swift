@@ -32,6 +32,8 @@ public final class Zone: Sendable, CustomStringConvertible {
     public var description: String { identifier }
 
     private static let cache = Mutex<[String: Zone]>([:])
+    /// How many zones the cache holds (for the test that it holds only real zones).
+    static var cachedCount: Int { cache.withLock { $0.count } }
 
     /// The zone with this IANA name (`Asia/Shanghai`, `Europe/Berlin`, `UTC`), or nil if unknown.
     ///

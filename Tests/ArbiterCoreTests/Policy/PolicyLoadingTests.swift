@@ -89,6 +89,36 @@ import Testing
         try Self.checkAndServe(testCase)
     }
 
+    /// Root reads files whatever their mode, and CI runs as root: there the reproducers
+    /// run the real binary as an unprivileged user (`setpriv`, util-linux), so that they run in
+    /// CI too rather than only on a developer's machine.
+    static let canDropPrivileges = getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+
+    @Test(.enabled(if: canDropPrivileges, "needs root and /usr/bin/setpriv"), arguments: permissionCases)
+    func unreadableByPermissionsIsALocatedErrorForAnUnprivilegedUser(testCase: Case) throws {
+        let pack = try TemporaryPack()
+        defer { pack.remove() }
+        try testCase.breakPack(pack.path)
+        // A copy the unprivileged user can reach whatever folder the repository is in.
+        let binary = pack.directory.appendingPathComponent("arbiter").path
+        try FileManager.default.copyItem(atPath: Repository.binary.path, toPath: binary)
+        for (arguments, status) in [(["check", "--color", "never", "--rules", pack.path], Int32(1)), (["serve", "--rules", pack.path], Int32(2))] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", binary] + arguments
+            process.currentDirectoryURL = URL(fileURLWithPath: "/")
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == status, "\(arguments[0]): \(text)")
+            #expect(text.contains(testCase.expected.replacingOccurrences(of: "Rules/cn", with: pack.path)), "\(arguments[0]): \(text)")
+        }
+    }
+
     @Test func unusableFolderExitsTwo() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-not-a-folder-\(UUID().uuidString).yaml")
         try Data("a: 1\n".utf8).write(to: file)
