@@ -137,7 +137,8 @@ struct RuleRun: ~Copyable {
     /// Gives the run's reusable arrays, emptied, to `buffers`.
     mutating func finish(into buffers: inout Buffers) {
         firedRules.removeAllKeepingMemory()
-        sharedDefines.removeAllKeepingMemory()
+        // Kept at their count, marked not computed: the next decision does not append them again.
+        for index in sharedDefines.indices { sharedDefines[index].line = -1 }
         swap(&firedRules, &buffers.firedRules)
         swap(&sharedDefines, &buffers.sharedDefines)
         if let trace, let steps {
@@ -156,7 +157,7 @@ struct RuleRun: ~Copyable {
             let shareKey = tracing || element != nil ? nil : define.shareKey
             if let key = shareKey {
                 while sharedDefines.count <= key { sharedDefines.append((-1, .null)) }
-                if sharedDefines[key].line == state.currentLine {
+                if sharedDefines[key].line == (define.isPerDecision ? Int.max : state.currentLine) {
                     state.defineValues[define.slot - RequestField.defineSlotBase] = sharedDefines[key].value
                     continue
                 }
@@ -166,7 +167,7 @@ struct RuleRun: ~Copyable {
             } catch {
                 throw EvaluationFailure(rule: rule.id, source: rule.source, message: "define \(define.name): \(error.message)")
             }
-            if let key = shareKey { sharedDefines[key] = (state.currentLine, value) }
+            if let key = shareKey { sharedDefines[key] = (define.isPerDecision ? Int.max : state.currentLine, value) }
             state.defineValues[define.slot - RequestField.defineSlotBase] = value
             state.computations?.append(Computation(.define, [
                 .string(rule.id), element.map(AuditValue.string) ?? .null, .string(define.name), .string(define.expression.source), AuditValue(value),
@@ -192,8 +193,8 @@ struct RuleRun: ~Copyable {
     /// The engine fixes only the arithmetic (largest remainder, ties to the first element, never
     /// more than the weights add up to); what is split and by what weight is the pack's.
     mutating func split(_ rule: Rule, _ state: EvaluationState) throws(EvaluationFailure) {
-        state.splitShares.removeAll(keepingCapacity: true)
-        state.splitTotal = 0
+        // Only a rule with `split:` reads `split.*` (the loader makes sure), so a rule without
+        // one leaves the last shares alone.
         guard let split = rule.split, let iteration = rule.forEach else { return }
         let total = try money(split.total, state, rule: rule, what: "split total", line: nil)
         let count = state.elementCount(iteration)

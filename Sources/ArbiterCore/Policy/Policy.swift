@@ -297,6 +297,9 @@ public struct Define: Sendable {
     /// group's earlier such defines) has the same key in each of them: an untraced run
     /// computes it once per line and reuses it for the group's other rules. Nil otherwise.
     public var shareKey: Int? = nil
+    /// A pack define (`define:` at the top of the pack) reads only the request, so its shared
+    /// value holds for the whole decision, whatever the line or the scope.
+    public var isPerDecision = false
 }
 
 public enum CompensationKind: String, Sendable, CaseIterable {

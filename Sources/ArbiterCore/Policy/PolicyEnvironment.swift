@@ -83,6 +83,11 @@ final class PolicyEnvironment: ExpressionEnvironment {
         return .unknown(suggestion: Suggestion.closest(to: name, in: knownNames()))
     }
 
+    /// Says why `name` cannot be read where an expression is compiled next, should it be used there.
+    func explain(_ name: String, _ message: String) {
+        misplacedNames[name] = message
+    }
+
     func function(named name: String) -> FunctionDefinition? {
         if phase == .line || readsWhatEveryRuleReads, DomainFunctions.afterVerdicts.contains(name) {
             misplacedNames[name] = "'\(name)' reads what the lines' verdicts decide: call it in a rule with scope: settlement or request"

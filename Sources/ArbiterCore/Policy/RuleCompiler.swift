@@ -176,10 +176,16 @@ struct RuleCompiler {
             }
         }
         // The condition is evaluated once, before any element: it reads neither the elements
-        // nor (with for_each) the defines computed for them.
+        // nor (with for_each) the defines computed for them, the pack's among them (so neither
+        // does a split's total or weight, computed before the elements too).
         var defines: [Define] = []
         environment.iteration = nil
-        environment.defines = packDefineNames
+        environment.defines = forEach == nil ? packDefineNames : [:]
+        if forEach != nil {
+            for name in packDefineNames.keys {
+                environment.explain(name, "'\(name)' is a pack define, which a rule with for_each computes for each element: read it in the rule's define:, adjust: or refund_to:, not in its when: or split:")
+            }
+        }
         if forEach == nil {
             guard let read = readDefines(mapping, scope: scope) else { return nil }
             defines = read
@@ -253,14 +259,16 @@ struct RuleCompiler {
         var defines: [Define] = []
         /// Define slots whose values stay fixed while a request is decided.
         var fixedSlots = Set(compiledPackDefines.map(\.slot))
+        environment.defines.merge(packDefineNames) { current, _ in current }
         let inherited = groupDefines
         // The pack's defines, compiled once; a rule that reads none of them drops them (`pruned`).
-        // Their values depend on the request alone: computed once per line for each scope.
+        // Their values depend on the request alone: an untraced run computes each once.
         for define in compiledPackDefines {
             var shared = define
-            let key = "pack \(define.slot) \(scope.rawValue)"
+            let key = "pack \(define.slot)"
             if shareKeys[key] == nil { shareKeys[key] = shareKeys.count }
             shared.shareKey = environment.iteration == nil ? shareKeys[key] : nil
+            shared.isPerDecision = true
             defines.append(shared)
         }
         packDefineEntries = defines.count

@@ -67,6 +67,8 @@ import Testing
                 original: "    zh-CN: 主商品已全部退货而赠品未退回，扣除赠品价值\n", replacement: ""),
         Mistake(name: "pack-define-reads-a-line-field", file: "policy.yaml",
                 original: "    customer.tier in vip_tiers ? vip_window_days", replacement: "    line.quantity > 1 ? vip_window_days"),
+        Mistake(name: "pack-define-in-a-for-each-condition", file: "rules/80-settlement.yaml",
+                original: "when: threshold_clawback_enabled\n", replacement: "when: threshold_clawback_enabled && no_reason_window > 0\n"),
         Mistake(name: "split-without-for-each", file: "rules/80-settlement.yaml",
                 original: "    for_each: payment\n", replacement: ""),
         Mistake(name: "split-share-outside-split", file: "rules/80-settlement.yaml",
