@@ -66,7 +66,9 @@ struct PolicyBuilder {
             }
         }
         checkEveryCodeSpeaksThePacksLanguages(codes)
-        let schema = RequestSchema(packName: header.name, currency: header.currency, defaultZone: header.zone, attributes: attributes, facts: facts)
+        var schema = RequestSchema(packName: header.name, currency: header.currency, defaultZone: header.zone, attributes: attributes, facts: facts)
+        schema.packVersion = header.version
+        schema.selectedBy = header.selectedBy?.0 ?? .placedAt
         var rules = RuleCompiler(schema: schema, parameters: parameters, codes: codes, relativePaths: relativePaths, reader: reader)
         rules.rootCauses = rootCauses
         // The pack's own `define:` sections (any file, in file order), which every rule may read.

@@ -177,7 +177,11 @@ extension RequestDecoder {
             throw RequestError(path: "$.order.placed_at", "missing required field 'placed_at' (the policy version in force is selected by it)")
         }
         guard draft.order.currency == schema.currency else {
-            throw RequestError(path: "$.order.currency", "currency mismatch: the order is in \(draft.order.currency.code) but pack '\(schema.packName)' decides \(schema.currency.code); the arbiter never converts")
+            // The version that would decide, and the instant that selected it (SPEC section 9).
+            let instant = schema.selectedBy == .placedAt ? draft.order.placedAt : draft.requestedAt
+            let version = schema.packVersion.isEmpty ? "" : " \(schema.packVersion)"
+            let selected = instant.map { ", in force at \($0.rfc3339) (\(schema.selectedBy.rawValue))," } ?? ""
+            throw RequestError(path: "$.order.currency", "currency mismatch: the order is in \(draft.order.currency.code) but pack '\(schema.packName)'\(version)\(selected) decides \(schema.currency.code); the arbiter never converts")
         }
 
         // Payments sum to what the buyer paid: every unit's paid amount plus the shipping fee.

@@ -7,6 +7,9 @@ public struct RequestSchema: Sendable {
     public var defaultZone: Zone
     public var attributes: [DeclaredField]
     public var facts: [DeclaredField]
+    /// The version and what selects it, for messages that name the version that decided.
+    public var packVersion = ""
+    public var selectedBy = SelectingTimestamp.placedAt
 
     public init(packName: String, currency: Currency, defaultZone: Zone, attributes: [DeclaredField], facts: [DeclaredField]) {
         self.packName = packName

@@ -192,10 +192,10 @@ import Testing
         #expect(Self.text(missing["error"]?["message"])?.contains("missing required field") == true)
     }
 
-    @Test func aCurrencyThePackDoesNotDecideNamesThePack() throws {
+    @Test func aCurrencyThePackDoesNotDecideNamesThePackTheVersionAndTheInstant() throws {
         let answer = try Self.answer(try Self.request(Self.at) { _, order in order["currency"] = .string("EUR") })
         #expect(answer["error"]?["path"] == .string("$.order.currency"))
-        #expect(answer["error"]?["message"] == .string("currency mismatch: the order is in EUR but pack 'cn' decides CNY; the arbiter never converts"))
+        #expect(answer["error"]?["message"] == .string("currency mismatch: the order is in EUR but pack 'cn' 2026.11, in force at 2026-06-01T00:00:00+08:00 (placed_at), decides CNY; the arbiter never converts"))
     }
 
     @Test func pingListsEveryVersion() throws {
