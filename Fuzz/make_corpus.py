@@ -133,6 +133,32 @@ def policy_corpus():
     value: 12.5%
     description: a rate
 """)
+    write(out, "new-split-rule.yaml", """rules:
+  - id: fuzz.new.split
+    description: a split by a weight of the pack's
+    basis: fuzz
+    scope: request
+    when: order.payments.count > 0
+    for_each: payment
+    split:
+      total: refund.total
+      weight: 'payment.method == "points" ? 0.00 : payment.amount - payment.refunded'
+    refund_to: 'payment.method == "points" ? min(refund.total - split.total, payment.refundable) : split.share'
+""")
+    write(out, "new-pack-define.yaml", """define:
+  fuzz_window: |
+    customer.tier in vip_tiers ? vip_window_days + 1 : no_reason_window_days
+rules:
+  - id: fuzz.new.kept
+    description: reads a pack define and a line's kept units
+    basis: fuzz
+    scope: settlement
+    for_each: gift
+    adjust:
+      code: GIFT_NOT_RETURNED
+      when: kept_units(gift.line) > 0 && fuzz_window > 7 && kept_gross(gift.line) > 0.00
+      amount: -(gift.value)
+""")
     write(out, "syntax-error.yaml", "rules:\n  - id: [unclosed\n    when: kind ==\n")
     write(out, "anchors.yaml", "x: &a [1, 2]\ny: *a\nrules: []\n")
 
@@ -207,7 +233,10 @@ def dictionaries(requests, expressions):
              "offer:", "compensation:", "return_shipping:", "route_to_review:", "settle:", "deadlines:", "type:",
              "value:", "zh-CN:", "en:", "de:", "list<reason>", "list<string>", "money", "percent", "duration",
              "int", "bool", "string", "timestamp", "optional", "&a", "*a", "!!str", "|-", ">-", "'", "\"", "{", "}",
-             "[", "]", "---", "...", "%YAML 1.1", "0.01", "100%", "7d", "null", "true", "~"]
+             "[", "]", "---", "...", "%YAML 1.1", "0.01", "100%", "7d", "null", "true", "~",
+             "scope: settlement", "for_each: discount", "for_each: gift", "for_each: payment", "define:", "given:",
+             "otherwise: true", "adjust:", "refund_shipping:", "refund_to:", "split:", "total:", "weight:",
+             "split.share", "split.total", "kept_units(", "kept_gross(", "discount.scope"]
     with open(os.path.join(FUZZ, "policy.dict"), "w", encoding="utf-8") as handle:
         handle.write("# policy YAML keys and tokens (Fuzz/make_corpus.py)\n")
         handle.write("\n".join(json.dumps(word) for word in words) + "\n")
