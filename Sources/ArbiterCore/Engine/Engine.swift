@@ -248,7 +248,7 @@ public final class Engine: Sendable {
             let rule = rules.settlementSteps[position].rule
             guard try run.evaluate(rule, state, line: nil, untraced: rules.settlementSteps[position].untraced) else { continue }
             var applied: [String] = []
-            if rule.split != nil { try run.split(rule, state) }
+            if let split = rule.split { try run.split(split, of: rule, state) }
             for index in 0..<run.elementCount(of: rule, state) {
                 let element = try run.enterElement(index, of: rule, state)
                 for effectIndex in rule.effects.indices {
@@ -340,7 +340,7 @@ public final class Engine: Sendable {
                 }
             }
             if rule.forEach == .payment {
-                if rule.split != nil { try run.split(rule, state) }
+                if let split = rule.split { try run.split(split, of: rule, state) }
                 for index in 0..<run.elementCount(of: rule, state) {
                     let element = try run.enterElement(index, of: rule, state)
                     for effectIndex in rule.effects.indices {

@@ -188,14 +188,14 @@ struct RuleRun: ~Copyable {
         rule.forEach.map { state.elementCount($0) } ?? 1
     }
 
-    /// Computes a rule's `split:` before its elements (nothing for a rule without one): the
-    /// total once, each element's weight, and the shares the elements read as `split.share`.
+    /// Computes a rule's `split:` before its elements: the total once, each element's weight,
+    /// and the shares the elements read as `split.share`.
     /// The engine fixes only the arithmetic (largest remainder, ties to the first element, never
     /// more than the weights add up to); what is split and by what weight is the pack's.
-    mutating func split(_ rule: Rule, _ state: EvaluationState) throws(EvaluationFailure) {
-        // Only a rule with `split:` reads `split.*` (the loader makes sure), so a rule without
-        // one leaves the last shares alone.
-        guard let split = rule.split, let iteration = rule.forEach else { return }
+    /// Only a rule with `split:` reads `split.*` (the loader makes sure), so a rule without one
+    /// does not call this and leaves the last shares alone.
+    mutating func split(_ split: RuleSplit, of rule: Rule, _ state: EvaluationState) throws(EvaluationFailure) {
+        guard let iteration = rule.forEach else { return }  // the loader requires one with split:
         let total = try money(split.total, state, rule: rule, what: "split total", line: nil)
         let count = state.elementCount(iteration)
         var weights: [Int64] = []

@@ -55,11 +55,10 @@ final class PolicyEnvironment: ExpressionEnvironment {
             usedParameters.insert(name)
             return .constant(parameter.value, parameter.type)
         }
-        let packLevel = "a pack's top-level define reads only what every rule can read (the request's own fields, facts, parameters, earlier pack defines): '\(name)' is not one; define it in the rules that need it"
         if let field = RequestField.byPath[name] {
             if readsWhatEveryRuleReads {
                 if case .anywhere = field.availability { return .slot(field.rawValue, field.type) }
-                misplacedNames[name] = packLevel
+                misplacedNames[name] = Self.notReadByEveryRule(name)
                 return .unknown(suggestion: nil)
             }
             if phase.canRead(field.availability, iteration: iteration, splitting: splitting) { return .slot(field.rawValue, field.type) }
@@ -69,7 +68,7 @@ final class PolicyEnvironment: ExpressionEnvironment {
         if path.count == 3, path[0] == "item", path[1] == "attributes" {
             if let index = schema.attributes.firstIndex(where: { $0.name == path[2] }) {
                 if readsWhatEveryRuleReads {
-                    misplacedNames[name] = packLevel
+                    misplacedNames[name] = Self.notReadByEveryRule(name)
                     return .unknown(suggestion: nil)
                 }
                 if phase == .line { return .slot(RequestField.attributeSlotBase + index, schema.attributes[index].valueType) }
@@ -81,6 +80,10 @@ final class PolicyEnvironment: ExpressionEnvironment {
             return .slot(RequestField.factSlotBase + index, schema.facts[index].valueType)
         }
         return .unknown(suggestion: Suggestion.closest(to: name, in: knownNames()))
+    }
+
+    private static func notReadByEveryRule(_ name: String) -> String {
+        "a pack's top-level define reads only what every rule can read (the request's own fields, facts, parameters, earlier pack defines): '\(name)' is not one; define it in the rules that need it"
     }
 
     /// Says why `name` cannot be read where an expression is compiled next, should it be used there.

@@ -52,8 +52,6 @@ struct RuleCompiler {
     /// rule's expressions see them.
     private var compiledPackDefines: [Define] = []
     private var packDefineNames: [String: (slot: Int, type: ValueType)] = [:]
-    /// How many of the defines the last `readDefines` returned are pack defines (they come first).
-    private var packDefineEntries = 0
     /// The `define:` mappings of the groups around the rule being read, outermost first.
     private var groupDefines: [YAMLNode] = []
     /// Defines (by their mapping) that did not compile, reported once.
@@ -181,11 +179,6 @@ struct RuleCompiler {
         var defines: [Define] = []
         environment.iteration = nil
         environment.defines = forEach == nil ? packDefineNames : [:]
-        if forEach != nil {
-            for name in packDefineNames.keys {
-                environment.explain(name, "'\(name)' is a pack define, which a rule with for_each computes for each element: read it in the rule's define:, adjust: or refund_to:, not in its when: or split:")
-            }
-        }
         if forEach == nil {
             guard let read = readDefines(mapping, scope: scope) else { return nil }
             defines = read
@@ -245,7 +238,8 @@ struct RuleCompiler {
         environment.defines = packDefineNames
         order += 1
         let readers = [condition, split?.total, split?.weight].compactMap { $0 } + effects.flatMap(\.expressions)
-        defines = Self.pruned(defines, packDefineCount: packDefineEntries, readBy: readers)
+        // `readDefines` puts the pack's defines first.
+        defines = Self.pruned(defines, packDefineCount: compiledPackDefines.count, readBy: readers)
         let relativeFile = relativePaths[idNode.location.file] ?? idNode.location.file
         return Rule(id: id, description: description, basis: basis, scope: scope, condition: condition, defines: defines,
                     forEach: forEach, split: split, isOtherwise: otherwise, effects: effects, location: idNode.location, order: order,
@@ -260,7 +254,6 @@ struct RuleCompiler {
         /// Define slots whose values stay fixed while a request is decided.
         var fixedSlots = Set(compiledPackDefines.map(\.slot))
         environment.defines.merge(packDefineNames) { current, _ in current }
-        let inherited = groupDefines
         // The pack's defines, compiled once; a rule that reads none of them drops them (`pruned`).
         // Their values depend on the request alone: an untraced run computes each once.
         for define in compiledPackDefines {
@@ -271,8 +264,7 @@ struct RuleCompiler {
             shared.isPerDecision = true
             defines.append(shared)
         }
-        packDefineEntries = defines.count
-        for (position, node) in (inherited + (mapping["define"].map { [$0.value] } ?? [])).enumerated() {
+        for (position, node) in (groupDefines + (mapping["define"].map { [$0.value] } ?? [])).enumerated() {
             guard !failedDefines.contains(node.location) else { return nil }
             guard case .mapping(let body) = node, var entries = readDefineEntries(body) else {
                 if case .mapping = node {} else {
@@ -282,7 +274,7 @@ struct RuleCompiler {
                 return nil
             }
             // A group's define, outside `for_each` (whose elements change from one to the next).
-            let shared = position < inherited.count && environment.iteration == nil
+            let shared = position < groupDefines.count && environment.iteration == nil
             for (index, entry) in body.entries.enumerated() where index < entries.count {
                 let reads = entries[index].expression.slotsRead
                 guard shared, reads.allSatisfy({ RequestField.isFixedWhileDeciding(slot: $0) || fixedSlots.contains($0) }) else { continue }
@@ -313,8 +305,8 @@ struct RuleCompiler {
             }
             for entry in body.entries {
                 let errorsBefore = reader.diagnostics.count
-                guard let define = readDefineEntries(YAMLMapping(entries: [entry], location: body.location)).flatMap(\.first),
-                      readsWhatEveryRuleReads(define, entry) else {
+                // Each entry alone, so that one that fails leaves the others.
+                guard let define = readDefineEntries(YAMLMapping(entries: [entry], location: body.location)).flatMap(\.first) else {
                     environment.defines[entry.key.value] = nil
                     rootCauses.declarationFailed(.parameter, entry.key.value, diagnosticIndex: errorsBefore)
                     continue
@@ -324,21 +316,10 @@ struct RuleCompiler {
         }
         packDefineNames = environment.defines
         environment.defines = [:]
-    }
-
-    /// Whether a pack define reads only what every rule can read (any scope, any `for_each`):
-    /// request fields available anywhere, facts, parameters and the pack defines before it.
-    /// Reports it at its expression when it does not.
-    private mutating func readsWhatEveryRuleReads(_ define: Define, _ entry: YAMLMappingEntry) -> Bool {
-        for slot in define.expression.slotsRead {
-            if slot >= RequestField.defineSlotBase || (RequestField.factSlotBase..<RequestField.defineSlotBase).contains(slot) { continue }
-            if let field = RequestField(rawValue: slot), case .anywhere = field.availability { continue }
-            let name = RequestField(rawValue: slot)?.path ?? "item.attributes.…"
-            reader.error(entry.value.span, "pack_define_reads_scope",
-                         "the pack's define '\(entry.key.value)' reads '\(name)', which not every rule can read: a pack define reads only the request's own fields, facts, parameters and earlier pack defines; define it in the rules (or the group) that need it")
-            return false
+        // A pack define is unknown only in a for_each rule's `when:` and `split:` (see `readRule`).
+        for name in packDefineNames.keys {
+            environment.explain(name, "'\(name)' is a pack define, which a rule with for_each computes for each element: read it in the rule's define:, adjust: or refund_to:, not in its when: or split:")
         }
-        return true
     }
 
     /// The rule's defines without the pack defines it does not read (directly or through
@@ -511,21 +492,14 @@ struct RuleCompiler {
                                       end: scalar.location(ofUTF8Offset: error.utf8Offset + error.length))
                 var message = error.message
                 var notes = error.notes
-                if error.code == "unknown_function" {
+                if error.code == "unknown_function" || error.code == "unknown_name" {
                     let bytes = Array(scalar.value.utf8)
                     let end = min(bytes.count, error.utf8Offset + error.length)
                     let name = String(decoding: bytes[min(error.utf8Offset, end)..<end], as: UTF8.self)
-                    if let explanation = environment.misplacedNames[name] { message = explanation }
-                } else if error.code == "unknown_name" {
-                    let bytes = Array(scalar.value.utf8)
-                    let end = min(bytes.count, error.utf8Offset + error.length)
-                    let start = min(error.utf8Offset, end)
-                    let name = String(decoding: bytes[start..<end], as: UTF8.self)
                     if let explanation = environment.misplacedNames[name] {
                         message = explanation
-                    } else if rootCauses.absorbs(unknownName: name, at: span.start) {
-                        continue
-                    } else {
+                    } else if error.code == "unknown_name" {
+                        if rootCauses.absorbs(unknownName: name, at: span.start) { continue }
                         notes += Self.declarationHint(name)
                     }
                 }

@@ -76,6 +76,10 @@ extension RequestDecoder {
         var discounts = RequestBuffers.take(&buffers.discounts)
         discounts.reserveCapacity(draft.order.discounts.count)
         let discountIDs = LineIndex(count: draft.order.discounts.count) { draft.order.discounts[$0].id }
+        // What earlier refunds deducted for the discounts, and the last discount that says so
+        // (`checkEarlierDeductions`).
+        var discountsClawedBack: Int64 = 0
+        var lastClawedBack: Int?
         for index in draft.order.discounts.indices {
             let path = { "$.order.discounts[\(index)]" }
             // Fields read in place: a copy of the discount would retain and release its strings.
@@ -112,6 +116,10 @@ extension RequestDecoder {
             guard clawedBack <= amount else {
                 throw RequestError(path: path() + ".clawed_back", "clawed_back \(format(clawedBack)) is more than the discount's amount \(format(amount)); earlier refunds cannot have taken back more than the discount was")
             }
+            if clawedBack > 0 {
+                discountsClawedBack += clawedBack
+                lastClawedBack = index
+            }
             discounts.append(Discount(
                 id: draft.order.discounts[index].id, kind: draft.order.discounts[index].kind, amount: amount, appliesTo: scope,
                 threshold: draft.order.discounts[index].threshold, clawedBack: clawedBack))
@@ -144,8 +152,9 @@ extension RequestDecoder {
         case .failure(let negative):
             throw RequestError(path: "$.order.discounts[\(negative.discountIndex)]", "discount '\(discounts[negative.discountIndex].id)' takes line '\(items[negative.itemIndex].line)' below zero: the discounts allocated to a line exceed its gross")
         }
-        try checkEarlierDeductions(items: items, discounts: discounts, proration: proration, shippingFee: draft.order.shippingFee,
-                                   shippingClawedBack: draft.order.shippingClawedBack)
+        try checkEarlierDeductions(items: items, proration: proration, shippingFee: draft.order.shippingFee,
+                                   shippingClawedBack: draft.order.shippingClawedBack,
+                                   discountsClawedBack: discountsClawedBack, lastClawedBack: lastClawedBack)
 
         // Requested lines: known, each once; at least one unless the claim is about the order.
         var lines = RequestBuffers.take(&buffers.lines)
@@ -218,14 +227,9 @@ extension RequestDecoder {
     /// and believing it would give it back as a release (SPEC section 8, "must be possible";
     /// docs/interpretations.md). Blamed on `shipping_clawed_back` when it claims any, else on
     /// the last discount that does.
-    private func checkEarlierDeductions(items: [OrderItem], discounts: [Discount], proration: OrderProration,
-                                        shippingFee: Int64, shippingClawedBack: Int64) throws(RequestError) {
-        var deducted = shippingClawedBack
-        var blamed: Int?
-        for index in discounts.indices where discounts[index].clawedBack > 0 {
-            deducted += discounts[index].clawedBack
-            blamed = index
-        }
+    private func checkEarlierDeductions(items: [OrderItem], proration: OrderProration, shippingFee: Int64, shippingClawedBack: Int64,
+                                        discountsClawedBack: Int64, lastClawedBack: Int?) throws(RequestError) {
+        let deducted = shippingClawedBack + discountsClawedBack
         guard deducted > 0 else { return }
         var refundedPaid: Int64 = 0
         var everyUnitRefunded = true
@@ -236,7 +240,7 @@ extension RequestDecoder {
         }
         if everyUnitRefunded { refundedPaid += shippingFee }
         guard deducted > refundedPaid else { return }
-        let path = shippingClawedBack > 0 || blamed == nil ? "$.order.shipping_clawed_back" : "$.order.discounts[\(blamed!)].clawed_back"
+        let path = if shippingClawedBack == 0, let index = lastClawedBack { "$.order.discounts[\(index)].clawed_back" } else { "$.order.shipping_clawed_back" }
         throw RequestError(path: path, "earlier refunds deducted \(format(deducted)) (discounts' clawed_back plus shipping_clawed_back) but the units refunded so far paid \(format(refundedPaid)); a deduction is taken from a refund and never exceeds it")
     }
 
