@@ -500,13 +500,62 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
 
     /// Appends `text` as a quoted JSON string with the minimal escapes.
     mutating func appendString(_ text: String) {
-        put(UInt8(ascii: "\""))
-        let done: Void? = text.utf8.withContiguousStorageIfAvailable { appendEscaped($0) }
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { appendQuoted($0) }
         if done == nil {
             var copy = text
-            copy.withUTF8 { appendEscaped($0) }
+            copy.withUTF8 { appendQuoted($0) }
+        }
+    }
+
+    /// `utf8` between quotes, escaped. Most strings of an answer (codes, rule ids, line ids,
+    /// values) are at most 32 bytes and need no escape: one or two loads tell, and the quotes
+    /// and bytes are stored after one capacity check. The general scan below set up its loops
+    /// for them at some 150 instructions a string.
+    @inline(__always)
+    private mutating func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
+        if let source = utf8.baseAddress, utf8.count <= 32, Self.needsNoEscape(source, count: utf8.count) {
+            let length = utf8.count
+            reserve(length + 2)
+            let at = base + count
+            at.pointee = UInt8(ascii: "\"")
+            Self.copy(source, to: at + 1, count: length)
+            (at + 1 + length).pointee = UInt8(ascii: "\"")
+            count += length + 2
+            return
         }
         put(UInt8(ascii: "\""))
+        appendEscaped(utf8)
+        put(UInt8(ascii: "\""))
+    }
+
+    /// Whether none of the `count` (at most 32) bytes at `source` must be escaped, read as two
+    /// overlapping loads of the widest size that fits: every byte is read, none outside the
+    /// string, and a byte read twice changes nothing. Words are tested with
+    /// `JSONStringEscaping.mustEscape(_: UInt64)`, which flags nothing when no byte must be
+    /// escaped (its false alarms are only above a byte that must).
+    @inline(__always)
+    static func needsNoEscape(_ source: UnsafePointer<UInt8>, count: Int) -> Bool {
+        let raw = UnsafeRawPointer(source)
+        switch count {
+        case 16...32:
+            return arbiter_json_escape_mask16(raw) | arbiter_json_escape_mask16(raw + (count - 16)) == 0
+        case 8..<16:
+            let head = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+            let tail = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+            return JSONStringEscaping.mustEscape(head) | JSONStringEscaping.mustEscape(tail) == 0
+        case 4..<8:
+            let head = UInt64(UInt32(littleEndian: raw.loadUnaligned(as: UInt32.self)))
+            let tail = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)))
+            return JSONStringEscaping.mustEscape(head | tail << 32) == 0
+        case 1..<4:
+            // The first, middle and last bytes (all there are), padded with 'a', which needs none.
+            let word = 0x6161_6161_6100_0000 | UInt64(source[0]) | UInt64(source[count >> 1]) << 8 | UInt64(source[count - 1]) << 16
+            return JSONStringEscaping.mustEscape(word) == 0
+        case 0:
+            return true
+        default:
+            return false
+        }
     }
 
     /// Appends `utf8` with `"`, `\` and control characters escaped, copying the runs between
