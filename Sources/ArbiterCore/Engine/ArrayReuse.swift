@@ -9,7 +9,10 @@ extension Array {
     @inline(__always)
     mutating func reset(repeating value: Element, count: Int) {
         while self.count > count { removeLast() }
-        for index in indices { self[index] = value }
+        // Through one buffer: each `self[index] = value` checked the array's uniqueness again.
+        withUnsafeMutableBufferPointer { elements in
+            for index in elements.indices { elements[index] = value }
+        }
         while self.count < count { append(value) }
     }
 

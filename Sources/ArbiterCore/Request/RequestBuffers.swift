@@ -62,7 +62,12 @@ struct RequestBuffers {
     mutating func attributeValues(_ defaults: [Value]) -> [Value] {
         guard var values = attributes.popLast() else { return defaults }
         if values.count == defaults.count {
-            for index in values.indices { values[index] = defaults[index] }
+            // Through the buffers: `values[index] = …` checked the array's uniqueness per element.
+            values.withUnsafeMutableBufferPointer { target in
+                defaults.withUnsafeBufferPointer { source in
+                    for index in source.indices { target[index] = source[index] }
+                }
+            }
         } else {
             values.removeAllKeepingMemory()
             for value in defaults { values.append(value) }
