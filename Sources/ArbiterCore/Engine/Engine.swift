@@ -145,7 +145,8 @@ public final class Engine: Sendable {
             }
         }
         self.ruleSets = sets
-        self.expressionClosures = ExpressionClosures(policy.allRules.flatMap(\.computedExpressions))
+        self.expressionClosures = ExpressionClosures(
+            computed: policy.allRules.flatMap(\.computedExpressions), conditions: policy.allRules.compactMap(\.condition))
     }
 
     /// Where the rules for a kind and reason sit in `ruleSets`.

@@ -83,7 +83,15 @@ struct RuleRun: ~Copyable {
         let value: Value?
         do {
             if tracing {
-                value = try rule.condition?.evaluate(in: state, steps: steps!)
+                if let condition = rule.condition {
+                    if let traced = closures.tracedClosure(for: condition) {
+                        value = try TracedClosureBox.evaluate(traced, state, steps: steps!)
+                    } else {
+                        value = try condition.evaluate(in: state, steps: steps!)
+                    }
+                } else {
+                    value = nil
+                }
             } else if let untraced {
                 value = try ClosureBox.evaluate(untraced, state)
             } else {

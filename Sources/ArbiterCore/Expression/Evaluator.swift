@@ -27,12 +27,14 @@ struct StepTrace: TraceSink {
     // The values are consumed (the evaluator's own temporaries), and the step is made where it
     // is stored (`ConditionStep.initialize`): a borrowed value would be copied into the step,
     // and a step built first and then stored would be copied and the original destroyed.
-    mutating func record(_ text: Int, _ value: consuming Value) {
+    // Not `mutating` (the fields are constants, the steps a shared buffer): the traced closures
+    // record through a trace they are handed, not one they own.
+    func record(_ text: Int, _ value: consuming Value) {
         ConditionStep.initialize(
             steps.nextSlot(), text: includeTexts ? texts[text] : "", value: value, left: nil, right: nil, textIndex: text)
     }
 
-    mutating func record(_ text: Int, _ value: consuming Value, left: consuming Value, right: consuming Value?) {
+    func record(_ text: Int, _ value: consuming Value, left: consuming Value, right: consuming Value?) {
         ConditionStep.initialize(
             steps.nextSlot(), text: includeTexts ? texts[text] : "", value: value, left: left, right: right, textIndex: text)
     }

@@ -42,7 +42,7 @@ import Testing
         let versions = Repository.rulesSet.allVersions
         let cn = try #require(versions.first { $0.name == "cn" })
         let eu = try #require(versions.first { $0.name == "eu" })
-        let closures = ExpressionClosures(cn.allRules.flatMap(\.computedExpressions))
+        let closures = ExpressionClosures(computed: cn.allRules.flatMap(\.computedExpressions))
         let expressions = cn.allRules.flatMap(\.computedExpressions)
         #expect(expressions.count > 20)
         for expression in expressions {

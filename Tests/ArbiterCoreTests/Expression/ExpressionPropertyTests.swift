@@ -5,7 +5,8 @@ import Testing
 /// Whatever the text, compiling returns an expression or located errors, and evaluating a
 /// compiled expression returns a value or an `EvaluationError`: never a crash, with every
 /// reported range inside the text. The tree walker, traced and untraced, and the closures
-/// (`ClosureExpression`) give the same value or the same error.
+/// (`ClosureExpression`, and `TracedClosureExpression` with the walker's steps) give the same
+/// value or the same error.
 @Suite struct ExpressionPropertyTests {
     /// Tokens that reach every part of the grammar and the checker, valid and not.
     static let tokens: [String] = [
@@ -84,6 +85,20 @@ import Testing
                     let closures = ClosureExpression<ExpressionTestContext>(compiled)
                     let viaClosures = Result { () throws(EvaluationError) -> Value in try closures.evaluate(context) }
                     #expect(plain == viaClosures, "closures: \(text.debugDescription)")
+                    // The traced closures the engine runs for `--audit full`: the same value or
+                    // error as the traced walker, and the same steps (sub-expression, value and
+                    // operands, in order) up to the point either stopped.
+                    let walkerSteps = InPlaceBuffer<ConditionStep>(capacity: 8)
+                    let walked = Result { () throws(EvaluationError) -> Value in try compiled.evaluate(in: context, steps: walkerSteps) }
+                    let closureSteps = InPlaceBuffer<ConditionStep>(capacity: 8)
+                    let tracedClosures = TracedClosureExpression<ExpressionTestContext>(compiled)
+                    let viaTracedClosures = Result { () throws(EvaluationError) -> Value in
+                        try tracedClosures.evaluate(context, StepTrace(texts: compiled.texts, includeTexts: false, steps: closureSteps))
+                    }
+                    #expect(walked == viaTracedClosures, "traced closures: \(text.debugDescription)")
+                    let recordedByWalker = walkerSteps.moveToArray(), recordedByClosures = closureSteps.moveToArray()
+                    #expect(recordedByWalker == recordedByClosures, "traced closures' steps: \(text.debugDescription)")
+                    #expect(recordedByWalker.map(\.textIndex) == steps.map(\.textIndex))
                     for step in steps { #expect(text.contains(step.text)) }
                 }
             }
