@@ -47,6 +47,7 @@ count_run() {
     echo "$total $sha $(python3 bench/callgrind_calls.py "$out" malloc)"
 }
 
+phase_runs=()
 printf 'workload: %s requests (%s)\n' "$count" "$workload"
 printf '%-8s %14s %14s %18s %18s\n' audit instr/decision "sha256 part" "without sha256" "allocs/decision"
 for audit in none summary full; do
@@ -56,4 +57,9 @@ for audit in none summary full; do
     sha=$(( (requests_sha - idle_sha) / count ))
     allocs=$(( (requests_allocs - idle_allocs) / count ))
     printf '%-8s %14d %14d %18d %18d\n' "$audit" "$per" "$sha" "$((per - sha))" "$allocs"
+    phase_runs+=("$audit:bench/out/callgrind.$audit.$(basename "$workload").out:bench/out/callgrind.$audit.$(basename "$empty").out")
 done
+echo
+# The same instructions by phase of a request's path (bench/phases.py), to see where a change
+# moved work, not only how much it saved.
+python3 bench/phases.py "$count" "${phase_runs[@]}"
