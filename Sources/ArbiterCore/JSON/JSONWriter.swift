@@ -508,12 +508,12 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     }
 
     /// `utf8` between quotes, escaped. Most strings of an answer (codes, rule ids, line ids,
-    /// values) are at most 32 bytes and need no escape: one or two loads tell, and the quotes
-    /// and bytes are stored after one capacity check. The general scan below set up its loops
-    /// for them at some 150 instructions a string.
+    /// values, messages, digests) are at most 64 bytes and need no escape: up to four loads
+    /// tell, and the quotes and bytes are stored after one capacity check. The general scan
+    /// below set up its loops for them at some 150 instructions a string.
     @inline(__always)
     private mutating func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
-        if let source = utf8.baseAddress, utf8.count <= 32, Self.needsNoEscape(source, count: utf8.count) {
+        if let source = utf8.baseAddress, utf8.count <= 64, Self.needsNoEscape(source, count: utf8.count) {
             let length = utf8.count
             reserve(length + 2)
             let at = base + count
@@ -528,15 +528,20 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         put(UInt8(ascii: "\""))
     }
 
-    /// Whether none of the `count` (at most 32) bytes at `source` must be escaped, read as two
-    /// overlapping loads of the widest size that fits: every byte is read, none outside the
-    /// string, and a byte read twice changes nothing. Words are tested with
-    /// `JSONStringEscaping.mustEscape(_: UInt64)`, which flags nothing when no byte must be
-    /// escaped (its false alarms are only above a byte that must).
+    /// Whether none of the `count` (at most 64) bytes at `source` must be escaped, read as
+    /// overlapping loads of the widest size that fits (the first and last 32 bytes as two
+    /// sixteen-byte loads each past 32): every byte is read, none outside the string, and a byte
+    /// read twice changes nothing. Words are tested with `JSONStringEscaping.mustEscape(_:
+    /// UInt64)`, which flags nothing when no byte must be escaped (its false alarms are only
+    /// above a byte that must).
     @inline(__always)
     static func needsNoEscape(_ source: UnsafePointer<UInt8>, count: Int) -> Bool {
         let raw = UnsafeRawPointer(source)
         switch count {
+        case 33...64:
+            let head = arbiter_json_escape_mask16(raw) | arbiter_json_escape_mask16(raw + 16)
+            let tail = arbiter_json_escape_mask16(raw + (count - 32)) | arbiter_json_escape_mask16(raw + (count - 16))
+            return head | tail == 0
         case 16...32:
             return arbiter_json_escape_mask16(raw) | arbiter_json_escape_mask16(raw + (count - 16)) == 0
         case 8..<16:

@@ -158,21 +158,21 @@ import Testing
         }
     }
 
-    /// The short-string test (`needsNoEscape`, up to 32 bytes, two overlapping loads) against
-    /// the byte-by-byte definition: every byte value at every position of every length, among
+    /// The short-string test (`needsNoEscape`, up to 64 bytes, overlapping loads) against the
+    /// byte-by-byte definition: every byte value at every position of every length, among
     /// fillers next to the escaped bytes' values (a borrow could falsely flag them) and non-ASCII
-    /// bytes; and a string longer than 32 bytes always goes the general way.
+    /// bytes; and a string longer than 64 bytes always goes the general way.
     @Test func shortStringTestAgreesWithEveryByte() {
         for filler: UInt8 in [UInt8(ascii: "a"), UInt8(ascii: "#"), UInt8(ascii: "]"), UInt8(ascii: "!"), 0x80, 0xFF] {
-            for length in 0...33 {
+            for length in 0...65 {
                 var bytes = [UInt8](repeating: filler, count: length)
                 bytes.withUnsafeBufferPointer { buffer in
-                    #expect(JSONWriter.needsNoEscape(buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: length) == (length <= 32))
+                    #expect(JSONWriter.needsNoEscape(buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: length) == (length <= 64))
                 }
                 for position in 0..<length {
                     for value in UInt8.min...UInt8.max {
                         bytes[position] = value
-                        let needsNone = length <= 32 && !JSONStringEscaping.mustEscape(value)
+                        let needsNone = length <= 64 && !JSONStringEscaping.mustEscape(value)
                         bytes.withUnsafeBufferPointer { buffer in
                             let answer = JSONWriter.needsNoEscape(buffer.baseAddress!, count: length)
                             if answer != needsNone { Issue.record("length \(length), byte \(value) at \(position), filler \(filler): \(answer)") }
@@ -184,9 +184,10 @@ import Testing
         }
     }
 
-    /// Escapes at every position relative to the eight-byte scanner.
+    /// Escapes at every position relative to the eight-byte scanner and to the short-string
+    /// test's loads (to 64 bytes).
     @Test func escapesAtEveryOffset() throws {
-        for length in 0..<20 {
+        for length in 0..<70 {
             for position in 0...length {
                 var characters = Array(repeating: Character("a"), count: length)
                 characters.insert("\n", at: position)
