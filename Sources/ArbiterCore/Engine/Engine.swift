@@ -215,7 +215,7 @@ public final class Engine: Sendable {
                     }
                     switch rule.effects[effectIndex] {
                     case .offer(let kind, let amountExpression, let code):
-                        let amount = try run.money(amountExpression, state, rule: rule, what: "offer \(code)", line: lineID)
+                        let amount = try run.money(amountExpression, state, rule: rule, what: rule.computationNames[effectIndex], line: lineID)
                         run.offers.append(Grant(kind: kind, amount: amount, code: code, rule: rule.id, line: lineID))
                         if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
                     default:
@@ -255,8 +255,8 @@ public final class Engine: Sendable {
                 for effectIndex in rule.effects.indices {
                     switch rule.effects[effectIndex] {
                     case .adjust(let adjustment):
-                        guard try run.holds(adjustment.condition, state, rule: rule, what: "adjust \(adjustment.code)", element: element) else { continue }
-                        let amount = try run.signedMoney(adjustment.amount, state, rule: rule, what: "adjust \(adjustment.code)", element: element)
+                        guard try run.holds(adjustment.condition, state, rule: rule, what: rule.computationNames[effectIndex], element: element) else { continue }
+                        let amount = try run.signedMoney(adjustment.amount, state, rule: rule, what: rule.computationNames[effectIndex], element: element)
                         effects.propose(Settlement.Proposal(
                             code: adjustment.code, amount: amount, rule: rule.id,
                             discount: rule.forEach == .discount ? element : nil, line: rule.forEach == .gift ? element : nil))
@@ -295,12 +295,12 @@ public final class Engine: Sendable {
                 }
                 switch rule.effects[effectIndex] {
                 case .compensation(let kind, let amountExpression, let code):
-                    let amount = try run.money(amountExpression, state, rule: rule, what: "compensation \(code)", line: nil)
+                    let amount = try run.money(amountExpression, state, rule: rule, what: rule.computationNames[effectIndex], line: nil)
                     effects.addCompensation(Grant(kind: kind.rawValue, amount: amount, code: code, rule: rule.id, line: nil), reason: ruleReasons[reason])
                     reason += 1
                     if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
                 case .offer(let kind, let amountExpression, let code):
-                    let amount = try run.money(amountExpression, state, rule: rule, what: "offer \(code)", line: nil)
+                    let amount = try run.money(amountExpression, state, rule: rule, what: rule.computationNames[effectIndex], line: nil)
                     run.offers.append(Grant(kind: kind, amount: amount, code: code, rule: rule.id, line: nil))
                     if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
                 case .returnShipping(let chosen):

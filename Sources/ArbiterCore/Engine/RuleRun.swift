@@ -250,7 +250,7 @@ struct RuleRun: ~Copyable {
     /// The value of an effect's own `when:` (true when it has none), in the computations when traced.
     mutating func holds(_ condition: CompiledExpression?, _ state: EvaluationState, rule: Rule, what: @autoclosure () -> String, element: String?) throws(EvaluationFailure) -> Bool {
         guard let condition else { return true }
-        let value = try self.value(condition, state, rule: rule, what: what() + (element.map { " for \($0)" } ?? "") + " when")
+        let value = try self.value(condition, state, rule: rule, what: element.map { what() + " for " + $0 + " when" } ?? what() + " when")
         guard case .bool(let result) = value else {
             throw EvaluationFailure(rule: rule.id, source: rule.source, message: "\(what()): condition did not produce a boolean")
         }
@@ -259,7 +259,7 @@ struct RuleRun: ~Copyable {
 
     /// A signed amount of money (an adjustment: deductions are negative).
     mutating func signedMoney(_ expression: CompiledExpression, _ state: EvaluationState, rule: Rule, what: @autoclosure () -> String, element: String?) throws(EvaluationFailure) -> Int64 {
-        guard case .money(let amount) = try value(expression, state, rule: rule, what: what() + (element.map { " for \($0)" } ?? "")) else {
+        guard case .money(let amount) = try value(expression, state, rule: rule, what: element.map { what() + " for " + $0 } ?? what()) else {
             throw EvaluationFailure(rule: rule.id, source: rule.source, message: "\(what()): amount must be a money value")
         }
         return amount

@@ -188,6 +188,9 @@ public final class Rule: Sendable {
     /// How each effect is named in its trace entry's `effects` (`Effect.traceText`), made once:
     /// the trace of every answer lists them.
     let effectTexts: [String]
+    /// How each effect's computed amount is named in a `full` trail's computations (`what`:
+    /// `offer CODE`, `compensation CODE`, `adjust CODE`), made once rather than per answer.
+    let computationNames: [String]
 
     public init(
         id: String, description: String, basis: String, scope: RuleScope, condition: CompiledExpression?,
@@ -221,6 +224,7 @@ public final class Rule: Sendable {
         }
         self.conditionConstantRightMembers = EncodedFragments(rightMembers)
         self.effectTexts = effects.map(\.traceText)
+        self.computationNames = effects.map(\.computationName)
     }
 
     /// A step's `right` member as encoded with the policy, when it shows a constant list (from
@@ -259,6 +263,17 @@ public enum Effect: Sendable {
     /// The effect as its trace entry names it (`approve SEVEN_DAY_NO_REASON`), or for the
     /// effects whose text depends on the request (`adjust` of a `for_each` element,
     /// `route_to_review`, `refund_to`), the part that does not.
+    /// The name of the amount the effect computes, as a `full` trail's computations show it
+    /// (`Rule.computationNames`); effects that compute no named amount have their trace text.
+    var computationName: String {
+        switch self {
+        case .offer(_, _, let code): return "offer \(code)"
+        case .compensation(_, _, let code): return "compensation \(code)"
+        case .adjust(let adjustment): return "adjust \(adjustment.code)"
+        default: return traceText
+        }
+    }
+
     var traceText: String {
         switch self {
         case .verdict(let verdict, let codes): return "\(verdict.rawValue) \(codes.joined(separator: ", "))"
