@@ -82,16 +82,16 @@ struct RuleRun: ~Copyable {
         let firstStep = steps?.count ?? 0
         let value: Value?
         do {
-            if tracing {
-                if let condition = rule.condition {
-                    if let traced = closures.tracedClosure(for: condition) {
-                        value = try TracedClosureBox.evaluate(traced, state, steps: steps!)
-                    } else {
-                        value = try condition.evaluate(in: state, steps: steps!)
-                    }
+            if tracing, let condition = rule.condition {
+                // The engine's table has every condition of its policy; the walker records the
+                // same steps for one it does not (`TracedClosureExpression`).
+                value = if let traced = closures.tracedClosure(for: condition) {
+                    try TracedClosureBox.evaluate(traced, state, steps: steps!)
                 } else {
-                    value = nil
+                    try condition.evaluate(in: state, steps: steps!)
                 }
+            } else if tracing {
+                value = nil
             } else if let untraced {
                 value = try ClosureBox.evaluate(untraced, state)
             } else {

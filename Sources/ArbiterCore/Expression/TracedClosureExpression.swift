@@ -184,25 +184,20 @@ struct TracedClosureExpression<Context: EvaluationContext & SendableMetatype>: S
         case 0:
             return { _, _ in !stop }
         case 1:
-            let only = recorded(operands[start])
-            return { context, trace throws(EvaluationError) in
-                if try only(context, trace) == stop { return stop }
-                return !stop
-            }
+            // The last operand's value is the chain's: it stops on `stop` or ends with `!stop`.
+            return recorded(operands[start])
         case 2:
             let first = recorded(operands[start]), second = recorded(operands[start + 1])
             return { context, trace throws(EvaluationError) in
                 if try first(context, trace) == stop { return stop }
-                if try second(context, trace) == stop { return stop }
-                return !stop
+                return try second(context, trace)
             }
         case 3:
             let first = recorded(operands[start]), second = recorded(operands[start + 1]), third = recorded(operands[start + 2])
             return { context, trace throws(EvaluationError) in
                 if try first(context, trace) == stop { return stop }
                 if try second(context, trace) == stop { return stop }
-                if try third(context, trace) == stop { return stop }
-                return !stop
+                return try third(context, trace)
             }
         default:
             let head = chain(operands.prefix(3), stopsOn: stop), rest = chain(operands.dropFirst(3), stopsOn: stop)
