@@ -312,6 +312,11 @@ public struct AuditField: Sendable, Equatable, Codable {
         self.name = name
         self.value = value
     }
+
+    /// A field as the engine's tables write it (`AuditField("line", .string(id))`).
+    init(_ name: String, _ value: AuditValue) {
+        self.init(name: name, value: value)
+    }
 }
 
 /// A value in the audit trail, written as JSON.

@@ -421,39 +421,51 @@ public final class Engine: Sendable {
     }
 
     /// The allocation table of every discount and the unit shares of every requested line.
+    ///
+    /// The request is read in place, field by field: a copy of the order, of an item, of a
+    /// discount or of a line's state retains and releases every string and array in it.
     static func prorationComputations(_ state: EvaluationState) -> [Computation] {
-        let order = state.request.order
+        let itemCount = state.request.order.items.count
+        let discountCount = state.request.order.discounts.count
         var computations: [Computation] = []
         // Room for the steps settlement, defines and amounts add after these (~30 in all).
-        computations.reserveCapacity(order.discounts.count + 2 * state.lines.count + 32)
-        for (discountIndex, discount) in order.discounts.enumerated() {
-            let scope = discount.appliesTo ?? Array(order.items.indices)
-            let scopeGross = scope.reduce(Int64(0)) { $0 + state.itemGross[$1] }
-            let table = state.auditRows(scope.count) { scope.map { index in
+        computations.reserveCapacity(discountCount + 2 * state.lines.count + 32)
+        for discountIndex in 0..<discountCount {
+            let amount = state.request.order.discounts[discountIndex].amount
+            // The items the discount applies to (nil: every item), in order.
+            let scope = state.request.order.discounts[discountIndex].appliesTo
+            let scopeCount = scope?.count ?? itemCount
+            var scopeGross: Int64 = 0
+            for position in 0..<scopeCount { scopeGross += state.itemGross[scope?[position] ?? position] }
+            let table = state.auditRows(scopeCount) { (0..<scopeCount).map { position in
+                let index = scope?[position] ?? position
                 // The floored share and the leftover minor unit it got, so the table can be redone by hand.
-                let floored = scopeGross == 0 ? 0 : Int64(Int128(discount.amount) * Int128(state.itemGross[index]) / Int128(scopeGross))
-                return [("line", .string(order.items[index].line)), ("gross", .money(state.itemGross[index])),
-                        ("floor", .money(floored)), ("leftover", .money(state.allocations[discountIndex][index] - floored)),
-                        ("allocated", .money(state.allocations[discountIndex][index]))]
+                let floored = scopeGross == 0 ? 0 : Int64(Int128(amount) * Int128(state.itemGross[index]) / Int128(scopeGross))
+                let allocated = state.allocations[discountIndex][index]
+                return [AuditField("line", .string(state.request.order.items[index].line)), AuditField("gross", .money(state.itemGross[index])),
+                        AuditField("floor", .money(floored)), AuditField("leftover", .money(allocated - floored)),
+                        AuditField("allocated", .money(allocated))]
             } }
             computations.append(Computation(ComputationLayout.allocateDiscount[table], [
-                .string(discount.id), .money(discount.amount),
+                .string(state.request.order.discounts[discountIndex].id), .money(amount),
                 .string("largest remainder: floor(amount × gross / scope_gross), leftover minor units to the largest remainders, ties to the earlier line"),
                 .money(scopeGross), table.value,
             ]))
         }
-        for line in state.lines {
-            let item = order.items[line.itemIndex]
+        for lineIndex in state.lines.indices {
+            let itemIndex = state.lines[lineIndex].itemIndex
+            let line = state.request.order.items[itemIndex].line
+            let quantity = Int64(state.request.order.items[itemIndex].quantity)
+            let gross = state.lines[lineIndex].gross, paid = state.lines[lineIndex].paid
             computations.append(Computation(.linePaid, [
-                .string(item.line), .money(item.unitPrice), .int(Int64(item.quantity)), .money(state.itemGross[line.itemIndex]),
-                .money(state.itemGross[line.itemIndex] - state.itemPaid[line.itemIndex]), .money(state.itemPaid[line.itemIndex]),
+                .string(line), .money(state.request.order.items[itemIndex].unitPrice), .int(quantity), .money(state.itemGross[itemIndex]),
+                .money(state.itemGross[itemIndex] - state.itemPaid[itemIndex]), .money(state.itemPaid[itemIndex]),
             ]))
-            let before = Int64(item.refundedQuantity)
-            let paid = state.itemPaid[line.itemIndex]
             computations.append(Computation(.unitShare, [
-                .string(item.line), .int(Int64(line.requestedUnits)), .int(Int64(line.units)), .int(before),
+                .string(line), .int(Int64(state.lines[lineIndex].requestedUnits)), .int(Int64(state.lines[lineIndex].units)),
+                .int(Int64(state.request.order.items[itemIndex].refundedQuantity)),
                 .string("floor(paid_of_line × (refunded_before + priced_units) / quantity) − floor(paid_of_line × refunded_before / quantity)"),
-                .money(paid), .int(Int64(item.quantity)), .money(line.gross), .money(line.paid), .money(line.gross - line.paid),
+                .money(state.itemPaid[itemIndex]), .int(quantity), .money(gross), .money(paid), .money(gross - paid),
             ]))
         }
         return computations

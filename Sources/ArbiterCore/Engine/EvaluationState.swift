@@ -229,9 +229,9 @@ final class EvaluationState: EvaluationContext {
         guard computations != nil else { return total }
         let table = auditRows(scope.count) { scope.map { index in
             let values = row(index)
-            return [("line", .string(items[index].line)), ("allocation", .money(values.allocation)),
-                    ("quantity", .int(Int64(items[index].quantity))), ("gone_units", .int(Int64(values.gone))),
-                    ("on_kept_units", .money(values.onKept))]
+            return [AuditField("line", .string(items[index].line)), AuditField("allocation", .money(values.allocation)),
+                    AuditField("quantity", .int(Int64(items[index].quantity))), AuditField("gone_units", .int(Int64(values.gone))),
+                    AuditField("on_kept_units", .money(values.onKept))]
         } }
         computations?.append(Computation(ComputationLayout.allocationOnKept[table], [
             .string(discount.id),
@@ -247,10 +247,10 @@ final class EvaluationState: EvaluationContext {
 
     /// The rows of an audit table, or nil when listing them would exceed the budget (and the
     /// table names how many it left out instead); `count` rows are taken from the budget if they fit.
-    func auditRows(_ count: Int, _ make: () -> [[(String, AuditValue)]]) -> AuditTable {
+    func auditRows(_ count: Int, _ make: () -> [[AuditField]]) -> AuditTable {
         guard count <= auditRowsLeft else { return AuditTable(isListed: false, value: .int(Int64(count))) }
         auditRowsLeft -= count
-        return AuditTable(isListed: true, value: .rows(make().map { row in row.map { AuditField(name: $0.0, value: $0.1) } }))
+        return AuditTable(isListed: true, value: .rows(make()))
     }
 
     // Reads go field by field (`request.order.shippingFee`), never through a local copy of

@@ -129,16 +129,15 @@ struct RuleRun: ~Copyable {
         guard let trace, let steps else { return nil }
         entryOpen = false
         let allSteps = steps.moveToArray()
-        let pending = trace.moveToArray()
-        return [TraceEntry](unsafeUninitializedCapacity: pending.count) { entries, initialized in
-            pending.withUnsafeBufferPointer { pending in
-                for index in pending.indices {
-                    TraceEntry.initialize(
-                        entries.baseAddress! + index, recorded: pending[index].rule.takeUnretainedValue(), steps: allSteps[pending[index].steps],
-                        line: pending[index].line, fired: pending[index].fired, effects: pending[index].effects)
-                }
+        // Each pending entry moved straight into its trace entry: no array of them in between.
+        let count = trace.count
+        return [TraceEntry](unsafeUninitializedCapacity: count) { entries, initialized in
+            trace.moveOut { index, pending in
+                TraceEntry.initialize(
+                    entries.baseAddress! + index, recorded: pending.rule.takeUnretainedValue(), steps: allSteps[pending.steps],
+                    line: pending.line, fired: pending.fired, effects: pending.effects)
             }
-            initialized = pending.count
+            initialized = count
         }
     }
 
@@ -228,7 +227,7 @@ struct RuleRun: ~Copyable {
         guard state.computations != nil else { return }
         let shares = state.splitShares
         let table = state.auditRows(count) { (0..<count).map { index in
-            [("element", .string(state.elementName(iteration, index))), ("weight", .money(weights[index])), ("share", .money(shares[index]))]
+            [AuditField("element", .string(state.elementName(iteration, index))), AuditField("weight", .money(weights[index])), AuditField("share", .money(shares[index]))]
         } }
         state.computations?.append(Computation(ComputationLayout.split[table], [
             .string(rule.id), .money(total), .money(sum), .money(state.splitTotal),
@@ -247,10 +246,29 @@ struct RuleRun: ~Copyable {
         return name
     }
 
+    /// `parts` in one string, made in one allocation: a `full` trail names some amounts per
+    /// element (`adjust THRESHOLD_CLAWBACK for C1 when`), and `+` allocated once per part.
+    static func joined(_ parts: String...) -> String {
+        var count = 0
+        for part in parts { count += part.utf8.count }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var written = 0
+            for var part in parts {
+                part.withUTF8 { bytes in
+                    if let source = bytes.baseAddress, !bytes.isEmpty {
+                        UnsafeMutableRawPointer(buffer.baseAddress! + written).copyMemory(from: source, byteCount: bytes.count)
+                    }
+                    written += bytes.count
+                }
+            }
+            return written
+        }
+    }
+
     /// The value of an effect's own `when:` (true when it has none), in the computations when traced.
     mutating func holds(_ condition: CompiledExpression?, _ state: EvaluationState, rule: Rule, what: @autoclosure () -> String, element: String?) throws(EvaluationFailure) -> Bool {
         guard let condition else { return true }
-        let value = try self.value(condition, state, rule: rule, what: element.map { what() + " for " + $0 + " when" } ?? what() + " when")
+        let value = try self.value(condition, state, rule: rule, what: element.map { Self.joined(what(), " for ", $0, " when") } ?? Self.joined(what(), " when"))
         guard case .bool(let result) = value else {
             throw EvaluationFailure(rule: rule.id, source: rule.source, message: "\(what()): condition did not produce a boolean")
         }
@@ -259,7 +277,7 @@ struct RuleRun: ~Copyable {
 
     /// A signed amount of money (an adjustment: deductions are negative).
     mutating func signedMoney(_ expression: CompiledExpression, _ state: EvaluationState, rule: Rule, what: @autoclosure () -> String, element: String?) throws(EvaluationFailure) -> Int64 {
-        guard case .money(let amount) = try value(expression, state, rule: rule, what: element.map { what() + " for " + $0 } ?? what()) else {
+        guard case .money(let amount) = try value(expression, state, rule: rule, what: element.map { Self.joined(what(), " for ", $0) } ?? what()) else {
             throw EvaluationFailure(rule: rule.id, source: rule.source, message: "\(what()): amount must be a money value")
         }
         return amount
@@ -277,7 +295,7 @@ struct RuleRun: ~Copyable {
     }
 
     mutating func money(_ expression: CompiledExpression, _ state: EvaluationState, rule: Rule, what: @autoclosure () -> String, line: String?) throws(EvaluationFailure) -> Int64 {
-        let value = try value(expression, state, rule: rule, what: line.map { "\(what()) for line \($0)" } ?? what())
+        let value = try value(expression, state, rule: rule, what: line.map { Self.joined(what(), " for line ", $0) } ?? what())
         guard case .money(let amount) = value, amount >= 0 else {
             throw EvaluationFailure(rule: rule.id, source: rule.source, message: "\(what()): amount must be a non-negative money value")
         }

@@ -25,10 +25,10 @@ enum Settlement {
         guard state.computations != nil else { return }
         let items = state.request.order.items
         let table = state.auditRows(items.count) { items.indices.map { index in
-            [("line", .string(items[index].line)), ("quantity", .int(Int64(items[index].quantity))),
-             ("refunded_before", .int(Int64(items[index].refundedQuantity))),
-             ("granted_now", .int(Int64(state.grantedUnits[index]))), ("kept", .int(Int64(state.keptUnits[index]))),
-             ("kept_gross", .money(items[index].unitPrice * Int64(state.keptUnits[index])))]
+            [AuditField("line", .string(items[index].line)), AuditField("quantity", .int(Int64(items[index].quantity))),
+             AuditField("refunded_before", .int(Int64(items[index].refundedQuantity))),
+             AuditField("granted_now", .int(Int64(state.grantedUnits[index]))), AuditField("kept", .int(Int64(state.keptUnits[index]))),
+             AuditField("kept_gross", .money(items[index].unitPrice * Int64(state.keptUnits[index])))]
         } }
         state.computations?.append(Computation(ComputationLayout.keptUnits[table], [
             table.value, .int(Int64(state.keptUnitsTotal)), .money(state.keptGrossTotal),

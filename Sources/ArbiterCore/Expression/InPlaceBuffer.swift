@@ -52,6 +52,15 @@ final class InPlaceBuffer<Element> {
         }
     }
 
+    /// Hands every element, in order, to `body` as its own (moved out, not copied); the buffer
+    /// is left empty, its memory kept.
+    @inline(__always)
+    func moveOut(_ body: (_ index: Int, _ element: consuming Element) -> Void) {
+        let moved = count
+        count = 0
+        for index in 0..<moved { body(index, (base + index).move()) }
+    }
+
     /// Destroys every element; the buffer keeps its memory.
     func removeAll() {
         base.deinitialize(count: count)
