@@ -256,8 +256,9 @@ public struct TraceCondition: Sendable, Equatable, Codable {
 /// of step is a `ComputationLayout` made once, and a computation holds only its values.
 public struct Computation: Sendable, Equatable, Codable {
     private(set) var layout: ComputationLayout
-    /// The fields' values, in the order of `layout.names`.
-    private(set) var values: [AuditValue]
+    /// The fields' values, in the order of `layout.names`: a stretch of the one array a
+    /// decision's computations share (`ComputationLog`), or an array of its own.
+    private(set) var values: ArraySlice<AuditValue>
 
     public var step: String {
         get { layout.step }
@@ -268,17 +269,17 @@ public struct Computation: Sendable, Equatable, Codable {
         get { zip(layout.names, values).map { AuditField(name: $0, value: $1) } }
         set {
             layout = ComputationLayout(layout.step, newValue.map(\.name))
-            values = newValue.map(\.value)
+            values = newValue.map(\.value)[...]
         }
     }
 
     public init(_ step: String, _ fields: [(String, AuditValue)]) {
-        self.init(ComputationLayout(step, fields.map(\.0)), fields.map(\.1))
+        self.init(ComputationLayout(step, fields.map(\.0)), fields.map(\.1)[...])
     }
 
     /// A step of a kind the engine declares once (`ComputationLayout.define`), `values` in the
     /// order of its names.
-    init(_ layout: ComputationLayout, _ values: [AuditValue]) {
+    init(_ layout: ComputationLayout, _ values: ArraySlice<AuditValue>) {
         precondition(values.count == layout.names.count, "a \(layout.step) computation has \(layout.names.count) fields")
         self.layout = layout
         self.values = values

@@ -32,13 +32,14 @@ extension Engine {
         guard sum == state.refundTotal else {
             throw EvaluationFailure(rule: "refund.by_method", source: "", message: "the policy's refund_to amounts sum to \(format(sum)), not to refund.total \(format(state.refundTotal))")
         }
-        state.computations?.append(Computation(.refundByMethod, [
-            .money(state.refundTotal), .money(refundable),
-            .rows(payments.indices.map { index in
+        state.computations?.record(.refundByMethod) { values in
+            values.append(.money(state.refundTotal))
+            values.append(.money(refundable))
+            values.append(.rows(payments.indices.map { index in
                 [AuditField(name: "method", value: .string(payments[index].method)), AuditField(name: "amount", value: .money(payments[index].amount)),
                  AuditField(name: "refunded_before", value: .money(payments[index].refunded)), AuditField(name: "refund", value: .money(parts[index].amount))]
-            }),
-        ]))
+            }))
+        }
         return parts
     }
 }

@@ -192,7 +192,10 @@ public final class Engine: Sendable {
         let rules = ruleSets[Self.ruleSetIndex(state.request.kind, state.request.reason)]
         var run = RuleRun(tracing: audit == .full, listsFiredRules: audit != .none, closures: expressionClosures, reusing: &state.runBuffers)
         run.offers = state.decisionBuffers.takeOffers()
-        if audit == .full { state.computations = Self.prorationComputations(state) }
+        if audit == .full {
+            state.startComputations()
+            Self.recordProrationComputations(state)
+        }
 
         // 1. Line rules, once per requested line, in policy order.
         for lineIndex in state.lines.indices {
@@ -385,7 +388,7 @@ public final class Engine: Sendable {
             auditRecord = AuditRecord(
                 policyName: policy.name, policyVersion: policy.version, policyDigest: policy.digest,
                 inputDigest: inputDigest, engine: EngineVersion.description, rulesFired: rulesFired,
-                trace: run.finishTrace(), computations: state.computations ?? [])
+                trace: run.finishTrace(), computations: state.computations?.computations() ?? [])
         }
         let locale = state.request.locale
         var decisionReasons = state.decisionBuffers.takeReasons()
@@ -423,16 +426,14 @@ public final class Engine: Sendable {
         return approved == 0 ? .reject : .partial
     }
 
-    /// The allocation table of every discount and the unit shares of every requested line.
+    /// The allocation table of every discount and the unit shares of every requested line: a
+    /// `full` trail's first computations.
     ///
     /// The request is read in place, field by field: a copy of the order, of an item, of a
     /// discount or of a line's state retains and releases every string and array in it.
-    static func prorationComputations(_ state: EvaluationState) -> [Computation] {
+    static func recordProrationComputations(_ state: EvaluationState) {
         let itemCount = state.request.order.items.count
         let discountCount = state.request.order.discounts.count
-        var computations: [Computation] = []
-        // Room for the steps settlement, defines and amounts add after these (~30 in all).
-        computations.reserveCapacity(discountCount + 2 * state.lines.count + 32)
         for discountIndex in 0..<discountCount {
             let amount = state.request.order.discounts[discountIndex].amount
             // The items the discount applies to (nil: every item), in order.
@@ -449,29 +450,40 @@ public final class Engine: Sendable {
                         AuditField("floor", .money(floored)), AuditField("leftover", .money(allocated - floored)),
                         AuditField("allocated", .money(allocated))]
             } }
-            computations.append(Computation(ComputationLayout.allocateDiscount[table], [
-                .string(state.request.order.discounts[discountIndex].id), .money(amount),
-                .string("largest remainder: floor(amount × gross / scope_gross), leftover minor units to the largest remainders, ties to the earlier line"),
-                .money(scopeGross), table.value,
-            ]))
+            state.computations?.record(ComputationLayout.allocateDiscount[table]) { values in
+                values.append(.string(state.request.order.discounts[discountIndex].id))
+                values.append(.money(amount))
+                values.append(.string("largest remainder: floor(amount × gross / scope_gross), leftover minor units to the largest remainders, ties to the earlier line"))
+                values.append(.money(scopeGross))
+                values.append(table.value)
+            }
         }
         for lineIndex in state.lines.indices {
             let itemIndex = state.lines[lineIndex].itemIndex
             let line = state.request.order.items[itemIndex].line
             let quantity = Int64(state.request.order.items[itemIndex].quantity)
             let gross = state.lines[lineIndex].gross, paid = state.lines[lineIndex].paid
-            computations.append(Computation(.linePaid, [
-                .string(line), .money(state.request.order.items[itemIndex].unitPrice), .int(quantity), .money(state.itemGross[itemIndex]),
-                .money(state.itemGross[itemIndex] - state.itemPaid[itemIndex]), .money(state.itemPaid[itemIndex]),
-            ]))
-            computations.append(Computation(.unitShare, [
-                .string(line), .int(Int64(state.lines[lineIndex].requestedUnits)), .int(Int64(state.lines[lineIndex].units)),
-                .int(Int64(state.request.order.items[itemIndex].refundedQuantity)),
-                .string("floor(paid_of_line × (refunded_before + priced_units) / quantity) − floor(paid_of_line × refunded_before / quantity)"),
-                .money(state.itemPaid[itemIndex]), .int(quantity), .money(gross), .money(paid), .money(gross - paid),
-            ]))
+            state.computations?.record(.linePaid) { values in
+                values.append(.string(line))
+                values.append(.money(state.request.order.items[itemIndex].unitPrice))
+                values.append(.int(quantity))
+                values.append(.money(state.itemGross[itemIndex]))
+                values.append(.money(state.itemGross[itemIndex] - state.itemPaid[itemIndex]))
+                values.append(.money(state.itemPaid[itemIndex]))
+            }
+            state.computations?.record(.unitShare) { values in
+                values.append(.string(line))
+                values.append(.int(Int64(state.lines[lineIndex].requestedUnits)))
+                values.append(.int(Int64(state.lines[lineIndex].units)))
+                values.append(.int(Int64(state.request.order.items[itemIndex].refundedQuantity)))
+                values.append(.string("floor(paid_of_line × (refunded_before + priced_units) / quantity) − floor(paid_of_line × refunded_before / quantity)"))
+                values.append(.money(state.itemPaid[itemIndex]))
+                values.append(.int(quantity))
+                values.append(.money(gross))
+                values.append(.money(paid))
+                values.append(.money(gross - paid))
+            }
         }
-        return computations
     }
 }
 

@@ -61,8 +61,11 @@ final class EvaluationState: EvaluationContext {
     @exclusivity(unchecked) var currentElement = 0
     /// The current rule's `define:` values, by define slot.
     @exclusivity(unchecked) var defineValues: [Value]
-    /// Where bindings that explain themselves (`discount.allocation_on_kept`) put their tables; nil unless tracing.
-    @exclusivity(unchecked) var computations: [Computation]?
+    /// A `full` trail's computations so far (bindings that explain themselves, such as
+    /// `discount.allocation_on_kept`, put their tables here too); nil unless tracing.
+    @exclusivity(unchecked) var computations: ComputationLog?
+    /// The log's memory between `full` decisions.
+    @exclusivity(unchecked) private var spareComputations = ComputationLog()
 
     // Known after settlement.
     @exclusivity(unchecked) var refundItems: Int64 = 0
@@ -151,13 +154,26 @@ final class EvaluationState: EvaluationContext {
         splitShares.removeAllKeepingMemory()
         splitTotal = 0
         currentElement = 0
-        computations = nil
+        // The last decision's log is emptied now, not as it was made: its computations share
+        // the log's values until `serve` has written that decision and let it go.
+        if var log = computations.take() {
+            log.removeAll()
+            spareComputations = log
+        }
         refundItems = 0
         refundShipping = 0
         refundTotal = 0
     }
 
     var currentLineState: LineState { lines[currentLine] }
+
+    /// Starts recording a `full` trail's computations (`ComputationLog`), in the memory the
+    /// last decision's used.
+    func startComputations() {
+        var log = ComputationLog()
+        swap(&log, &spareComputations)
+        computations = log
+    }
 
     /// Domain functions (`days_since`, …) read the request's zone through this.
     var host: AnyObject? { self }
@@ -233,11 +249,12 @@ final class EvaluationState: EvaluationContext {
                     AuditField("quantity", .int(Int64(items[index].quantity))), AuditField("gone_units", .int(Int64(values.gone))),
                     AuditField("on_kept_units", .money(values.onKept))]
         } }
-        computations?.append(Computation(ComputationLayout.allocationOnKept[table], [
-            .string(discount.id),
-            .string("sum over the discount's lines of A − floor(A × (r+k) / q): A its allocation, r refunded before, k granted now, q quantity"),
-            table.value, .money(total),
-        ]))
+        computations?.record(ComputationLayout.allocationOnKept[table]) { values in
+            values.append(.string(discount.id))
+            values.append(.string("sum over the discount's lines of A − floor(A × (r+k) / q): A its allocation, r refunded before, k granted now, q quantity"))
+            values.append(table.value)
+            values.append(.money(total))
+        }
         return total
     }
 

@@ -176,9 +176,13 @@ struct RuleRun: ~Copyable {
             }
             if let key = shareKey { sharedDefines[key] = (define.isPerDecision ? Int.max : state.currentLine, value) }
             state.defineValues[define.slot - RequestField.defineSlotBase] = value
-            state.computations?.append(Computation(.define, [
-                .string(rule.id), element.map(AuditValue.string) ?? .null, .string(define.name), .string(define.expression.source), AuditValue(value),
-            ]))
+            state.computations?.record(.define) { values in
+                values.append(.string(rule.id))
+                values.append(element.map(AuditValue.string) ?? .null)
+                values.append(.string(define.name))
+                values.append(.string(define.expression.source))
+                values.append(AuditValue(value))
+            }
         }
     }
 
@@ -229,11 +233,14 @@ struct RuleRun: ~Copyable {
         let table = state.auditRows(count) { (0..<count).map { index in
             [AuditField("element", .string(state.elementName(iteration, index))), AuditField("weight", .money(weights[index])), AuditField("share", .money(shares[index]))]
         } }
-        state.computations?.append(Computation(ComputationLayout.split[table], [
-            .string(rule.id), .money(total), .money(sum), .money(state.splitTotal),
-            .string("min(total, weights) split in proportion to the weights, largest remainder, ties to the element listed first"),
-            table.value,
-        ]))
+        state.computations?.record(ComputationLayout.split[table]) { values in
+            values.append(.string(rule.id))
+            values.append(.money(total))
+            values.append(.money(sum))
+            values.append(.money(state.splitTotal))
+            values.append(.string("min(total, weights) split in proportion to the weights, largest remainder, ties to the element listed first"))
+            values.append(table.value)
+        }
     }
 
     /// Makes element `index` of the rule's `for_each` current and computes its defines; the
@@ -287,7 +294,12 @@ struct RuleRun: ~Copyable {
     mutating func value(_ expression: CompiledExpression, _ state: EvaluationState, rule: Rule, what: @autoclosure () -> String) throws(EvaluationFailure) -> Value {
         do {
             let value = try compute(expression, state)
-            state.computations?.append(Computation(.expression, [.string(rule.id), .string(what()), .string(expression.source), AuditValue(value)]))
+            state.computations?.record(.expression) { values in
+                values.append(.string(rule.id))
+                values.append(.string(what()))
+                values.append(.string(expression.source))
+                values.append(AuditValue(value))
+            }
             return value
         } catch {
             throw EvaluationFailure(rule: rule.id, source: rule.source, message: "\(what()): \(error.message)")

@@ -30,9 +30,11 @@ enum Settlement {
              AuditField("granted_now", .int(Int64(state.grantedUnits[index]))), AuditField("kept", .int(Int64(state.keptUnits[index]))),
              AuditField("kept_gross", .money(items[index].unitPrice * Int64(state.keptUnits[index])))]
         } }
-        state.computations?.append(Computation(ComputationLayout.keptUnits[table], [
-            table.value, .int(Int64(state.keptUnitsTotal)), .money(state.keptGrossTotal),
-        ]))
+        state.computations?.record(ComputationLayout.keptUnits[table]) { values in
+            values.append(table.value)
+            values.append(.int(Int64(state.keptUnitsTotal)))
+            values.append(.money(state.keptGrossTotal))
+        }
     }
 
     /// The refund of the granted lines, the shipping refund and the proposed adjustments applied
@@ -41,23 +43,37 @@ enum Settlement {
     static func settle(_ state: EvaluationState, shipping: (amount: Int64, rule: String)?, proposals: [Proposal], adjustments: [Adjustment]) -> Result {
         var refundItems: Int64 = 0
         for line in state.lines where line.isGranted { refundItems += line.paid }
-        state.computations?.append(Computation(.refundItems, [.string("sum of paid of approved and review lines"), .money(refundItems)]))
+        state.computations?.record(.refundItems) { values in
+            values.append(.string("sum of paid of approved and review lines"))
+            values.append(.money(refundItems))
+        }
         if let shipping {
-            state.computations?.append(Computation(.shippingRefund, [.string(shipping.rule), .money(shipping.amount)]))
+            state.computations?.record(.shippingRefund) { values in
+                values.append(.string(shipping.rule))
+                values.append(.money(shipping.amount))
+            }
         }
         var running = refundItems + (shipping?.amount ?? 0)
         var adjustments = adjustments
         for proposal in proposals {
             let applied = proposal.amount < 0 ? max(proposal.amount, -running) : proposal.amount
             running += applied
-            state.computations?.append(Computation(.applyAdjustment, [
-                .string(proposal.code), .string(proposal.rule), .money(proposal.amount), .money(applied), .bool(applied != proposal.amount), .money(running),
-            ]))
+            state.computations?.record(.applyAdjustment) { values in
+                values.append(.string(proposal.code))
+                values.append(.string(proposal.rule))
+                values.append(.money(proposal.amount))
+                values.append(.money(applied))
+                values.append(.bool(applied != proposal.amount))
+                values.append(.money(running))
+            }
             if applied != 0 { adjustments.append(Adjustment(code: proposal.code, amount: applied, rule: proposal.rule, discount: proposal.discount, line: proposal.line)) }
         }
-        state.computations?.append(Computation(.refundTotal, [
-            .string("items + shipping + adjustments, never below zero"), .money(refundItems), .money(shipping?.amount ?? 0), .money(running),
-        ]))
+        state.computations?.record(.refundTotal) { values in
+            values.append(.string("items + shipping + adjustments, never below zero"))
+            values.append(.money(refundItems))
+            values.append(.money(shipping?.amount ?? 0))
+            values.append(.money(running))
+        }
         return Result(items: refundItems, shipping: shipping?.amount ?? 0, adjustments: adjustments, total: running)
     }
 }

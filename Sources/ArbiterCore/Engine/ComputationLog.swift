@@ -1,0 +1,52 @@
+/// A `full` trail's computations while a decision is made: every step's values one after the
+/// other in one array, and per step its layout and where its values end. `computations()`
+/// makes the decision's `[Computation]`, each holding its stretch of that one array.
+///
+/// Each step used to be a `Computation` with an array of its own: some 17 arrays allocated per
+/// `full` decision on the workload, and each freed value by value when the decision went. Here
+/// the values' memory is one array that the evaluation state keeps from one decision to the
+/// next: once the last decision's computations are let go (as `serve` does once it has written
+/// them), the next decision fills it again without allocating. (An embedder that keeps its
+/// decisions keeps their values, and the next decision gets new memory: copy on write.)
+struct ComputationLog {
+    private var values: [AuditValue] = []
+    /// Each step's layout and the end of its values in `values` (its start is the previous
+    /// step's end). A struct, not a tuple: an array of tuples is destroyed through the
+    /// runtime's generic tuple code.
+    private struct Step {
+        let layout: ComputationLayout
+        let end: Int
+    }
+    private var steps: [Step] = []
+
+    /// Appends a step whose values `fill` appends, in the order of the layout's names. (Values
+    /// appended one by one are built where they are stored; an array of them, copied in, had
+    /// each value copied and the array's destroyed, through the runtime's generic calls.)
+    @inline(__always)
+    mutating func record(_ layout: ComputationLayout, _ fill: (inout [AuditValue]) -> Void) {
+        if values.capacity == 0 {
+            // One allocation for a usual decision's values (~85 on the workload) and steps.
+            values.reserveCapacity(128)
+            steps.reserveCapacity(32)
+        }
+        let start = values.count
+        fill(&values)
+        precondition(values.count - start == layout.names.count, "a \(layout.step) computation has \(layout.names.count) fields")
+        steps.append(Step(layout: layout, end: values.count))
+    }
+
+    /// The steps recorded, in order, sharing the values' array.
+    func computations() -> [Computation] {
+        var start = 0
+        return steps.map { step in
+            defer { start = step.end }
+            return Computation(step.layout, values[start..<step.end])
+        }
+    }
+
+    /// Empties the log for the next decision; its memory stays when no decision shares it.
+    mutating func removeAll() {
+        values.removeAll(keepingCapacity: true)
+        steps.removeAll(keepingCapacity: true)
+    }
+}
