@@ -107,6 +107,13 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
 
     // MARK: - Buffer
 
+    /// Makes room for `total` bytes in all. Before anything is written (a batch of answers
+    /// about to be filled) growing copies nothing, where growing a filled buffer copies what it
+    /// holds at every doubling.
+    mutating func reserveCapacity(_ total: Int) {
+        if total > capacity { grow(toHold: total) }
+    }
+
     /// Makes room for `extra` more bytes.
     @inline(__always)
     private mutating func reserve(_ extra: Int) {

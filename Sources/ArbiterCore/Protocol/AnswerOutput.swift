@@ -44,11 +44,24 @@ final class AnswerOutput: Sendable {
     private let queue = DispatchQueue(label: "arbiter.serve.output")
     private let slots: DispatchSemaphore
     private let state = Mutex(State())
+    /// Bytes per answer in the last unit submitted with its count of lines (0: none yet).
+    private let answerBytesPerLine = Atomic<Int>(0)
 
     init(descriptor: Int32, depth: Int = 2, log: DecisionLog? = nil) {
         self.descriptor = descriptor
         self.log = log
         self.slots = DispatchSemaphore(value: depth)
+    }
+
+    /// An empty buffer to fill with `lines` answers, with room for them at the size the last
+    /// unit's answers had (and a quarter more): a reused buffer that is too small, or a new one,
+    /// grows while it is empty, not by doubling while it fills, each time copying what it holds
+    /// (at `--audit full`, megabytes per batch).
+    func nextBatch(forLines lines: Int) -> Batch {
+        let batch = nextBatch()
+        let perLine = answerBytesPerLine.load(ordering: .relaxed)
+        if perLine > 0 { batch.answers.reserveCapacity(lines * (perLine + perLine / 4)) }
+        return batch
     }
 
     /// An empty buffer to fill with (part of) the next batch of answers.
@@ -67,8 +80,12 @@ final class AnswerOutput: Sendable {
     /// is written at once on the submitting thread: the order is kept (every earlier unit is
     /// written), and the answer does not wait for the output thread to wake up, which costs
     /// tens of microseconds on a virtual machine. Only one thread submits (the serve loop's).
-    func submit(_ batches: [Batch]) -> Bool {
+    ///
+    /// `lines`: how many answers the batches hold, when the caller knows (the size of the next
+    /// batches is estimated from it, `nextBatch(forLines:)`).
+    func submit(_ batches: [Batch], lines: Int = 0) -> Bool {
         if hasFailed { return false }
+        if lines > 0 { answerBytesPerLine.store(batches.reduce(0) { $0 + $1.answers.count } / lines, ordering: .relaxed) }
         let nonEmpty = batches.filter { $0.answers.count > 0 }
         for batch in batches where batch.answers.count == 0 { recycle(batch, failed: false) }
         guard !nonEmpty.isEmpty else { return true }

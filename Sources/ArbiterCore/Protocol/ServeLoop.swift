@@ -230,7 +230,7 @@ public struct ServeLoop: Sendable {
         let minimumPerWorker = 8
         let threads = min(crew.helpers + 1, work.count / minimumPerWorker)
         guard threads > 1 else {
-            let batch = output.nextBatch()
+            let batch = output.nextBatch(forLines: work.count)
             for (index, item) in work.enumerated() {
                 let start = batch.answers.count
                 let answered = answer(item, in: buffer, decider: deciders[0], into: batch)
@@ -241,11 +241,11 @@ public struct ServeLoop: Sendable {
                 }
                 Self.recycle(answered, by: deciders[0])
             }
-            return output.submit([batch])
+            return output.submit([batch], lines: work.count)
         }
         let bounds = Self.chunkBounds(lines: work.count, threads: threads)
         let chunkCount = bounds.count - 1
-        let chunks = (0..<chunkCount).map { _ in output.nextBatch() }
+        let chunks = (0..<chunkCount).map { output.nextBatch(forLines: bounds[$0 + 1] - bounds[$0]) }
         let nextChunk = Atomic<Int>(0)
         // Every thread of the crew takes chunks (a batch too small for all of them leaves some
         // with none).
@@ -266,7 +266,7 @@ public struct ServeLoop: Sendable {
                 }
             }
         }
-        return output.submit(chunks)
+        return output.submit(chunks, lines: work.count)
     }
 
     /// Where the chunks of a batch of `lines` lines begin (and, last, where the batch ends): each
