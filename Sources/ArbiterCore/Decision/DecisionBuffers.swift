@@ -1,8 +1,8 @@
 /// The arrays of the last decision `serve` wrote and let go of, emptied and kept for the next
 /// decision of the same thread: its lines, each line's reason codes, its reasons, offers,
-/// compensation, adjustments and the ids of the rules that fired are then filled into arrays
-/// that already have the memory, instead of new ones being allocated per decision and the
-/// last one's freed (`RequestBuffers` does this for requests).
+/// compensation and adjustments are then filled into arrays that already have the memory,
+/// instead of new ones being allocated per decision and the last one's freed (`RequestBuffers`
+/// does this for requests).
 ///
 /// Only `serve` gives its decisions back (`RequestScratch.reclaim(_:)`): a decision returned to
 /// an embedder stays the embedder's. Nothing here is read as data; a decision built with these
@@ -14,7 +14,6 @@ struct DecisionBuffers {
     private var offers: [Grant] = []
     private var compensation: [Grant] = []
     private var adjustments: [Adjustment] = []
-    private var rulesFired: [String] = []
 
     /// Arrays kept for more lines than this are let go (an unusually large request's memory is
     /// not held for good; a request has at most 1,000 lines).
@@ -35,9 +34,6 @@ struct DecisionBuffers {
         Self.keep(&decision.offers, in: &offers)
         Self.keep(&decision.compensation, in: &compensation)
         Self.keep(&decision.refund.adjustments, in: &adjustments)
-        // Moved out (the decision is let go next): changed through `decision.audit!`, the
-        // whole record was copied and written back, every string and array in it retained.
-        if var audit = decision.audit.take() { Self.keep(&audit.rulesFired, in: &rulesFired) }
     }
 
     /// Takes `array` (left empty), empties it and keeps it in `buffer` unless that has more room.
@@ -60,7 +56,4 @@ struct DecisionBuffers {
     mutating func takeOffers() -> [Grant] { RequestBuffers.take(&offers) }
     mutating func takeCompensation() -> [Grant] { RequestBuffers.take(&compensation) }
     mutating func takeAdjustments() -> [Adjustment] { RequestBuffers.take(&adjustments) }
-
-    /// An empty array for the ids of the rules that fired.
-    mutating func takeRulesFired() -> [String] { RequestBuffers.take(&rulesFired) }
 }

@@ -382,12 +382,9 @@ public final class Engine: Sendable {
         if audit == .none {
             auditRecord = nil
         } else {
-            var rulesFired = state.decisionBuffers.takeRulesFired()
-            rulesFired.reserveCapacity(run.firedRules.count)
-            for rule in run.firedRules { rulesFired.append(rule.id) }
             auditRecord = AuditRecord(
                 policyName: policy.name, policyVersion: policy.version, policyDigest: policy.digest,
-                inputDigest: inputDigest, engine: EngineVersion.description, rulesFired: rulesFired,
+                inputDigest: inputDigest, engine: EngineVersion.description, rulesFired: run.firedRules.map { $0.id },
                 trace: run.finishTrace(), computations: state.computations?.computations() ?? [])
         }
         let locale = state.request.locale
