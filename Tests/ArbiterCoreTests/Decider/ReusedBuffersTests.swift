@@ -66,4 +66,31 @@ import Testing
             #expect(differing.isEmpty, "\(threads) thread(s): lines answered differently after a recycled decision: \(differing.prefix(10))")
         }
     }
+
+    /// A `full` decision's computations share one array of values with the others of its
+    /// decision (`ComputationLog`), memory the decider fills again for its next decision: an
+    /// embedder that keeps its decisions must find each one as it was made. Every decision of
+    /// the mixed stream is kept, and only then written: each gives the bytes (and is equal to
+    /// the decision) that another decider gives for its line, written before it decides again.
+    @Test func keptDecisionsAreNotChangedByTheNextOnes() throws {
+        let stream = try Self.mixedStream()
+        let decider = Decider(policy: Repository.rulesSet, audit: .full)
+        var kept: [(line: String, decision: Decision)] = []
+        for line in stream {
+            if let decision = try? decider.decide(line: line) { kept.append((line, decision)) }
+        }
+        #expect(kept.count > stream.count / 2, "the stream is mostly decisions (\(kept.count) of \(stream.count))")
+        #expect(kept.contains { $0.decision.audit?.computations.contains { $0.step == "allocate_discount" } == true })
+        // Each line decided again and written at once, before the reference decides another.
+        let reference = Decider(policy: Repository.rulesSet, audit: .full)
+        var differing: [String] = []
+        for (line, decision) in kept {
+            let fresh = try reference.decide(line: line)
+            var keptBytes = JSONWriter(pretty: false), freshBytes = JSONWriter(pretty: false)
+            DecisionWriter.write(decision, into: &keptBytes)
+            DecisionWriter.write(fresh, into: &freshBytes)
+            if keptBytes.bytes != freshBytes.bytes || decision != fresh { differing.append(decision.id) }
+        }
+        #expect(differing.isEmpty, "decisions changed after the decider made others: \(differing.prefix(10))")
+    }
 }
