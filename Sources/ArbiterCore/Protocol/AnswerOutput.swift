@@ -57,12 +57,23 @@ final class AnswerOutput: Sendable {
     /// unit's answers had (and a quarter more): a reused buffer that is too small, or a new one,
     /// grows while it is empty, not by doubling while it fills, each time copying what it holds
     /// (at `--audit full`, megabytes per batch).
+    ///
+    /// At most `maximumReservation` bytes are set aside so: after a unit of one huge answer (a
+    /// `full` trail of megabytes), a batch of many lines would otherwise reserve gigabytes for
+    /// answers that are mostly small; a batch larger than that grows as it fills.
     func nextBatch(forLines lines: Int) -> Batch {
         let batch = nextBatch()
         let perLine = answerBytesPerLine.load(ordering: .relaxed)
-        if perLine > 0 { batch.answers.reserveCapacity(lines * (perLine + perLine / 4)) }
+        if perLine > 0 {
+            let (estimate, overflow) = lines.multipliedReportingOverflow(by: perLine + perLine / 4)
+            batch.answers.reserveCapacity(overflow ? Self.maximumReservation : min(estimate, Self.maximumReservation))
+        }
         return batch
     }
+
+    /// The most room `nextBatch(forLines:)` sets aside before a batch is filled: a 256 KiB read
+    /// of `--audit full` answers is about 3.5 MB.
+    static let maximumReservation = 8 << 20
 
     /// An empty buffer to fill with (part of) the next batch of answers.
     func nextBatch() -> Batch {

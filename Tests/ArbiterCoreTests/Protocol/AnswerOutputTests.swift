@@ -25,6 +25,28 @@ import Testing
         return [batch]
     }
 
+    /// A batch is given room for its lines at the size the last unit's answers had, before it
+    /// is filled (growing it as it fills copies what it holds at every doubling), and never more
+    /// than `maximumReservation`, whatever one huge answer made the average.
+    @Test func aBatchHasRoomForItsLinesAtTheLastSizeWithinABound() {
+        let file = File()
+        defer { file.remove() }
+        let output = AnswerOutput(descriptor: file.descriptor)
+        #expect(output.nextBatch(forLines: 100).answers.capacity == 0, "no size known yet: nothing set aside")
+        let answer = String(repeating: "a", count: 999) + "\n"
+        #expect(output.submit(Self.unit(output, String(repeating: answer, count: 10)), lines: 10))
+        #expect(output.finish())
+        let batch = output.nextBatch(forLines: 300)
+        #expect(batch.answers.capacity >= 300 * 1_000)
+        #expect(batch.answers.capacity < 4 * 300 * 1_250)
+        let huge = String(repeating: "b", count: 3 << 20) + "\n"
+        #expect(output.submit(Self.unit(output, huge), lines: 1))
+        #expect(output.finish())
+        #expect(output.nextBatch(forLines: 1_000).answers.capacity <= 2 * AnswerOutput.maximumReservation)
+        #expect(output.nextBatch(forLines: Int.max / 2).answers.capacity <= 2 * AnswerOutput.maximumReservation, "no overflow")
+        #expect(file.contents().count == 10 * 1_000 + (3 << 20) + 1)
+    }
+
     @Test func aSmallUnitIsWrittenBeforeSubmitReturns() {
         let file = File()
         defer { file.remove() }
