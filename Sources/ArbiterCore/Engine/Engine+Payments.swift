@@ -36,8 +36,8 @@ extension Engine {
             values.append(.money(state.refundTotal))
             values.append(.money(refundable))
             values.append(.rows(payments.indices.map { index in
-                [AuditField(name: "method", value: .string(payments[index].method)), AuditField(name: "amount", value: .money(payments[index].amount)),
-                 AuditField(name: "refunded_before", value: .money(payments[index].refunded)), AuditField(name: "refund", value: .money(parts[index].amount))]
+                [AuditField("method", .string(payments[index].method)), AuditField("amount", .money(payments[index].amount)),
+                 AuditField("refunded_before", .money(payments[index].refunded)), AuditField("refund", .money(parts[index].amount))]
             }))
         }
         return parts

@@ -107,11 +107,11 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
 
     // MARK: - Buffer
 
-    /// Makes room for `total` bytes in all. Before anything is written (a batch of answers
-    /// about to be filled) growing copies nothing, where growing a filled buffer copies what it
-    /// holds at every doubling.
+    /// Makes room for exactly `total` bytes in all. Before anything is written (a batch of
+    /// answers about to be filled) this copies nothing, where growing a filled buffer copies
+    /// what it holds at every doubling.
     mutating func reserveCapacity(_ total: Int) {
-        if total > capacity { grow(toHold: total) }
+        if total > capacity { reallocate(capacity: total) }
     }
 
     /// Makes room for `extra` more bytes.
@@ -123,6 +123,11 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     private mutating func grow(toHold needed: Int) {
         var newCapacity = max(64, capacity * 2)
         while newCapacity < needed { newCapacity *= 2 }
+        reallocate(capacity: newCapacity)
+    }
+
+    /// Moves what is written into a buffer of `newCapacity` (at least `count`) bytes.
+    private mutating func reallocate(capacity newCapacity: Int) {
         let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         newBase.initialize(from: base, count: count)
         if capacity > 0 { base.deallocate() }

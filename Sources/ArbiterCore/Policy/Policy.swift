@@ -260,9 +260,6 @@ public enum Effect: Sendable {
         public var condition: CompiledExpression?
     }
 
-    /// The effect as its trace entry names it (`approve SEVEN_DAY_NO_REASON`), or for the
-    /// effects whose text depends on the request (`adjust` of a `for_each` element,
-    /// `route_to_review`, `refund_to`), the part that does not.
     /// The name of the amount the effect computes, as a `full` trail's computations show it
     /// (`Rule.computationNames`); effects that compute no named amount have their trace text.
     var computationName: String {
@@ -274,6 +271,9 @@ public enum Effect: Sendable {
         }
     }
 
+    /// The effect as its trace entry names it (`approve SEVEN_DAY_NO_REASON`), or for the
+    /// effects whose text depends on the request (`adjust` of a `for_each` element,
+    /// `route_to_review`, `refund_to`), the part that does not.
     var traceText: String {
         switch self {
         case .verdict(let verdict, let codes): return "\(verdict.rawValue) \(codes.joined(separator: ", "))"

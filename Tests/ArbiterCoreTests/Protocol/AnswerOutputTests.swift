@@ -37,13 +37,12 @@ import Testing
         #expect(output.submit(Self.unit(output, String(repeating: answer, count: 10)), lines: 10))
         #expect(output.finish())
         let batch = output.nextBatch(forLines: 300)
-        #expect(batch.answers.capacity >= 300 * 1_000)
-        #expect(batch.answers.capacity < 4 * 300 * 1_250)
+        #expect(batch.answers.capacity == 300 * 1_250, "each line's 1,000 bytes and a quarter more")
         let huge = String(repeating: "b", count: 3 << 20) + "\n"
         #expect(output.submit(Self.unit(output, huge), lines: 1))
         #expect(output.finish())
-        #expect(output.nextBatch(forLines: 1_000).answers.capacity <= 2 * AnswerOutput.maximumReservation)
-        #expect(output.nextBatch(forLines: Int.max / 2).answers.capacity <= 2 * AnswerOutput.maximumReservation, "no overflow")
+        #expect(output.nextBatch(forLines: 1_000).answers.capacity == AnswerOutput.maximumReservation)
+        #expect(output.nextBatch(forLines: Int.max / 2).answers.capacity == AnswerOutput.maximumReservation, "no overflow")
         #expect(file.contents().count == 10 * 1_000 + (3 << 20) + 1)
     }
 
