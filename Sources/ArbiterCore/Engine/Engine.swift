@@ -56,7 +56,7 @@ public final class Engine: Sendable {
                         planCount += 1
                     }
                     return RuleStep(
-                        rule: rule, untraced: condition.map { Unmanaged.passUnretained($0) }, reasons: reasons.reasons(of: rule),
+                        rule: .passUnretained(rule), untraced: condition.map { Unmanaged.passUnretained($0) }, reasons: reasons.reasons(of: rule),
                         plans: UnsafeBufferPointer(rebasing: plans[first..<planCount]))
                 })
                 return steps
@@ -80,12 +80,19 @@ public final class Engine: Sendable {
     /// A rule of a `RuleSet` and its untraced condition. Both are kept alive by the set, so
     /// the references here need no counting.
     struct RuleStep {
-        unowned(unsafe) let rule: Rule
+        /// Read with `withRule`, borrowed.
+        let rule: Unmanaged<Rule>
         let untraced: Unmanaged<ClosureBox>?
         /// The numbers of the rule's reasons (`ReasonTable`), in the order its effects give them.
         let reasons: UnsafePointer<Int32>
         /// One per effect of the rule, in order.
         let plans: UnsafeBufferPointer<EffectPlan>
+
+        /// Calls `body` with the rule, borrowed from the set that keeps it (`Unmanaged.borrowing`).
+        @inline(__always)
+        func withRule<Value>(_ body: (Rule) throws(EvaluationFailure) -> Value) throws(EvaluationFailure) -> Value {
+            try rule.borrowing(body)
+        }
 
         /// Effect `index` when it is a verdict, with the numbers of the reasons it gives;
         /// `reason` (the rule's next reason, in effect order) moves past them. Nil for any
@@ -202,30 +209,31 @@ public final class Engine: Sendable {
             state.currentLine = lineIndex
             let lineID = state.request.order.items[state.lines[lineIndex].itemIndex].line
             for position in rules.lineSteps.indices {
-                let rule = rules.lineSteps[position].rule
-                if rule.isOtherwise, state.lines[lineIndex].verdict != nil { continue }
-                // The line's id is only for the trace (a nil costs no retain when there is none).
-                let fired = try run.evaluate(rule, state, line: run.tracing ? lineID : nil, untraced: rules.lineSteps[position].untraced)
-                guard fired else { continue }
-                var applied: [String] = []
                 let step = rules.lineSteps[position]
-                var reason = 0  // the next of the rule's reasons, in effect order
-                for effectIndex in step.plans.indices {
-                    if let (verdict, given) = step.verdict(at: effectIndex, reason: &reason) {
-                        state.lines[lineIndex].record(verdict, reasons: given, from: reasons)
-                        if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
-                        continue
-                    }
-                    switch rule.effects[effectIndex] {
-                    case .offer(let kind, let amountExpression, let code):
-                        let amount = try run.money(amountExpression, state, rule: rule, what: rule.computationNames[effectIndex], line: lineID)
-                        run.offers.append(Grant(kind: kind, amount: amount, code: code, rule: rule.id, line: lineID))
-                        if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
-                    default:
-                        break  // the loader only lets line rules have verdicts and offers
-                    }
+                try step.withRule { (rule) throws(EvaluationFailure) in
+                    if rule.isOtherwise, state.lines[lineIndex].verdict != nil { return }
+                    // The line's id is only for the trace (a nil costs no retain when there is none).
+                    let fired = try run.evaluate(rule, state, line: run.tracing ? lineID : nil, untraced: step.untraced)
+                    guard fired else { return }
+                    var applied: [String] = []
+                    var reason = 0  // the next of the rule's reasons, in effect order
+                    for effectIndex in step.plans.indices {
+                        if let (verdict, given) = step.verdict(at: effectIndex, reason: &reason) {
+                            state.lines[lineIndex].record(verdict, reasons: given, from: reasons)
+                            if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
+                            continue
+                        }
+                        switch rule.effects[effectIndex] {
+                        case .offer(let kind, let amountExpression, let code):
+                            let amount = try run.money(amountExpression, state, rule: rule, what: rule.computationNames[effectIndex], line: lineID)
+                            run.offers.append(Grant(kind: kind, amount: amount, code: code, rule: rule.id, line: lineID))
+                            if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
+                        default:
+                            break  // the loader only lets line rules have verdicts and offers
+                        }
                 }
                 run.recordEffects(applied)
+                }
             }
         }
 
@@ -249,31 +257,33 @@ public final class Engine: Sendable {
             payments: state.request.order.payments?.count ?? 0, compensation: state.decisionBuffers.takeCompensation(),
             reusing: &state.effectBuffers)
         for position in rules.settlementSteps.indices {
-            let rule = rules.settlementSteps[position].rule
-            guard try run.evaluate(rule, state, line: nil, untraced: rules.settlementSteps[position].untraced) else { continue }
-            var applied: [String] = []
-            if let split = rule.split { try run.split(split, of: rule, state) }
-            for index in 0..<run.elementCount(of: rule, state) {
-                let element = try run.enterElement(index, of: rule, state)
-                for effectIndex in rule.effects.indices {
-                    switch rule.effects[effectIndex] {
-                    case .adjust(let adjustment):
-                        guard try run.holds(adjustment.condition, state, rule: rule, what: rule.computationNames[effectIndex], element: element) else { continue }
-                        let amount = try run.signedMoney(adjustment.amount, state, rule: rule, what: rule.computationNames[effectIndex], element: element)
-                        effects.propose(Settlement.Proposal(
-                            code: adjustment.code, amount: amount, rule: rule.id,
-                            discount: rule.forEach == .discount ? element : nil, line: rule.forEach == .gift ? element : nil))
-                        if run.tracing { applied.append(element.map { rule.effectTexts[effectIndex] + " for " + $0 } ?? rule.effectTexts[effectIndex]) }
-                    case .refundShipping(let expression):
-                        guard effects.shippingOpen else { continue }
-                        effects.chooseShipping(try run.money(expression, state, rule: rule, what: "refund_shipping", line: nil), rule: rule.id)
-                        if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
-                    default:
-                        break  // the loader only lets settlement rules adjust and refund shipping
+            let step = rules.settlementSteps[position]
+            try step.withRule { (rule) throws(EvaluationFailure) in
+                guard try run.evaluate(rule, state, line: nil, untraced: step.untraced) else { return }
+                var applied: [String] = []
+                if let split = rule.split { try run.split(split, of: rule, state) }
+                for index in 0..<run.elementCount(of: rule, state) {
+                    let element = try run.enterElement(index, of: rule, state)
+                    for effectIndex in rule.effects.indices {
+                        switch rule.effects[effectIndex] {
+                        case .adjust(let adjustment):
+                            guard try run.holds(adjustment.condition, state, rule: rule, what: rule.computationNames[effectIndex], element: element) else { continue }
+                            let amount = try run.signedMoney(adjustment.amount, state, rule: rule, what: rule.computationNames[effectIndex], element: element)
+                            effects.propose(Settlement.Proposal(
+                                code: adjustment.code, amount: amount, rule: rule.id,
+                                discount: rule.forEach == .discount ? element : nil, line: rule.forEach == .gift ? element : nil))
+                            if run.tracing { applied.append(element.map { rule.effectTexts[effectIndex] + " for " + $0 } ?? rule.effectTexts[effectIndex]) }
+                        case .refundShipping(let expression):
+                            guard effects.shippingOpen else { continue }
+                            effects.chooseShipping(try run.money(expression, state, rule: rule, what: "refund_shipping", line: nil), rule: rule.id)
+                            if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
+                        default:
+                            break  // the loader only lets settlement rules adjust and refund shipping
+                        }
                     }
-                }
             }
             run.recordEffects(applied)
+            }
         }
         let settled = Settlement.settle(
             state, shipping: effects.shipping, proposals: effects.proposals, adjustments: state.decisionBuffers.takeAdjustments())
@@ -284,64 +294,64 @@ public final class Engine: Sendable {
         // 4. Request rules: compensation, return shipping, deadlines, review routing, request
         //    verdicts, and what goes back to each payment.
         for position in rules.requestSteps.indices {
-            let rule = rules.requestSteps[position].rule
-            guard try run.evaluate(rule, state, line: nil, untraced: rules.requestSteps[position].untraced) else { continue }
-            var applied: [String] = []
             let step = rules.requestSteps[position]
-            let ruleReasons = step.reasons
-            var reason = 0  // the next of the rule's reasons, in effect order
-            for effectIndex in step.plans.indices {
-                if let (verdict, given) = step.verdict(at: effectIndex, reason: &reason) {
-                    effects.combineVerdict(verdict, reasons: given)
-                    if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
-                    continue
-                }
-                switch rule.effects[effectIndex] {
-                case .compensation(let kind, let amountExpression, let code):
-                    let amount = try run.money(amountExpression, state, rule: rule, what: rule.computationNames[effectIndex], line: nil)
-                    effects.addCompensation(Grant(kind: kind.rawValue, amount: amount, code: code, rule: rule.id, line: nil), reason: ruleReasons[reason])
-                    reason += 1
-                    if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
-                case .offer(let kind, let amountExpression, let code):
-                    let amount = try run.money(amountExpression, state, rule: rule, what: rule.computationNames[effectIndex], line: nil)
-                    run.offers.append(Grant(kind: kind, amount: amount, code: code, rule: rule.id, line: nil))
-                    if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
-                case .returnShipping(let chosen):
-                    if effects.chooseReturnShipping(chosen), run.tracing { applied.append(rule.effectTexts[effectIndex]) }
-                case .routeToReview:
-                    let routed = effects.routeToReview(reason: ruleReasons[reason], from: reasons, lines: &state.lines)
-                    reason += 1
-                    if run.tracing { applied.append("\(rule.effectTexts[effectIndex]) (\(routed) approved line(s) now in review)") }
-                case .deadlines(let returnByExpression, let refundByExpression, let windowDaysExpression):
-                    guard effects.deadlinesOpen else { break }
-                    var returnBy: Timestamp?
-                    var refundBy: Timestamp?
-                    var windowDays: Int64?
-                    if let returnByExpression,
-                       case .timestamp(let value) = try run.value(returnByExpression, state, rule: rule, what: "deadlines.return_by") {
-                        guard value.isWritable else { throw Self.unwritableDeadline(value, expression: returnByExpression, rule: rule, field: "return_by") }
-                        returnBy = value
+            try step.withRule { (rule) throws(EvaluationFailure) in
+                guard try run.evaluate(rule, state, line: nil, untraced: step.untraced) else { return }
+                var applied: [String] = []
+                let ruleReasons = step.reasons
+                var reason = 0  // the next of the rule's reasons, in effect order
+                for effectIndex in step.plans.indices {
+                    if let (verdict, given) = step.verdict(at: effectIndex, reason: &reason) {
+                        effects.combineVerdict(verdict, reasons: given)
+                        if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
+                        continue
                     }
-                    if let refundByExpression,
-                       case .timestamp(let value) = try run.value(refundByExpression, state, rule: rule, what: "deadlines.refund_by") {
-                        guard value.isWritable else { throw Self.unwritableDeadline(value, expression: refundByExpression, rule: rule, field: "refund_by") }
-                        refundBy = value
+                    switch rule.effects[effectIndex] {
+                    case .compensation(let kind, let amountExpression, let code):
+                        let amount = try run.money(amountExpression, state, rule: rule, what: rule.computationNames[effectIndex], line: nil)
+                        effects.addCompensation(Grant(kind: kind.rawValue, amount: amount, code: code, rule: rule.id, line: nil), reason: ruleReasons[reason])
+                        reason += 1
+                        if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
+                    case .offer(let kind, let amountExpression, let code):
+                        let amount = try run.money(amountExpression, state, rule: rule, what: rule.computationNames[effectIndex], line: nil)
+                        run.offers.append(Grant(kind: kind, amount: amount, code: code, rule: rule.id, line: nil))
+                        if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
+                    case .returnShipping(let chosen):
+                        if effects.chooseReturnShipping(chosen), run.tracing { applied.append(rule.effectTexts[effectIndex]) }
+                    case .routeToReview:
+                        let routed = effects.routeToReview(reason: ruleReasons[reason], from: reasons, lines: &state.lines)
+                        reason += 1
+                        if run.tracing { applied.append("\(rule.effectTexts[effectIndex]) (\(routed) approved line(s) now in review)") }
+                    case .deadlines(let returnByExpression, let refundByExpression, let windowDaysExpression):
+                        guard effects.deadlinesOpen else { break }
+                        var returnBy: Timestamp?
+                        var refundBy: Timestamp?
+                        var windowDays: Int64?
+                        if let returnByExpression,
+                           case .timestamp(let value) = try run.value(returnByExpression, state, rule: rule, what: "deadlines.return_by") {
+                            guard value.isWritable else { throw Self.unwritableDeadline(value, expression: returnByExpression, rule: rule, field: "return_by") }
+                            returnBy = value
+                        }
+                        if let refundByExpression,
+                           case .timestamp(let value) = try run.value(refundByExpression, state, rule: rule, what: "deadlines.refund_by") {
+                            guard value.isWritable else { throw Self.unwritableDeadline(value, expression: refundByExpression, rule: rule, field: "refund_by") }
+                            refundBy = value
+                        }
+                        if let windowDaysExpression,
+                           case .int(let value) = try run.value(windowDaysExpression, state, rule: rule, what: "deadlines.refund_within_days_of_receipt") {
+                            windowDays = value
+                        }
+                        effects.chooseDeadlines(returnBy: returnBy, refundBy: refundBy, refundWithinDaysOfReceipt: windowDays)
+                        if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
+                    case .note:
+                        effects.note(reason: ruleReasons[reason])
+                        reason += 1
+                        if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
+                    case .refundTo, .adjust, .refundShipping:
+                        break  // per payment below; settlement effects are not request effects
+                    case .verdict:
+                        break  // read from its plan above
                     }
-                    if let windowDaysExpression,
-                       case .int(let value) = try run.value(windowDaysExpression, state, rule: rule, what: "deadlines.refund_within_days_of_receipt") {
-                        windowDays = value
-                    }
-                    effects.chooseDeadlines(returnBy: returnBy, refundBy: refundBy, refundWithinDaysOfReceipt: windowDays)
-                    if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
-                case .note:
-                    effects.note(reason: ruleReasons[reason])
-                    reason += 1
-                    if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
-                case .refundTo, .adjust, .refundShipping:
-                    break  // per payment below; settlement effects are not request effects
-                case .verdict:
-                    break  // read from its plan above
-                }
             }
             if rule.forEach == .payment {
                 if let split = rule.split { try run.split(split, of: rule, state) }
@@ -355,6 +365,7 @@ public final class Engine: Sendable {
                 }
             }
             run.recordEffects(applied)
+            }
         }
         let refundByMethod = try Self.refundByMethod(effects.byMethod, state)
 
