@@ -113,6 +113,12 @@ public final class Engine: Sendable {
     struct EffectPlan {
         let verdict: Verdict?
         let codeCount: Int
+        /// An `adjust` effect's amount and condition, borrowed from the rule (`Unmanaged.borrowing`),
+        /// and its code: taken out of the rule's `Effect`, they were copied with the whole
+        /// effect, about fifteen reference-count operations for each adjustment considered.
+        let adjustAmount: Unmanaged<CompiledExpression>?
+        let adjustCondition: Unmanaged<CompiledExpression>?
+        let adjustCode: String
 
         init(_ effect: Effect) {
             if case .verdict(let verdict, let codes) = effect {
@@ -121,6 +127,15 @@ public final class Engine: Sendable {
             } else {
                 verdict = nil
                 codeCount = 0
+            }
+            if case .adjust(let adjustment) = effect {
+                adjustAmount = .passUnretained(adjustment.amount)
+                adjustCondition = adjustment.condition.map { .passUnretained($0) }
+                adjustCode = adjustment.code
+            } else {
+                adjustAmount = nil
+                adjustCondition = nil
+                adjustCode = ""
             }
         }
     }
@@ -265,24 +280,35 @@ public final class Engine: Sendable {
                 for index in 0..<run.elementCount(of: rule, state) {
                     let element = try run.enterElement(index, of: rule, state)
                     for effectIndex in rule.effects.indices {
-                        switch rule.effects[effectIndex] {
-                        case .adjust(let adjustment):
-                            guard try run.holds(adjustment.condition, state, rule: rule, what: rule.computationNames[effectIndex], element: element) else { continue }
-                            let amount = try run.signedMoney(adjustment.amount, state, rule: rule, what: rule.computationNames[effectIndex], element: element)
+                        // The plan read in place (`plan.pointee`): a copy would retain its code.
+                        let plan = step.plans.baseAddress! + effectIndex
+                        if let amountExpression = plan.pointee.adjustAmount {
+                            if let condition = plan.pointee.adjustCondition {
+                                let holds = try condition.borrowing { (condition) throws(EvaluationFailure) in
+                                    try run.holds(condition, state, rule: rule, what: rule.computationNames[effectIndex], element: element)
+                                }
+                                guard holds else { continue }
+                            }
+                            let amount = try amountExpression.borrowing { (expression) throws(EvaluationFailure) in
+                                try run.signedMoney(expression, state, rule: rule, what: rule.computationNames[effectIndex], element: element)
+                            }
                             effects.propose(Settlement.Proposal(
-                                code: adjustment.code, amount: amount, rule: rule.id,
+                                code: plan.pointee.adjustCode, amount: amount, rule: rule.id,
                                 discount: rule.forEach == .discount ? element : nil, line: rule.forEach == .gift ? element : nil))
                             if run.tracing { applied.append(element.map { rule.effectTexts[effectIndex] + " for " + $0 } ?? rule.effectTexts[effectIndex]) }
+                            continue
+                        }
+                        switch rule.effects[effectIndex] {
                         case .refundShipping(let expression):
                             guard effects.shippingOpen else { continue }
                             effects.chooseShipping(try run.money(expression, state, rule: rule, what: "refund_shipping", line: nil), rule: rule.id)
                             if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
                         default:
-                            break  // the loader only lets settlement rules adjust and refund shipping
+                            break  // the loader only lets settlement rules adjust (above) and refund shipping
                         }
                     }
-            }
-            run.recordEffects(applied)
+                }
+                run.recordEffects(applied)
             }
         }
         let settled = Settlement.settle(
@@ -352,19 +378,19 @@ public final class Engine: Sendable {
                     case .verdict:
                         break  // read from its plan above
                     }
-            }
-            if rule.forEach == .payment {
-                if let split = rule.split { try run.split(split, of: rule, state) }
-                for index in 0..<run.elementCount(of: rule, state) {
-                    let element = try run.enterElement(index, of: rule, state)
-                    for effectIndex in rule.effects.indices {
-                        guard case .refundTo(let expression) = rule.effects[effectIndex], effects.refundOpen(index) else { continue }
-                        effects.chooseRefund(try run.money(expression, state, rule: rule, what: "refund_to \(element ?? "")", line: nil), toPayment: index)
-                        if run.tracing { applied.append("\(rule.effectTexts[effectIndex]) \(element ?? "")") }
+                }
+                if rule.forEach == .payment {
+                    if let split = rule.split { try run.split(split, of: rule, state) }
+                    for index in 0..<run.elementCount(of: rule, state) {
+                        let element = try run.enterElement(index, of: rule, state)
+                        for effectIndex in rule.effects.indices {
+                            guard case .refundTo(let expression) = rule.effects[effectIndex], effects.refundOpen(index) else { continue }
+                            effects.chooseRefund(try run.money(expression, state, rule: rule, what: "refund_to \(element ?? "")", line: nil), toPayment: index)
+                            if run.tracing { applied.append("\(rule.effectTexts[effectIndex]) \(element ?? "")") }
+                        }
                     }
                 }
-            }
-            run.recordEffects(applied)
+                run.recordEffects(applied)
             }
         }
         let refundByMethod = try Self.refundByMethod(effects.byMethod, state)
