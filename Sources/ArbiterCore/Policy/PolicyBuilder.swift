@@ -120,7 +120,8 @@ struct PolicyBuilder {
         }
         var zone: Zone?
         if let node = reader.required(mapping, "timezone", "'policy'"), let identifier = reader.text(node, "timezone") {
-            zone = Zone.named(identifier)
+            // Each compiled copy of the policy has a zone of its own (`Zone.unshared`).
+            zone = Zone.unshared(named: identifier)
             if zone == nil { reader.error(node.span, "unknown_timezone", "unknown time zone '\(identifier)' (expected an IANA name like 'Asia/Shanghai')") }
         }
         // SPEC section 9: when this version is in force, and which timestamp selects it.

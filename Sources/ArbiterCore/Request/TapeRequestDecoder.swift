@@ -171,14 +171,14 @@ struct TapeRequestDecoder {
             case .timezone:
                 if tape.kind(value) == .null { break }
                 try expectString(value, "$.order.timezone")
-                // The policy's own zone (the usual case) is the zone `Zone.named` would return
-                // for its name: no lookup and no `String` needed.
+                // The policy's own zone (the usual case) is matched by its name's bytes: no
+                // lookup and no `String` needed. Any other is this decoder's own copy.
                 if let known = decoder.zoneKeys.match(tape, value) {
                     draft.zone = known
                     break
                 }
                 let name = tape.string(value)
-                guard let found = Zone.named(name) else { throw RequestError(path: "$.order.timezone", Zone.unknownNameMessage(name)) }
+                guard let found = decoder.zone(named: name) else { throw RequestError(path: "$.order.timezone", Zone.unknownNameMessage(name)) }
                 draft.zone = found
             case .placedAt: draft.placedAt = try optionalTimestamp(value, "$.order.placed_at")
             case .paidAt: draft.paidAt = try optionalTimestamp(value, "$.order.paid_at")

@@ -60,6 +60,20 @@ struct OffsetTable: Sendable {
         self.offsets = offsets
     }
 
+    private init(end: Int64, initialOffset: Int32, changes: [Int64], offsets: [Int32]) {
+        self.end = end
+        self.initialOffset = initialOffset
+        self.changes = changes
+        self.offsets = offsets
+    }
+
+    /// The same table in arrays of its own (`Zone.unshared`): a copied array shares its storage.
+    func unshared() -> OffsetTable {
+        OffsetTable(
+            end: end, initialOffset: initialOffset,
+            changes: changes.withUnsafeBufferPointer { Array($0) }, offsets: offsets.withUnsafeBufferPointer { Array($0) })
+    }
+
     /// The offset at an instant the table covers, or nil.
     func offset(atEpochSeconds seconds: Int64) -> Int32? {
         guard seconds >= Self.start, seconds < end else { return nil }

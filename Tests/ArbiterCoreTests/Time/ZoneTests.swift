@@ -20,6 +20,45 @@ import Testing
         }
     }
 
+    /// A zone of its own (each thread's copy of a policy has one) is a different object with
+    /// the same name and the same offsets and calendar days as the shared zone.
+    @Test(arguments: zones)
+    func anUnsharedZoneIsACopyOfTheSharedOne(identifier: String) throws {
+        let shared = try #require(Zone.named(identifier))
+        let own = try #require(Zone.unshared(named: identifier))
+        #expect(own !== shared)
+        #expect(try #require(Zone.unshared(named: identifier)) !== own)
+        #expect(own.identifier == identifier)
+        var instant: Int64 = -2_500_000_000  // 1890, before the table's first instant
+        let delivered = try Timestamp.parse("2026-03-28T23:30:00Z")
+        while instant < 7_300_000_000 {  // 2201, after its horizon
+            #expect(own.offset(atEpochSeconds: instant) == shared.offset(atEpochSeconds: instant), "\(identifier) at \(instant)")
+            let requested = Timestamp(epochSeconds: instant, nanoseconds: 0, offsetSeconds: 0)
+            #expect(own.calendarDays(from: delivered, to: requested) == shared.calendarDays(from: delivered, to: requested))
+            instant += 7_919_993  // about three months, drifting across the year and the day
+        }
+        #expect(Zone.unshared(named: "Asia/Shang hai") == nil)
+    }
+
+    /// `serve --threads N` decides with N copies of the policy: they must share no zone, whose
+    /// reference count every decision changes (shared, two threads spent 22% more CPU per
+    /// decision than one). Requests naming another zone get their decoder's own copy too.
+    @Test func copiesOfAPolicySetShareNoZone() throws {
+        let sets = try PolicyLocator.loadUsableSets(at: Repository.path("Rules"), count: 3).get()
+        let zones = sets.flatMap { $0.packs.flatMap { $0.versions.map(\.schema.defaultZone) } }
+        #expect(zones.count == 3 * sets[0].packs.reduce(0) { $0 + $1.versions.count })
+        for (index, zone) in zones.enumerated() {
+            for other in zones[(index + 1)...] { #expect(zone !== other) }
+            #expect(zone !== Zone.named(zone.identifier))
+        }
+        let decoders = sets.map { RequestDecoder(schema: $0.packs[0].current.schema) }
+        let berlin = try #require(decoders[0].zone(named: "Europe/Berlin"))
+        #expect(decoders[0].zone(named: "Europe/Berlin") === berlin)
+        #expect(try #require(decoders[1].zone(named: "Europe/Berlin")) !== berlin)
+        #expect(berlin !== Zone.named("Europe/Berlin"))
+        #expect(decoders[0].zone(named: "CST") == nil)
+    }
+
     func days(_ zone: String, _ delivered: String, _ requested: String) throws -> Int64 {
         try #require(Zone.named(zone)).calendarDays(from: Timestamp.parse(delivered), to: Timestamp.parse(requested))
     }
