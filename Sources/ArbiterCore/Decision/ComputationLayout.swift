@@ -8,10 +8,14 @@ final class ComputationLayout: Sendable {
     /// The members in canonical (UTF-8 byte) order: positions in `names`, -1 for `step`; nil
     /// when a name repeats (or is `step`), which canonical JSON cannot keep.
     let canonicalOrder: [Int]?
+    /// Where the engine's declared layouts list this one (`ComputationLayout.declared`), or -1
+    /// for a layout made from a computation's own names.
+    let declaredIndex: Int
 
-    init(_ step: String, _ names: [String]) {
+    init(_ step: String, _ names: [String], declaredIndex: Int = -1) {
         self.step = step
         self.names = names
+        self.declaredIndex = declaredIndex
         let keys = names.map { name in
             var writer = JSONWriter(pretty: false, reservingCapacity: name.utf8.count + 8)
             writer.beginObject()
@@ -23,5 +27,14 @@ final class ComputationLayout: Sendable {
             .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         let distinct = zip(sorted, sorted.dropFirst()).allSatisfy { !$0.name.utf8.elementsEqual($1.name.utf8) }
         canonicalOrder = distinct ? sorted.map(\.position) : nil
+    }
+
+    /// The same layout in objects and storage of its own: what one evaluation state's
+    /// computations hold (`ComputationLog`). The declared layouts are process-wide: a
+    /// `full` decision retains and releases them some sixty times, and two threads doing
+    /// that to the same objects take each other's cache lines at every one.
+    func unsharedCopy() -> ComputationLayout {
+        func own(_ text: String) -> String { String(decoding: Array(text.utf8), as: UTF8.self) }
+        return ComputationLayout(own(step), names.map(own), declaredIndex: declaredIndex)
     }
 }

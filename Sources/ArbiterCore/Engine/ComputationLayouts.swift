@@ -2,22 +2,30 @@
 /// its fields in the order an answer lists them, made once. A computation the engine records
 /// holds only its values, so a traced decision neither builds nor escapes nor sorts names.
 extension ComputationLayout {
-    static let define = ComputationLayout("define", ["rule", "for", "name", "expression", "value"])
-    static let expression = ComputationLayout("expression", ["rule", "what", "expression", "value"])
-    static let linePaid = ComputationLayout("line_paid", ["line", "unit_price", "quantity", "gross", "discounts", "paid"])
+    static let define = ComputationLayout("define", ["rule", "for", "name", "expression", "value"], declaredIndex: 0)
+    static let expression = ComputationLayout("expression", ["rule", "what", "expression", "value"], declaredIndex: 1)
+    static let linePaid = ComputationLayout("line_paid", ["line", "unit_price", "quantity", "gross", "discounts", "paid"], declaredIndex: 2)
     static let unitShare = ComputationLayout("unit_share", [
         "line", "requested_units", "priced_units", "refunded_before", "formula", "paid_of_line", "quantity", "gross", "paid", "discount",
-    ])
-    static let refundItems = ComputationLayout("refund_items", ["formula", "amount"])
-    static let shippingRefund = ComputationLayout("shipping_refund", ["rule", "amount"])
-    static let applyAdjustment = ComputationLayout("apply_adjustment", ["code", "rule", "proposed", "applied", "capped", "running_total"])
-    static let refundTotal = ComputationLayout("refund_total", ["formula", "items", "shipping", "total"])
-    static let refundByMethod = ComputationLayout("refund_by_method", ["refund_total", "refundable", "rows"])
+    ], declaredIndex: 3)
+    static let refundItems = ComputationLayout("refund_items", ["formula", "amount"], declaredIndex: 4)
+    static let shippingRefund = ComputationLayout("shipping_refund", ["rule", "amount"], declaredIndex: 5)
+    static let applyAdjustment = ComputationLayout("apply_adjustment", ["code", "rule", "proposed", "applied", "capped", "running_total"], declaredIndex: 6)
+    static let refundTotal = ComputationLayout("refund_total", ["formula", "items", "shipping", "total"], declaredIndex: 7)
+    static let refundByMethod = ComputationLayout("refund_by_method", ["refund_total", "refundable", "rows"], declaredIndex: 8)
 
-    static let allocateDiscount = TableLayouts("allocate_discount", ["discount", "amount", "method", "scope_gross", TableLayouts.table])
-    static let split = TableLayouts("split", ["rule", "total", "weights", "split", "method", TableLayouts.table])
-    static let keptUnits = TableLayouts("kept_units", [TableLayouts.table, "kept_units", "kept_gross"])
-    static let allocationOnKept = TableLayouts("allocation_on_kept", ["discount", "formula", TableLayouts.table, "amount"])
+    static let allocateDiscount = TableLayouts("allocate_discount", ["discount", "amount", "method", "scope_gross", TableLayouts.table], declaredIndices: (9, 10))
+    static let split = TableLayouts("split", ["rule", "total", "weights", "split", "method", TableLayouts.table], declaredIndices: (11, 12))
+    static let keptUnits = TableLayouts("kept_units", [TableLayouts.table, "kept_units", "kept_gross"], declaredIndices: (13, 14))
+    static let allocationOnKept = TableLayouts("allocation_on_kept", ["discount", "formula", TableLayouts.table, "amount"], declaredIndices: (15, 16))
+
+    /// Every layout above, each at its `declaredIndex`: what each evaluation state copies once
+    /// (`ComputationLayout.unsharedCopy`) and records its computations with.
+    static let declared: [ComputationLayout] = [
+        define, expression, linePaid, unitShare, refundItems, shippingRefund, applyAdjustment, refundTotal, refundByMethod,
+        allocateDiscount.listed, allocateDiscount.omitted, split.listed, split.omitted,
+        keptUnits.listed, keptUnits.omitted, allocationOnKept.listed, allocationOnKept.omitted,
+    ]
 }
 
 /// A step with a table (`EvaluationState.auditRows`): its layout when the rows are listed
@@ -28,12 +36,10 @@ struct TableLayouts: Sendable {
     let listed: ComputationLayout
     let omitted: ComputationLayout
 
-    init(_ step: String, _ names: [String]) {
-        listed = ComputationLayout(step, names)
-        omitted = ComputationLayout(step, names.map { $0 == Self.table ? "rows_omitted" : $0 })
+    init(_ step: String, _ names: [String], declaredIndices: (listed: Int, omitted: Int)) {
+        listed = ComputationLayout(step, names, declaredIndex: declaredIndices.listed)
+        omitted = ComputationLayout(step, names.map { $0 == Self.table ? "rows_omitted" : $0 }, declaredIndex: declaredIndices.omitted)
     }
-
-    subscript(table: AuditTable) -> ComputationLayout { table.isListed ? listed : omitted }
 }
 
 /// A table of an audit computation: its rows, or how many were left out.

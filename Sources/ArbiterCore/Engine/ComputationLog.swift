@@ -18,17 +18,37 @@ struct ComputationLog {
         let end: Int
     }
     private var steps: [Step] = []
+    /// This log's own copies of the declared layouts (`ComputationLayout.declared`), made at
+    /// its first step: the steps hold these, not the process-wide ones, so that threads each
+    /// with its own evaluation state share no layout (`ComputationLayout.unsharedCopy`).
+    private var layouts: [ComputationLayout] = []
 
     /// Appends a step whose values `fill` appends, in the order of the layout's names. (Values
     /// appended one by one are built where they are stored; an array of them, copied in, had
     /// each value copied and the array's destroyed, through the runtime's generic calls.)
     @inline(__always)
     mutating func record(_ layout: ComputationLayout, _ fill: (inout [AuditValue]) -> Void) {
+        record(declared: layout.declaredIndex, fill)
+    }
+
+    /// A step with a table: the layout that lists its rows, or the one that counts them.
+    /// (The layout is chosen by its index: a layout returned from the tables' subscript was
+    /// retained, the process-wide one.)
+    @inline(__always)
+    mutating func record(_ layouts: TableLayouts, _ table: AuditTable, _ fill: (inout [AuditValue]) -> Void) {
+        record(declared: table.isListed ? layouts.listed.declaredIndex : layouts.omitted.declaredIndex, fill)
+    }
+
+    @inline(__always)
+    private mutating func record(declared index: Int, _ fill: (inout [AuditValue]) -> Void) {
         if values.capacity == 0 {
             // One allocation for a usual decision's values (~85 on the workload) and steps.
             values.reserveCapacity(128)
             steps.reserveCapacity(32)
         }
+        precondition(index >= 0, "the engine records its computations with declared layouts")
+        if layouts.isEmpty { layouts = ComputationLayout.declared.map { $0.unsharedCopy() } }
+        let layout = layouts[index]
         let start = values.count
         fill(&values)
         precondition(values.count - start == layout.names.count, "a \(layout.step) computation has \(layout.names.count) fields")

@@ -484,7 +484,7 @@ public final class Engine: Sendable {
                         AuditField("floor", .money(floored)), AuditField("leftover", .money(allocated - floored)),
                         AuditField("allocated", .money(allocated))]
             } }
-            state.computations?.record(ComputationLayout.allocateDiscount[table]) { values in
+            state.computations?.record(ComputationLayout.allocateDiscount, table) { values in
                 values.append(.string(state.request.order.discounts[discountIndex].id))
                 values.append(.money(amount))
                 values.append(.string("largest remainder: floor(amount × gross / scope_gross), leftover minor units to the largest remainders, ties to the earlier line"))

@@ -249,7 +249,7 @@ final class EvaluationState: EvaluationContext {
                     AuditField("quantity", .int(Int64(items[index].quantity))), AuditField("gone_units", .int(Int64(values.gone))),
                     AuditField("on_kept_units", .money(values.onKept))]
         } }
-        computations?.record(ComputationLayout.allocationOnKept[table]) { values in
+        computations?.record(ComputationLayout.allocationOnKept, table) { values in
             values.append(.string(discount.id))
             values.append(.string("sum over the discount's lines of A − floor(A × (r+k) / q): A its allocation, r refunded before, k granted now, q quantity"))
             values.append(table.value)

@@ -233,7 +233,7 @@ struct RuleRun: ~Copyable {
         let table = state.auditRows(count) { (0..<count).map { index in
             [AuditField("element", .string(state.elementName(iteration, index))), AuditField("weight", .money(weights[index])), AuditField("share", .money(shares[index]))]
         } }
-        state.computations?.record(ComputationLayout.split[table]) { values in
+        state.computations?.record(ComputationLayout.split, table) { values in
             values.append(.string(rule.id))
             values.append(.money(total))
             values.append(.money(sum))

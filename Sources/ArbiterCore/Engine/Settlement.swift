@@ -30,7 +30,7 @@ enum Settlement {
              AuditField("granted_now", .int(Int64(state.grantedUnits[index]))), AuditField("kept", .int(Int64(state.keptUnits[index]))),
              AuditField("kept_gross", .money(items[index].unitPrice * Int64(state.keptUnits[index])))]
         } }
-        state.computations?.record(ComputationLayout.keptUnits[table]) { values in
+        state.computations?.record(ComputationLayout.keptUnits, table) { values in
             values.append(table.value)
             values.append(.int(Int64(state.keptUnitsTotal)))
             values.append(.money(state.keptGrossTotal))

@@ -93,4 +93,27 @@ import Testing
         }
         #expect(differing.isEmpty, "decisions changed after the decider made others: \(differing.prefix(10))")
     }
+
+    /// Two deciders (two of `serve`'s threads) record their computations with layouts of
+    /// their own: the process-wide layouts, retained and released some sixty times per `full`
+    /// decision, were objects both threads wrote to (`bench/shared_objects.sh`).
+    @Test func decidersShareNoComputationLayout() throws {
+        for (index, layout) in ComputationLayout.declared.enumerated() { #expect(layout.declaredIndex == index, "\(layout.step)") }
+        let stream = try Self.mixedStream()
+        let first = Decider(policy: Repository.rulesSet, audit: .full), second = Decider(policy: Repository.rulesSet, audit: .full)
+        let line = try #require(stream.first { line in
+            (try? first.decide(line: line))?.audit?.computations.contains { $0.step == "allocate_discount" } == true
+        })
+        let mine = try #require(try first.decide(line: line).audit).computations.map(\.layout)
+        let theirs = try #require(try second.decide(line: line).audit).computations.map(\.layout)
+        #expect(mine.count == theirs.count && mine.count > 5)
+        for (layout, other) in zip(mine, theirs) {
+            #expect(layout !== other)
+            #expect(layout.step == other.step && layout.names == other.names)
+            #expect(!ComputationLayout.declared.contains { $0 === layout })
+        }
+        // A decider keeps its copies: its next decision holds the same objects.
+        let again = try #require(try first.decide(line: line).audit).computations.map(\.layout)
+        #expect(zip(mine, again).allSatisfy { $0 === $1 })
+    }
 }
