@@ -157,30 +157,35 @@ struct RuleRun: ~Copyable {
     }
 
     /// Computes a rule's `define:` values, in order, into their slots.
+    ///
+    /// Each define is read in place, field by field: `for define in rule.defines` copied each
+    /// one (its name and expression retained and released).
     mutating func evaluateDefines(_ rule: Rule, _ state: EvaluationState, element: String?) throws(EvaluationFailure) {
-        for define in rule.defines {
+        for index in rule.defines.indices {
             let value: Value
+            let slot = rule.defines[index].slot - RequestField.defineSlotBase
             // A trace lists every define a rule computed: only untraced runs reuse them.
-            let shareKey = tracing || element != nil ? nil : define.shareKey
+            let shareKey = tracing || element != nil ? nil : rule.defines[index].shareKey
+            let line = rule.defines[index].isPerDecision ? Int.max : state.currentLine
             if let key = shareKey {
                 while sharedDefines.count <= key { sharedDefines.append((-1, .null)) }
-                if sharedDefines[key].line == (define.isPerDecision ? Int.max : state.currentLine) {
-                    state.defineValues[define.slot - RequestField.defineSlotBase] = sharedDefines[key].value
+                if sharedDefines[key].line == line {
+                    state.defineValues[slot] = sharedDefines[key].value
                     continue
                 }
             }
             do {
-                value = try compute(define.expression, state)
+                value = try compute(rule.defines[index].expression, state)
             } catch {
-                throw EvaluationFailure(rule: rule.id, source: rule.source, message: "define \(define.name): \(error.message)")
+                throw EvaluationFailure(rule: rule.id, source: rule.source, message: "define \(rule.defines[index].name): \(error.message)")
             }
-            if let key = shareKey { sharedDefines[key] = (define.isPerDecision ? Int.max : state.currentLine, value) }
-            state.defineValues[define.slot - RequestField.defineSlotBase] = value
+            if let key = shareKey { sharedDefines[key] = (line, value) }
+            state.defineValues[slot] = value
             state.computations?.record(.define) { values in
                 values.append(.string(rule.id))
                 values.append(element.map(AuditValue.string) ?? .null)
-                values.append(.string(define.name))
-                values.append(.string(define.expression.source))
+                values.append(.string(rule.defines[index].name))
+                values.append(.string(rule.defines[index].expression.source))
                 values.append(AuditValue(value))
             }
         }

@@ -10,14 +10,26 @@ public final class EngineSet: Sendable {
     public let policySet: PolicySet
     let packs: [PackEngines]
 
-    struct PackEngines: Sendable {
-        var name: String
-        var nameBytes: [UInt8]
-        var selectedBy: SelectingTimestamp
-        var engines: [Engine]
+    /// A class of constants: selection reads a pack in place (`let pack = packs[index]` of a
+    /// struct copied its name, its arrays and its engines, a dozen reference-count operations
+    /// per request).
+    final class PackEngines: Sendable {
+        let name: String
+        let nameBytes: [UInt8]
+        let selectedBy: SelectingTimestamp
+        let engines: [Engine]
         /// `effective_from` of each engine's version, ascending (nil only for a lone pack).
-        var from: [Timestamp?]
-        var until: [Timestamp?]
+        let from: [Timestamp?]
+        let until: [Timestamp?]
+
+        init(name: String, nameBytes: [UInt8], selectedBy: SelectingTimestamp, engines: [Engine], from: [Timestamp?], until: [Timestamp?]) {
+            self.name = name
+            self.nameBytes = nameBytes
+            self.selectedBy = selectedBy
+            self.engines = engines
+            self.from = from
+            self.until = until
+        }
     }
 
     public init(_ set: PolicySet) {
