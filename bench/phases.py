@@ -52,7 +52,9 @@ def inclusive_costs(path):
 def phase_cost(costs, pattern):
     """The cost of the function matching `pattern` (several matches: the block function's
     variants, or a generic specialised more than once, which do not nest: summed)."""
-    names = [name for name in costs if pattern in name]
+    # A closure inside the function (its mangled name continues with `fU…_` or `fu…_`) is part
+    # of the function's own inclusive cost: counted again, it would be counted twice.
+    names = [name for name in costs if pattern in name and not re.search(r"f[Uu]\d*_", name[name.find(pattern):])]
     return sum(costs[name] for name in names), len(names)
 
 
