@@ -64,6 +64,8 @@ public final class Zone: Sendable, CustomStringConvertible {
 
     private init(copying zone: Zone) {
         // New storage for the name and the table (a copied array or string would share it).
+        // Foundation's zone, consulted only for instants outside the table's years, stays the
+        // one object it is.
         identifier = String(decoding: Array(zone.identifier.utf8), as: UTF8.self)
         timeZone = zone.timeZone
         table = zone.table.unshared()
