@@ -10,23 +10,38 @@ enum DomainFunctions {
     /// `days_since(t)`: calendar days from the local date of `t` to the local date of
     /// `requested_at`, in the order's time zone (SPEC: days after receipt; the day after receipt is 1).
     static let daysSince = FunctionDefinition(name: "days_since", parameter: .timestamp, result: .int) { argument, context throws(EvaluationError) in
-        guard case .timestamp(let start) = argument, let state = context.host as? EvaluationState else {
-            throw EvaluationError(code: "internal", message: "days_since called without a timestamp")
+        let wrong = EvaluationError(code: "internal", message: "days_since called without a timestamp")
+        guard case .timestamp(let start) = argument else { throw wrong }
+        return try withState(context, orThrow: wrong) { state in
+            .int(state.withOrderZone { $0.calendarDays(from: start, to: state.request.requestedAt) })
         }
-        return .int(state.request.order.zone.calendarDays(from: start, to: state.request.requestedAt))
+    }
+
+    /// Calls `body` with the decision's state behind `context`, borrowed
+    /// (`EvaluationContext.unretainedHost`): taken as `host`, the state was retained and
+    /// released at every call. `error` when the context is not a decision's.
+    @inline(__always)
+    static func withState<Value>(_ context: any EvaluationContext, orThrow error: @autoclosure () -> EvaluationError, _ body: (EvaluationState) throws(EvaluationError) -> Value) throws(EvaluationError) -> Value {
+        guard let host = context.unretainedHost else { throw error() }
+        return try host.borrowing { (object) throws(EvaluationError) in
+            // The class compared, then the reference reinterpreted: `as?` gave a retained one.
+            guard type(of: object) == EvaluationState.self else { throw error() }
+            return try body(unsafeDowncast(object, to: EvaluationState.self))
+        }
     }
 
     /// `end_of_day(t, n)`: 23:59:59 of the local calendar day `n` days after the local date of `t`,
     /// in the order's time zone (the end of the last day of an n-day window starting the day after `t`).
     static let endOfDay = FunctionDefinition(name: "end_of_day", parameters: .timestamp, .int, result: .timestamp) { first, second, context throws(EvaluationError) in
-        guard case .timestamp(let start) = first, case .int(let days) = second,
-              let state = context.host as? EvaluationState else {
-            throw EvaluationError(code: "internal", message: "end_of_day called with wrong arguments")
+        let wrong = EvaluationError(code: "internal", message: "end_of_day called with wrong arguments")
+        guard case .timestamp(let start) = first, case .int(let days) = second else { throw wrong }
+        return try withState(context, orThrow: wrong) { state in
+            state.withOrderZone { zone in
+                // A window too long for any calendar saturates: its end is later than every valid instant.
+                let (day, overflow) = zone.localDay(of: start).addingReportingOverflow(days)
+                return .timestamp(zone.endOfLocalDay(overflow ? (days < 0 ? Int64.min : Int64.max) : day))
+            }
         }
-        let zone = state.request.order.zone
-        // A window too long for any calendar saturates: its end is later than every valid instant.
-        let (day, overflow) = zone.localDay(of: start).addingReportingOverflow(days)
-        return .timestamp(zone.endOfLocalDay(overflow ? (days < 0 ? Int64.min : Int64.max) : day))
     }
 
     /// `all_in(values, allowed)`: true when every element of `values` is in `allowed` (and `values` is not empty).

@@ -72,6 +72,10 @@ final class EvaluationState: EvaluationContext {
     @exclusivity(unchecked) var refundShipping: Int64 = 0
     @exclusivity(unchecked) var refundTotal: Int64 = 0
 
+    /// The order's zone, for `withOrderZone`. (A zone outlives every request that names it:
+    /// the policy's is its schema's, any other its decoder's, `RequestDecoder.zone(named:)`.)
+    @exclusivity(unchecked) private var orderZone: Unmanaged<Zone>
+
     init(request: consuming AfterSaleRequest, defineCount: Int = 0) {
         self.defineValues = []
         self.itemGross = []
@@ -81,8 +85,17 @@ final class EvaluationState: EvaluationContext {
         self.orderPaidTotal = 0
         self.auditRowsLeft = 0
         self.lines = []
+        orderZone = .passUnretained(request.order.zone)
         self.request = consume request
         start(defineCount: defineCount)
+    }
+
+    /// Calls `body` with the order's zone, borrowed: the request holds it for the whole
+    /// decision, and read as `request.order.zone` it was retained and released at each call
+    /// of `days_since`.
+    @inline(__always)
+    func withOrderZone<Value>(_ body: (Zone) -> Value) -> Value {
+        orderZone.borrowing { (zone) throws(Never) in body(zone) }
     }
 
     /// Begins deciding `request` with this state: everything the previous decision left is
@@ -106,15 +119,16 @@ final class EvaluationState: EvaluationContext {
 
     /// Sets every property from `request` as a new state's would be.
     private func start(defineCount: Int) {
+        orderZone = .passUnretained(request.order.zone)
         defineValues.reset(repeating: .null, count: defineCount)
-        let proration = request.proration
-        itemGross = proration.itemGross
-        allocations = proration.allocations
-        itemPaid = proration.itemPaid
-        orderGross = proration.orderGross
-        orderPaidTotal = proration.orderPaidTotal
-        let items = request.order.items
-        auditRowsLeft = Self.auditRowsPerEntry * (items.count + request.lines.count + request.order.discounts.count) + 64
+        // The request is read in place, field by field: a local copy of its proration, its
+        // items or a line retains and releases the arrays and strings in them.
+        itemGross = request.proration.itemGross
+        allocations = request.proration.allocations
+        itemPaid = request.proration.itemPaid
+        orderGross = request.proration.orderGross
+        orderPaidTotal = request.proration.orderPaidTotal
+        auditRowsLeft = Self.auditRowsPerEntry * (request.order.items.count + request.lines.count + request.order.discounts.count) + 64
         // The last decision's lines give their (emptied) code arrays to this one's.
         while !lines.isEmpty {
             var codes = lines[lines.count - 1].takeCodes()
@@ -122,21 +136,19 @@ final class EvaluationState: EvaluationContext {
             codes.removeAllKeepingMemory()
             spareCodes.append(codes)
         }
-        for requested in request.lines {
-            // The item's numbers read in place (a copy of the item would retain and release its
-            // strings and attributes).
-            let quantity = items[requested.itemIndex].quantity
-            let refundedQuantity = items[requested.itemIndex].refundedQuantity
+        for line in request.lines.indices {
+            let itemIndex = request.lines[line].itemIndex, requestedUnits = request.lines[line].quantity
+            let quantity = request.order.items[itemIndex].quantity
+            let refundedQuantity = request.order.items[itemIndex].refundedQuantity
             let refundable = quantity - refundedQuantity
             // Units beyond what is left are not priced (the line is rejected by policy); amounts
             // cover at most the refundable units.
-            let units = max(0, min(requested.quantity, refundable))
+            let units = max(0, min(requestedUnits, refundable))
             let linePaid = Proration.refundOfUnits(
-                paid: proration.itemPaid[requested.itemIndex], quantity: quantity,
-                alreadyRefunded: refundedQuantity, units: units)
-            let lineGross = items[requested.itemIndex].unitPrice * Int64(units)
+                paid: itemPaid[itemIndex], quantity: quantity, alreadyRefunded: refundedQuantity, units: units)
+            let lineGross = request.order.items[itemIndex].unitPrice * Int64(units)
             lines.append(LineState(
-                itemIndex: requested.itemIndex, requestedUnits: requested.quantity, units: units,
+                itemIndex: itemIndex, requestedUnits: requestedUnits, units: units,
                 gross: lineGross, paid: linePaid, codes: spareCodes.popLast() ?? []))
         }
         currentLine = 0
@@ -177,6 +189,9 @@ final class EvaluationState: EvaluationContext {
 
     /// Domain functions (`days_since`, …) read the request's zone through this.
     var host: AnyObject? { self }
+    /// The same without a retain (`DomainFunctions.withState`): `days_since` runs about three
+    /// times per decision.
+    var unretainedHost: Unmanaged<AnyObject>? { .passUnretained(self) }
 
     /// What the order keeps once the granted lines go, for settlement and request rules.
     func prepareSettlement() {

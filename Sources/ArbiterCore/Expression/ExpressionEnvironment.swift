@@ -94,10 +94,14 @@ public protocol EvaluationContext {
     /// (`host as? HostState` is a class cast, far cheaper than casting the existential); nil
     /// by default.
     var host: AnyObject? { get }
+    /// `host`, not retained: for a function that reads it during its call, which the context
+    /// outlives (`Unmanaged._withUnsafeGuaranteedRef`). `host`'s by default.
+    var unretainedHost: Unmanaged<AnyObject>? { get }
 }
 
 extension EvaluationContext {
     public var host: AnyObject? { nil }
+    public var unretainedHost: Unmanaged<AnyObject>? { host.map { Unmanaged.passUnretained($0) } }
 }
 
 /// One sub-condition's value as recorded for the audit trail, in evaluation order.
