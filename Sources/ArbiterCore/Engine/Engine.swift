@@ -254,14 +254,16 @@ public final class Engine: Sendable {
 
         // 2. Aggregates over the requested lines, for request rules (`requested.categories` is
         //    worked out only when a rule reads it).
-        for line in state.lines {
-            switch line.verdict {
+        //    The lines are read in place, field by field, here and below: a line's copy retains
+        //    and releases its array of codes.
+        for line in state.lines.indices {
+            switch state.lines[line].verdict {
             case .approve?: state.approvedCount += 1
             case .review?: state.reviewCount += 1
             case .reject?, nil: state.rejectedCount += 1
             }
-            state.requestedGross += line.gross
-            state.requestedPaid += line.paid
+            state.requestedGross += state.lines[line].gross
+            state.requestedPaid += state.lines[line].paid
         }
 
         // 3. Settlement: the pack's settlement rules propose adjustments and the shipping refund;
@@ -455,7 +457,7 @@ public final class Engine: Sendable {
         }
         if lines.contains(where: { $0.verdict == .review }) { return .review }
         var approved = 0
-        for line in lines where line.verdict == .approve { approved += 1 }
+        for line in lines.indices where lines[line].verdict == .approve { approved += 1 }
         if approved == lines.count { return .approve }
         return approved == 0 ? .reject : .partial
     }

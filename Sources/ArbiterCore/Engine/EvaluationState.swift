@@ -197,7 +197,8 @@ final class EvaluationState: EvaluationContext {
     func prepareSettlement() {
         let items = request.order.items
         grantedUnits.reset(repeating: 0, count: items.count)
-        for line in lines where line.isGranted { grantedUnits[line.itemIndex] += line.units }
+        // Read in place: a line's copy retains and releases its codes.
+        for line in lines.indices where lines[line].isGranted { grantedUnits[lines[line].itemIndex] += lines[line].units }
         keptUnits.removeAllKeepingMemory()
         keptUnitsTotal = 0
         keptGrossTotal = 0

@@ -42,7 +42,7 @@ enum Settlement {
     /// `adjustments`: an empty array to fill (a recycled one, `DecisionBuffers`).
     static func settle(_ state: EvaluationState, shipping: (amount: Int64, rule: String)?, proposals: [Proposal], adjustments: [Adjustment]) -> Result {
         var refundItems: Int64 = 0
-        for line in state.lines where line.isGranted { refundItems += line.paid }
+        for line in state.lines.indices where state.lines[line].isGranted { refundItems += state.lines[line].paid }
         state.computations?.record(.refundItems) { values in
             values.append(.string("sum of paid of approved and review lines"))
             values.append(.money(refundItems))
