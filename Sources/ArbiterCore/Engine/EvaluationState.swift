@@ -72,8 +72,8 @@ final class EvaluationState: EvaluationContext {
     @exclusivity(unchecked) var refundShipping: Int64 = 0
     @exclusivity(unchecked) var refundTotal: Int64 = 0
 
-    /// The order's zone, for `withOrderZone`. (A zone outlives every request that names it:
-    /// the policy's is its schema's, any other its decoder's, `RequestDecoder.zone(named:)`.)
+    /// The order's zone, for `withOrderZone`: set whenever `request` is (only `start` sets it),
+    /// so the request the state holds keeps the zone alive while it is read.
     @exclusivity(unchecked) private var orderZone: Unmanaged<Zone>
 
     init(request: consuming AfterSaleRequest, defineCount: Int = 0) {
