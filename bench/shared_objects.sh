@@ -2,7 +2,8 @@
 # Objects whose reference counts two threads of `arbiter serve --threads 2` both change: each
 # such change is an atomic write to a cache line the other core then has to take back, so a
 # shared object retained a few times per decision costs two threads a large part of the second
-# core (the process-wide time zone did, until 2026-12-05: 22% more CPU per decision).
+# core (the process-wide time zone was such an object until 2026-12-05: 11.7 changes per
+# decision from the two threads together; at `full` eleven computation layouts, ~60).
 #
 #     bench/shared_objects.sh [COUNT] [AUDIT]     # defaults: 2000 requests, summary
 #     ARBITER_BINARY=.build/debug/arbiter bench/shared_objects.sh   # another build (CI: debug)
@@ -18,6 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-2000}
 audit=${2:-summary}
+command -v cc >/dev/null || { echo "a C compiler is needed for the shim (apt-get install -y gcc)" >&2; exit 2; }
 source bench/common.sh
 binary=$(bench_binary)
 workload=${WORKLOAD:-$(bench_workload "$count")}

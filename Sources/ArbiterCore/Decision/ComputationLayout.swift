@@ -34,7 +34,6 @@ final class ComputationLayout: Sendable {
     /// `full` decision retains and releases them some sixty times, and two threads doing
     /// that to the same objects take each other's cache lines at every one.
     func unsharedCopy() -> ComputationLayout {
-        func own(_ text: String) -> String { String(decoding: Array(text.utf8), as: UTF8.self) }
-        return ComputationLayout(own(step), names.map(own), declaredIndex: declaredIndex)
+        ComputationLayout(step.unsharedCopy(), names.map { $0.unsharedCopy() }, declaredIndex: declaredIndex)
     }
 }

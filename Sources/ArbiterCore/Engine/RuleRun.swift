@@ -277,9 +277,9 @@ struct RuleRun: ~Copyable {
         }
     }
 
-    /// The value of an effect's own `when:` (true when it has none), in the computations when traced.
-    mutating func holds(_ condition: CompiledExpression?, _ state: EvaluationState, rule: Rule, what: @autoclosure () -> String, element: String?) throws(EvaluationFailure) -> Bool {
-        guard let condition else { return true }
+    /// The value of an effect's own `when:` (an effect without one holds: the caller does not
+    /// ask), in the computations when traced.
+    mutating func holds(_ condition: CompiledExpression, _ state: EvaluationState, rule: Rule, what: @autoclosure () -> String, element: String?) throws(EvaluationFailure) -> Bool {
         let value = try self.value(condition, state, rule: rule, what: element.map { Self.joined(what(), " for ", $0, " when") } ?? Self.joined(what(), " when"))
         guard case .bool(let result) = value else {
             throw EvaluationFailure(rule: rule.id, source: rule.source, message: "\(what()): condition did not produce a boolean")

@@ -56,7 +56,7 @@ public enum PolicyLoader {
         // The digest in storage of this copy's own: every summary answer copies it, and copies
         // of the policy compiled for other threads from the same snapshot would otherwise share
         // one string, whose reference count the threads would then contend for on every answer.
-        let policy = builder.build(documents: documents.map(\.mapping), digest: String(decoding: Array(snapshot.digest.utf8), as: UTF8.self))
+        let policy = builder.build(documents: documents.map(\.mapping), digest: snapshot.digest.unsharedCopy())
         let diagnostics = sorted(builder.reader.diagnostics)
         let hasErrors = diagnostics.contains { $0.severity == .error }
         return PolicyLoadResult(policy: hasErrors ? nil : policy, diagnostics: diagnostics)

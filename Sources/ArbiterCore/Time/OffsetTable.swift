@@ -67,11 +67,9 @@ struct OffsetTable: Sendable {
         self.offsets = offsets
     }
 
-    /// The same table in arrays of its own (`Zone.unshared`): a copied array shares its storage.
+    /// The same table in arrays of its own (`Zone.unshared`).
     func unshared() -> OffsetTable {
-        OffsetTable(
-            end: end, initialOffset: initialOffset,
-            changes: changes.withUnsafeBufferPointer { Array($0) }, offsets: offsets.withUnsafeBufferPointer { Array($0) })
+        OffsetTable(end: end, initialOffset: initialOffset, changes: changes.unsharedCopy(), offsets: offsets.unsharedCopy())
     }
 
     /// The offset at an instant the table covers, or nil.

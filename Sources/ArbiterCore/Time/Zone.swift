@@ -56,17 +56,16 @@ public final class Zone: Sendable, CustomStringConvertible {
     /// For a compiled copy of a policy (`serve --threads` compiles one per thread) and each
     /// copy's decoder: every decision retains and releases its policy's zone a dozen times
     /// (the request holds it, `days_since` reads it), and on one object shared by the threads
-    /// those atomic operations bounce its cache line between the cores. With a shared zone two
-    /// threads spent 22% more CPU per decision than one, at every step of a decision.
+    /// those atomic operations bounce its cache line between the cores (`bench/shared_objects.sh`
+    /// found it so, 11.7 times per decision from the two threads together).
     public static func unshared(named identifier: String) -> Zone? {
         named(identifier).map { Zone(copying: $0) }
     }
 
     private init(copying zone: Zone) {
-        // New storage for the name and the table (a copied array or string would share it).
-        // Foundation's zone, consulted only for instants outside the table's years, stays the
-        // one object it is.
-        identifier = String(decoding: Array(zone.identifier.utf8), as: UTF8.self)
+        // New storage for the name and the table (`unsharedCopy`). Foundation's zone, consulted
+        // only for instants outside the table's years, stays the one object it is.
+        identifier = zone.identifier.unsharedCopy()
         timeZone = zone.timeZone
         table = zone.table.unshared()
         fixedSince = zone.fixedSince
