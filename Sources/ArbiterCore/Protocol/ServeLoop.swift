@@ -92,6 +92,9 @@ public struct ServeLoop: Sendable {
         var discardedBytes = 0
         var discardedEndsInCR = false  // the last byte discarded was "\r" (dropped with its "\n")
         var work: [Work] = []
+        // The next read's buffer, filled while several threads decide a batch (`readAhead`).
+        var spare = [UInt8](repeating: 0, count: chunkSize)
+        var readAhead: ReadAhead?
         var readFailure: String?
         var bytesRead = 0
         // One batch being written while the next is decided (and one more read ahead).
@@ -103,44 +106,55 @@ public struct ServeLoop: Sendable {
         defer { crew.stop() }
 
         while true {
-            // Make room: move the incomplete line to the front, grow if one line needs it.
-            if lineStart > 0 {
-                if lineStart < filled {
-                    buffer.withUnsafeMutableBytes { raw in
-                        guard let base = raw.baseAddress else { return }
-                        memmove(base, base + lineStart, filled - lineStart)
-                    }
-                }
-                filled -= lineStart
-                lineStart = 0
-            }
-            if filled == buffer.count {
-                buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count))
-            }
             // The caller has gone away (a write failed): stop before waiting for more input.
             if answers.hasFailed {
                 _ = answers.finish()
                 return .outputFailed
             }
-            let count = buffer.withUnsafeMutableBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                return read(input, base + filled, raw.count - filled)
-            }
-            if count < 0 {
-                let code = errno
-                if code == EINTR { continue }
-                if code == EAGAIN || code == EWOULDBLOCK {
-                    // A standard input inherited in non-blocking mode: wait for it, it has not ended.
-                    var waiting = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
-                    _ = poll(&waiting, 1, -1)
-                    continue
+            let count: Int
+            let scanFrom: Int
+            if let ahead = readAhead.take() {
+                // Read while the last batch was decided: the incomplete line and what followed it
+                // are already in `spare`, in order.
+                swap(&buffer, &spare)
+                lineStart = 0
+                filled = ahead.tail
+                count = ahead.count
+            } else {
+                // Make room: move the incomplete line to the front, grow if one line needs it.
+                if lineStart > 0 {
+                    if lineStart < filled {
+                        buffer.withUnsafeMutableBytes { raw in
+                            guard let base = raw.baseAddress else { return }
+                            memmove(base, base + lineStart, filled - lineStart)
+                        }
+                    }
+                    filled -= lineStart
+                    lineStart = 0
                 }
-                readFailure = SystemErrorReason.text(code)
-                break
+                if filled == buffer.count {
+                    buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count))
+                }
+                count = buffer.withUnsafeMutableBytes { raw -> Int in
+                    guard let base = raw.baseAddress else { return 0 }
+                    return read(input, base + filled, raw.count - filled)
+                }
+                if count < 0 {
+                    let code = errno
+                    if code == EINTR { continue }
+                    if code == EAGAIN || code == EWOULDBLOCK {
+                        // A standard input inherited in non-blocking mode: wait for it, it has not ended.
+                        var waiting = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
+                        _ = poll(&waiting, 1, -1)
+                        continue
+                    }
+                    readFailure = SystemErrorReason.text(code)
+                    break
+                }
             }
             if count == 0 { break }
             bytesRead += count
-            let scanFrom = filled
+            scanFrom = filled
             filled += count
             // Find the complete lines this read brought.
             work.removeAll(keepingCapacity: true)
@@ -174,7 +188,13 @@ public struct ServeLoop: Sendable {
             // caller that writes one line and waits gets its answer.
             // A failed write (the caller went away) ends the loop once pending writes are done:
             // nothing may still write to `output` after `run` returns.
-            guard answer(work, in: buffer, output: answers, logging: logging, crew: crew) else {
+            // While the crew decides a large batch, this thread first reads what input is
+            // already there (`readAhead`), so that no deciding thread waits for the read.
+            let answered = answer(work, in: buffer, output: answers, logging: logging, crew: crew) {
+                guard !discarding else { return }
+                readAhead = Self.readAhead(from: input, after: buffer[lineStart..<filled], into: &spare, maxLineBytes: maxLineBytes)
+            }
+            guard answered else {
                 _ = answers.finish()
                 return .outputFailed
             }
@@ -223,7 +243,12 @@ public struct ServeLoop: Sendable {
     /// last a line or two: a thread that takes the last chunk keeps the others waiting for at
     /// most that long. Each chunk is answered into its own buffer; the buffers go out in chunk
     /// order, in one `writev`.
-    private func answer(_ work: [Work], in buffer: [UInt8], output: AnswerOutput, logging: ServeLogging?, crew: DecidingCrew) -> Bool {
+    ///
+    /// `readAhead` is called once, on this thread, before it takes its first chunk, when the
+    /// batch is decided by more than one thread.
+    private func answer(
+        _ work: [Work], in buffer: [UInt8], output: AnswerOutput, logging: ServeLogging?, crew: DecidingCrew, readAhead: () -> Void = {}
+    ) -> Bool {
         if let logging { logging.number(work, in: buffer) }
         defer { logging?.batchAnswered() }
         // Below this many lines per thread, handing work to another thread costs more than it saves.
@@ -250,6 +275,7 @@ public struct ServeLoop: Sendable {
         // Every thread of the crew takes chunks (a batch too small for all of them leaves some
         // with none).
         crew.perform { thread in
+            if thread == 0 { readAhead() }
             while true {
                 let chunk = nextChunk.add(1, ordering: .relaxed).oldValue
                 guard chunk < chunkCount else { break }
@@ -267,6 +293,39 @@ public struct ServeLoop: Sendable {
             }
         }
         return output.submit(chunks, lines: work.count)
+    }
+
+    /// Input read before the loop needed it: the incomplete line (`tail` bytes) and `count` bytes
+    /// read after it, at the start of the spare buffer; a `count` of 0 is the end of the input.
+    struct ReadAhead: Equatable {
+        var tail: Int
+        var count: Int
+    }
+
+    /// The least room a read ahead is made for (a batch reads up to 256 KiB).
+    static let minimumReadAhead = 16 * 1024
+
+    /// Reads, into `spare`, what `input` has already (never waiting for more): first `tail`, the
+    /// incomplete line the next read would have continued, then up to the rest of `spare`. Nil
+    /// when nothing was read: no input is waiting, the read failed (the loop's own read meets
+    /// the failure again, and reports it), or `tail` is already over the line limit (the loop
+    /// discards it) or leaves too little room.
+    ///
+    /// What is read is what the loop's next read would have returned, and the answers do not
+    /// depend on how the input is cut into reads.
+    static func readAhead(from input: Int32, after tail: ArraySlice<UInt8>, into spare: inout [UInt8], maxLineBytes: Int) -> ReadAhead? {
+        guard tail.count - 1 <= maxLineBytes, spare.count - tail.count >= minimumReadAhead else { return nil }
+        var waiting = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
+        guard poll(&waiting, 1, 0) == 1 else { return nil }
+        let count = spare.withUnsafeMutableBytes { raw -> Int in
+            guard let base = raw.baseAddress else { return -1 }
+            tail.withUnsafeBytes { tailBytes in
+                if let from = tailBytes.baseAddress { memcpy(base, from, tailBytes.count) }
+            }
+            return read(input, base + tail.count, raw.count - tail.count)
+        }
+        guard count >= 0 else { return nil }
+        return ReadAhead(tail: tail.count, count: count)
     }
 
     /// Where the chunks of a batch of `lines` lines begin (and, last, where the batch ends): each

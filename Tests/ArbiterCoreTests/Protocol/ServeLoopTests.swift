@@ -201,4 +201,85 @@ import Testing
         #expect(answers[0].contains("\"line is \(length) bytes; the limit is 16\""), "\(answers[0])")
         #expect(Set(answers).count == 1, "\(answers)")
     }
+
+    // MARK: - Reading ahead while the crew decides
+
+    /// The read ahead takes only input that is already there: it never waits (a caller may be
+    /// waiting for the batch's answers before it writes more), it keeps the incomplete line in
+    /// front of what it reads, it sees the end of the input, and it leaves a line already over
+    /// the limit, and a failure, to the loop's own read.
+    @Test func readAheadTakesOnlyWhatIsWaiting() throws {
+        var fds: [Int32] = [0, 0]
+        try #require(pipe(&fds) == 0)
+        defer { close(fds[0]) }
+        var spare = [UInt8](repeating: 0, count: 64 * 1024)
+        let tail = ArraySlice(Array("{\"id\":".utf8))
+        #expect(ServeLoop.readAhead(from: fds[0], after: tail, into: &spare, maxLineBytes: 1000) == nil, "nothing written yet")
+
+        let written = Array("\"r1\"}\n{\"op\":\"ping\"}\n".utf8)
+        _ = written.withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) }
+        #expect(ServeLoop.readAhead(from: fds[0], after: tail, into: &spare, maxLineBytes: 4) == nil, "a tail over the limit")
+        let ahead = ServeLoop.readAhead(from: fds[0], after: tail, into: &spare, maxLineBytes: 1000)
+        #expect(ahead == ServeLoop.ReadAhead(tail: tail.count, count: written.count))
+        #expect(Array(spare[0..<(tail.count + written.count)]) == Array(tail) + written)
+
+        close(fds[1])
+        #expect(ServeLoop.readAhead(from: fds[0], after: [], into: &spare, maxLineBytes: 1000) == ServeLoop.ReadAhead(tail: 0, count: 0), "the end")
+        var small = [UInt8](repeating: 0, count: 100)
+        #expect(ServeLoop.readAhead(from: fds[0], after: [], into: &small, maxLineBytes: 1000) == nil, "too little room")
+        #expect(ServeLoop.readAhead(from: -1, after: [], into: &spare, maxLineBytes: 1000) == nil, "a failure is the loop's to report")
+    }
+
+    /// A caller that writes a batch large enough for every thread, then waits for its answers
+    /// before writing the next, gets them: the thread that reads ahead while the others decide
+    /// does not wait for input.
+    @Test func aCallerWaitingForALargeBatchGetsItsAnswers() throws {
+        var input: [Int32] = [0, 0], output: [Int32] = [0, 0]
+        try #require(pipe(&input) == 0 && pipe(&output) == 0)
+        let loop = ServeLoop(deciders: Self.deciders(2, audit: .summary))
+        let done = DispatchSemaphore(value: 0)
+        let (requests, answers) = (input[0], output[1])
+        let server = Thread {
+            _ = loop.run(input: requests, output: answers)
+            close(answers)
+            done.signal()
+        }
+        server.start()
+        defer {
+            close(input[1])
+            done.wait()
+            close(input[0])
+            close(output[0])
+        }
+        let lines = try ServeEndToEndTests.workload(count: 120, bad: 0.1, seed: 21)
+        var received: [UInt8] = []
+        for batch in stride(from: 0, to: lines.count, by: 40) {
+            let bytes = Array((lines[batch..<(batch + 40)].joined(separator: "\n") + "\n").utf8)
+            try #require(bytes.withUnsafeBytes { write(input[1], $0.baseAddress, $0.count) } == bytes.count)
+            // Every answer of this batch, each wait at most ten seconds.
+            while received.count(where: { $0 == UInt8(ascii: "\n") }) < batch + 40 {
+                var readable = pollfd(fd: output[0], events: Int16(POLLIN), revents: 0)
+                try #require(poll(&readable, 1, 10_000) == 1, "no answer to the batch from line \(batch + 1) within 10 s")
+                var chunk = [UInt8](repeating: 0, count: 65_536)
+                let count = chunk.withUnsafeMutableBytes { read(output[0], $0.baseAddress, $0.count) }
+                try #require(count > 0)
+                received += chunk[0..<count]
+            }
+        }
+        let expected = try Self.serve(ServeLoop(deciders: Self.deciders(1, audit: .summary)), input: Array((lines.joined(separator: "\n") + "\n").utf8))
+        #expect(received == expected.output)
+    }
+
+    /// Input that arrives through a pipe in pieces of every size, lines cut anywhere, read ahead
+    /// or not: the answers of two threads are the answers of one from a file.
+    @Test func piecesReadAheadGiveTheSameAnswers() throws {
+        var lines = try ServeEndToEndTests.workload(count: 700, bad: 0.15, seed: 17)
+        lines.insert(String(repeating: " ", count: 3), at: 350)
+        let input = Array((lines.joined(separator: "\n") + "\n").utf8)
+        let fromFile = try Self.serve(ServeLoop(deciders: Self.deciders(1, audit: .summary)), input: input).output
+        for chunk in [1_000, 65_536, 300_000] {
+            let piped = try Self.servePiped(ServeLoop(deciders: Self.deciders(2, audit: .summary)), input: input, chunk: chunk)
+            #expect(piped == fromFile, "chunks of \(chunk) bytes")
+        }
+    }
 }
