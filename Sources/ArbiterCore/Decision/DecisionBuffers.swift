@@ -14,6 +14,7 @@ struct DecisionBuffers {
     private var offers: [Grant] = []
     private var compensation: [Grant] = []
     private var adjustments: [Adjustment] = []
+    private var rulesFired: [String] = []
 
     /// Arrays kept for more lines than this are let go (an unusually large request's memory is
     /// not held for good; a request has at most 1,000 lines).
@@ -34,6 +35,8 @@ struct DecisionBuffers {
         Self.keep(&decision.offers, in: &offers)
         Self.keep(&decision.compensation, in: &compensation)
         Self.keep(&decision.refund.adjustments, in: &adjustments)
+        // In place through the optional: `decision.audit != nil` copied the whole record.
+        decision.audit?.giveRulesFired(to: &rulesFired)
     }
 
     /// Takes `array` (left empty), empties it and keeps it in `buffer` unless that has more room.
@@ -56,4 +59,17 @@ struct DecisionBuffers {
     mutating func takeOffers() -> [Grant] { RequestBuffers.take(&offers) }
     mutating func takeCompensation() -> [Grant] { RequestBuffers.take(&compensation) }
     mutating func takeAdjustments() -> [Adjustment] { RequestBuffers.take(&adjustments) }
+
+    /// An empty array for the ids of the rules that fired (`summary` and `full`).
+    mutating func takeRulesFired() -> [String] { RequestBuffers.take(&rulesFired) }
+}
+
+extension AuditRecord {
+    /// Hands its emptied `rulesFired` array to `buffer` (`DecisionBuffers`), unless the buffer
+    /// already has more room.
+    fileprivate mutating func giveRulesFired(to buffer: inout [String]) {
+        var old = RequestBuffers.take(&rulesFired)
+        old.removeAllKeepingMemory()
+        if old.capacity > buffer.capacity { swap(&old, &buffer) }
+    }
 }

@@ -421,9 +421,13 @@ public final class Engine: Sendable {
         if audit == .none {
             auditRecord = nil
         } else {
+            // Into the last decision's array (`DecisionBuffers`): a `map` allocated one per answer.
+            var rulesFired = state.decisionBuffers.takeRulesFired()
+            rulesFired.reserveCapacity(run.firedRules.count)
+            for index in run.firedRules.indices { rulesFired.append(run.firedRules[index].id) }
             auditRecord = AuditRecord(
                 policyName: policy.name, policyVersion: policy.version, policyDigest: policy.digest,
-                inputDigest: inputDigest, engine: EngineVersion.description, rulesFired: run.firedRules.map { $0.id },
+                inputDigest: inputDigest, engine: EngineVersion.description, rulesFired: rulesFired,
                 trace: run.finishTrace(), computations: state.computations?.computations() ?? [])
         }
         let locale = state.request.locale

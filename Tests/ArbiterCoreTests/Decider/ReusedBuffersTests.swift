@@ -47,8 +47,9 @@ import Testing
 
     /// `serve` also gives each written decision's arrays back to its decider, which fills them
     /// with the next decision (`DecisionBuffers`): the loop's answers to the mixed stream, with
-    /// one thread and with two, are the answers of buffers that never held a decision.
-    @Test(arguments: [AuditLevel.none, .full])
+    /// one thread and with two, are the answers of buffers that never held a decision (at
+    /// `summary` the fired rules' ids are such an array).
+    @Test(arguments: AuditLevel.allCases)
     func recycledDecisionsAnswerAsFreshOnes(audit: AuditLevel) throws {
         let stream = try Self.mixedStream()
         let fresh = Decider(policy: Repository.rulesSet, audit: audit)
