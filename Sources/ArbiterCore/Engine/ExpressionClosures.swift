@@ -133,6 +133,23 @@ final class ClosureBox: Sendable {
 
     init(_ expression: ClosureExpression<EvaluationState>) { self.expression = expression }
 
+    /// The boxed expression's value as a `Bool` when it has a boolean operator at its root
+    /// (`ClosureExpression.test`), else nil (`evaluate` gives its value); whoever made `box`
+    /// keeps the box alive.
+    @inline(__always)
+    static func test(_ box: Unmanaged<ClosureBox>, _ state: EvaluationState) throws(EvaluationError) -> Bool? {
+        do {
+            return try box._withUnsafeGuaranteedRef { box in
+                guard let test = box.expression.test else { return nil }
+                return try test(state)
+            }
+        } catch let error as EvaluationError {
+            throw error
+        } catch {
+            throw EvaluationError(code: "internal", message: "\(error)")  // closures throw only EvaluationError
+        }
+    }
+
     /// The value of the boxed expression; whoever made `box` keeps the box alive.
     /// (`_withUnsafeGuaranteedRef` rethrows untyped: the error passed on is the closure's
     /// `EvaluationError`.)

@@ -93,7 +93,13 @@ struct RuleRun: ~Copyable {
             } else if tracing {
                 value = nil
             } else if let untraced {
-                value = try ClosureBox.evaluate(untraced, state)
+                // Most conditions are tests (`a && b`, `x != null`): their `Bool` is the answer.
+                if let result = try ClosureBox.test(untraced, state) {
+                    fired = result
+                    value = nil
+                } else {
+                    value = try ClosureBox.evaluate(untraced, state)
+                }
             } else {
                 value = nil
             }

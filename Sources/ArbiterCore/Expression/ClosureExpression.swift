@@ -14,9 +14,21 @@ struct ClosureExpression<Context: EvaluationContext & SendableMetatype>: Sendabl
 
     /// The expression's value.
     let evaluate: ValueStep
+    /// The expression's value as a `Bool`, when a boolean operator is at its root (`&&`, `||`,
+    /// `!`, a comparison, `in`, `== null`), whose value is `.bool` of exactly that; nil for any
+    /// other. A rule's condition is run this way: no `Value` is made only to be taken apart.
+    let test: TestStep?
 
     init(_ expression: CompiledExpression) {
-        evaluate = Self.value(expression.root)
+        switch expression.root {
+        case .not, .and, .or, .isNull, .equal, .compare, .contains:
+            let test = Self.test(expression.root)
+            self.test = test
+            evaluate = { context throws(EvaluationError) in .bool(try test(context)) }
+        default:
+            test = nil
+            evaluate = Self.value(expression.root)
+        }
     }
 
     // MARK: - Values
@@ -55,6 +67,10 @@ struct ClosureExpression<Context: EvaluationContext & SendableMetatype>: Sendabl
             // closures is called through reabstraction thunks; see `chain`).
             switch (function.fixedArity, arguments.count) {
             case (.unary(let unary)?, 1):
+                if case .slot(let slot, _) = arguments[0] {
+                    // `days_since(order.delivered_at)`: the slot read in place, one closure.
+                    return { context throws(EvaluationError) in try unary(context.value(ofSlot: slot), context) }
+                }
                 let only = value(arguments[0])
                 return { context throws(EvaluationError) in try unary(try only(context), context) }
             case (.binary(let binary)?, 2):
@@ -99,6 +115,15 @@ struct ClosureExpression<Context: EvaluationContext & SendableMetatype>: Sendabl
                 return value
             }
         }
+        if case .host(let function, let arguments) = node, case (.unary(let unary)?, 1) = (function.fixedArity, arguments.count),
+           case .slot(let slot, _) = arguments[0] {
+            // `days_since(order.delivered_at) <= …`: the call on the slot and its check, one closure.
+            return { context throws(EvaluationError) in
+                let value = try unary(context.value(ofSlot: slot), context)
+                if case .null = value { throw ValueOperations.unexpectedNull(node) }
+                return value
+            }
+        }
         let step = value(node)
         return { context throws(EvaluationError) in
             let value = try step(context)
@@ -128,6 +153,12 @@ struct ClosureExpression<Context: EvaluationContext & SendableMetatype>: Sendabl
             return chain(operands.map(\.node)[...], stopsOn: false)
         case .or(let operands):
             return chain(operands.map(\.node)[...], stopsOn: true)
+        case .isNull(.slot(let slot, _), let negated, _):
+            // `order.delivered_at != null`: the slot read in place, one closure.
+            return { context in
+                if case .null = context.value(ofSlot: slot) { return !negated }
+                return negated
+            }
         case .isNull(let operand, let negated, _):
             let step = value(operand)
             return { context throws(EvaluationError) in
@@ -150,6 +181,9 @@ struct ClosureExpression<Context: EvaluationContext & SendableMetatype>: Sendabl
         case .compare(let comparison, let left, let right, _):
             let first = nonNull(left)
             if let constant = right.constantValue, constant != .null {
+                if let bound = constant.wholeNumber {
+                    return compare(first, comparison, bound, constant)
+                }
                 return { context throws(EvaluationError) in try ValueOperations.compare(comparison, try first(context), constant) }
             }
             let second = nonNull(right)
@@ -174,9 +208,44 @@ struct ClosureExpression<Context: EvaluationContext & SendableMetatype>: Sendabl
                 if try test(context) { return try whenTrue(context) }
                 return try whenFalse(context)
             }
+        case .slot(let slot, _):
+            // `item.attributes.perishable`: the slot read in place, one closure.
+            return { context throws(EvaluationError) in try ValueOperations.bool(context.value(ofSlot: slot), of: node) }
         default:
             let step = value(node)
             return { context throws(EvaluationError) in try ValueOperations.bool(try step(context), of: node) }
+        }
+    }
+
+    /// `value <comparison> constant` for a constant int, money, percent or duration (`bound` its
+    /// number): a value of the constant's kind is compared as a number, one closure per
+    /// comparison; any other goes to `ValueOperations.compare`, which gives its error.
+    private static func compare(_ first: @escaping ValueStep, _ comparison: Comparison, _ bound: Int64, _ constant: Value) -> TestStep {
+        switch comparison {
+        case .less:
+            return { context throws(EvaluationError) in
+                let value = try first(context)
+                if let number = value.wholeNumber(ofKind: constant) { return number < bound }
+                return try ValueOperations.compare(comparison, value, constant)
+            }
+        case .lessEqual:
+            return { context throws(EvaluationError) in
+                let value = try first(context)
+                if let number = value.wholeNumber(ofKind: constant) { return number <= bound }
+                return try ValueOperations.compare(comparison, value, constant)
+            }
+        case .greater:
+            return { context throws(EvaluationError) in
+                let value = try first(context)
+                if let number = value.wholeNumber(ofKind: constant) { return number > bound }
+                return try ValueOperations.compare(comparison, value, constant)
+            }
+        case .greaterEqual:
+            return { context throws(EvaluationError) in
+                let value = try first(context)
+                if let number = value.wholeNumber(ofKind: constant) { return number >= bound }
+                return try ValueOperations.compare(comparison, value, constant)
+            }
         }
     }
 
@@ -212,6 +281,29 @@ struct ClosureExpression<Context: EvaluationContext & SendableMetatype>: Sendabl
                 if try head(context) == stop { return stop }
                 return try rest(context)
             }
+        }
+    }
+}
+
+private extension Value {
+    /// The number of an int, money, percent or duration: the kinds `ValueOperations.order`
+    /// compares as plain integers.
+    var wholeNumber: Int64? {
+        switch self {
+        case .int(let number), .money(let number), .percent(let number), .duration(let number): return number
+        default: return nil
+        }
+    }
+
+    /// The number of this value when it is of the same kind as `other` (itself one of those
+    /// `wholeNumber` reads), else nil.
+    @inline(__always)
+    func wholeNumber(ofKind other: Value) -> Int64? {
+        switch (self, other) {
+        case (.int(let number), .int), (.money(let number), .money), (.percent(let number), .percent), (.duration(let number), .duration):
+            return number
+        default:
+            return nil
         }
     }
 }

@@ -55,6 +55,39 @@ import Testing
         }
     }
 
+    /// A comparison with a constant number (an int, money or duration) is compiled to a test of
+    /// that number; at the constant, one below and one above it, every comparison gives what the
+    /// tree walker gives, as a test and as a value.
+    @Test(arguments: ["<", "<=", ">", ">="])
+    func comparisonsWithAConstantAtTheirBoundaries(comparison: String) throws {
+        let cases: [(left: String, right: String, field: String, values: [String])] = [
+            ("line.quantity", "3", "line.quantity", ["2", "3", "4"]),
+            ("line.paid", "minimum", "line.paid", ["2.99", "3.00", "3.01"]),
+            // claim_window is 48 hours; requested_at is 2026-11-05T10:00:00+08:00.
+            ("order.delivered_at != null && requested_at - order.delivered_at", "claim_window", "order.delivered_at",
+             ["2026-11-03T10:00:01+08:00", "2026-11-03T10:00:00+08:00", "2026-11-03T09:59:59+08:00"]),
+        ]
+        for (left, right, field, values) in cases {
+            let text = "\(left) \(comparison) \(right)"
+            let compiled = try ExpressionCompiler.compile(text, expecting: .bool, environment: ExpressionTestEnvironment(), currency: ExpressionTestEnvironment.currency).get()
+            let closures = ClosureExpression<ExpressionTestContext>(compiled)
+            let test = try #require(closures.test, "\(text) is run as a test")
+            for (position, value) in values.enumerated() {
+                let context = try #require(ExpressionTestContext.standard.overriding("\(field)=\(value)"))
+                // Position 0 is below the constant, 1 at it, 2 above it.
+                let expected = switch comparison {
+                case "<": position < 1
+                case "<=": position <= 1
+                case ">": position > 1
+                default: position >= 1
+                }
+                #expect(try compiled.evaluate(in: context) == .bool(expected), "walker: \(text) with \(field)=\(value)")
+                #expect(try test(context) == expected, "test: \(text) with \(field)=\(value)")
+                #expect(try closures.evaluate(context) == .bool(expected), "value: \(text) with \(field)=\(value)")
+            }
+        }
+    }
+
     static func checkCompilesAndEvaluates(_ text: String) {
         let byteCount = text.utf8.count
         let contexts = [
@@ -85,6 +118,12 @@ import Testing
                     let closures = ClosureExpression<ExpressionTestContext>(compiled)
                     let viaClosures = Result { () throws(EvaluationError) -> Value in try closures.evaluate(context) }
                     #expect(plain == viaClosures, "closures: \(text.debugDescription)")
+                    // A condition with a boolean operator at its root is run as a test (`Bool`,
+                    // no `Value`): the same answer or the same error.
+                    if let test = closures.test {
+                        let viaTest = Result { () throws(EvaluationError) -> Value in .bool(try test(context)) }
+                        #expect(plain == viaTest, "test: \(text.debugDescription)")
+                    }
                     // The traced closures the engine runs for `--audit full`: the same value or
                     // error as the traced walker, and the same steps (sub-expression, value and
                     // operands, in order) up to the point either stopped.
