@@ -3,6 +3,12 @@
 enum DomainFunctions {
     static let all: [FunctionDefinition] = [daysSince, endOfDay, allIn, endOfWorkingDay, addMonths, keptUnitsOfLine, keptGrossOfLine]
 
+    /// The functions whose value depends on their arguments and on nothing of the request but
+    /// what stays the same while it is decided (`requested_at`, the order's time zone): not on
+    /// the current line or the units kept (`kept_units`, `kept_gross`). See `SameForEveryLine`;
+    /// a function added here must be one of these.
+    static let dependOnRequestFieldsOnly: Set<String> = ["days_since", "end_of_day", "all_in", "end_of_working_day", "add_months"]
+
     /// Functions that read what the lines' verdicts decide: not callable in `scope: line` rules,
     /// which run while verdicts are still being given.
     static let afterVerdicts: Set<String> = ["kept_units", "kept_gross"]

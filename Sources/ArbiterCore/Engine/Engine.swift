@@ -57,7 +57,9 @@ public final class Engine: Sendable {
                     }
                     return RuleStep(
                         rule: .passUnretained(rule), untraced: condition.map { Unmanaged.passUnretained($0) }, reasons: reasons.reasons(of: rule),
-                        plans: UnsafeBufferPointer(rebasing: plans[first..<planCount]))
+                        plans: UnsafeBufferPointer(rebasing: plans[first..<planCount]),
+                        sameForEveryLine: rule.defines.isEmpty && rule.forEach == nil
+                            && rule.condition.map { SameForEveryLine.holds(for: $0.specialized(knowing: known)) } == true)
                 })
                 return steps
             }
@@ -87,6 +89,9 @@ public final class Engine: Sendable {
         let reasons: UnsafePointer<Int32>
         /// One per effect of the rule, in order.
         let plans: UnsafeBufferPointer<EffectPlan>
+        /// A line rule whose untraced condition has the same value for every requested line
+        /// (`SameForEveryLine`; no defines): evaluated once per decision.
+        let sameForEveryLine: Bool
 
         /// Calls `body` with the rule, borrowed from the set that keeps it (`Unmanaged.borrowing`).
         @inline(__always)
@@ -219,7 +224,10 @@ public final class Engine: Sendable {
             Self.recordProrationComputations(state)
         }
 
-        // 1. Line rules, once per requested line, in policy order.
+        // 1. Line rules, once per requested line, in policy order. Untraced, a condition that is
+        //    the same for every line is evaluated for the first line that reaches it and its
+        //    outcome kept here (-1 until then, else 0 or 1), by position in the set.
+        let sameForEveryLine = state.lineRuleOutcomes(count: run.tracing ? 0 : rules.lineSteps.count)
         for lineIndex in state.lines.indices {
             state.currentLine = lineIndex
             let lineID = state.request.order.items[state.lines[lineIndex].itemIndex].line
@@ -227,8 +235,14 @@ public final class Engine: Sendable {
                 let step = rules.lineSteps[position]
                 try step.withRule { (rule) throws(EvaluationFailure) in
                     if rule.isOtherwise, state.lines[lineIndex].verdict != nil { return }
-                    // The line's id is only for the trace (a nil costs no retain when there is none).
-                    let fired = try run.evaluate(rule, state, line: run.tracing ? lineID : nil, untraced: step.untraced)
+                    let fired: Bool
+                    if step.sameForEveryLine, !run.tracing, sameForEveryLine[position] >= 0 {
+                        fired = sameForEveryLine[position] == 1
+                    } else {
+                        // The line's id is only for the trace (a nil costs no retain when there is none).
+                        fired = try run.evaluate(rule, state, line: run.tracing ? lineID : nil, untraced: step.untraced)
+                        if step.sameForEveryLine, !run.tracing { sameForEveryLine[position] = fired ? 1 : 0 }
+                    }
                     guard fired else { return }
                     var applied: [String] = []
                     var reason = 0  // the next of the rule's reasons, in effect order

@@ -90,6 +90,23 @@ final class EvaluationState: EvaluationContext {
         start(defineCount: defineCount)
     }
 
+    deinit { lineRuleOutcomeStorage.deallocate() }
+
+    /// The outcomes of the line rules whose condition is the same for every line, by position in
+    /// the decision's rule set (`Engine.decide`): memory kept from one decision to the next.
+    @exclusivity(unchecked) private var lineRuleOutcomeStorage = UnsafeMutableBufferPointer<Int8>.allocate(capacity: 32)
+
+    /// `count` outcomes, each -1 (not yet known), valid until the next call.
+    func lineRuleOutcomes(count: Int) -> UnsafeMutableBufferPointer<Int8> {
+        if lineRuleOutcomeStorage.count < count {
+            lineRuleOutcomeStorage.deallocate()
+            lineRuleOutcomeStorage = .allocate(capacity: count)
+        }
+        let outcomes = UnsafeMutableBufferPointer(rebasing: lineRuleOutcomeStorage[..<count])
+        outcomes.update(repeating: -1)
+        return outcomes
+    }
+
     /// Calls `body` with the order's zone, borrowed: the request holds it for the whole
     /// decision, and read as `request.order.zone` it was retained and released at each call
     /// of `days_since`.
