@@ -82,6 +82,8 @@ public struct ServeLoop: Sendable {
         // A caller that goes away closes the pipe: writing then fails with EPIPE and the loop
         // ends cleanly instead of the process dying of SIGPIPE mid-answer.
         signal(SIGPIPE, SIG_IGN)
+        PipeCapacity.enlarge(input)
+        PipeCapacity.enlarge(output)
         let chunkSize = 256 * 1024
         var buffer = [UInt8](repeating: 0, count: chunkSize)
         // Bytes of the current (incomplete) line are kept from `lineStart` to `filled`.

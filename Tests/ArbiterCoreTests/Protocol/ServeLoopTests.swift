@@ -282,4 +282,26 @@ import Testing
             #expect(piped == fromFile, "chunks of \(chunk) bytes")
         }
     }
+
+    /// `serve` asks for a larger buffer for a pipe at either end (a 64 KiB pipe cut each batch's
+    /// read to a quarter and woke the output thread and the caller many times a batch); a file is
+    /// left as it is.
+    @Test func aPipeGetsALargerBufferAFileDoesNot() throws {
+        var fds: [Int32] = [0, 0]
+        try #require(pipe(&fds) == 0)
+        defer { close(fds[0]); close(fds[1]) }
+        let size = try #require(PipeCapacity.enlarge(fds[1]))
+        // What an unprivileged process may ask for (1 MiB unless the system says otherwise).
+        let allowed = (try? String(contentsOfFile: "/proc/sys/fs/pipe-max-size", encoding: .utf8))
+            .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? Int(PipeCapacity.requested)
+        #expect(size >= min(Int(PipeCapacity.requested), allowed), "a pipe of \(size) bytes; \(allowed) allowed")
+        #expect(PipeCapacity.enlarge(fds[0]) == size, "both ends are the same pipe")
+
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pipe-capacity-\(UUID().uuidString)").path
+        FileManager.default.createFile(atPath: path, contents: Data())
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let file = open(path, O_RDONLY)
+        defer { close(file) }
+        #expect(PipeCapacity.enlarge(file) == nil)
+    }
 }
