@@ -48,7 +48,8 @@ public final class Engine: Sendable {
             func steps(_ rules: [Rule]) -> UnsafeMutableBufferPointer<RuleStep> {
                 let steps = UnsafeMutableBufferPointer<RuleStep>.allocate(capacity: rules.count)
                 _ = steps.initialize(from: rules.map { rule in
-                    let condition = rule.condition.map { ClosureBox(ClosureExpression($0.specialized(knowing: known))) }
+                    let specialized = rule.condition.map { $0.specialized(knowing: known) }
+                    let condition = specialized.map { ClosureBox(ClosureExpression($0)) }
                     if let condition { conditions.append(condition) }
                     let first = planCount
                     for effect in rule.effects {
@@ -58,8 +59,7 @@ public final class Engine: Sendable {
                     return RuleStep(
                         rule: .passUnretained(rule), untraced: condition.map { Unmanaged.passUnretained($0) }, reasons: reasons.reasons(of: rule),
                         plans: UnsafeBufferPointer(rebasing: plans[first..<planCount]),
-                        sameForEveryLine: rule.defines.isEmpty && rule.forEach == nil
-                            && rule.condition.map { SameForEveryLine.holds(for: $0.specialized(knowing: known)) } == true)
+                        sameForEveryLine: rule.defines.isEmpty && rule.forEach == nil && specialized.map(SameForEveryLine.holds(for:)) == true)
                 })
                 return steps
             }
@@ -89,8 +89,9 @@ public final class Engine: Sendable {
         let reasons: UnsafePointer<Int32>
         /// One per effect of the rule, in order.
         let plans: UnsafeBufferPointer<EffectPlan>
-        /// A line rule whose untraced condition has the same value for every requested line
-        /// (`SameForEveryLine`; no defines): evaluated once per decision.
+        /// Whether the rule's untraced condition has the same value for every requested line
+        /// (`SameForEveryLine`; no defines): a line rule's is evaluated once per decision. (Only
+        /// the line loop reads it.)
         let sameForEveryLine: Bool
 
         /// Calls `body` with the rule, borrowed from the set that keeps it (`Unmanaged.borrowing`).

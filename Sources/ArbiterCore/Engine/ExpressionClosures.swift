@@ -125,7 +125,7 @@ extension Effect {
 }
 
 /// An expression's closures in an object of constants. Evaluated through an uncounted
-/// reference (`Unmanaged._withUnsafeGuaranteedRef`), the closure is called in place, where one
+/// reference (`Unmanaged.borrowing`), the closure is called in place, where one
 /// copied out of an array or a buffer was retained and released around each call (about 2,000
 /// instructions per decision on the shared workload).
 final class ClosureBox: Sendable {
@@ -138,30 +138,16 @@ final class ClosureBox: Sendable {
     /// keeps the box alive.
     @inline(__always)
     static func test(_ box: Unmanaged<ClosureBox>, _ state: EvaluationState) throws(EvaluationError) -> Bool? {
-        do {
-            return try box._withUnsafeGuaranteedRef { box in
-                guard let test = box.expression.test else { return nil }
-                return try test(state)
-            }
-        } catch let error as EvaluationError {
-            throw error
-        } catch {
-            throw EvaluationError(code: "internal", message: "\(error)")  // closures throw only EvaluationError
+        try box.borrowing { (box) throws(EvaluationError) in
+            guard let test = box.expression.test else { return nil }
+            return try test(state)
         }
     }
 
     /// The value of the boxed expression; whoever made `box` keeps the box alive.
-    /// (`_withUnsafeGuaranteedRef` rethrows untyped: the error passed on is the closure's
-    /// `EvaluationError`.)
     @inline(__always)
     static func evaluate(_ box: Unmanaged<ClosureBox>, _ state: EvaluationState) throws(EvaluationError) -> Value {
-        do {
-            return try box._withUnsafeGuaranteedRef { try $0.expression.evaluate(state) }
-        } catch let error as EvaluationError {
-            throw error
-        } catch {
-            throw EvaluationError(code: "internal", message: "\(error)")  // closures throw only EvaluationError
-        }
+        try box.borrowing { (box) throws(EvaluationError) in try box.expression.evaluate(state) }
     }
 }
 
@@ -179,14 +165,8 @@ final class TracedClosureBox: Sendable {
     /// `textIndex`, as `CompiledExpression.evaluate(in:steps:)` records them).
     @inline(__always)
     static func evaluate(_ box: Unmanaged<TracedClosureBox>, _ state: EvaluationState, steps: InPlaceBuffer<ConditionStep>) throws(EvaluationError) -> Value {
-        do {
-            return try box._withUnsafeGuaranteedRef { box in
-                try box.expression.evaluate(state, StepTrace(texts: box.texts, includeTexts: false, steps: steps))
-            }
-        } catch let error as EvaluationError {
-            throw error
-        } catch {
-            throw EvaluationError(code: "internal", message: "\(error)")  // closures throw only EvaluationError
+        try box.borrowing { (box) throws(EvaluationError) in
+            try box.expression.evaluate(state, StepTrace(texts: box.texts, includeTexts: false, steps: steps))
         }
     }
 }

@@ -27,18 +27,14 @@ enum SameForEveryLine {
         }
     }
 
-    /// A slot whose value does not change from one requested line to the next.
+    /// A slot whose value does not change from one requested line to the next: a field that
+    /// stays fixed while the request is decided and can be read anywhere (not in line scope:
+    /// the line's and item's fields), or a fact; not an item's attributes or a define.
     static func isSameForEveryLine(slot: Int) -> Bool {
         guard RequestField.isFixedWhileDeciding(slot: slot) else { return false }
         // Past the fields: the item's attributes (per line), then the request's facts.
         if slot >= RequestField.attributeSlotBase { return slot >= RequestField.factSlotBase }
-        guard let field = RequestField(rawValue: slot) else { return false }
-        switch field {
-        case .lineID, .lineQuantity, .lineCondition, .lineGross, .lineDiscount, .linePaid, .lineRefundable, .lineVerdict,
-             .itemSKU, .itemCategory, .itemUnitPrice, .itemQuantity, .itemRefundedQuantity, .itemIsGift, .itemDeliveredAt:
-            return false
-        default:
-            return true
-        }
+        guard let field = RequestField(rawValue: slot), case .anywhere = field.availability else { return false }
+        return true
     }
 }
