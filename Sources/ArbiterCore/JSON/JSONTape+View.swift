@@ -146,10 +146,33 @@ extension JSONTape {
         @inline(__always)
         func string(_ index: Int, equals text: StaticString) -> Bool {
             guard isPlainASCII(index) else { return string(index) == text.description }
-            guard Int(tokens[index].length) == text.utf8CodeUnitCount else { return false }
+            return plainString(index, equals: text)
+        }
+
+        /// The byte length of the string at `index` (its decoded bytes, when it had escapes).
+        @inline(__always)
+        func plainByteCount(_ index: Int) -> Int { Int(tokens[index].length) }
+
+        /// `string(index, equals: text)` for a string known to be plain ASCII (`isPlainASCII`)
+        /// and of `text`'s length: its bytes against the text's, up to eight at a time.
+        @inline(__always)
+        func plainString(_ index: Int, equals text: StaticString) -> Bool {
             let span = bytes(index)
-            guard let start = span.baseAddress, span.count > 0 else { return true }
-            return memcmp(start, text.utf8Start, span.count) == 0
+            let count = text.utf8CodeUnitCount
+            guard span.count == count, let start = span.baseAddress else { return span.count == count }
+            let name = UnsafeRawPointer(text.utf8Start)
+            // Overlapping loads cover every byte without reading past either end.
+            func same<Word: FixedWidthInteger>(_: Word.Type, at offset: Int) -> Bool {
+                start.loadUnaligned(fromByteOffset: offset, as: Word.self) == name.loadUnaligned(fromByteOffset: offset, as: Word.self)
+            }
+            switch count {
+            case 8...16: return same(UInt64.self, at: 0) && same(UInt64.self, at: count - 8)
+            case 4..<8: return same(UInt32.self, at: 0) && same(UInt32.self, at: count - 4)
+            case 2..<4: return same(UInt16.self, at: 0) && same(UInt16.self, at: count - 2)
+            case 1: return same(UInt8.self, at: 0)
+            case 0: return true
+            default: return memcmp(start, name, count) == 0
+            }
         }
 
         /// The members of the object at `index`, as (key, value) token indices in input order.

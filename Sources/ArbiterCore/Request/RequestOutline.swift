@@ -25,32 +25,68 @@ struct RequestOutline {
         let root = document.root
         guard document.count > 0, document.kind(root) == .object else { return }
         var order: Int?
-        // A key of another length is passed over on its length alone (`string(_:equals:)`).
+        // A plain ASCII key is told by its length first: one comparison of bytes for the one
+        // name of that length it could be, and none for the dozen others. Any other key is
+        // compared as text (`string(_:equals:)`, canonical equivalence), name by name.
         for (name, value) in document.members(of: root) {
-            if document.string(name, equals: "order") {
-                order = value
-            } else if document.string(name, equals: "lines") {
-                lines = value
-            } else if document.string(name, equals: "requested_at") {
-                requestedAt = value
-            } else if document.string(name, equals: "policy") {
-                policy = value
-            } else if document.string(name, equals: "op") {
-                op = value
+            guard document.isPlainASCII(name) else {
+                if document.string(name, equals: "order") {
+                    order = value
+                } else if document.string(name, equals: "lines") {
+                    lines = value
+                } else if document.string(name, equals: "requested_at") {
+                    requestedAt = value
+                } else if document.string(name, equals: "policy") {
+                    policy = value
+                } else if document.string(name, equals: "op") {
+                    op = value
+                }
+                continue
+            }
+            switch document.plainByteCount(name) {
+            case 5:
+                if document.plainString(name, equals: "order") {
+                    order = value
+                } else if document.plainString(name, equals: "lines") {
+                    lines = value
+                }
+            case 12: if document.plainString(name, equals: "requested_at") { requestedAt = value }
+            case 6: if document.plainString(name, equals: "policy") { policy = value }
+            case 2: if document.plainString(name, equals: "op") { op = value }
+            default: break
             }
         }
         guard let order, document.kind(order) == .object else { return }
         for (name, value) in document.members(of: order) {
-            if document.string(name, equals: "items") {
-                items = value
-            } else if document.string(name, equals: "placed_at") {
-                placedAt = value
-            } else if document.string(name, equals: "currency") {
-                currency = value
-            } else if document.string(name, equals: "discounts") {
-                discounts = value
-            } else if document.string(name, equals: "payments") {
-                payments = value
+            guard document.isPlainASCII(name) else {
+                if document.string(name, equals: "items") {
+                    items = value
+                } else if document.string(name, equals: "placed_at") {
+                    placedAt = value
+                } else if document.string(name, equals: "currency") {
+                    currency = value
+                } else if document.string(name, equals: "discounts") {
+                    discounts = value
+                } else if document.string(name, equals: "payments") {
+                    payments = value
+                }
+                continue
+            }
+            switch document.plainByteCount(name) {
+            case 5: if document.plainString(name, equals: "items") { items = value }
+            case 9:
+                if document.plainString(name, equals: "placed_at") {
+                    placedAt = value
+                } else if document.plainString(name, equals: "discounts") {
+                    discounts = value
+                }
+            case 8:
+                if document.plainString(name, equals: "currency") {
+                    currency = value
+                } else if document.plainString(name, equals: "payments") {
+                    payments = value
+                }
+            default: break
             }
         }
     }
