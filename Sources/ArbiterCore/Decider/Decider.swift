@@ -71,13 +71,20 @@ public final class Decider {
 
     /// Appends the protocol's answer to `line` to `writer`: `serve`'s path, which copies nothing.
     func answer(line: UnsafeRawBufferPointer, lineNumber: Int, into writer: inout JSONWriter) {
-        _ = writeAnswer(line: line, lineNumber: lineNumber, into: &writer)
+        _ = writeAnswer(line: line, lineNumber: lineNumber, into: &writer, keepsTrail: false)
     }
 
     /// The same, returning the answer as a value too (what `serve --log` records).
-    func writeAnswer(line: UnsafeRawBufferPointer, lineNumber: Int, into writer: inout JSONWriter) -> ProtocolHandler.LineAnswer {
+    ///
+    /// `keepsTrail`: the returned decision holds its `full` trail. Without it (nothing will read
+    /// the decision's trail: only its arrays are given back), the trail is written from where
+    /// the engine recorded it (`DeferredTrail`) and the decision's trace is left empty.
+    func writeAnswer(line: UnsafeRawBufferPointer, lineNumber: Int, into writer: inout JSONWriter, keepsTrail: Bool = true) -> ProtocolHandler.LineAnswer {
+        scratch.defersTrail = !keepsTrail && audit == .full
+        defer { scratch.defersTrail = false }
         let answer = handler.answer(to: line, lineNumber: lineNumber, scratch: scratch)
-        handler.write(answer, into: &writer)
+        let trail = scratch.defersTrail ? scratch.deferredTrail : nil
+        handler.write(answer, deferredTrail: trail, into: &writer)
         return answer
     }
 

@@ -3,6 +3,13 @@
 /// `replay` and `diff` compare (`JSONOutput`).
 public enum DecisionWriter {
     public static func write<Output: JSONOutput & ~Copyable>(_ decision: Decision, into writer: inout Output) {
+        write(decision, deferredTrail: nil, into: &writer)
+    }
+
+    /// `deferredTrail`: the trail of this decision, left recorded by the engine
+    /// (`DeferredTrail`), written in the place of the decision's own (empty) trace and
+    /// computations; the same bytes as a decision whose trail was made as values.
+    static func write<Output: JSONOutput & ~Copyable>(_ decision: Decision, deferredTrail: DeferredTrail?, into writer: inout Output) {
         let digits = decision.currency.fractionDigits
         func money(_ amount: Int64) { writer.money(amount, fractionDigits: digits) }
         writer.beginObject()
@@ -87,11 +94,12 @@ public enum DecisionWriter {
         writer.field("refund_within_days_of_receipt")
         if let days = decision.deadlines.refundWithinDaysOfReceipt { writer.int64(days) } else { writer.null() }
         writer.endObject()
-        if let audit = decision.audit { write(audit, digits: digits, into: &writer) }
+        if let audit = decision.audit { write(audit, digits: digits, deferredTrail: deferredTrail, into: &writer) }
+        deferredTrail?.finish()
         writer.endObject()
     }
 
-    static func write<Output: JSONOutput & ~Copyable>(_ audit: AuditRecord, digits: Int, into writer: inout Output) {
+    static func write<Output: JSONOutput & ~Copyable>(_ audit: AuditRecord, digits: Int, deferredTrail: DeferredTrail?, into writer: inout Output) {
         writer.field("audit"); writer.beginObject()
         writer.field("policy"); writer.beginObject()
         writer.field("name"); writer.string(audit.policyName)
@@ -108,13 +116,21 @@ public enum DecisionWriter {
                 // Read in place through buffer pointers: an element read from an array is a copy
                 // (its strings, arrays and rule retained and released), some 600 times per answer.
                 writer.field("trace"); writer.beginArray()
-                trace.withUnsafeBufferPointer { entries in
-                    for index in entries.indices { write(entries.baseAddress! + index, digits: digits, into: &writer) }
+                if let deferredTrail {
+                    deferredTrail.writeTrace(digits: digits, into: &writer)
+                } else {
+                    trace.withUnsafeBufferPointer { entries in
+                        for index in entries.indices { write(entries.baseAddress! + index, digits: digits, into: &writer) }
+                    }
                 }
                 writer.endArray()
                 writer.field("computations"); writer.beginArray()
-                audit.computations.withUnsafeBufferPointer { computations in
-                    for index in computations.indices { write(computations[index], digits: digits, into: &writer) }
+                if let deferredTrail {
+                    deferredTrail.writeComputations(digits: digits, into: &writer)
+                } else {
+                    audit.computations.withUnsafeBufferPointer { computations in
+                        for index in computations.indices { write(computations[index], digits: digits, into: &writer) }
+                    }
                 }
                 writer.endArray()
             }
@@ -133,15 +149,22 @@ public enum DecisionWriter {
 
     /// `{"step",…}`: the computation's fields in its layout's order.
     static func write<Output: JSONOutput & ~Copyable>(_ computation: Computation, digits: Int, into writer: inout Output) {
-        let layout = computation.layout
+        computation.values.withUnsafeBufferPointer { values in
+            writeComputation(computation.layout, values, digits: digits, into: &writer)
+        }
+    }
+
+    /// A computation of this layout with these values (`Computation`, or a deferred trail's
+    /// step read in place).
+    static func writeComputation<Output: JSONOutput & ~Copyable>(
+        _ layout: ComputationLayout, _ values: UnsafeBufferPointer<AuditValue>, digits: Int, into writer: inout Output
+    ) {
         writer.beginObject()
         writer.field("step"); writer.string(layout.step)
         layout.names.withUnsafeBufferPointer { names in
-            computation.values.withUnsafeBufferPointer { values in
-                for position in values.indices {
-                    writer.key(encoded: EncodedJSON(layout.encodedKeys, position), name: names[position])
-                    write(values[position], digits: digits, into: &writer)
-                }
+            for position in values.indices {
+                writer.key(encoded: EncodedJSON(layout.encodedKeys, position), name: names[position])
+                write(values[position], digits: digits, into: &writer)
             }
         }
         writer.endObject()
@@ -149,39 +172,17 @@ public enum DecisionWriter {
 
     /// `{"rule","at","basis","line"?,"fired","conditions":[{"expr","value","left"?,"right"?}],"effects"?}`.
     static func write<Output: JSONOutput & ~Copyable>(_ entry: UnsafePointer<TraceEntry>, digits: Int, into writer: inout Output) {
-        writer.beginObject()
         switch entry.pointee.storage {
         case .recorded(let rule, let steps):
-            // As evaluated: the rule's texts were escaped once when the policy was loaded.
-            writer.members(json: rule.auditHeader)
-            if let line = entry.pointee.line { writer.field("line"); writer.string(line) }
-            writer.field("fired"); writer.bool(entry.pointee.fired)
-            writer.field("conditions"); writer.beginArray()
-            if steps.isEmpty, rule.condition != nil {
-                writer.beginObject()
-                writer.members(json: rule.conditionSourceMember)
-                writer.field("value"); writer.bool(entry.pointee.fired)
-                writer.endObject()
-            }
             // Through a buffer pointer: a step read from the slice would be copied (its text and
             // values retained).
             steps.withUnsafeBufferPointer { steps in
-                for index in steps.indices {
-                    let textIndex = steps[index].textIndex
-                    writer.beginObject()
-                    writer.members(json: rule.conditionTextMember(textIndex))
-                    writer.field("value"); write(steps[index].value, digits: digits, into: &writer)
-                    if let left = steps[index].left { writer.field("left"); write(left, digits: digits, into: &writer) }
-                    if let encoded = rule.encodedRight(textIndex: textIndex, right: steps[index].right) {
-                        writer.members(json: encoded)
-                    } else if let right = steps[index].right {
-                        writer.field("right"); write(right, digits: digits, into: &writer)
-                    }
-                    writer.endObject()
-                }
+                writeRecorded(
+                    rule, line: entry.pointee.line, fired: entry.pointee.fired, steps: steps, effects: entry.pointee.effects,
+                    digits: digits, into: &writer)
             }
-            writer.endArray()
         case .values(let rule, let at, let basis, let conditions):
+            writer.beginObject()
             writer.field("rule"); writer.string(rule)
             writer.field("at"); writer.string(at)
             writer.field("basis"); writer.string(basis)
@@ -197,15 +198,54 @@ public enum DecisionWriter {
                 writer.endObject()
             }
             writer.endArray()
+            writeEffects(entry.pointee.effects, into: &writer)
+            writer.endObject()
         }
-        if !entry.pointee.effects.isEmpty {
-            writer.field("effects"); writer.beginArray()
-            entry.pointee.effects.withUnsafeBufferPointer { effects in
-                for index in effects.indices { writer.string(effects[index]) }
+    }
+
+    /// A rule considered as the engine recorded it: the entry of a decision's `trace`, or of
+    /// a deferred trail (`DeferredTrail`), from the rule's texts escaped once at load.
+    static func writeRecorded<Output: JSONOutput & ~Copyable>(
+        _ rule: Rule, line: String?, fired: Bool, steps: UnsafeBufferPointer<ConditionStep>, effects: [String], digits: Int,
+        into writer: inout Output
+    ) {
+        writer.beginObject()
+        writer.members(json: rule.auditHeader)
+        if let line { writer.field("line"); writer.string(line) }
+        writer.field("fired"); writer.bool(fired)
+        writer.field("conditions"); writer.beginArray()
+        if steps.isEmpty, rule.condition != nil {
+            writer.beginObject()
+            writer.members(json: rule.conditionSourceMember)
+            writer.field("value"); writer.bool(fired)
+            writer.endObject()
+        }
+        for index in steps.indices {
+            let textIndex = steps[index].textIndex
+            writer.beginObject()
+            writer.members(json: rule.conditionTextMember(textIndex))
+            writer.field("value"); write(steps[index].value, digits: digits, into: &writer)
+            if let left = steps[index].left { writer.field("left"); write(left, digits: digits, into: &writer) }
+            if let encoded = rule.encodedRight(textIndex: textIndex, right: steps[index].right) {
+                writer.members(json: encoded)
+            } else if let right = steps[index].right {
+                writer.field("right"); write(right, digits: digits, into: &writer)
             }
-            writer.endArray()
+            writer.endObject()
         }
+        writer.endArray()
+        writeEffects(effects, into: &writer)
         writer.endObject()
+    }
+
+    /// `"effects":[…]`, when there are any.
+    private static func writeEffects<Output: JSONOutput & ~Copyable>(_ effects: [String], into writer: inout Output) {
+        guard !effects.isEmpty else { return }
+        writer.field("effects"); writer.beginArray()
+        effects.withUnsafeBufferPointer { effects in
+            for index in effects.indices { writer.string(effects[index]) }
+        }
+        writer.endArray()
     }
 
     /// A condition step's value as `AuditValue(value)` shows it, without making that value

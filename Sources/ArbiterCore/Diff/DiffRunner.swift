@@ -238,7 +238,7 @@ public struct DiffDecider: Sendable {
         guard wasWithout == nowWithout else { return nil }
         var tree = JSONTreeWriter()
         tree.beginObject()
-        DecisionWriter.write(audit, digits: now.currency.fractionDigits, into: &tree)
+        DecisionWriter.write(audit, digits: now.currency.fractionDigits, deferredTrail: nil, into: &tree)
         tree.endObject()
         guard case .object(let written)? = tree.value, let auditValue = written.first?.value else { return nil }
         members[members.count - 1].value = auditValue

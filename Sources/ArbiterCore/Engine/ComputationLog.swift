@@ -64,6 +64,21 @@ struct ComputationLog {
         }
     }
 
+    /// Calls `body` with each step's layout and values, in order, read in place: what
+    /// `computations()` holds, without making it (a deferred trail, `DeferredTrail`).
+    func forEachStep(_ body: (ComputationLayout, UnsafeBufferPointer<AuditValue>) -> Void) {
+        values.withUnsafeBufferPointer { values in
+            steps.withUnsafeBufferPointer { steps in
+                var start = 0
+                for index in steps.indices {
+                    let end = steps[index].end
+                    body(steps[index].layout, UnsafeBufferPointer(rebasing: values[start..<end]))
+                    start = end
+                }
+            }
+        }
+    }
+
     /// Empties the log for the next decision; its memory stays when no decision shares it.
     mutating func removeAll() {
         values.removeAll(keepingCapacity: true)

@@ -23,7 +23,7 @@ extension Engine {
         }
         let digest = audit == .none ? "" : Self.inputDigest(of: document, using: scratch.canonical)
         do {
-            return try decide(state, inputDigest: digest, audit: audit)
+            return try decide(state, inputDigest: digest, audit: audit, defersTrail: scratch.defersTrail)
         } catch {
             throw DecideError(error)
         }

@@ -216,7 +216,10 @@ public final class Engine: Sendable {
     }
 
     /// Decides the request `state` was just started with (`EvaluationState.start`).
-    func decide(_ state: EvaluationState, inputDigest: String, audit: AuditLevel) throws(EvaluationFailure) -> Decision {
+    ///
+    /// `defersTrail`: a `full` trail is left recorded in `state` (`DeferredTrail`) for the
+    /// caller to write the answer from at once; the decision holds an empty trace.
+    func decide(_ state: EvaluationState, inputDigest: String, audit: AuditLevel, defersTrail: Bool = false) throws(EvaluationFailure) -> Decision {
         let rules = ruleSets[Self.ruleSetIndex(state.request.kind, state.request.reason)]
         var run = RuleRun(tracing: audit == .full, listsFiredRules: audit != .none, closures: expressionClosures, reusing: &state.runBuffers)
         run.offers = state.decisionBuffers.takeOffers()
@@ -440,10 +443,13 @@ public final class Engine: Sendable {
             var rulesFired = state.decisionBuffers.takeRulesFired()
             rulesFired.reserveCapacity(run.firedRules.count)
             for index in run.firedRules.indices { rulesFired.append(run.firedRules[index].id) }
+            let deferred = defersTrail && run.tracing
+            if deferred { run.deferTrace() }
+            state.trailDeferred = deferred
             auditRecord = AuditRecord(
                 policyName: policy.name, policyVersion: policy.version, policyDigest: policy.digest,
                 inputDigest: inputDigest, engine: EngineVersion.description, rulesFired: rulesFired,
-                trace: run.finishTrace(), computations: state.computations?.computations() ?? [])
+                trace: deferred ? [] : run.finishTrace(), computations: deferred ? [] : state.computations?.computations() ?? [])
         }
         let locale = state.request.locale
         var decisionReasons = state.decisionBuffers.takeReasons()

@@ -53,6 +53,8 @@ final class EvaluationState: EvaluationContext {
     /// decision gives, and the arrays of its `RuleRun` (`RuleRun.Buffers`).
     @exclusivity(unchecked) var givenReasons: [Int32] = []
     @exclusivity(unchecked) var runBuffers = RuleRun.Buffers()
+    /// The last decision left its trail recorded here for its answer (`DeferredTrail`).
+    @exclusivity(unchecked) var trailDeferred = false
     @exclusivity(unchecked) var effectBuffers = EffectCombination.Buffers()
     /// The arrays of the last decision `serve` gave back, for the next (`DecisionBuffers`).
     @exclusivity(unchecked) var decisionBuffers = DecisionBuffers()
@@ -192,6 +194,7 @@ final class EvaluationState: EvaluationContext {
         refundItems = 0
         refundShipping = 0
         refundTotal = 0
+        trailDeferred = false
     }
 
     var currentLineState: LineState { lines[currentLine] }

@@ -12,6 +12,8 @@ struct RuleRun: ~Copyable {
     /// steps are complete, in `finishTrace`); effects are attached to the last one once known.
     private var trace: InPlaceBuffer<PendingEntry>?
     private var entryOpen = false
+    /// The trace is left in the buffers for the answer's writer (`deferTrace`).
+    private var traceDeferred = false
     /// The condition steps of every rule traced, one after the other; each pending entry
     /// holds its stretch. One run for the whole decision: an array per rule allocated and
     /// freed a buffer for each of the ~40 rules a `full` trail shows.
@@ -29,7 +31,8 @@ struct RuleRun: ~Copyable {
     struct Buffers {
         var firedRules: [Rule] = []
         var sharedDefines: [(line: Int, value: Value)] = []
-        /// The trace's buffers (`full` only), empty between decisions.
+        /// The trace's buffers (`full` only), empty between decisions unless the last one left
+        /// its trace here for its answer to be written from (`deferTrace`, `DeferredTrail`).
         var trace: InPlaceBuffer<PendingEntry>?
         var steps: InPlaceBuffer<ConditionStep>?
     }
@@ -69,6 +72,9 @@ struct RuleRun: ~Copyable {
             // kept from one decision to the next.
             trace = buffers.trace.take() ?? InPlaceBuffer(capacity: 64)
             steps = buffers.steps.take() ?? InPlaceBuffer(capacity: 256)
+            // A deferred trace nobody wrote (its answer was never asked for) goes now.
+            trace!.removeAll()
+            steps!.removeAll()
         }
     }
 
@@ -147,7 +153,15 @@ struct RuleRun: ~Copyable {
         }
     }
 
-    /// Gives the run's reusable arrays, emptied, to `buffers`.
+    /// Leaves the trace, as recorded, in the buffers `finish(into:)` gives back, instead of
+    /// making its `[TraceEntry]`: the caller writes the answer from them at once
+    /// (`DeferredTrail`), and the entries are never built, copied or destroyed as values.
+    mutating func deferTrace() {
+        entryOpen = false
+        traceDeferred = tracing
+    }
+
+    /// Gives the run's reusable arrays, emptied, to `buffers` (a deferred trace stays in them).
     mutating func finish(into buffers: inout Buffers) {
         firedRules.removeAllKeepingMemory()
         // Kept at their count, marked not computed: the next decision does not append them again.
@@ -155,8 +169,10 @@ struct RuleRun: ~Copyable {
         swap(&firedRules, &buffers.firedRules)
         swap(&sharedDefines, &buffers.sharedDefines)
         if let trace, let steps {
-            trace.removeAll()
-            steps.removeAll()
+            if !traceDeferred {
+                trace.removeAll()
+                steps.removeAll()
+            }
             buffers.trace = trace
             buffers.steps = steps
         }

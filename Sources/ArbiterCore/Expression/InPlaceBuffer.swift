@@ -42,6 +42,13 @@ final class InPlaceBuffer<Element> {
         return try body(&base[index])
     }
 
+    /// Calls `body` with elements `range` (within `0..<count`) read in place, not copied.
+    @inline(__always)
+    func withElements<Result>(_ range: Range<Int>, _ body: (UnsafeBufferPointer<Element>) -> Result) -> Result {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "InPlaceBuffer range out of bounds")
+        return body(UnsafeBufferPointer(start: base + range.lowerBound, count: range.count))
+    }
+
     /// Every element, moved into a new array in order; the buffer is left empty, its memory kept.
     func moveToArray() -> [Element] {
         let moved = count

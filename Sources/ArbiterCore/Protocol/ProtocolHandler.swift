@@ -43,10 +43,11 @@ public final class ProtocolHandler: Sendable {
         write(answer(to: line, lineNumber: lineNumber, scratch: scratch, forcedPack: forcedPack), into: &writer)
     }
 
-    /// Appends `answer` as the protocol writes it (compact, no newline).
-    func write<Output: JSONOutput & ~Copyable>(_ answer: LineAnswer, into writer: inout Output) {
+    /// Appends `answer` as the protocol writes it (compact, no newline). `deferredTrail`: the
+    /// trail of the decision `answer` holds, left recorded by the engine (`DeferredTrail`).
+    func write<Output: JSONOutput & ~Copyable>(_ answer: LineAnswer, deferredTrail: DeferredTrail? = nil, into writer: inout Output) {
         switch answer {
-        case .decision(let decision): DecisionWriter.write(decision, into: &writer)
+        case .decision(let decision): DecisionWriter.write(decision, deferredTrail: deferredTrail, into: &writer)
         case .pong: writePong(into: &writer)
         case .error(let error): write(error, into: &writer)
         }

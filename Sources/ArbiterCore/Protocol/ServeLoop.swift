@@ -260,7 +260,7 @@ public struct ServeLoop: Sendable {
             let batch = output.nextBatch(forLines: work.count)
             for (index, item) in work.enumerated() {
                 let start = batch.answers.count
-                let answered = answer(item, in: buffer, decider: deciders[0], into: batch)
+                let answered = answer(item, in: buffer, decider: deciders[0], keepsTrail: logging != nil, into: batch)
                 if let logging, answered.isAnswer {  // logging first: without it the answer is not looked at (nor copied)
                     batch.answers.withBytes(from: start, to: batch.answers.count - 1) {
                         logging.record(item, index: index, answer: $0, typed: answered.typed, in: buffer, thread: 0, scratch: deciders[0].scratch, into: batch)
@@ -284,7 +284,7 @@ public struct ServeLoop: Sendable {
                 let batch = chunks[chunk]
                 for index in bounds[chunk]..<bounds[chunk + 1] {
                     let start = batch.answers.count
-                    let answered = answer(work[index], in: buffer, decider: deciders[thread], into: batch)
+                    let answered = answer(work[index], in: buffer, decider: deciders[thread], keepsTrail: logging != nil, into: batch)
                     if let logging, answered.isAnswer {  // logging first: without it the answer is not looked at (nor copied)
                         batch.answers.withBytes(from: start, to: batch.answers.count - 1) {
                             logging.record(work[index], index: index, answer: $0, typed: answered.typed, in: buffer, thread: thread, scratch: deciders[thread].scratch, into: batch)
@@ -379,7 +379,8 @@ public struct ServeLoop: Sendable {
     /// Appends the answer to one line and its line break to `batch`, written there in place;
     /// empty lines get none. Says whether the line got an answer (the batch's last line) and which.
     @discardableResult
-    private func answer(_ item: Work, in buffer: [UInt8], decider: Decider, into batch: AnswerOutput.Batch) -> Answered {
+    /// `keepsTrail`: the typed answer keeps its `full` trail (the log records it).
+    private func answer(_ item: Work, in buffer: [UInt8], decider: Decider, keepsTrail: Bool, into batch: AnswerOutput.Batch) -> Answered {
         batch.answers.startDocument()
         var answered = Answered.written
         switch item {
@@ -396,7 +397,7 @@ public struct ServeLoop: Sendable {
             } else {
                 // The typed answer is kept for the log.
                 answered = .typed(buffer.withUnsafeBytes { raw in
-                    decider.writeAnswer(line: UnsafeRawBufferPointer(rebasing: raw[start..<end]), lineNumber: number, into: &batch.answers)
+                    decider.writeAnswer(line: UnsafeRawBufferPointer(rebasing: raw[start..<end]), lineNumber: number, into: &batch.answers, keepsTrail: keepsTrail)
                 })
             }
         }

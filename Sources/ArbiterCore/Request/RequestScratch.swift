@@ -30,6 +30,14 @@ final class RequestScratch {
     /// The arrays of the last request decided here, for the next one (`RequestBuffers`).
     var requestBuffers = RequestBuffers(keyHints: KeyHints())
 
+    /// Whether a `full` decision made here leaves its trail recorded for its answer to be
+    /// written from (`DeferredTrail`), rather than making it as values: set only by a caller
+    /// that writes the answer at once and keeps no decision.
+    var defersTrail = false
+
+    /// The trail the last decision made here left recorded, if it did.
+    var deferredTrail: DeferredTrail? { evaluation.flatMap { DeferredTrail(of: $0) } }
+
     /// Takes the arrays of the request the evaluation state holds into `requestBuffers`.
     func reclaimRequestArrays() {
         evaluation?.reclaimRequestArrays(into: &requestBuffers)
