@@ -27,7 +27,7 @@ PHASES = [
     ("canonical JSON of the request", "CanonicalJSONWriterC5write"),
     ("SHA-256 (no SHA-NI under valgrind)", "sha256_block_data_order_"),
     ("decide: rules, settlement, trail", "EngineC6decide_11inputDigest5audit"),
-    ("write the answer", "DecisionWriterO5write_4into"),
+    ("write the answer", "DecisionWriterO5write_13deferredTrail4into"),
 ]
 
 

@@ -166,7 +166,9 @@ final class TracedClosureBox: Sendable {
     @inline(__always)
     static func evaluate(_ box: Unmanaged<TracedClosureBox>, _ state: EvaluationState, steps: InPlaceBuffer<ConditionStep>) throws(EvaluationError) -> Value {
         try box.borrowing { (box) throws(EvaluationError) in
-            try box.expression.evaluate(state, StepTrace(texts: box.texts, includeTexts: false, steps: steps))
+            try StepTrace.withTrace(texts: box.texts, includeTexts: false, steps: steps) { (trace) throws(EvaluationError) in
+                try box.expression.evaluate(state, trace)
+            }
         }
     }
 }

@@ -16,13 +16,35 @@ struct NoTrace: TraceSink {
 }
 
 /// Collects `ConditionStep`s for the audit trail.
+///
+/// Its references are not counted: a trace is made for one evaluation, by a caller that holds
+/// the texts and the buffer for all of it (`withTexts`). Counted, each traced condition
+/// retained and released them once more, some 90 atomic operations per `full` decision.
 struct StepTrace: TraceSink {
-    let texts: [String]
+    /// The texts steps are recorded with when `includeTexts`.
+    let texts: UnsafeBufferPointer<String>
     /// False when the host looks texts up by `textIndex` itself: steps then carry no string,
     /// which saves a reference count per step on the audit hot path.
     let includeTexts: Bool
     /// Built in place (`InPlaceBuffer`: an array's append copies each step and destroys the original).
-    let steps: InPlaceBuffer<ConditionStep>
+    let steps: Unmanaged<InPlaceBuffer<ConditionStep>>
+
+    /// Calls `body` with a trace into `steps` (texts from `texts` when `includeTexts`), both
+    /// kept alive for the call.
+    @inline(__always)
+    static func withTrace<Output, Failure: Error>(
+        texts: [String], includeTexts: Bool, steps: InPlaceBuffer<ConditionStep>, _ body: (StepTrace) throws(Failure) -> Output
+    ) throws(Failure) -> Output {
+        // Through a `Result`: the standard library's scoped calls only `rethrows`.
+        let result = withExtendedLifetime(steps) {
+            texts.withUnsafeBufferPointer { texts in
+                Swift.Result { () throws(Failure) -> Output in
+                    try body(StepTrace(texts: texts, includeTexts: includeTexts, steps: .passUnretained(steps)))
+                }
+            }
+        }
+        return try result.get()
+    }
 
     // The values are consumed (the evaluator's own temporaries), and the step is made where it
     // is stored (`ConditionStep.initialize`): a borrowed value would be copied into the step,
@@ -30,13 +52,13 @@ struct StepTrace: TraceSink {
     // Not `mutating` (the fields are constants, the steps a shared buffer): the traced closures
     // record through a trace they are handed, not one they own.
     func record(_ text: Int, _ value: consuming Value) {
-        ConditionStep.initialize(
-            steps.nextSlot(), text: includeTexts ? texts[text] : "", value: value, left: nil, right: nil, textIndex: text)
+        let slot = steps._withUnsafeGuaranteedRef { $0.nextSlot() }
+        ConditionStep.initialize(slot, text: includeTexts ? texts[text] : "", value: value, left: nil, right: nil, textIndex: text)
     }
 
     func record(_ text: Int, _ value: consuming Value, left: consuming Value, right: consuming Value?) {
-        ConditionStep.initialize(
-            steps.nextSlot(), text: includeTexts ? texts[text] : "", value: value, left: left, right: right, textIndex: text)
+        let slot = steps._withUnsafeGuaranteedRef { $0.nextSlot() }
+        ConditionStep.initialize(slot, text: includeTexts ? texts[text] : "", value: value, left: left, right: right, textIndex: text)
     }
 }
 

@@ -55,8 +55,10 @@ public final class CompiledExpression: Sendable {
     /// `includeTexts` the steps' `text` is left empty, for a host that finds each step's text
     /// by its `textIndex` in `texts`.
     func evaluate<C: EvaluationContext>(in context: C, steps: InPlaceBuffer<ConditionStep>, includeTexts: Bool = false) throws(EvaluationError) -> Value {
-        var evaluator = Evaluator(context: context, sink: StepTrace(texts: texts, includeTexts: includeTexts, steps: steps))
-        return try evaluator.evaluate(root)
+        try StepTrace.withTrace(texts: texts, includeTexts: includeTexts, steps: steps) { (trace) throws(EvaluationError) in
+            var evaluator = Evaluator(context: context, sink: trace)
+            return try evaluator.evaluate(root)
+        }
     }
 }
 

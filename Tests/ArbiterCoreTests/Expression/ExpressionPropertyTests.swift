@@ -132,7 +132,7 @@ import Testing
                     let closureSteps = InPlaceBuffer<ConditionStep>(capacity: 8)
                     let tracedClosures = TracedClosureExpression<ExpressionTestContext>(compiled)
                     let viaTracedClosures = Result { () throws(EvaluationError) -> Value in
-                        try tracedClosures.evaluate(context, StepTrace(texts: compiled.texts, includeTexts: false, steps: closureSteps))
+                        try StepTrace.withTrace(texts: compiled.texts, includeTexts: false, steps: closureSteps) { (trace) throws(EvaluationError) in try tracedClosures.evaluate(context, trace) }
                     }
                     #expect(walked == viaTracedClosures, "traced closures: \(text.debugDescription)")
                     let recordedByWalker = walkerSteps.moveToArray(), recordedByClosures = closureSteps.moveToArray()
