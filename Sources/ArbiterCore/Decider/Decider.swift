@@ -80,11 +80,15 @@ public final class Decider {
     /// the decision's trail: only its arrays are given back), the trail is written from where
     /// the engine recorded it (`DeferredTrail`) and the decision's trace is left empty.
     func writeAnswer(line: UnsafeRawBufferPointer, lineNumber: Int, into writer: inout JSONWriter, keepsTrail: Bool = true) -> ProtocolHandler.LineAnswer {
-        scratch.defersTrail = !keepsTrail && audit == .full
+        guard audit == .full, !keepsTrail else {
+            let answer = handler.answer(to: line, lineNumber: lineNumber, scratch: scratch)
+            handler.write(answer, into: &writer)
+            return answer
+        }
+        scratch.defersTrail = true
         defer { scratch.defersTrail = false }
         let answer = handler.answer(to: line, lineNumber: lineNumber, scratch: scratch)
-        let trail = scratch.defersTrail ? scratch.deferredTrail : nil
-        handler.write(answer, deferredTrail: trail, into: &writer)
+        handler.write(answer, deferredTrail: scratch.deferredTrail, into: &writer)
         return answer
     }
 

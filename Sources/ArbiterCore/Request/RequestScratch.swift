@@ -32,8 +32,9 @@ final class RequestScratch {
 
     /// Whether a `full` decision made here leaves its trail recorded for its answer to be
     /// written from (`DeferredTrail`), rather than making it as values: set only by a caller
-    /// that writes the answer at once and keeps no decision.
-    var defersTrail = false
+    /// that writes the answer at once and keeps no decision. (Read for every decision: not
+    /// checked for exclusive access at run time, which costs more than the read.)
+    @exclusivity(unchecked) var defersTrail = false
 
     /// The trail the last decision made here left recorded, if it did.
     var deferredTrail: DeferredTrail? { evaluation.flatMap { DeferredTrail(of: $0) } }
