@@ -4,7 +4,9 @@ import FuzzSupport
 /// Bytes → one line of `arbiter serve` → its answer, against `Rules/cn` at `--audit full`:
 /// JSONTape parsing, request decoding, the engine and the decision writer. The answer must
 /// pass `FuzzSupport.checkAnswer` and be the same bytes when the line is answered again (the
-/// decider's buffers are reused between lines, as in `serve`).
+/// decider's buffers are reused between lines, as in `serve`). A decision's answer, written
+/// from the trail as the engine recorded it, must also be the bytes of the same decision
+/// returned as a value (`Decider.decide`, its trail made as values) and written.
 ///
 /// `ARBITER_FUZZ_ALLOW_INTERNAL=1` accepts `internal` errors (for runs while such a bug is open).
 /// libFuzzer calls the target from one thread.
@@ -29,6 +31,13 @@ public func fuzzRequest(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let second = decider.answer(line: line, lineNumber: lineNumber)
     if first != second {
         FuzzSupport.fail("the same line answered twice gave different answers:\n\(String(decoding: first, as: UTF8.self))\n\(String(decoding: second, as: UTF8.self))")
+    }
+    if let decision = try? decider.decide(line: line) {
+        var typed = JSONWriter(pretty: false)
+        DecisionWriter.write(decision, into: &typed)
+        if typed.bytes != first {
+            FuzzSupport.fail("the answer written from the recorded trail is not the decision's as a value:\n\(String(decoding: first, as: UTF8.self))\n\(String(decoding: typed.bytes, as: UTF8.self))")
+        }
     }
     return 0
 }
