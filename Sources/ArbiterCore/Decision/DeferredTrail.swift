@@ -25,7 +25,8 @@ struct DeferredTrail {
     }
 
     /// The trace entries, each `{"rule",…,"conditions":[…],"effects"?}`, comma-separated.
-    /// Every entry is consumed (moved out of the buffer) and the steps destroyed in place.
+    /// Every entry is consumed (moved out of the buffer); the steps are read in place, and
+    /// destroyed there by `finish`.
     func writeTrace<Output: JSONOutput & ~Copyable>(digits: Int, into writer: inout Output) {
         guard let entries = state.runBuffers.trace, let steps = state.runBuffers.steps else { return }
         entries.moveOut { _, entry in
@@ -38,7 +39,6 @@ struct DeferredTrail {
                 }
             }
         }
-        steps.removeAll()
     }
 
     /// The computations, each `{"step",…}`, comma-separated, read in place from the log.

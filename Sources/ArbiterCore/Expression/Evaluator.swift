@@ -18,7 +18,7 @@ struct NoTrace: TraceSink {
 /// Collects `ConditionStep`s for the audit trail.
 ///
 /// Its references are not counted: a trace is made for one evaluation, by a caller that holds
-/// the texts and the buffer for all of it (`withTexts`). Counted, each traced condition
+/// the texts and the buffer for all of it (`withTrace`). Counted, each traced condition
 /// retained and released them once more, some 90 atomic operations per `full` decision.
 struct StepTrace: TraceSink {
     /// The texts steps are recorded with when `includeTexts`.

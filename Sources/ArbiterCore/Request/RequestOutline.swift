@@ -26,20 +26,18 @@ struct RequestOutline {
         guard document.count > 0, document.kind(root) == .object else { return }
         var order: Int?
         // A plain ASCII key is told by its length first: one comparison of bytes for the one
-        // name of that length it could be, and none for the dozen others. Any other key is
-        // compared as text (`string(_:equals:)`, canonical equivalence), name by name.
+        // name of that length it could be, and none for the dozen others (each literal's
+        // comparison folds to two word loads). Any other key is made a `String` once and
+        // matched as text (`String` equality: canonical equivalence).
         for (name, value) in document.members(of: root) {
             guard document.isPlainASCII(name) else {
-                if document.string(name, equals: "order") {
-                    order = value
-                } else if document.string(name, equals: "lines") {
-                    lines = value
-                } else if document.string(name, equals: "requested_at") {
-                    requestedAt = value
-                } else if document.string(name, equals: "policy") {
-                    policy = value
-                } else if document.string(name, equals: "op") {
-                    op = value
+                switch document.string(name) {
+                case "order": order = value
+                case "lines": lines = value
+                case "requested_at": requestedAt = value
+                case "policy": policy = value
+                case "op": op = value
+                default: break
                 }
                 continue
             }
@@ -59,16 +57,13 @@ struct RequestOutline {
         guard let order, document.kind(order) == .object else { return }
         for (name, value) in document.members(of: order) {
             guard document.isPlainASCII(name) else {
-                if document.string(name, equals: "items") {
-                    items = value
-                } else if document.string(name, equals: "placed_at") {
-                    placedAt = value
-                } else if document.string(name, equals: "currency") {
-                    currency = value
-                } else if document.string(name, equals: "discounts") {
-                    discounts = value
-                } else if document.string(name, equals: "payments") {
-                    payments = value
+                switch document.string(name) {
+                case "items": items = value
+                case "placed_at": placedAt = value
+                case "currency": currency = value
+                case "discounts": discounts = value
+                case "payments": payments = value
+                default: break
                 }
                 continue
             }
