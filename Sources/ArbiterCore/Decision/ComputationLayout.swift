@@ -16,13 +16,7 @@ final class ComputationLayout: Sendable {
         self.step = step
         self.names = names
         self.declaredIndex = declaredIndex
-        let keys = names.map { name in
-            var writer = JSONWriter(pretty: false, reservingCapacity: name.utf8.count + 8)
-            writer.beginObject()
-            writer.key(name)
-            return Array(writer.bytes.dropFirst())
-        }
-        encodedKeys = EncodedFragments(keys)
+        encodedKeys = EncodedFragments(keys: names)
         let sorted = ([(name: "step", position: -1)] + names.enumerated().map { (name: $0.element, position: $0.offset) })
             .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
         let distinct = zip(sorted, sorted.dropFirst()).allSatisfy { !$0.name.utf8.elementsEqual($1.name.utf8) }

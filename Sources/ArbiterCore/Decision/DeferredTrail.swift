@@ -43,9 +43,7 @@ struct DeferredTrail {
 
     /// The computations, each `{"step",…}`, comma-separated, read in place from the log.
     func writeComputations<Output: JSONOutput & ~Copyable>(digits: Int, into writer: inout Output) {
-        state.computations?.forEachStep { layout, values in
-            DecisionWriter.writeComputation(layout, values, digits: digits, into: &writer)
-        }
+        state.computations?.write(digits: digits, into: &writer)
     }
 
     /// Lets the trail go, written or not (an answer may leave it out for its size: SPEC section 8).

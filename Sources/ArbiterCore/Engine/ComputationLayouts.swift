@@ -28,7 +28,7 @@ extension ComputationLayout {
     ]
 }
 
-/// A step with a table (`EvaluationState.auditRows`): its layout when the rows are listed
+/// A step with a table (`EvaluationState.auditTable`): its layout when the rows are listed
 /// (`rows`) and when they are left out for the answer's size (`rows_omitted`, their count).
 struct TableLayouts: Sendable {
     /// Where the table goes among the names given to `init`.
@@ -42,8 +42,21 @@ struct TableLayouts: Sendable {
     }
 }
 
-/// A table of an audit computation: its rows, or how many were left out.
+/// The columns of the engine's tables, made once like the layouts above.
+extension TableColumns {
+    static let allocateDiscount = TableColumns(["line", "gross", "floor", "leftover", "allocated"], declaredIndex: 0)
+    static let split = TableColumns(["element", "weight", "share"], declaredIndex: 1)
+    static let keptUnits = TableColumns(["line", "quantity", "refunded_before", "granted_now", "kept", "kept_gross"], declaredIndex: 2)
+    static let allocationOnKept = TableColumns(["line", "allocation", "quantity", "gone_units", "on_kept_units"], declaredIndex: 3)
+    static let refundByMethod = TableColumns(["method", "amount", "refunded_before", "refund"], declaredIndex: 4)
+
+    /// Every set above, each at its `declaredIndex` (what each log copies once).
+    static let declared: [TableColumns] = [allocateDiscount, split, keptUnits, allocationOnKept, refundByMethod]
+}
+
+/// A table of an audit computation (`EvaluationState.auditTable`): its rows in the log, or
+/// how many were left out.
 struct AuditTable {
     var isListed: Bool
-    var value: AuditValue
+    var value: ComputationLog.Entry
 }

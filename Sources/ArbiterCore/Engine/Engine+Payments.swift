@@ -32,13 +32,21 @@ extension Engine {
         guard sum == state.refundTotal else {
             throw EvaluationFailure(rule: "refund.by_method", source: "", message: "the policy's refund_to amounts sum to \(format(sum)), not to refund.total \(format(state.refundTotal))")
         }
-        state.computations?.record(.refundByMethod) { values in
-            values.append(.money(state.refundTotal))
-            values.append(.money(refundable))
-            values.append(.rows(payments.indices.map { index in
-                [AuditField("method", .string(payments[index].method)), AuditField("amount", .money(payments[index].amount)),
-                 AuditField("refunded_before", .money(payments[index].refunded)), AuditField("refund", .money(parts[index].amount))]
-            }))
+        if state.computations != nil {
+            // Every payment is listed: a request has few, and the split is the answer's own.
+            let rows = state.computations!.appendTable(.refundByMethod, rowCount: payments.count) { log in
+                for index in payments.indices {
+                    log.cell(.string(payments[index].method))
+                    log.cell(.money(payments[index].amount))
+                    log.cell(.money(payments[index].refunded))
+                    log.cell(.money(parts[index].amount))
+                }
+            }
+            state.computations?.record(.refundByMethod) { values in
+                values.append(.money(state.refundTotal))
+                values.append(.money(refundable))
+                values.append(AuditTable(isListed: true, value: rows))
+            }
         }
         return parts
     }

@@ -502,21 +502,25 @@ public final class Engine: Sendable {
             let scopeCount = scope?.count ?? itemCount
             var scopeGross: Int64 = 0
             for position in 0..<scopeCount { scopeGross += state.itemGross[scope?[position] ?? position] }
-            let table = state.auditRows(scopeCount) { (0..<scopeCount).map { position in
-                let index = scope?[position] ?? position
-                // The floored share and the leftover minor unit it got, so the table can be redone by hand.
-                let floored = scopeGross == 0 ? 0 : Int64(Int128(amount) * Int128(state.itemGross[index]) / Int128(scopeGross))
-                let allocated = state.allocations[discountIndex][index]
-                return [AuditField("line", .string(state.request.order.items[index].line)), AuditField("gross", .money(state.itemGross[index])),
-                        AuditField("floor", .money(floored)), AuditField("leftover", .money(allocated - floored)),
-                        AuditField("allocated", .money(allocated))]
-            } }
+            let table = state.auditTable(.allocateDiscount, rows: scopeCount) { log in
+                for position in 0..<scopeCount {
+                    let index = scope?[position] ?? position
+                    // The floored share and the leftover minor unit it got, so the table can be redone by hand.
+                    let floored = scopeGross == 0 ? 0 : Int64(Int128(amount) * Int128(state.itemGross[index]) / Int128(scopeGross))
+                    let allocated = state.allocations[discountIndex][index]
+                    log.cell(.string(state.request.order.items[index].line))
+                    log.cell(.money(state.itemGross[index]))
+                    log.cell(.money(floored))
+                    log.cell(.money(allocated - floored))
+                    log.cell(.money(allocated))
+                }
+            }
             state.computations?.record(ComputationLayout.allocateDiscount, table) { values in
                 values.append(.string(state.request.order.discounts[discountIndex].id))
                 values.append(.money(amount))
                 values.append(.string("largest remainder: floor(amount × gross / scope_gross), leftover minor units to the largest remainders, ties to the earlier line"))
                 values.append(.money(scopeGross))
-                values.append(table.value)
+                values.append(table)
             }
         }
         for lineIndex in state.lines.indices {

@@ -185,8 +185,8 @@ final class EvaluationState: EvaluationContext {
         splitShares.removeAllKeepingMemory()
         splitTotal = 0
         currentElement = 0
-        // The last decision's log is emptied now, not as it was made: its computations share
-        // the log's values until `serve` has written that decision and let it go.
+        // The last decision's log is emptied now, not as it was made: a deferred trail
+        // (`DeferredTrail`) is written from it after the decision is made.
         if var log = computations.take() {
             log.removeAll()
             spareComputations = log
@@ -279,16 +279,20 @@ final class EvaluationState: EvaluationContext {
         for index in scope { total += row(index).onKept }
         allocationOnKeptCache[discountIndex] = total
         guard computations != nil else { return total }
-        let table = auditRows(scope.count) { scope.map { index in
-            let values = row(index)
-            return [AuditField("line", .string(items[index].line)), AuditField("allocation", .money(values.allocation)),
-                    AuditField("quantity", .int(Int64(items[index].quantity))), AuditField("gone_units", .int(Int64(values.gone))),
-                    AuditField("on_kept_units", .money(values.onKept))]
-        } }
+        let table = auditTable(.allocationOnKept, rows: scope.count) { log in
+            for index in scope {
+                let values = row(index)
+                log.cell(.string(items[index].line))
+                log.cell(.money(values.allocation))
+                log.cell(.int(Int64(items[index].quantity)))
+                log.cell(.int(Int64(values.gone)))
+                log.cell(.money(values.onKept))
+            }
+        }
         computations?.record(ComputationLayout.allocationOnKept, table) { values in
             values.append(.string(discount.id))
             values.append(.string("sum over the discount's lines of A − floor(A × (r+k) / q): A its allocation, r refunded before, k granted now, q quantity"))
-            values.append(table.value)
+            values.append(table)
             values.append(.money(total))
         }
         return total
@@ -298,12 +302,14 @@ final class EvaluationState: EvaluationContext {
     /// (largest remainder, ties to the payment listed first); never more than a payment can take.
     static let auditRowsPerEntry = 8
 
-    /// The rows of an audit table, or nil when listing them would exceed the budget (and the
-    /// table names how many it left out instead); `count` rows are taken from the budget if they fit.
-    func auditRows(_ count: Int, _ make: () -> [[AuditField]]) -> AuditTable {
-        guard count <= auditRowsLeft else { return AuditTable(isListed: false, value: .int(Int64(count))) }
+    /// An audit table of `count` rows of `columns`, whose cells `fill` records
+    /// (`ComputationLog.cell`), row after row; or, when listing them would exceed the budget,
+    /// the count of rows left out (and `fill` is not called). Only while computations are
+    /// recorded.
+    func auditTable(_ columns: TableColumns, rows count: Int, _ fill: (inout ComputationLog) -> Void) -> AuditTable {
+        guard count <= auditRowsLeft else { return AuditTable(isListed: false, value: ComputationLog.Entry(kind: .int, number: Int64(count))) }
         auditRowsLeft -= count
-        return AuditTable(isListed: true, value: .rows(make()))
+        return AuditTable(isListed: true, value: computations!.appendTable(columns, rowCount: count, fill))
     }
 
     // Reads go field by field (`request.order.shippingFee`), never through a local copy of

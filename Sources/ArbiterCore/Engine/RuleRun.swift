@@ -208,7 +208,7 @@ struct RuleRun: ~Copyable {
                 values.append(element.map(AuditValue.string) ?? .null)
                 values.append(.string(rule.defines[index].name))
                 values.append(.string(rule.defines[index].expression.source))
-                values.append(AuditValue(value))
+                values.append(value: value)
             }
         }
     }
@@ -257,16 +257,20 @@ struct RuleRun: ~Copyable {
         state.splitShares = Proration.allocate(state.splitTotal, proportionalTo: weights) ?? [Int64](repeating: 0, count: count)
         guard state.computations != nil else { return }
         let shares = state.splitShares
-        let table = state.auditRows(count) { (0..<count).map { index in
-            [AuditField("element", .string(state.elementName(iteration, index))), AuditField("weight", .money(weights[index])), AuditField("share", .money(shares[index]))]
-        } }
+        let table = state.auditTable(.split, rows: count) { log in
+            for index in 0..<count {
+                log.cell(.string(state.elementName(iteration, index)))
+                log.cell(.money(weights[index]))
+                log.cell(.money(shares[index]))
+            }
+        }
         state.computations?.record(ComputationLayout.split, table) { values in
             values.append(.string(rule.id))
             values.append(.money(total))
             values.append(.money(sum))
             values.append(.money(state.splitTotal))
             values.append(.string("min(total, weights) split in proportion to the weights, largest remainder, ties to the element listed first"))
-            values.append(table.value)
+            values.append(table)
         }
     }
 
@@ -325,7 +329,7 @@ struct RuleRun: ~Copyable {
                 values.append(.string(rule.id))
                 values.append(.string(what()))
                 values.append(.string(expression.source))
-                values.append(AuditValue(value))
+                values.append(value: value)
             }
             return value
         } catch {

@@ -24,14 +24,18 @@ enum Settlement {
     static func recordKeptUnits(_ state: EvaluationState) {
         guard state.computations != nil else { return }
         let items = state.request.order.items
-        let table = state.auditRows(items.count) { items.indices.map { index in
-            [AuditField("line", .string(items[index].line)), AuditField("quantity", .int(Int64(items[index].quantity))),
-             AuditField("refunded_before", .int(Int64(items[index].refundedQuantity))),
-             AuditField("granted_now", .int(Int64(state.grantedUnits[index]))), AuditField("kept", .int(Int64(state.keptUnits[index]))),
-             AuditField("kept_gross", .money(items[index].unitPrice * Int64(state.keptUnits[index])))]
-        } }
+        let table = state.auditTable(.keptUnits, rows: items.count) { log in
+            for index in items.indices {
+                log.cell(.string(items[index].line))
+                log.cell(.int(Int64(items[index].quantity)))
+                log.cell(.int(Int64(items[index].refundedQuantity)))
+                log.cell(.int(Int64(state.grantedUnits[index])))
+                log.cell(.int(Int64(state.keptUnits[index])))
+                log.cell(.money(items[index].unitPrice * Int64(state.keptUnits[index])))
+            }
+        }
         state.computations?.record(ComputationLayout.keptUnits, table) { values in
-            values.append(table.value)
+            values.append(table)
             values.append(.int(Int64(state.keptUnitsTotal)))
             values.append(.money(state.keptGrossTotal))
         }

@@ -26,6 +26,16 @@ final class EncodedFragments: @unchecked Sendable {
         self.views = views
     }
 
+    /// `"<name>":` for each name, as compact JSON writes a member's key.
+    convenience init(keys names: [String]) {
+        self.init(names.map { name in
+            var writer = JSONWriter(pretty: false, reservingCapacity: name.utf8.count + 8)
+            writer.beginObject()
+            writer.key(name)
+            return Array(writer.bytes.dropFirst())
+        })
+    }
+
     deinit { storage.deallocate() }
 }
 

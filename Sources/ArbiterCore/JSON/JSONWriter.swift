@@ -333,6 +333,12 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
         appendString(text)
     }
 
+    /// `string` from the text's bytes, as they are in a `String` (no `String` is made).
+    public mutating func string(utf8: UnsafeBufferPointer<UInt8>) {
+        beforeValue()
+        appendQuoted(utf8)
+    }
+
     /// Writes the timestamp's RFC 3339 text straight from the digits (no `String` is made; the
     /// text needs no escaping).
     public mutating func timestamp(_ value: Timestamp) {

@@ -1,0 +1,61 @@
+/// Writing a `ComputationLog` in place: each step `{"step",…}` as
+/// `DecisionWriter.writeComputation` writes the `Computation` that `computations()` makes of
+/// it, byte for byte (`ComputationLogTests` compares the two), read straight from the log's
+/// arrays: no `AuditValue`, no `String` and no array per table row is made.
+extension ComputationLog {
+    /// The computations, each `{"step",…}`, comma-separated.
+    func write<Output: JSONOutput & ~Copyable>(digits: Int, into writer: inout Output) {
+        values.withUnsafeBufferPointer { values in
+            steps.withUnsafeBufferPointer { steps in
+                var start = 0
+                for index in steps.indices {
+                    let layout = layouts[steps[index].layout]
+                    let end = steps[index].end
+                    writer.beginObject()
+                    writer.field("step"); writer.string(layout.step)
+                    layout.names.withUnsafeBufferPointer { names in
+                        for position in 0..<(end - start) {
+                            writer.key(encoded: EncodedJSON(layout.encodedKeys, position), name: names[position])
+                            write(values[start + position], digits: digits, into: &writer)
+                        }
+                    }
+                    writer.endObject()
+                    start = end
+                }
+            }
+        }
+    }
+
+    /// One value or cell, as `DecisionWriter.write(_: AuditValue, …)` writes what it stands for.
+    private func write<Output: JSONOutput & ~Copyable>(_ entry: Entry, digits: Int, into writer: inout Output) {
+        switch entry.kind {
+        case .money: writer.money(entry.number, fractionDigits: digits)
+        case .int: writer.int64(entry.number)
+        case .bool: writer.bool(entry.number != 0)
+        case .null: writer.null()
+        case .text:
+            text.withUnsafeBufferPointer { text in
+                writer.string(utf8: UnsafeBufferPointer(rebasing: text[Int(entry.number)..<Int(entry.number) + Int(entry.length)]))
+            }
+        case .table:
+            let table = tables[Int(entry.number)]
+            let columns = columnSets[table.columns]
+            writer.beginArray()
+            cells.withUnsafeBufferPointer { cells in
+                columns.names.withUnsafeBufferPointer { names in
+                    var cell = table.start
+                    for _ in 0..<table.rowCount {
+                        writer.beginObject()
+                        for column in names.indices {
+                            writer.key(encoded: EncodedJSON(columns.encodedKeys, column), name: names[column])
+                            write(cells[cell], digits: digits, into: &writer)
+                            cell += 1
+                        }
+                        writer.endObject()
+                    }
+                }
+            }
+            writer.endArray()
+        }
+    }
+}
