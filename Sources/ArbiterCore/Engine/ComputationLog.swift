@@ -112,6 +112,13 @@ struct ComputationLog {
         values.append(entry(value))
     }
 
+    /// The next value of the step being recorded: a value's name, its parts in one text.
+    mutating func append(name: ValueName) {
+        let start = text.count
+        name.withParts { text.append(contentsOf: $0) }
+        values.append(Entry(kind: .text, length: Int32(truncatingIfNeeded: text.count - start), number: Int64(start)))
+    }
+
     /// A step's table (`EvaluationState.auditTable`), or the count of its rows left out.
     @inline(__always)
     mutating func append(_ table: AuditTable) {

@@ -248,24 +248,24 @@ public final class Engine: Sendable {
                         if step.sameForEveryLine, !run.tracing { sameForEveryLine[position] = fired ? 1 : 0 }
                     }
                     guard fired else { return }
-                    var applied: [String] = []
+                    var applied = AppliedEffects()
                     var reason = 0  // the next of the rule's reasons, in effect order
                     for effectIndex in step.plans.indices {
                         if let (verdict, given) = step.verdict(at: effectIndex, reason: &reason) {
                             state.lines[lineIndex].record(verdict, reasons: given, from: reasons)
-                            if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
+                            if run.tracing { applied.append(effectIndex, of: rule) }
                             continue
                         }
                         switch rule.effects[effectIndex] {
                         case .offer(let kind, let amountExpression, let code):
                             let amount = try run.money(amountExpression, state, rule: rule, what: rule.computationNames[effectIndex], line: lineID)
                             run.offers.append(Grant(kind: kind, amount: amount, code: code, rule: rule.id, line: lineID))
-                            if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
+                            if run.tracing { applied.append(effectIndex, of: rule) }
                         default:
                             break  // the loader only lets line rules have verdicts and offers
                         }
                 }
-                run.recordEffects(applied)
+                run.recordEffects(applied.texts)
                 }
             }
         }
@@ -295,7 +295,7 @@ public final class Engine: Sendable {
             let step = rules.settlementSteps[position]
             try step.withRule { (rule) throws(EvaluationFailure) in
                 guard try run.evaluate(rule, state, line: nil, untraced: step.untraced) else { return }
-                var applied: [String] = []
+                var applied = AppliedEffects()
                 if let split = rule.split { try run.split(split, of: rule, state) }
                 for index in 0..<run.elementCount(of: rule, state) {
                     let element = try run.enterElement(index, of: rule, state)
@@ -315,20 +315,20 @@ public final class Engine: Sendable {
                             effects.propose(Settlement.Proposal(
                                 code: plan.pointee.adjustCode, amount: amount, rule: rule.id,
                                 discount: rule.forEach == .discount ? element : nil, line: rule.forEach == .gift ? element : nil))
-                            if run.tracing { applied.append(element.map { rule.effectTexts[effectIndex] + " for " + $0 } ?? rule.effectTexts[effectIndex]) }
+                            if run.tracing { if let element { applied.append(text: rule.effectTexts[effectIndex] + " for " + element) } else { applied.append(effectIndex, of: rule) } }
                             continue
                         }
                         switch rule.effects[effectIndex] {
                         case .refundShipping(let expression):
                             guard effects.shippingOpen else { continue }
                             effects.chooseShipping(try run.money(expression, state, rule: rule, what: "refund_shipping", line: nil), rule: rule.id)
-                            if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
+                            if run.tracing { applied.append(effectIndex, of: rule) }
                         default:
                             break  // the loader only lets settlement rules adjust (above) and refund shipping
                         }
                     }
                 }
-                run.recordEffects(applied)
+                run.recordEffects(applied.texts)
             }
         }
         let settled = Settlement.settle(
@@ -343,13 +343,13 @@ public final class Engine: Sendable {
             let step = rules.requestSteps[position]
             try step.withRule { (rule) throws(EvaluationFailure) in
                 guard try run.evaluate(rule, state, line: nil, untraced: step.untraced) else { return }
-                var applied: [String] = []
+                var applied = AppliedEffects()
                 let ruleReasons = step.reasons
                 var reason = 0  // the next of the rule's reasons, in effect order
                 for effectIndex in step.plans.indices {
                     if let (verdict, given) = step.verdict(at: effectIndex, reason: &reason) {
                         effects.combineVerdict(verdict, reasons: given)
-                        if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
+                        if run.tracing { applied.append(effectIndex, of: rule) }
                         continue
                     }
                     switch rule.effects[effectIndex] {
@@ -357,17 +357,17 @@ public final class Engine: Sendable {
                         let amount = try run.money(amountExpression, state, rule: rule, what: rule.computationNames[effectIndex], line: nil)
                         effects.addCompensation(Grant(kind: kind.rawValue, amount: amount, code: code, rule: rule.id, line: nil), reason: ruleReasons[reason])
                         reason += 1
-                        if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
+                        if run.tracing { applied.append(effectIndex, of: rule) }
                     case .offer(let kind, let amountExpression, let code):
                         let amount = try run.money(amountExpression, state, rule: rule, what: rule.computationNames[effectIndex], line: nil)
                         run.offers.append(Grant(kind: kind, amount: amount, code: code, rule: rule.id, line: nil))
-                        if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
+                        if run.tracing { applied.append(effectIndex, of: rule) }
                     case .returnShipping(let chosen):
-                        if effects.chooseReturnShipping(chosen), run.tracing { applied.append(rule.effectTexts[effectIndex]) }
+                        if effects.chooseReturnShipping(chosen), run.tracing { applied.append(effectIndex, of: rule) }
                     case .routeToReview:
                         let routed = effects.routeToReview(reason: ruleReasons[reason], from: reasons, lines: &state.lines)
                         reason += 1
-                        if run.tracing { applied.append("\(rule.effectTexts[effectIndex]) (\(routed) approved line(s) now in review)") }
+                        if run.tracing { applied.append(text: "\(rule.effectTexts[effectIndex]) (\(routed) approved line(s) now in review)") }
                     case .deadlines(let returnByExpression, let refundByExpression, let windowDaysExpression):
                         guard effects.deadlinesOpen else { break }
                         var returnBy: Timestamp?
@@ -388,11 +388,11 @@ public final class Engine: Sendable {
                             windowDays = value
                         }
                         effects.chooseDeadlines(returnBy: returnBy, refundBy: refundBy, refundWithinDaysOfReceipt: windowDays)
-                        if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
+                        if run.tracing { applied.append(effectIndex, of: rule) }
                     case .note:
                         effects.note(reason: ruleReasons[reason])
                         reason += 1
-                        if run.tracing { applied.append(rule.effectTexts[effectIndex]) }
+                        if run.tracing { applied.append(effectIndex, of: rule) }
                     case .refundTo, .adjust, .refundShipping:
                         break  // per payment below; settlement effects are not request effects
                     case .verdict:
@@ -405,12 +405,12 @@ public final class Engine: Sendable {
                         let element = try run.enterElement(index, of: rule, state)
                         for effectIndex in rule.effects.indices {
                             guard case .refundTo(let expression) = rule.effects[effectIndex], effects.refundOpen(index) else { continue }
-                            effects.chooseRefund(try run.money(expression, state, rule: rule, what: "refund_to \(element ?? "")", line: nil), toPayment: index)
-                            if run.tracing { applied.append("\(rule.effectTexts[effectIndex]) \(element ?? "")") }
+                            effects.chooseRefund(try run.money(expression, state, rule: rule, what: ValueName("refund_to", " ", element ?? "").text, line: nil), toPayment: index)
+                            if run.tracing { applied.append(text: "\(rule.effectTexts[effectIndex]) \(element ?? "")") }
                         }
                     }
                 }
-                run.recordEffects(applied)
+                run.recordEffects(applied.texts)
             }
         }
         let refundByMethod = try Self.refundByMethod(effects.byMethod, state)

@@ -241,7 +241,7 @@ struct RuleRun: ~Copyable {
         var sum: Int64 = 0
         for index in 0..<count {
             state.currentElement = index
-            guard case .money(let weight) = try value(split.weight, state, rule: rule, what: "split weight for \(state.elementName(iteration, index))"),
+            guard case .money(let weight) = try value(split.weight, state, rule: rule, what: ValueName("split weight", " for ", state.elementName(iteration, index))),
                   weight >= 0 else {
                 throw EvaluationFailure(rule: rule.id, source: rule.source,
                                         message: "split weight for \(state.elementName(iteration, index)): must be a non-negative money value")
@@ -284,29 +284,10 @@ struct RuleRun: ~Copyable {
         return name
     }
 
-    /// `parts` in one string, made in one allocation: a `full` trail names some amounts per
-    /// element (`adjust THRESHOLD_CLAWBACK for C1 when`), and `+` allocated once per part.
-    static func joined(_ parts: String...) -> String {
-        var count = 0
-        for part in parts { count += part.utf8.count }
-        return String(unsafeUninitializedCapacity: count) { buffer in
-            var written = 0
-            for var part in parts {
-                part.withUTF8 { bytes in
-                    if let source = bytes.baseAddress, !bytes.isEmpty {
-                        UnsafeMutableRawPointer(buffer.baseAddress! + written).copyMemory(from: source, byteCount: bytes.count)
-                    }
-                    written += bytes.count
-                }
-            }
-            return written
-        }
-    }
-
     /// The value of an effect's own `when:` (an effect without one holds: the caller does not
     /// ask), in the computations when traced.
     mutating func holds(_ condition: CompiledExpression, _ state: EvaluationState, rule: Rule, what: @autoclosure () -> String, element: String?) throws(EvaluationFailure) -> Bool {
-        let value = try self.value(condition, state, rule: rule, what: element.map { Self.joined(what(), " for ", $0, " when") } ?? Self.joined(what(), " when"))
+        let value = try self.value(condition, state, rule: rule, what: element.map { ValueName(what(), " for ", $0, ending: " when") } ?? ValueName(what(), ending: " when"))
         guard case .bool(let result) = value else {
             throw EvaluationFailure(rule: rule.id, source: rule.source, message: "\(what()): condition did not produce a boolean")
         }
@@ -315,30 +296,30 @@ struct RuleRun: ~Copyable {
 
     /// A signed amount of money (an adjustment: deductions are negative).
     mutating func signedMoney(_ expression: CompiledExpression, _ state: EvaluationState, rule: Rule, what: @autoclosure () -> String, element: String?) throws(EvaluationFailure) -> Int64 {
-        guard case .money(let amount) = try value(expression, state, rule: rule, what: element.map { Self.joined(what(), " for ", $0) } ?? what()) else {
+        guard case .money(let amount) = try value(expression, state, rule: rule, what: element.map { ValueName(what(), " for ", $0) } ?? ValueName(what())) else {
             throw EvaluationFailure(rule: rule.id, source: rule.source, message: "\(what()): amount must be a money value")
         }
         return amount
     }
 
     /// `what` names the value in the audit trail and in errors: built only when one is written.
-    mutating func value(_ expression: CompiledExpression, _ state: EvaluationState, rule: Rule, what: @autoclosure () -> String) throws(EvaluationFailure) -> Value {
+    mutating func value(_ expression: CompiledExpression, _ state: EvaluationState, rule: Rule, what: @autoclosure () -> ValueName) throws(EvaluationFailure) -> Value {
         do {
             let value = try compute(expression, state)
             state.computations?.record(.expression) { values in
                 values.append(.string(rule.id))
-                values.append(.string(what()))
+                values.append(name: what())
                 values.append(.string(expression.source))
                 values.append(value: value)
             }
             return value
         } catch {
-            throw EvaluationFailure(rule: rule.id, source: rule.source, message: "\(what()): \(error.message)")
+            throw EvaluationFailure(rule: rule.id, source: rule.source, message: "\(what().text): \(error.message)")
         }
     }
 
     mutating func money(_ expression: CompiledExpression, _ state: EvaluationState, rule: Rule, what: @autoclosure () -> String, line: String?) throws(EvaluationFailure) -> Int64 {
-        let value = try value(expression, state, rule: rule, what: line.map { Self.joined(what(), " for line ", $0) } ?? what())
+        let value = try value(expression, state, rule: rule, what: line.map { ValueName(what(), " for line ", $0) } ?? ValueName(what()))
         guard case .money(let amount) = value, amount >= 0 else {
             throw EvaluationFailure(rule: rule.id, source: rule.source, message: "\(what()): amount must be a non-negative money value")
         }
