@@ -269,18 +269,21 @@ final class EvaluationState: EvaluationContext {
         if let cached = allocationOnKeptCache[discountIndex] { return cached }
         let items = request.order.items
         let discount = request.order.discounts[discountIndex]
-        let scope = discount.appliesTo ?? Array(items.indices)
+        // The discount's items: its scope, or (nil) every item, counted without an array of them.
+        let scope = discount.appliesTo
+        let scopeCount = scope?.count ?? items.count
         var total: Int64 = 0
         func row(_ index: Int) -> (allocation: Int64, gone: Int, onKept: Int64) {
             let allocation = allocations[discountIndex][index]
             let gone = items[index].refundedQuantity + grantedUnits[index]
             return (allocation, gone, Proration.allocationOnKeptUnits(allocation: allocation, quantity: items[index].quantity, goneUnits: gone))
         }
-        for index in scope { total += row(index).onKept }
+        for position in 0..<scopeCount { total += row(scope?[position] ?? position).onKept }
         allocationOnKeptCache[discountIndex] = total
         guard computations != nil else { return total }
-        let table = auditTable(.allocationOnKept, rows: scope.count) { log in
-            for index in scope {
+        let table = auditTable(.allocationOnKept, rows: scopeCount) { log in
+            for position in 0..<scopeCount {
+                let index = scope?[position] ?? position
                 let values = row(index)
                 log.cell(.string(items[index].line))
                 log.cell(.money(values.allocation))

@@ -39,10 +39,16 @@ public struct OrderProration: Sendable {
             var row = buffers.allocationRow()
             if let scope = discount.appliesTo {
                 for _ in items.indices { row.append(0) }
-                let shares = Proration.allocate(discount.amount, proportionalTo: scope.map { gross[$0] }) ?? []
-                for (position, itemIndex) in scope.enumerated() where position < shares.count {
-                    row[itemIndex] = shares[position]
+                // The scope's weights and shares in the buffers' memory (an undefined split leaves the row zero).
+                var weights = RequestBuffers.take(&buffers.scopeWeights)
+                var shares = RequestBuffers.take(&buffers.scopeShares)
+                weights.removeAllKeepingMemory()
+                for itemIndex in scope { weights.append(gross[itemIndex]) }
+                if Proration.allocate(discount.amount, proportionalTo: weights, into: &shares) {
+                    for (position, itemIndex) in scope.enumerated() { row[itemIndex] = shares[position] }
                 }
+                buffers.scopeWeights = weights
+                buffers.scopeShares = shares
             } else if !Proration.allocate(discount.amount, proportionalTo: gross, into: &row) {
                 // The whole order: the shares are the row.
                 row.removeAllKeepingMemory()

@@ -18,6 +18,17 @@ struct RequestBuffers {
     var allocations: [[Int64]] = []
     /// Rows of `allocations` (one per discount).
     var allocationRows: [[Int64]] = []
+    /// Discounts' scopes (`Discount.appliesTo`, item indices), emptied.
+    var scopes: [[Int]] = []
+    /// The line ids a discount's `applies_to` names, as decoded (`DiscountDraft.appliesTo`), emptied.
+    var lineLists: [[String]] = []
+    /// A scoped discount's weights and shares while it is prorated (`OrderProration`).
+    var scopeWeights: [Int64] = []
+    var scopeShares: [Int64] = []
+    /// The items' `gift_for` lines as decoded (`OrderDraft.giftLines`), and by item while
+    /// they are checked (`RequestDecoder.resolve`).
+    var giftLines: [(item: Int, line: String)] = []
+    var giftLineOf: [String?] = []
     /// Where the decoder found each key last time (`KeyHints`); nil when there are none to keep
     /// (a one-off decode).
     var keyHints: KeyHints?
@@ -31,6 +42,11 @@ struct RequestBuffers {
         var oldAllocations = Self.take(&request.proration.allocations)
         while let row = oldAllocations.popLast() { allocationRows.append(row) }
         Self.keep(&oldAllocations, in: &allocations)
+        for index in request.order.discounts.indices {
+            guard var scope = request.order.discounts[index].appliesTo.take() else { continue }
+            scope.removeAllKeepingMemory()
+            if scopes.count < Self.keptLists { scopes.append(scope) }
+        }
         Self.reclaim(&request.order.discounts, into: &discounts)
         Self.reclaim(&request.lines, into: &lines)
         Self.reclaim(&request.proration.itemGross, into: &itemGross)
@@ -73,6 +89,39 @@ struct RequestBuffers {
             for value in defaults { values.append(value) }
         }
         return values
+    }
+
+    /// At most this many scopes and line lists are kept (a request has few discounts).
+    static let keptLists = 16
+
+    /// An emptied list of line ids for a discount's `applies_to` of `count` lines (a kept
+    /// one when there is one).
+    mutating func lineList(holding count: Int) -> [String] {
+        Self.take(from: &lineLists, holding: count)
+    }
+
+    /// Keeps a discount's `applies_to` lines, done with, for the next one.
+    mutating func keep(lineList: inout [String]) {
+        lineList.removeAllKeepingMemory()
+        if lineLists.count < Self.keptLists { lineLists.append(lineList) }
+    }
+
+    /// An emptied scope for a discount of `count` items (a kept one when there is one).
+    mutating func scope(holding count: Int) -> [Int] {
+        Self.take(from: &scopes, holding: count)
+    }
+
+    /// Of the kept arrays, the smallest that holds `count` elements (else the largest), so
+    /// that discounts of different sizes each find one with room.
+    private static func take<Element>(from kept: inout [[Element]], holding count: Int) -> [Element] {
+        guard !kept.isEmpty else { return [] }
+        var best = kept.count - 1
+        for index in kept.indices {
+            let capacity = kept[index].capacity, bestCapacity = kept[best].capacity
+            if bestCapacity < count ? capacity > bestCapacity : (capacity >= count && capacity < bestCapacity) { best = index }
+        }
+        kept.swapAt(best, kept.count - 1)
+        return kept.removeLast()
     }
 
     /// An empty allocation row (a kept one when there is one).

@@ -18,9 +18,10 @@ extension RequestDecoder {
         swap(&items, &draft.order.items)
         let lineIndex = LineIndex(count: items.count) { items[$0].line }
         // The line each item's `gift_for` names, by item (only for an order with gifts).
-        var giftLineOf: [String?] = []
+        var giftLineOf = RequestBuffers.take(&buffers.giftLineOf)
+        giftLineOf.removeAllKeepingMemory()
         if !draft.order.giftLines.isEmpty {
-            giftLineOf = [String?](repeating: nil, count: items.count)
+            for _ in items.indices { giftLineOf.append(nil) }
             for gift in draft.order.giftLines { giftLineOf[gift.item] = gift.line }
         }
 
@@ -71,6 +72,14 @@ extension RequestDecoder {
             }
         }
 
+        // The gifts are checked: both lists are kept for the next request (one refused above
+        // allocates them again).
+        giftLineOf.removeAllKeepingMemory()
+        buffers.giftLineOf = giftLineOf
+        var giftLines = RequestBuffers.take(&draft.order.giftLines)
+        giftLines.removeAllKeepingMemory()
+        buffers.giftLines = giftLines
+
         // Discounts: known, unique lines in scope; an amount the scope can carry; no more taken
         // back by earlier refunds than the discount was.
         var discounts = RequestBuffers.take(&buffers.discounts)
@@ -85,9 +94,10 @@ extension RequestDecoder {
             // Fields read in place: a copy of the discount would retain and release its strings.
             let amount = draft.order.discounts[index].amount, clawedBack = draft.order.discounts[index].clawedBack
             var scope: [Int]?
-            if let lines = draft.order.discounts[index].appliesTo {
+            // Taken out of the draft, so that the list is kept (`RequestBuffers`) when checked.
+            if var lines = draft.order.discounts[index].appliesTo.take() {
                 var inScope = SeenIndices(count: items.count)
-                var indices: [Int] = []
+                var indices = buffers.scope(holding: lines.count)
                 indices.reserveCapacity(lines.count)
                 for (position, line) in lines.enumerated() {
                     guard let itemIndex = lineIndex.index(of: line, id: { items[$0].line }) else {
@@ -99,7 +109,9 @@ extension RequestDecoder {
                     indices.append(itemIndex)
                 }
                 // Scope in order.items order: allocation ties go to the earlier line of the order.
-                scope = indices.sorted()
+                indices.sort()
+                scope = indices
+                buffers.keep(lineList: &lines)
             }
             if discountIDs.index(of: draft.order.discounts[index].id, id: { draft.order.discounts[$0].id }) != index {
                 throw RequestError(path: path() + ".id", "duplicate discount id '\(draft.order.discounts[index].id)'")

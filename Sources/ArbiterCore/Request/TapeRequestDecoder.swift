@@ -213,7 +213,7 @@ struct TapeRequestDecoder {
         guard tape.kind(json) == .array else { throw RequestError(path: "$.order.items", "must be an array") }
         guard tape.elementCount(json) > 0 else { throw RequestError(path: "$.order.items", "an order has at least one item") }
         var items = RequestBuffers.take(&buffers.items)
-        var giftLines: [(item: Int, line: String)] = []
+        var giftLines = RequestBuffers.take(&buffers.giftLines)
         items.reserveCapacity(tape.elementCount(json))
         for (index, itemJSON) in tape.elements(of: json).enumerated() {
             // Decoded in place in the array: an item returned and appended was copied once more
@@ -290,7 +290,7 @@ struct TapeRequestDecoder {
                     guard tape.elementCount(field) > 0 else {
                         throw RequestError(path: path() + ".applies_to", "must name at least one line (null means the whole order)")
                     }
-                    var lines: [String] = []
+                    var lines = buffers.lineList(holding: tape.elementCount(field))
                     lines.reserveCapacity(tape.elementCount(field))
                     for (position, lineValue) in tape.elements(of: field).enumerated() {
                         lines.append(try string(lineValue, path() + ".applies_to[\(position)]"))
