@@ -265,7 +265,7 @@ public final class Engine: Sendable {
                             break  // the loader only lets line rules have verdicts and offers
                         }
                 }
-                run.recordEffects(applied.texts)
+                run.recordEffects(applied)
                 }
             }
         }
@@ -328,7 +328,7 @@ public final class Engine: Sendable {
                         }
                     }
                 }
-                run.recordEffects(applied.texts)
+                run.recordEffects(applied)
             }
         }
         let settled = Settlement.settle(
@@ -410,7 +410,7 @@ public final class Engine: Sendable {
                         }
                     }
                 }
-                run.recordEffects(applied.texts)
+                run.recordEffects(applied)
             }
         }
         let refundByMethod = try Self.refundByMethod(effects.byMethod, state)

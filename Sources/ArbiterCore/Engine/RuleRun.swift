@@ -129,9 +129,11 @@ struct RuleRun: ~Copyable {
         return fired
     }
 
-    /// Attaches the effects applied to the last trace entry.
-    mutating func recordEffects(_ effects: [String]) {
-        guard tracing, !effects.isEmpty, entryOpen else { return }
+    /// Attaches the effects applied to the last trace entry (their list is made only when traced).
+    mutating func recordEffects(_ applied: borrowing AppliedEffects) {
+        guard tracing, entryOpen else { return }
+        let effects = applied.texts
+        guard !effects.isEmpty else { return }
         trace!.modify(trace!.count - 1) { $0.effects = effects }
     }
 
