@@ -34,9 +34,7 @@ extension ComputationLog {
         case .bool: writer.bool(entry.number != 0)
         case .null: writer.null()
         case .text:
-            text.withUnsafeBufferPointer { text in
-                writer.string(utf8: UnsafeBufferPointer(rebasing: text[Int(entry.number)..<Int(entry.number) + Int(entry.length)]))
-            }
+            writer.string(utf8: text, in: Int(entry.number)..<Int(entry.number) + Int(entry.length))
         case .table:
             let table = tables[Int(entry.number)]
             let columns = columnSets[table.columns]

@@ -29,8 +29,9 @@ public protocol JSONOutput: ~Copyable {
     /// An amount of minor units as a string with exactly `fractionDigits` decimals (`"185.96"`).
     mutating func money(_ minorUnits: Int64, fractionDigits: Int)
     mutating func string(_ text: String)
-    /// `string` of the text whose UTF-8 bytes these are (well-formed: they came from a `String`).
-    mutating func string(utf8: UnsafeBufferPointer<UInt8>)
+    /// `string` of the text whose UTF-8 bytes are `bytes[range]` (well-formed: they came from
+    /// a `String`), for text the engine keeps as bytes (a `full` trail's computations).
+    mutating func string(utf8 bytes: borrowing [UInt8], in range: Range<Int>)
     /// A timestamp as its RFC 3339 string (`Timestamp.rfc3339`).
     mutating func timestamp(_ value: Timestamp)
     mutating func int(_ value: Int)
@@ -46,5 +47,7 @@ public protocol JSONOutput: ~Copyable {
 
 extension JSONOutput where Self: ~Copyable {
     public mutating func timestamp(_ value: Timestamp) { string(value.rfc3339) }
-    public mutating func string(utf8: UnsafeBufferPointer<UInt8>) { string(String(decoding: utf8, as: UTF8.self)) }
+    public mutating func string(utf8 bytes: borrowing [UInt8], in range: Range<Int>) {
+        string(String(decoding: bytes[range], as: UTF8.self))
+    }
 }

@@ -334,9 +334,11 @@ public struct JSONWriter: ~Copyable, @unchecked Sendable {
     }
 
     /// `string` from the text's bytes, as they are in a `String` (no `String` is made).
-    public mutating func string(utf8: UnsafeBufferPointer<UInt8>) {
+    @inline(__always)
+    public mutating func string(utf8 bytes: borrowing [UInt8], in range: Range<Int>) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "text range out of bounds")
         beforeValue()
-        appendQuoted(utf8)
+        bytes.withUnsafeBufferPointer { appendQuoted(UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
     /// Writes the timestamp's RFC 3339 text straight from the digits (no `String` is made; the
