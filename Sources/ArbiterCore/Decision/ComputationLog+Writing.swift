@@ -35,6 +35,8 @@ extension ComputationLog {
         case .null: writer.null()
         case .text:
             writer.string(utf8: text, in: Int(entry.number)..<Int(entry.number) + Int(entry.length))
+        case .ruleID, .source:
+            withPolicyText(entry) { writer.string($0) }
         case .table:
             let table = tables[Int(entry.number)]
             let columns = columnSets[table.columns]

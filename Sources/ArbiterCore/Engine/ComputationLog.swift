@@ -19,6 +19,10 @@ struct ComputationLog {
             case text
             /// `tables[number]`.
             case table
+            /// The id of the rule `number` refers to, unretained (`append(idOf:)`).
+            case ruleID
+            /// The source of the expression `number` refers to, unretained (`append(sourceOf:)`).
+            case source
         }
         var kind: Kind
         var length: Int32 = 0
@@ -119,6 +123,33 @@ struct ComputationLog {
         values.append(Entry(kind: .text, length: Int32(truncatingIfNeeded: text.count - start), number: Int64(start)))
     }
 
+    /// The next value of the step being recorded: the rule's id, as a reference to the rule.
+    ///
+    /// The policy's texts are not copied: the entry refers to the rule, unretained. The log is
+    /// read only while its decision is made and written, by the evaluation state of the decider
+    /// whose engine holds the rule (as `DeferredTrail` reads its entries' rules).
+    @inline(__always)
+    mutating func append(idOf rule: Rule) {
+        values.append(Entry(kind: .ruleID, number: Int64(Int(bitPattern: Unmanaged.passUnretained(rule).toOpaque()))))
+    }
+
+    /// The next value of the step being recorded: the expression's source, as a reference to
+    /// the compiled expression (unretained, as `append(idOf:)`).
+    @inline(__always)
+    mutating func append(sourceOf expression: CompiledExpression) {
+        values.append(Entry(kind: .source, number: Int64(Int(bitPattern: Unmanaged.passUnretained(expression).toOpaque()))))
+    }
+
+    /// The text an entry of kind `.ruleID` or `.source` refers to, borrowed for `body`.
+    @inline(__always)
+    func withPolicyText<Result>(_ entry: Entry, _ body: (String) -> Result) -> Result {
+        let pointer = UnsafeRawPointer(bitPattern: Int(entry.number))!
+        if entry.kind == .ruleID {
+            return Unmanaged<Rule>.fromOpaque(pointer)._withUnsafeGuaranteedRef { body($0.id) }
+        }
+        return Unmanaged<CompiledExpression>.fromOpaque(pointer)._withUnsafeGuaranteedRef { body($0.source) }
+    }
+
     /// A step's table (`EvaluationState.auditTable`), or the count of its rows left out.
     @inline(__always)
     mutating func append(_ table: AuditTable) {
@@ -200,6 +231,7 @@ struct ComputationLog {
         case .bool: return .bool(entry.number != 0)
         case .null: return .null
         case .text: return .string(String(decoding: text[Int(entry.number)..<Int(entry.number) + Int(entry.length)], as: UTF8.self))
+        case .ruleID, .source: return .string(withPolicyText(entry) { $0 })
         case .table:
             let table = tables[Int(entry.number)]
             let names = columnSets[table.columns].names

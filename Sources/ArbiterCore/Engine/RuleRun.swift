@@ -206,10 +206,10 @@ struct RuleRun: ~Copyable {
             if let key = shareKey { sharedDefines[key] = (line, value) }
             state.defineValues[slot] = value
             state.computations?.record(.define) { values in
-                values.append(.string(rule.id))
+                values.append(idOf: rule)
                 values.append(element.map(AuditValue.string) ?? .null)
                 values.append(.string(rule.defines[index].name))
-                values.append(.string(rule.defines[index].expression.source))
+                values.append(sourceOf: rule.defines[index].expression)
                 values.append(value: value)
             }
         }
@@ -267,7 +267,7 @@ struct RuleRun: ~Copyable {
             }
         }
         state.computations?.record(ComputationLayout.split, table) { values in
-            values.append(.string(rule.id))
+            values.append(idOf: rule)
             values.append(.money(total))
             values.append(.money(sum))
             values.append(.money(state.splitTotal))
@@ -309,9 +309,9 @@ struct RuleRun: ~Copyable {
         do {
             let value = try compute(expression, state)
             state.computations?.record(.expression) { values in
-                values.append(.string(rule.id))
+                values.append(idOf: rule)
                 values.append(name: what())
-                values.append(.string(expression.source))
+                values.append(sourceOf: expression)
                 values.append(value: value)
             }
             return value

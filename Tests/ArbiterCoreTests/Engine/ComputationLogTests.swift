@@ -90,6 +90,31 @@ import Testing
         #expect(inPlaceTree.value == typedTree.value)
     }
 
+    /// A rule's id and an expression's source are recorded as references to the policy's
+    /// objects (not copied): they read back and write as the texts themselves.
+    @Test func policyTextsAreTheRulesOwn() throws {
+        let rule = try #require(Repository.rulesSet.packs[0].current.lineRules.first { $0.condition != nil })
+        let condition = try #require(rule.condition)
+        var log = ComputationLog()
+        log.record(.expression) { values in
+            values.append(idOf: rule)
+            values.append(name: ValueName("offer X", " for line ", "L1"))
+            values.append(sourceOf: condition)
+            values.append(.bool(true))
+        }
+        let computations = log.computations()
+        #expect(computations.map { $0.fields.map(\.value) } == [[.string(rule.id), .string("offer X for line L1"), .string(condition.source), .bool(true)]])
+        var inPlace = JSONWriter(pretty: false)
+        inPlace.beginArray()
+        log.write(digits: 2, into: &inPlace)
+        inPlace.endArray()
+        var typed = JSONWriter(pretty: false)
+        typed.beginArray()
+        for computation in computations { DecisionWriter.write(computation, digits: 2, into: &typed) }
+        typed.endArray()
+        #expect(inPlace.bytes == typed.bytes)
+    }
+
     /// The next decision's values go where the last one's were: no array is made again.
     @Test func emptiedItKeepsItsMemory() {
         var log = Self.sampleLog()
