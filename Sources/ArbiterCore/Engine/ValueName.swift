@@ -30,13 +30,15 @@ struct ValueName: ExpressibleByStringLiteral {
         return parts
     }
 
-    /// Calls `body` with the UTF-8 bytes of each part, in order.
+    /// Calls `body` with the UTF-8 bytes of each part that has any, in order.
     func withParts(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         var name = name
         name.withUTF8(body)
-        body(UnsafeBufferPointer(start: joiner.utf8Start, count: joiner.utf8CodeUnitCount))
-        var element = element
-        element.withUTF8(body)
-        body(UnsafeBufferPointer(start: ending.utf8Start, count: ending.utf8CodeUnitCount))
+        if joiner.utf8CodeUnitCount > 0 { body(UnsafeBufferPointer(start: joiner.utf8Start, count: joiner.utf8CodeUnitCount)) }
+        if !element.isEmpty {
+            var element = element
+            element.withUTF8(body)
+        }
+        if ending.utf8CodeUnitCount > 0 { body(UnsafeBufferPointer(start: ending.utf8Start, count: ending.utf8CodeUnitCount)) }
     }
 }
