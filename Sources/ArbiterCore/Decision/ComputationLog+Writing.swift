@@ -9,18 +9,11 @@ extension ComputationLog {
             steps.withUnsafeBufferPointer { steps in
                 var start = 0
                 for index in steps.indices {
-                    let layout = layouts[steps[index].layout]
-                    let end = steps[index].end
-                    writer.beginObject()
-                    writer.field("step"); writer.string(layout.step)
-                    layout.names.withUnsafeBufferPointer { names in
-                        for position in 0..<(end - start) {
-                            writer.key(encoded: EncodedJSON(layout.encodedKeys, position), name: names[position])
-                            write(values[start + position], digits: digits, into: &writer)
-                        }
+                    // A step has one value per name of its layout (`record` checks it).
+                    DecisionWriter.writeStep(layouts[steps[index].layout], into: &writer) { position, writer in
+                        write(values[start + position], digits: digits, into: &writer)
                     }
-                    writer.endObject()
-                    start = end
+                    start = steps[index].end
                 }
             }
         }

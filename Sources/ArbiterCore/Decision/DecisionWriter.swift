@@ -154,17 +154,25 @@ public enum DecisionWriter {
         }
     }
 
-    /// A computation of this layout with these values (`Computation`, or a deferred trail's
-    /// step read in place).
+    /// A computation of this layout with these values (`Computation`).
     static func writeComputation<Output: JSONOutput & ~Copyable>(
         _ layout: ComputationLayout, _ values: UnsafeBufferPointer<AuditValue>, digits: Int, into writer: inout Output
+    ) {
+        writeStep(layout, into: &writer) { position, writer in write(values[position], digits: digits, into: &writer) }
+    }
+
+    /// `{"step",…}`: a computation of this layout whose field at each position `value` writes
+    /// (a `Computation`'s, or a deferred trail's read in place from its `ComputationLog`).
+    @inline(__always)
+    static func writeStep<Output: JSONOutput & ~Copyable>(
+        _ layout: ComputationLayout, into writer: inout Output, value: (Int, inout Output) -> Void
     ) {
         writer.beginObject()
         writer.field("step"); writer.string(layout.step)
         layout.names.withUnsafeBufferPointer { names in
-            for position in values.indices {
+            for position in names.indices {
                 writer.key(encoded: EncodedJSON(layout.encodedKeys, position), name: names[position])
-                write(values[position], digits: digits, into: &writer)
+                value(position, &writer)
             }
         }
         writer.endObject()

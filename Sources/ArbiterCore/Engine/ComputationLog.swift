@@ -118,9 +118,7 @@ struct ComputationLog {
 
     /// The next value of the step being recorded: a value's name, its parts in one text.
     mutating func append(name: ValueName) {
-        let start = text.count
-        name.withParts { text.append(contentsOf: $0) }
-        values.append(Entry(kind: .text, length: Int32(truncatingIfNeeded: text.count - start), number: Int64(start)))
+        values.append(textEntry { text in name.withParts { text.append(contentsOf: $0) } })
     }
 
     /// The next value of the step being recorded: the rule's id, as a reference to the rule.
@@ -195,9 +193,15 @@ struct ComputationLog {
     }
 
     private mutating func entry(bytes: UnsafeBufferPointer<UInt8>) -> Entry {
+        textEntry { $0.append(contentsOf: bytes) }
+    }
+
+    /// The entry for the text `write` appends to the log's text bytes.
+    @inline(__always)
+    private mutating func textEntry(_ write: (inout [UInt8]) -> Void) -> Entry {
         let start = text.count
-        text.append(contentsOf: bytes)
-        return Entry(kind: .text, length: Int32(truncatingIfNeeded: bytes.count), number: Int64(start))
+        write(&text)
+        return Entry(kind: .text, length: Int32(truncatingIfNeeded: text.count - start), number: Int64(start))
     }
 
     /// Empties the log for the next decision, keeping its memory.

@@ -405,7 +405,7 @@ public final class Engine: Sendable {
                         let element = try run.enterElement(index, of: rule, state)
                         for effectIndex in rule.effects.indices {
                             guard case .refundTo(let expression) = rule.effects[effectIndex], effects.refundOpen(index) else { continue }
-                            effects.chooseRefund(try run.money(expression, state, rule: rule, what: ValueName("refund_to", " ", element ?? "").text, line: nil), toPayment: index)
+                            effects.chooseRefund(try run.money(expression, state, rule: rule, what: "refund_to \(element ?? "")", line: nil), toPayment: index)
                             if run.tracing { applied.append(text: "\(rule.effectTexts[effectIndex]) \(element ?? "")") }
                         }
                     }

@@ -118,7 +118,10 @@ struct RequestBuffers {
         var best = kept.count - 1
         for index in kept.indices {
             let capacity = kept[index].capacity, bestCapacity = kept[best].capacity
-            if bestCapacity < count ? capacity > bestCapacity : (capacity >= count && capacity < bestCapacity) { best = index }
+            let better = bestCapacity < count
+                ? capacity > bestCapacity  // none fits yet: a larger one
+                : capacity >= count && capacity < bestCapacity  // a tighter fit
+            if better { best = index }
         }
         kept.swapAt(best, kept.count - 1)
         return kept.removeLast()

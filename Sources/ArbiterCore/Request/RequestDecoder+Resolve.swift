@@ -18,9 +18,11 @@ extension RequestDecoder {
         swap(&items, &draft.order.items)
         let lineIndex = LineIndex(count: items.count) { items[$0].line }
         // The line each item's `gift_for` names, by item (only for an order with gifts).
-        var giftLineOf = RequestBuffers.take(&buffers.giftLineOf)
-        giftLineOf.removeAllKeepingMemory()
-        if !draft.order.giftLines.isEmpty {
+        // Only an order with gifts fills it, in the last such order's memory (`RequestBuffers`).
+        var giftLineOf: [String?] = []
+        let hasGifts = !draft.order.giftLines.isEmpty
+        if hasGifts {
+            giftLineOf = RequestBuffers.take(&buffers.giftLineOf)
             for _ in items.indices { giftLineOf.append(nil) }
             for gift in draft.order.giftLines { giftLineOf[gift.item] = gift.line }
         }
@@ -72,13 +74,15 @@ extension RequestDecoder {
             }
         }
 
-        // The gifts are checked: both lists are kept for the next request (one refused above
-        // allocates them again).
-        giftLineOf.removeAllKeepingMemory()
-        buffers.giftLineOf = giftLineOf
-        var giftLines = RequestBuffers.take(&draft.order.giftLines)
-        giftLines.removeAllKeepingMemory()
-        buffers.giftLines = giftLines
+        // The gifts are checked: both lists are kept for the next order with gifts (one refused
+        // above allocates them again).
+        if hasGifts {
+            giftLineOf.removeAllKeepingMemory()
+            buffers.giftLineOf = giftLineOf
+            var giftLines = RequestBuffers.take(&draft.order.giftLines)
+            giftLines.removeAllKeepingMemory()
+            buffers.giftLines = giftLines
+        }
 
         // Discounts: known, unique lines in scope; an amount the scope can carry; no more taken
         // back by earlier refunds than the discount was.

@@ -213,13 +213,15 @@ struct TapeRequestDecoder {
         guard tape.kind(json) == .array else { throw RequestError(path: "$.order.items", "must be an array") }
         guard tape.elementCount(json) > 0 else { throw RequestError(path: "$.order.items", "an order has at least one item") }
         var items = RequestBuffers.take(&buffers.items)
-        var giftLines = RequestBuffers.take(&buffers.giftLines)
+        var giftLines: [(item: Int, line: String)] = []
         items.reserveCapacity(tape.elementCount(json))
         for (index, itemJSON) in tape.elements(of: json).enumerated() {
             // Decoded in place in the array: an item returned and appended was copied once more
             // (its strings and attributes retained and released).
             items.append(OrderItem(unlinked: buffers.attributeValues(decoder.attributeDefaults)))
             if let giftFor = try decodeItem(itemJSON, path: "$.order.items[\(index)]", into: &items[index]) {
+                // The first gift takes the last order's list with gifts (`RequestBuffers`).
+                if giftLines.isEmpty { giftLines = RequestBuffers.take(&buffers.giftLines) }
                 giftLines.append((index, giftFor))
             }
         }

@@ -65,19 +65,25 @@ import Testing
         #expect(computations[3].fields.map(\.value) == [.string("CODE"), .string("cn.adjust"), .money(-500), .money(-300), .bool(true), .int(42)])
     }
 
+    /// The log written in place and its computations written as values, as JSON text.
+    static func written(_ log: ComputationLog, pretty: Bool) -> (inPlace: String, typed: String) {
+        var inPlace = JSONWriter(pretty: pretty)
+        inPlace.beginArray()
+        log.write(digits: 2, into: &inPlace)
+        inPlace.endArray()
+        var typed = JSONWriter(pretty: pretty)
+        typed.beginArray()
+        for computation in log.computations() { DecisionWriter.write(computation, digits: 2, into: &typed) }
+        typed.endArray()
+        return (String(decoding: inPlace.bytes, as: UTF8.self), String(decoding: typed.bytes, as: UTF8.self))
+    }
+
     /// Written in place, compact and as a tree, the log is what its computations write.
     @Test func writtenInPlaceItIsTheWrittenComputations() {
         let log = Self.sampleLog()
         for pretty in [false, true] {
-            var inPlace = JSONWriter(pretty: pretty)
-            inPlace.beginArray()
-            log.write(digits: 2, into: &inPlace)
-            inPlace.endArray()
-            var typed = JSONWriter(pretty: pretty)
-            typed.beginArray()
-            for computation in log.computations() { DecisionWriter.write(computation, digits: 2, into: &typed) }
-            typed.endArray()
-            #expect(String(decoding: inPlace.bytes, as: UTF8.self) == String(decoding: typed.bytes, as: UTF8.self), "pretty: \(pretty)")
+            let written = Self.written(log, pretty: pretty)
+            #expect(written.inPlace == written.typed, "pretty: \(pretty)")
         }
         var inPlaceTree = JSONTreeWriter()
         inPlaceTree.beginArray()
@@ -104,15 +110,8 @@ import Testing
         }
         let computations = log.computations()
         #expect(computations.map { $0.fields.map(\.value) } == [[.string(rule.id), .string("offer X for line L1"), .string(condition.source), .bool(true)]])
-        var inPlace = JSONWriter(pretty: false)
-        inPlace.beginArray()
-        log.write(digits: 2, into: &inPlace)
-        inPlace.endArray()
-        var typed = JSONWriter(pretty: false)
-        typed.beginArray()
-        for computation in computations { DecisionWriter.write(computation, digits: 2, into: &typed) }
-        typed.endArray()
-        #expect(inPlace.bytes == typed.bytes)
+        let written = Self.written(log, pretty: false)
+        #expect(written.inPlace == written.typed)
     }
 
     /// The next decision's values go where the last one's were: no array is made again.

@@ -8,9 +8,12 @@ import Testing
     /// Two scoped discounts (applies_to) and a gift, in a cn request.
     static let request = #"{"id":"b1","kind":"return","reason":"no_reason","requested_at":"2026-11-03T10:00:00+08:00","order":{"id":"o1","currency":"CNY","placed_at":"2026-10-30T09:00:00+08:00","delivered_at":"2026-11-01T15:00:00+08:00","items":[{"line":"L1","unit_price":"150.00","quantity":2},{"line":"L2","unit_price":"80.00","quantity":1},{"line":"G1","unit_price":"0.00","quantity":1,"gift_for":"L1","gift_value":"20.00"}],"discounts":[{"id":"C1","kind":"coupon","amount":"30.00","applies_to":["L2","L1"]},{"id":"C2","kind":"coupon","amount":"5.00","applies_to":["L2"]}]},"lines":[{"line":"L1","quantity":1}]}"#
 
-    static func decode(_ decoder: RequestDecoder, buffers: inout RequestBuffers) throws -> AfterSaleRequest {
+    /// The same order without its gift (and without discounts).
+    static let requestWithoutGifts = #"{"id":"b0","kind":"return","reason":"no_reason","requested_at":"2026-11-03T10:00:00+08:00","order":{"id":"o0","currency":"CNY","placed_at":"2026-10-30T09:00:00+08:00","delivered_at":"2026-11-01T15:00:00+08:00","items":[{"line":"L1","unit_price":"150.00","quantity":2}]},"lines":[{"line":"L1","quantity":1}]}"#
+
+    static func decode(_ decoder: RequestDecoder, _ request: String = Self.request, buffers: inout RequestBuffers) throws -> AfterSaleRequest {
         let tape = JSONTape()
-        return try Array(Self.request.utf8).withUnsafeBytes { bytes in
+        return try Array(request.utf8).withUnsafeBytes { bytes in
             let view = try tape.parse(bytes)
             return try decoder.decode(view, buffers: &buffers)
         }
@@ -36,6 +39,10 @@ import Testing
                     giftLineOf: Self.address(buffers.giftLineOf), weights: Self.address(buffers.scopeWeights))
 
         buffers.reclaim(from: &first)
+        // A request without gifts or discounts in between leaves those arrays kept.
+        var between = try Self.decode(decoder, Self.requestWithoutGifts, buffers: &buffers)
+        #expect(Self.address(buffers.giftLines) == kept.giftLines && Self.address(buffers.giftLineOf) == kept.giftLineOf)
+        buffers.reclaim(from: &between)
         let second = try Self.decode(decoder, buffers: &buffers)
         var fresh = RequestBuffers()
         // Every stored field (the request is not `Equatable`), the proration's included.
